@@ -1,0 +1,82 @@
+"""Who is who in Slack: `users.info` with a short cache, and the admin rule of the spec."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import NotFound
+
+TTL_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class SlackUser:
+    id: str
+    team_id: str | None
+    name: str
+    email: str | None
+    tz: str | None
+    is_admin: bool
+    is_bot: bool
+    deleted: bool
+
+
+def _from_api(user: dict) -> SlackUser:
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    return SlackUser(
+        id=user["id"],
+        team_id=user.get("team_id"),
+        name=name or user["id"],
+        email=(profile.get("email") or "").lower() or None,
+        tz=user.get("tz"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+    )
+
+
+class Directory:
+    def __init__(self, client: AsyncWebClient, admin_user_ids: frozenset[str]) -> None:
+        self._client = client
+        self._admins = admin_user_ids
+        self._cache: dict[str, tuple[float, SlackUser]] = {}
+
+    async def user(self, user_id: str) -> SlackUser:
+        hit = self._cache.get(user_id)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        try:
+            response = await self._client.users_info(user=user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("user_not_found", "user_not_visible"):
+                raise NotFound(f"I can't find <@{user_id}> in this workspace.") from exc
+            raise
+        found = _from_api(response["user"])
+        self._cache[user_id] = (time.monotonic() + TTL_SECONDS, found)
+        return found
+
+    async def by_email(self, email: str) -> SlackUser | None:
+        """The workspace member with this email, or None (an external influencer)."""
+        try:
+            response = await self._client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "users_not_found":
+                return None
+            raise
+        found = _from_api(response["user"])
+        self._cache[found.id] = (time.monotonic() + TTL_SECONDS, found)
+        return found
+
+    async def is_admin(self, user_id: str) -> bool:
+        """`ADMIN_USER_IDS`, or a Slack workspace owner/admin."""
+        if user_id in self._admins:
+            return True
+        return (await self.user(user_id)).is_admin
+
+    def forget(self, user_id: str) -> None:
+        self._cache.pop(user_id, None)

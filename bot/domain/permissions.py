@@ -1,0 +1,72 @@
+"""Who may do what: the spec's role table as data, checked on the server for every action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from bot.domain.enums import Role
+from bot.errors import NotPermitted
+
+
+class Act(StrEnum):
+    """An authorised action; the value completes the sentence "Only a … can <value>"."""
+
+    VIEW_CAMPAIGN = "view this campaign"
+    INVITE = "invite influencers"
+    GRANT_ROLE = "change roles on this campaign"
+    EDIT_GUIDELINES = "edit the guidelines"
+    ADD_DELIVERABLE = "add deliverables"
+    ACKNOWLEDGE_GUIDELINES = "acknowledge these guidelines"
+    LIST_TEAM = "see the campaign team"
+
+
+BRAND = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
+SETUP = frozenset({Role.ADMIN, Role.MANAGER})
+
+PERMISSIONS: dict[Act, frozenset[Role]] = {
+    Act.VIEW_CAMPAIGN: BRAND | {Role.INFLUENCER},
+    Act.LIST_TEAM: BRAND,
+    Act.INVITE: SETUP,
+    Act.GRANT_ROLE: SETUP,
+    Act.EDIT_GUIDELINES: SETUP,
+    Act.ADD_DELIVERABLE: SETUP,
+    # Only the influencer of the engagement: an admin cannot acknowledge a contract for them.
+    Act.ACKNOWLEDGE_GUIDELINES: frozenset({Role.INFLUENCER}),
+}
+
+
+def may(act: Act, roles: Iterable[Role]) -> bool:
+    return not PERMISSIONS[act].isdisjoint(roles)
+
+
+def require(act: Act, roles: Iterable[Role]) -> None:
+    """Raise `NotPermitted` naming the roles that may, unless one of `roles` may."""
+    if not may(act, roles):
+        raise NotPermitted(act.value, (role.value for role in PERMISSIONS[act]))
+
+
+def campaign_roles(*, is_admin: bool, granted: str | None, is_influencer: bool) -> frozenset[Role]:
+    """A user's roles on one campaign from what the store knows about them."""
+    roles: set[Role] = set()
+    if is_admin:
+        roles.add(Role.ADMIN)
+    if granted:
+        roles.add(Role(granted))
+    if is_influencer:
+        roles.add(Role.INFLUENCER)
+    return frozenset(roles)
+
+
+class Actor:
+    """Who is acting, in which workspace. `is_admin` is resolved after the ack (it may need Slack)."""
+
+    __slots__ = ("is_admin", "team_id", "user_id")
+
+    def __init__(self, team_id: str, user_id: str, is_admin: bool = False) -> None:
+        self.team_id = team_id
+        self.user_id = user_id
+        self.is_admin = is_admin
+
+    def __repr__(self) -> str:
+        return f"Actor({self.team_id}/{self.user_id}{' admin' if self.is_admin else ''})"

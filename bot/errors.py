@@ -1,0 +1,60 @@
+"""Typed errors of the domain. One handler (bot/background.py) turns them into ephemeral messages.
+
+Each error carries the sentence the user sees. `InvalidInput` may name a modal block so a form
+answers `response_action: "errors"` on the offending field instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class CampaignGuardError(Exception):
+    """Base of every error a user may see."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(CampaignGuardError):
+    """The user lacks the role an action needs."""
+
+    def __init__(self, action: str, needed: Iterable[str], message: str | None = None) -> None:
+        roles = sorted(set(needed))
+        names = " or ".join(f"*{role}*" for role in roles)
+        super().__init__(message or f":no_entry: Only a campaign {names} can {action}.")
+        self.action = action
+        self.needed = roles
+
+
+class NotFound(CampaignGuardError):
+    """Something named by the user does not exist (in this workspace)."""
+
+
+class InvalidInput(CampaignGuardError):
+    """Bad input. `field` is the modal block id to attach the message to, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(CampaignGuardError):
+    """The action lost a race or repeats one already done ("already acknowledged by …")."""
+
+
+class SlackRefused(CampaignGuardError):
+    """Slack refused a call in a way the user can act on."""
+
+    def __init__(self, message: str, error: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+class FormErrors(CampaignGuardError):
+    """Several field errors of one modal submission: `{block_id: message}`."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors

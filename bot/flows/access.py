@@ -1,0 +1,44 @@
+"""Finding what a user names and checking they may act on it."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import messages
+from bot.directory import Directory
+from bot.domain.enums import Role
+from bot.domain.permissions import Act, campaign_roles, may, require
+from bot.errors import NotFound
+from storage.models import Campaign
+from storage.queries import campaigns as q
+
+
+async def campaign_by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign:
+    campaign = await q.by_slug(s, team_id, slug.strip().lower())
+    if campaign is None:
+        raise NotFound(messages.unknown_slug(slug))
+    return campaign
+
+
+async def roles_on(
+    s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act
+) -> frozenset[Role]:
+    """The user's roles on `campaign`, enough to decide `act`.
+
+    The store answers most checks; `users.info` (is the user a Slack admin?) is asked only when
+    the stored roles do not already permit the act, and its answer is cached.
+    """
+    granted = await q.granted_role(s, campaign.id, user_id)
+    is_influencer = await q.is_influencer_on(s, campaign.id, user_id)
+    roles = campaign_roles(is_admin=False, granted=granted, is_influencer=is_influencer)
+    if may(act, roles):
+        return roles
+    if await directory.is_admin(user_id):
+        return roles | {Role.ADMIN}
+    return roles
+
+
+async def authorize(s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act) -> frozenset[Role]:
+    roles = await roles_on(s, directory, campaign, user_id, act)
+    require(act, roles)
+    return roles

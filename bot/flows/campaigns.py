@@ -1,0 +1,554 @@
+"""Campaign setup: create, list, show, invite, roles, guidelines, deliverables, acknowledgement."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.directory import SlackUser
+from bot.domain import campaigns as rules
+from bot.domain.enums import (
+    CampaignStatus,
+    EngagementStatus,
+    GuidelineCategory,
+    Market,
+    Platform,
+    ReviewCadence,
+    Role,
+    Severity,
+)
+from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, clause_problems, next_code
+from bot.domain.parsing import Person
+from bot.domain.permissions import Act, may
+from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
+from bot.flows.access import authorize, campaign_by_slug
+from bot.ids import Field
+from bot.services import Services
+from bot.slack import slack_error
+from bot.views import campaign as views
+from bot.views.forms import FormValues
+from bot.views.text import esc, user, when
+from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Guideline, Influencer
+from storage.queries import campaigns as q
+
+log = logging.getLogger(__name__)
+
+CHANNEL_NAME_ATTEMPTS = 20
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign new
+
+
+async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormValues) -> Campaign:
+    """Validate the form and store the campaign, its owner and its guidelines (before the ack)."""
+    errors: dict[str, str] = {}
+    name, brand = form.text(Field.NAME), form.text(Field.BRAND)
+    if not name:
+        errors[Field.NAME] = "Give the campaign a name."
+    if not brand:
+        errors[Field.BRAND] = "Name the brand."
+    slug = form.text(Field.SLUG)
+    try:
+        slug = rules.check_slug(slug, Field.SLUG)
+    except InvalidInput as exc:
+        errors[Field.SLUG] = exc.message
+    start, end = form.date(Field.START), form.date(Field.END)
+    if start is None:
+        errors[Field.START] = "Pick the start date."
+    if end is None:
+        errors[Field.END] = "Pick the end date."
+    elif start is not None and end < start:
+        errors[Field.END] = "The end date is before the start date."
+    market = form.selected(Field.MARKET) or Market.US
+    cadence = form.selected(Field.REVIEW_CADENCE) or ReviewCadence.WEEKLY
+    template = form.selected(Field.TEMPLATE) or "default"
+    for field, value, allowed in (
+        (Field.MARKET, market, Market),
+        (Field.REVIEW_CADENCE, cadence, ReviewCadence),
+        (Field.TEMPLATE, template, TEMPLATES),
+    ):
+        if value not in {str(v) for v in allowed}:
+            errors[field] = "Pick one of the options."
+    if errors:
+        raise FormErrors(errors)
+
+    now = svc.clock.now()
+    try:
+        async with svc.db.transaction() as s:
+            if await q.by_slug(s, team_id, slug):
+                raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."})
+            campaign = Campaign(
+                team_id=team_id, slug=slug, name=name, brand=brand, market=market, start_date=start,
+                end_date=end, status=CampaignStatus.ACTIVE, owner_id=user_id,
+                escalation_channel_id=form.conversation(Field.ESCALATION_CHANNEL), review_cadence=cadence,
+                created_at=now,
+            )
+            s.add(campaign)
+            await s.flush()
+            s.add(CampaignRole(team_id=team_id, campaign_id=campaign.id, user_id=user_id, role=Role.MANAGER,
+                               granted_by=user_id, created_at=now))
+            for position, clause in enumerate(TEMPLATES[template]):
+                s.add(Guideline(team_id=team_id, campaign_id=campaign.id, code=clause.code, title=clause.title,
+                                text=clause.text, category=clause.category,
+                                default_severity=clause.default_severity, position=position, updated_at=now))
+    except IntegrityError as exc:  # a concurrent submission took the slug between check and insert
+        raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."}) from exc
+    return campaign
+
+
+async def announce_campaign(svc: Services, campaign: Campaign) -> None:
+    """After the ack: confirm to the creator, and check the bot can post in the escalation channel."""
+    lines = [
+        f":white_check_mark: Campaign *{esc(campaign.name)}* (`{campaign.slug}`) is set up, "
+        f"with you as its manager.",
+        f"Next: `/campaign invite {campaign.slug} @influencer` · `/campaign role {campaign.slug} @someone member`"
+        f" · `/campaign guidelines {campaign.slug}`",
+    ]
+    if campaign.escalation_channel_id:
+        try:
+            info = await svc.client.conversations_info(channel=campaign.escalation_channel_id)
+            in_channel = info["channel"].get("is_member", False)
+        except SlackApiError:
+            in_channel = False
+        if not in_channel:
+            lines.append(f":warning: I am not in <#{campaign.escalation_channel_id}> yet, so escalations "
+                         "can't be posted there. Add me with `/invite @Campaign Guard` in that channel.")
+    await svc.client.chat_postMessage(channel=campaign.owner_id, text="\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign list · show
+
+
+async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Block]:
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        rows, total = await q.visible_to(s, team_id, user_id, is_admin=is_admin)
+    return views.campaign_list(rows, total)
+
+
+async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) -> list[Block]:
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        roles = await authorize(s, svc.directory, campaign, user_id, Act.VIEW_CAMPAIGN)
+        engagements = await q.engagements(s, campaign.id)
+        if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
+            engagements = [(e, i) for e, i in engagements if i.slack_user_id == user_id]
+        detail = views.CampaignDetail(
+            campaign=campaign, team=await q.team(s, campaign.id), clauses=await q.guidelines(s, campaign.id),
+            engagements=engagements, show_team=may(Act.LIST_TEAM, roles),
+        )
+    return views.campaign_detail(detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign invite
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    name: str
+    user_id: str | None  # a workspace member
+    email: str | None  # known email; the only handle of an external influencer
+
+    @property
+    def mention(self) -> str:
+        return user(self.user_id) if self.user_id else f"{esc(self.name)} ({esc(self.email)})"
+
+
+async def _invitee(svc: Services, person: Person) -> Invitee:
+    found: SlackUser | None
+    if person.user_id:
+        found = await svc.directory.user(person.user_id)
+    else:
+        found = await svc.directory.by_email(person.email or "")
+    if found is None:  # not in the workspace: an external creator, invited through Slack Connect
+        return Invitee(name=(person.email or "").split("@")[0], user_id=None, email=person.email)
+    if found.is_bot or found.deleted:
+        raise InvalidInput(f"{user(found.id)} is a bot or a deactivated account; invite a person.")
+    return Invitee(name=found.name, user_id=found.id, email=found.email or person.email)
+
+
+async def _create_channel(svc: Services, campaign: Campaign, invitee: Invitee) -> str:
+    for attempt in range(1, CHANNEL_NAME_ATTEMPTS + 1):
+        name = rules.channel_name(campaign.slug, invitee.name, attempt)
+        try:
+            response = await svc.client.conversations_create(name=name, is_private=True)
+            return response["channel"]["id"]
+        except SlackApiError as exc:
+            if slack_error(exc) != "name_taken":
+                raise SlackRefused(
+                    f"Slack refused to create the channel `#{name}` (`{slack_error(exc)}`); nothing was saved.",
+                    slack_error(exc) or "error",
+                ) from exc
+    raise SlackRefused("Every channel name I tried is taken; link an existing channel with "
+                       f"`/campaign invite {campaign.slug} <@user | email> #channel`.", "name_taken")
+
+
+async def _link_channel(svc: Services, channel_id: str) -> str:
+    """Make sure the bot is in an existing channel: join it if public, else say what to do."""
+    how = f"Add me to <#{channel_id}> first (`/invite @Campaign Guard` in the channel), then run the command again."
+    try:
+        info = (await svc.client.conversations_info(channel=channel_id))["channel"]
+    except SlackApiError as exc:
+        if slack_error(exc) == "channel_not_found":
+            raise SlackRefused(f"I can't see <#{channel_id}>. {how}", "channel_not_found") from exc
+        raise
+    if info.get("is_archived"):
+        raise SlackRefused(f"<#{channel_id}> is archived; pick another channel.", "is_archived")
+    if not info.get("is_member"):
+        if info.get("is_private"):
+            raise SlackRefused(f"I am not in <#{channel_id}>. {how}", "not_in_channel")
+        await svc.client.conversations_join(channel=channel_id)
+    return channel_id
+
+
+async def _invite_people(svc: Services, channel_id: str, user_ids: list[str], *, linked: bool) -> list[str]:
+    """Invite workspace members to the channel; returns those Slack refused (with the reason)."""
+    if linked:
+        members = await svc.client.conversations_members(channel=channel_id, limit=1000)
+        user_ids = [u for u in user_ids if u not in set(members["members"])]
+    user_ids = [u for u in dict.fromkeys(user_ids) if u != svc.bot_user_id]
+    if not user_ids:
+        return []
+    try:
+        await svc.client.conversations_invite(channel=channel_id, users=",".join(user_ids))
+        return []
+    except SlackApiError as exc:
+        if len(user_ids) == 1:
+            return [f"{user(user_ids[0])} (`{slack_error(exc)}`)"]
+    # one refusal fails the whole call: retry one by one to invite everyone who can be
+    refused = []
+    for uid in user_ids:
+        try:
+            await svc.client.conversations_invite(channel=channel_id, users=uid)
+        except SlackApiError as exc:
+            if slack_error(exc) != "already_in_channel":
+                refused.append(f"{user(uid)} (`{slack_error(exc)}`)")
+    return refused
+
+
+async def invite(
+    svc: Services, team_id: str, user_id: str, slug: str, person: Person, link: str | None
+) -> str:
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.INVITE)
+        brand_team = [r.user_id for r in await q.team(s, campaign.id)]
+    invitee = await _invitee(svc, person)
+    if invitee.user_id in brand_team:
+        raise Conflict(f"{invitee.mention} is already on the brand team of `{campaign.slug}`; "
+                       "an influencer can't also hold a brand role.")
+    async with svc.db.transaction() as s:
+        influencer = await _known_influencer(s, team_id, invitee)
+        if influencer and await q.engagement_of(s, campaign.id, influencer.id):
+            raise Conflict(f"{invitee.mention} is already on the campaign `{campaign.slug}`.")
+
+    channel_id = await _link_channel(svc, link) if link else await _create_channel(svc, campaign, invitee)
+    people = [*brand_team, user_id] + ([invitee.user_id] if invitee.user_id else [])
+    refused = await _invite_people(svc, channel_id, people, linked=bool(link))
+    if invitee.user_id is None:
+        try:
+            await svc.client.conversations_inviteShared(channel=channel_id, emails=[invitee.email])
+        except SlackApiError as exc:
+            raise SlackRefused(
+                f"Slack refused to invite {esc(invitee.email)} to <#{channel_id}> through Slack Connect "
+                f"(`{slack_error(exc)}`), so nothing was saved. Once that is sorted out, link the channel: "
+                f"`/campaign invite {campaign.slug} {esc(invitee.email)} <#{channel_id}>`.",
+                slack_error(exc) or "error",
+            ) from exc
+
+    engagement = await _store_engagement(svc, campaign, invitee, channel_id, user_id)
+    try:
+        await post_guidelines(svc, campaign, engagement, invitee.mention)
+    except Exception:
+        async with svc.db.transaction() as s:  # undo: an engagement nobody was told about
+            await s.exec(delete(Engagement).where(Engagement.id == engagement.id))
+        raise
+    text = f":handshake: {invitee.mention} joined `{campaign.slug}` in <#{channel_id}>; guidelines posted."
+    if invitee.user_id is None:
+        text += " They were invited through Slack Connect and can acknowledge once they accept."
+    if refused:
+        text += f"\n:warning: Slack refused to add {', '.join(refused)} to the channel."
+    return text
+
+
+async def _known_influencer(s, team_id: str, invitee: Invitee) -> Influencer | None:
+    if invitee.user_id and (found := await q.influencer_by_user(s, team_id, invitee.user_id)):
+        return found
+    if invitee.email:
+        return await q.influencer_by_email(s, team_id, invitee.email)
+    return None
+
+
+async def _store_engagement(
+    svc: Services, campaign: Campaign, invitee: Invitee, channel_id: str, user_id: str
+) -> Engagement:
+    now = svc.clock.now()
+    try:
+        async with svc.db.transaction() as s:
+            influencer = await _known_influencer(s, campaign.team_id, invitee)
+            if influencer is None:
+                influencer = Influencer(team_id=campaign.team_id, display_name=invitee.name,
+                                        slack_user_id=invitee.user_id, email=invitee.email, created_at=now)
+                s.add(influencer)
+                await s.flush()
+            engagement = Engagement(team_id=campaign.team_id, campaign_id=campaign.id,
+                                    influencer_id=influencer.id, channel_id=channel_id,
+                                    status=EngagementStatus.INVITED, invited_by=user_id, created_at=now)
+            s.add(engagement)
+    except IntegrityError as exc:
+        raise Conflict(f"{invitee.mention} was just added to `{campaign.slug}` by someone else.") from exc
+    return engagement
+
+
+async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagement, mention: str) -> None:
+    async with svc.db.transaction() as s:
+        clauses = await q.guidelines(s, campaign.id)
+    text, blocks = views.guidelines_message(campaign, clauses, mention, engagement.id)
+    posted = await svc.client.chat_postMessage(channel=engagement.channel_id, text=text, blocks=blocks)
+    async with svc.db.transaction() as s:
+        await s.exec(update(Engagement).where(Engagement.id == engagement.id)
+                     .values(guidelines_message_ts=posted["ts"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign role
+
+
+async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target: str, role: str) -> str:
+    if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
+        raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
+    person = await svc.directory.user(target)
+    if person.is_bot or person.deleted:
+        raise InvalidInput(f"{user(target)} is a bot or a deactivated account.")
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)
+        if target == campaign.owner_id and role != Role.MANAGER:
+            raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
+        if await q.is_influencer_on(s, campaign.id, target):
+            raise Conflict(f"{user(target)} is an influencer on `{campaign.slug}` and can't hold a brand role.")
+        current = await q.granted_role(s, campaign.id, target)
+        if current == role:
+            raise Conflict(f"{user(target)} is already a {role} on `{campaign.slug}`.")
+        if current:
+            await s.exec(update(CampaignRole)
+                         .where(CampaignRole.campaign_id == campaign.id, CampaignRole.user_id == target)
+                         .values(role=role, granted_by=user_id, created_at=now))
+        else:
+            s.add(CampaignRole(team_id=team_id, campaign_id=campaign.id, user_id=target, role=role,
+                               granted_by=user_id, created_at=now))
+        channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
+    refused = []
+    for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
+        refused += await _invite_people(svc, channel_id, [target], linked=True)
+    was = f" (was {current})" if current else ""
+    text = f":bust_in_silhouette: {user(target)} is now a *{role}* on `{campaign.slug}`{was}."
+    if refused:
+        text += f"\n:warning: Slack refused to add them to a shared channel: {', '.join(refused)}."
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign guidelines
+
+
+async def open_guidelines_editor(svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str) -> None:
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
+        clauses = await q.guidelines(s, campaign.id)
+    new_code = next_code([c.code for c in clauses]) if len(clauses) < MAX_CLAUSES else None
+    await svc.client.views_open(trigger_id=trigger_id, view=views.guidelines_modal(campaign, clauses, new_code))
+
+
+def _clause_from_form(form: FormValues, code: str, errors: dict[str, str]) -> tuple[str, str, str, str]:
+    title, text = form.text(Field.clause(code, "title")), form.text(Field.clause(code, "text"))
+    category = form.selected(Field.clause(code, "category")) or GuidelineCategory.OTHER
+    severity = form.selected(Field.clause(code, "severity")) or Severity.MODERATE
+    for part, problem in clause_problems(title, text).items():
+        errors[Field.clause(code, part)] = problem
+    if category not in set(GuidelineCategory):
+        errors[Field.clause(code, "category")] = "Pick one of the categories."
+    if severity not in set(Severity):
+        errors[Field.clause(code, "severity")] = "Pick one of the severities."
+    return title, text, category, severity
+
+
+async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormValues) -> Campaign | None:
+    """Apply the edit and bump the version (before the ack). None when nothing changed."""
+    campaign_id, version = form.int_metadata("campaign_id"), form.int_metadata("version")
+    async with svc.db.transaction() as s:
+        campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
+        if campaign is None:
+            raise NotFound("That campaign no longer exists.")
+        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
+        clauses = list(await q.guidelines(s, campaign.id))
+        first = Field.clause(clauses[0].code, "title") if clauses else Field.clause("G1", "title")
+        if version != campaign.guidelines_version:
+            raise FormErrors({first: f"Someone saved version {campaign.guidelines_version} while you were "
+                                     "editing. Close this form and open it again."})
+        errors: dict[str, str] = {}
+        changed = False
+        now = svc.clock.now()
+        for clause in clauses:
+            values = _clause_from_form(form, clause.code, errors)
+            if values != (clause.title, clause.text, clause.category, clause.default_severity):
+                clause.title, clause.text, clause.category, clause.default_severity = values
+                clause.updated_at = now
+                s.add(clause)
+                changed = True
+        new_code = next_code([c.code for c in clauses])
+        if len(clauses) < MAX_CLAUSES and (form.text(Field.clause(new_code, "title"))
+                                           or form.text(Field.clause(new_code, "text"))):
+            title, text, category, severity = _clause_from_form(form, new_code, errors)
+            s.add(Guideline(team_id=team_id, campaign_id=campaign.id, code=new_code, title=title, text=text,
+                            category=category, default_severity=severity, position=len(clauses),
+                            updated_at=now))
+            changed = True
+        if errors:
+            raise FormErrors(errors)
+        if not changed:
+            return None
+        if not await q.bump_guidelines_version(s, campaign.id, version):
+            raise FormErrors({first: "Someone saved the guidelines meanwhile. Close this form and open it again."})
+        campaign.guidelines_version = version + 1
+    return campaign
+
+
+async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str) -> None:
+    """After the ack: post the new version in every shared channel, asking to acknowledge again."""
+    async with svc.db.transaction() as s:
+        live = await q.live_engagements(s, campaign.id)
+    for engagement, influencer in live:
+        mention = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+        await post_guidelines(svc, campaign, engagement, mention)
+    await svc.client.chat_postMessage(
+        channel=editor_id,
+        text=f":memo: Guidelines of *{esc(campaign.name)}* are now version {campaign.guidelines_version}; "
+             f"{len(live)} influencer(s) were asked to acknowledge them again.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign deliverable
+
+
+async def open_deliverable_form(svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str) -> None:
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+        live = await q.live_engagements(s, campaign.id)
+    if not live:
+        raise InvalidInput(f"`{campaign.slug}` has no influencer yet: `/campaign invite {campaign.slug} @someone`.")
+    await svc.client.views_open(trigger_id=trigger_id,
+                                view=views.deliverable_modal(campaign, live, svc.clock.now()))
+
+
+async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormValues) -> Deliverable:
+    errors: dict[str, str] = {}
+    title = form.text(Field.TITLE)
+    if not title:
+        errors[Field.TITLE] = "Give the deliverable a title."
+    elif len(title) > 150:
+        errors[Field.TITLE] = "Keep the title to 150 characters."
+    platform = form.selected(Field.PLATFORM)
+    if platform not in set(Platform):
+        errors[Field.PLATFORM] = "Pick a platform."
+    due = form.datetime(Field.DUE)
+    now = svc.clock.now()
+    if due is None:
+        errors[Field.DUE] = "Pick the due date and time."
+    elif due <= now:
+        errors[Field.DUE] = "The due time is in the past."
+    engagement_value = form.selected(Field.ENGAGEMENT) or ""
+    campaign_id = form.int_metadata("campaign_id")
+    async with svc.db.transaction() as s:
+        campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
+        if campaign is None:
+            raise NotFound("That campaign no longer exists.")
+        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+        row = await q.engagement(s, team_id, int(engagement_value)) if engagement_value.isdigit() else None
+        if row is None or row[0].campaign_id != campaign.id or row[0].status == EngagementStatus.TERMINATED:
+            errors[Field.ENGAGEMENT] = "Pick an influencer of this campaign."
+        if errors:
+            raise FormErrors(errors)
+        deliverable = Deliverable(team_id=team_id, engagement_id=row[0].id, title=title, platform=platform,
+                                  due_at=due, created_by=user_id, created_at=now)
+        s.add(deliverable)
+    return deliverable
+
+
+async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
+    async with svc.db.transaction() as s:
+        engagement, influencer = await q.engagement(s, deliverable.team_id, deliverable.engagement_id)
+    who = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+    await svc.client.chat_postMessage(
+        channel=engagement.channel_id,
+        text=f":spiral_calendar_pad: New deliverable for {who}: *{esc(deliverable.title)}* "
+             f"({deliverable.platform}), due {when(deliverable.due_at)}.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# "I acknowledge these guidelines"
+
+
+async def acknowledge(
+    svc: Services, team_id: str, user_id: str, value: str, channel_id: str, ts: str, blocks: list[dict]
+) -> None:
+    engagement_id, _, version_text = (value or "").partition(":")
+    if not engagement_id.isdigit() or not version_text.isdigit():
+        raise InvalidInput("That button is not one of mine.")
+    version = int(version_text)
+    async with svc.db.transaction() as s:
+        row = await q.engagement(s, team_id, int(engagement_id))
+        if row is None:
+            raise NotFound("That engagement no longer exists.")
+        engagement, influencer = row
+        campaign = await q.by_id(s, team_id, engagement.campaign_id)
+    await _check_is_the_influencer(svc, influencer, user_id)
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise Conflict("This engagement was terminated; there is nothing to acknowledge.")
+    if version != campaign.guidelines_version:
+        raise Conflict(f"These are version {version} of the guidelines; version {campaign.guidelines_version} "
+                       "replaced them. Acknowledge the newest guidelines message in this channel.")
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        result = await s.exec(
+            update(Engagement)
+            .where(Engagement.id == engagement.id,
+                   or_(Engagement.acknowledged_version.is_(None), Engagement.acknowledged_version < version))
+            .values(acknowledged_version=version, acknowledged_at=now,
+                    status=EngagementStatus.ACTIVE if engagement.status == EngagementStatus.INVITED
+                    else engagement.status)
+        )
+        if result.rowcount == 0:
+            raise Conflict(f"You already acknowledged version {version} on {when(engagement.acknowledged_at or now)}.")
+        if influencer.slack_user_id is None:  # an external influencer, now known by their user id
+            await s.exec(update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id))
+    await svc.client.chat_update(
+        channel=channel_id, ts=ts, text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
+        blocks=views.acknowledged_message(blocks, user_id, version, now),
+    )
+
+
+async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:
+    if influencer.slack_user_id == user_id:
+        return
+    if influencer.slack_user_id is None and influencer.email:
+        clicker = await svc.directory.user(user_id)
+        if clicker.email and clicker.email == influencer.email:
+            return
+    who = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+    raise NotPermitted(Act.ACKNOWLEDGE_GUIDELINES.value, [Role.INFLUENCER],
+                       f":no_entry: Only {who}, the influencer these guidelines are addressed to, "
+                       "can acknowledge them.")

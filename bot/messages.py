@@ -1,0 +1,44 @@
+"""Sentences the bot says, in one place."""
+
+from __future__ import annotations
+
+from bot.ids import Command
+
+CAMPAIGN_USAGE = f"""*Campaign Guard — campaign setup*
+`{Command.CAMPAIGN} new [slug]` — create a campaign (opens a form)
+`{Command.CAMPAIGN} list` — the campaigns you are part of
+`{Command.CAMPAIGN} show <slug>` — details, team, guidelines and influencers
+`{Command.CAMPAIGN} invite <slug> <@user | email> [#channel]` — add an influencer and their shared channel
+`{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role
+`{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
+`{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
+`{Command.CAMPAIGN} help` — this message"""
+
+BREACH_USAGE = f"""*Campaign Guard — breach reports*
+`{Command.BREACH}` — report a breach of a campaign's guidelines
+`{Command.BREACH} list [open | all] [<slug>]` · `{Command.BREACH} show BR-<n>` · \
+`{Command.BREACH} export [<slug>]` · `{Command.BREACH} help`"""
+
+REVIEW_USAGE = f"""*Campaign Guard — performance reviews*
+`{Command.REVIEW}` — log a review · `{Command.REVIEW} history <@user | influencer name>` — scorecard"""
+
+NOT_YET = "This part of Campaign Guard is not available yet in this version."
+
+
+def unknown_subcommand(command: str, word: str, usage: str) -> str:
+    return f":warning: `{command} {word[:40]}` is not a command I know.\n\n{usage}"
+
+
+def missing_argument(usage_line: str) -> str:
+    return f":warning: Missing argument. Usage: `{usage_line}`"
+
+
+def unknown_slug(slug: str) -> str:
+    return f":mag: No campaign `{slug[:40]}` in this workspace. `/campaign list` shows yours."
+
+
+def unexpected_error(error_id: str) -> str:
+    return (
+        f":boom: Something went wrong on our side and nothing was changed. "
+        f"If it happens again, give this id to your admin: `{error_id}`."
+    )

@@ -1,0 +1,46 @@
+"""Wiring: settings → services → Bolt app → aiohttp app. Used by the CLI, the playground and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import BotIdentity, create_app
+from bot.clock import Clock, SystemClock
+from bot.directory import Directory
+from bot.server import create_web_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack import create_client
+from storage.db import Database
+
+
+@dataclass
+class Bot:
+    services: Services
+    bolt: AsyncApp
+    identity: BotIdentity
+    web: web.Application
+
+    async def start(self) -> None:
+        """Learn the bot's identity once, so no request waits on `auth.test`."""
+        await self.identity.load()
+
+    async def close(self) -> None:
+        await self.services.background.drain(timeout=10)
+        await self.services.db.dispose()
+
+
+def build_bot(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Bot:
+    client = create_client(settings.slack_bot_token, settings.slack_api_url)
+    services = Services(
+        settings=settings,
+        db=db or Database(settings.database_url),
+        clock=clock or SystemClock(),
+        client=client,
+        directory=Directory(client, settings.admin_user_ids),
+    )
+    bolt, identity = create_app(services)
+    return Bot(services=services, bolt=bolt, identity=identity, web=create_web_app(services, bolt))

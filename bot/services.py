@@ -1,0 +1,29 @@
+"""What every flow needs, built once per process and handed to the handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.background import Background
+from bot.clock import Clock
+from bot.directory import Directory
+from bot.domain.permissions import Actor
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    client: AsyncWebClient
+    directory: Directory
+    background: Background = field(default_factory=Background)
+    bot_user_id: str | None = None
+
+    async def actor(self, team_id: str, user_id: str) -> Actor:
+        """The acting user, with the admin flag resolved (may call `users.info`: after the ack only)."""
+        return Actor(team_id, user_id, is_admin=await self.directory.is_admin(user_id))

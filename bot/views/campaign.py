@@ -1,0 +1,272 @@
+"""Views of campaign setup: the forms, the guidelines message, list and detail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConversationFilter,
+    ConversationSelectElement,
+    DatePickerElement,
+    DateTimePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.enums import GuidelineCategory, Market, Platform, ReviewCadence, Severity
+from bot.domain.guidelines import TEXT_MAX, TITLE_MAX
+from bot.ids import Action, Callback, Field
+from bot.views.common import (
+    MESSAGE_BLOCKS_MAX,
+    capped,
+    context,
+    enum_options,
+    find_option,
+    option,
+    plain,
+    section,
+)
+from bot.views.text import day, esc, plural, user, when
+from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
+
+MARKET_LABELS = {"US": "United States (FTC)", "UK": "United Kingdom (ASA/CMA)", "IE": "Ireland (ASAI)",
+                 "FR": "France (Loi 2023-451)", "other": "Other"}
+TEMPLATE_OPTIONS = [option("Default guidelines (G1–G8)", "default"), option("Start with no clauses", "empty")]
+
+
+def _text_input(block_id: str, label: str, *, max_length: int, initial: str | None = None,
+                multiline: bool = False, placeholder: str | None = None, optional: bool = False,
+                hint: str | None = None) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint, 2000) if hint else None,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            initial_value=initial or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=plain(placeholder, 150) if placeholder else None,
+        ),
+    )
+
+
+def _select(block_id: str, label: str, options, initial: str | None, *, optional: bool = False) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        element=StaticSelectElement(
+            action_id=block_id, options=options, initial_option=find_option(options, initial)
+        ),
+    )
+
+
+def new_campaign_modal(today: date, slug: str | None = None) -> View:
+    return View(
+        type="modal",
+        callback_id=Callback.CAMPAIGN_NEW,
+        title=plain("New campaign", 24),
+        submit=plain("Create", 24),
+        close=plain("Cancel", 24),
+        blocks=[
+            _text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
+            _text_input(Field.SLUG, "Short name (slug)", max_length=40, initial=slug,
+                        placeholder="spring-launch",
+                        hint="2–40 lowercase letters, digits or hyphens; used in commands and channel names."),
+            _text_input(Field.BRAND, "Brand", max_length=150),
+            _select(Field.MARKET, "Market (selects the disclosure rules)",
+                    enum_options(Market, MARKET_LABELS), Market.US),
+            InputBlock(block_id=Field.START, label=plain("Start date"),
+                       element=DatePickerElement(action_id=Field.START, initial_date=today.isoformat())),
+            InputBlock(block_id=Field.END, label=plain("End date"),
+                       element=DatePickerElement(action_id=Field.END)),
+            InputBlock(
+                block_id=Field.ESCALATION_CHANNEL,
+                label=plain("Escalation channel (private legal channel)"),
+                optional=True,
+                hint=plain("Major and critical incidents are posted here. Invite the app to it."),
+                element=ConversationSelectElement(
+                    action_id=Field.ESCALATION_CHANNEL,
+                    filter=ConversationFilter(include=["private", "public"], exclude_bot_users=True),
+                ),
+            ),
+            _select(Field.REVIEW_CADENCE, "Review cadence", enum_options(ReviewCadence), ReviewCadence.WEEKLY),
+            _select(Field.TEMPLATE, "Guidelines", TEMPLATE_OPTIONS, "default"),
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseDraft:
+    code: str
+    title: str = ""
+    text: str = ""
+    category: str = GuidelineCategory.OTHER
+    default_severity: str = Severity.MODERATE
+
+
+def _clause_inputs(draft: ClauseDraft, *, optional: bool) -> list[Block]:
+    code = draft.code
+    return [
+        _text_input(Field.clause(code, "title"), f"{code} · title", max_length=TITLE_MAX,
+                    initial=draft.title, optional=optional),
+        _text_input(Field.clause(code, "text"), f"{code} · clause", max_length=TEXT_MAX,
+                    initial=draft.text, multiline=True, optional=optional),
+        _select(Field.clause(code, "category"), f"{code} · category", enum_options(GuidelineCategory),
+                draft.category),
+        _select(Field.clause(code, "severity"), f"{code} · default severity", enum_options(Severity),
+                draft.default_severity),
+    ]
+
+
+def guidelines_modal(campaign: Campaign, clauses: Sequence[Guideline], new_code: str | None) -> View:
+    """One group of inputs per clause, plus an optional empty group for a new one."""
+    blocks: list[Block] = [
+        section(f"*{esc(campaign.name)}* — guidelines version {campaign.guidelines_version}. "
+                "Saving a change bumps the version and asks every influencer to acknowledge again."),
+    ]
+    for clause in clauses:
+        blocks.extend(_clause_inputs(ClauseDraft(clause.code, clause.title, clause.text, clause.category,
+                                                 clause.default_severity), optional=False))
+    if new_code:
+        blocks.append(DividerBlock())
+        blocks.append(section(f"*Add a clause ({new_code})* — leave empty to add none."))
+        blocks.extend(_clause_inputs(ClauseDraft(new_code), optional=True))
+    return View(
+        type="modal",
+        callback_id=Callback.GUIDELINES_EDIT,
+        private_metadata=json.dumps({"campaign_id": campaign.id, "version": campaign.guidelines_version}),
+        title=plain("Edit guidelines", 24),
+        submit=plain("Save", 24),
+        close=plain("Cancel", 24),
+        blocks=blocks,
+    )
+
+
+def deliverable_modal(campaign: Campaign, engagements: Sequence[tuple[Engagement, Influencer]],
+                      now: datetime) -> View:
+    options = [option(f"{inf.display_name}", str(eng.id)) for eng, inf in engagements][:100]
+    return View(
+        type="modal",
+        callback_id=Callback.DELIVERABLE_NEW,
+        private_metadata=json.dumps({"campaign_id": campaign.id}),
+        title=plain("New deliverable", 24),
+        submit=plain("Add", 24),
+        close=plain("Cancel", 24),
+        blocks=[
+            section(f"Campaign *{esc(campaign.name)}* (`{campaign.slug}`)"),
+            InputBlock(block_id=Field.ENGAGEMENT, label=plain("Influencer"),
+                       element=StaticSelectElement(action_id=Field.ENGAGEMENT, options=options)),
+            _text_input(Field.TITLE, "Title", max_length=150, placeholder="Launch reel"),
+            _select(Field.PLATFORM, "Platform", enum_options(Platform, {"x": "X (Twitter)", "tiktok": "TikTok",
+                                                                        "youtube": "YouTube"}),
+                    Platform.INSTAGRAM),
+            InputBlock(block_id=Field.DUE, label=plain("Due (your time zone)"),
+                       element=DateTimePickerElement(action_id=Field.DUE,
+                                                     initial_date_time=int(now.timestamp()) + 7 * 86400)),
+        ],
+    )
+
+
+def guidelines_message(campaign: Campaign, clauses: Sequence[Guideline], influencer_mention: str,
+                       engagement_id: int) -> tuple[str, list[Block]]:
+    """The contract posted in the shared channel, with the button only the influencer may press."""
+    version = campaign.guidelines_version
+    blocks: list[Block] = [
+        HeaderBlock(text=plain(f"Guidelines · {campaign.name}", 150)),
+        section(f"Hi {influencer_mention}! These are the guidelines (version {version}) of "
+                f"*{esc(campaign.name)}* for *{esc(campaign.brand)}*, "
+                f"{day(campaign.start_date)} – {day(campaign.end_date)}. Every breach report names "
+                "the clause it concerns; please read them and acknowledge."),
+        DividerBlock(),
+    ]
+    for clause in clauses:
+        blocks.append(section(f"*{clause.code} · {esc(clause.title)}* _({clause.default_severity})_\n"
+                              f"{esc(clause.text)}"))
+    blocks = capped(blocks, MESSAGE_BLOCKS_MAX - 2, "…and {n} more clauses: `/campaign show` lists them all.")
+    blocks.append(ActionsBlock(block_id="guidelines", elements=[
+        ButtonElement(action_id=Action.ACKNOWLEDGE_GUIDELINES, text=plain("I acknowledge these guidelines"),
+                      style="primary", value=f"{engagement_id}:{version}"),
+    ]))
+    fallback = f"Guidelines v{version} of {campaign.name}: please read and acknowledge."
+    return fallback, blocks
+
+
+def acknowledged_message(blocks: Sequence[dict], influencer_user_id: str, version: int,
+                         at: datetime) -> list[dict]:
+    """The guidelines message after acknowledgement: the button gives way to a receipt."""
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    receipt = context(f":white_check_mark: Acknowledged by {user(influencer_user_id)} "
+                      f"on {when(at)} (version {version}).")
+    return [*kept, receipt.to_dict()]
+
+
+def campaign_list(rows: Sequence[tuple[Campaign, str]], total: int) -> list[Block]:
+    if not rows:
+        return [section("You are not part of any campaign yet. `/campaign new` creates one.")]
+    blocks: list[Block] = [section(f"*Your campaigns* ({total})")]
+    for campaign, role in rows:
+        blocks.append(section(
+            f"`{campaign.slug}` *{esc(campaign.name)}* · {esc(campaign.brand)} · {campaign.market}\n"
+            f"{campaign.status} · {day(campaign.start_date)} – {day(campaign.end_date)} · you: _{role}_"))
+    return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDetail:
+    campaign: Campaign
+    team: Sequence[CampaignRole]
+    clauses: Sequence[Guideline]
+    engagements: Sequence[tuple[Engagement, Influencer]]
+    show_team: bool
+
+
+def _engagement_line(eng: Engagement, inf: Influencer, version: int) -> str:
+    who = user(inf.slack_user_id) if inf.slack_user_id else f"{esc(inf.display_name)} ({esc(inf.email)})"
+    if eng.acknowledged_version == version:
+        ack = f":white_check_mark: acknowledged v{version}"
+    elif eng.acknowledged_version:
+        ack = f":hourglass: acknowledged v{eng.acknowledged_version}, v{version} pending"
+    else:
+        ack = ":hourglass: guidelines not acknowledged"
+    hold = " · :money_with_wings: payment on hold" if eng.payment_hold else ""
+    return f"• {who} in <#{eng.channel_id}> · {eng.status} · {ack}{hold}"
+
+
+def campaign_detail(detail: CampaignDetail) -> list[Block]:
+    c = detail.campaign
+    blocks: list[Block] = [
+        HeaderBlock(text=plain(f"{c.name} ({c.slug})", 150)),
+        section(
+            f"*Brand:* {esc(c.brand)} · *Market:* {c.market} · *Status:* {c.status}\n"
+            f"*Dates:* {day(c.start_date)} – {day(c.end_date)} · *Owner:* {user(c.owner_id)}\n"
+            f"*Escalation channel:* {f'<#{c.escalation_channel_id}>' if c.escalation_channel_id else '_none_'}"
+            f" · *Reviews:* {c.review_cadence} · *Guidelines:* version {c.guidelines_version}"),
+    ]
+    if detail.show_team:
+        by_role: dict[str, list[str]] = {}
+        for row in detail.team:
+            by_role.setdefault(row.role, []).append(user(row.user_id))
+        team = " · ".join(f"*{role}:* {', '.join(people)}" for role, people in sorted(by_role.items()))
+        blocks.append(section(f"*Team* — {team or '_nobody yet_'}"))
+    clause_lines = [f"`{g.code}` {esc(g.title)} _({g.category}, {g.default_severity})_" for g in detail.clauses]
+    blocks.append(section("*Guidelines*\n" + ("\n".join(clause_lines) or "_no clauses yet_")))
+    lines = [_engagement_line(e, i, c.guidelines_version) for e, i in detail.engagements]
+    heading = f"*Influencers* ({plural(len(lines), 'engagement')})"
+    blocks.append(DividerBlock())
+    blocks.append(section(heading + "\n" + ("\n".join(lines[:25]) or "_none yet — `/campaign invite`_")))
+    if len(lines) > 25:
+        blocks.append(context(f"…and {len(lines) - 25} more."))
+    return blocks

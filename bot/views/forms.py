@@ -1,0 +1,59 @@
+"""Reading a submitted modal's `view.state.values` (pure; forged payloads just read as missing)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+class FormValues:
+    def __init__(self, view: dict[str, Any]) -> None:
+        self._values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
+        try:
+            self.metadata: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
+        except json.JSONDecodeError:
+            self.metadata = {}
+        if not isinstance(self.metadata, dict):
+            self.metadata = {}
+
+    def blocks(self) -> list[str]:
+        return list(self._values)
+
+    def _element(self, block_id: str, action_id: str | None = None) -> dict[str, Any]:
+        block = self._values.get(block_id) or {}
+        element = block.get(action_id or block_id)
+        return element if isinstance(element, dict) else {}
+
+    def text(self, block_id: str) -> str:
+        value = self._element(block_id).get("value")
+        return value.strip() if isinstance(value, str) else ""
+
+    def selected(self, block_id: str) -> str | None:
+        option = self._element(block_id).get("selected_option")
+        return option.get("value") if isinstance(option, dict) else None
+
+    def conversation(self, block_id: str) -> str | None:
+        element = self._element(block_id)
+        return element.get("selected_conversation") or element.get("selected_channel")
+
+    def user(self, block_id: str) -> str | None:
+        return self._element(block_id).get("selected_user")
+
+    def date(self, block_id: str) -> date | None:
+        value = self._element(block_id).get("selected_date")
+        try:
+            return date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    def datetime(self, block_id: str) -> datetime | None:
+        value = self._element(block_id).get("selected_date_time")
+        try:
+            return datetime.fromtimestamp(int(value), UTC) if value is not None else None
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
+
+    def int_metadata(self, key: str) -> int | None:
+        value = self.metadata.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None

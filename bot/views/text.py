@@ -1,0 +1,39 @@
+"""Text helpers for mrkdwn: escaping user text, mentions, Slack date tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def esc(text: str | None) -> str:
+    """Escape user text for mrkdwn so nobody can smuggle `<!channel>`, a mention or a fake link."""
+    return (text or "").translate(_ESCAPES)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "someone"
+
+
+def channel(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id else "_none_"
+
+
+def when(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
+    """A `<!date^…>` token: every reader sees `moment` in their own time zone."""
+    moment = moment.astimezone(UTC)
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+
+
+def day(value: date) -> str:
+    return value.strftime("%d %b %Y").lstrip("0")
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural_word or word + 's'}"

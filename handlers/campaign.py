@@ -1,0 +1,141 @@
+"""`/campaign …`, its modals and the guidelines acknowledgement button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import messages
+from bot.domain import parsing
+from bot.errors import InvalidInput
+from bot.flows import campaigns as flows
+from bot.ids import Action, Callback, Command, Field
+from bot.services import Services
+from bot.views import campaign as views
+from bot.views.forms import FormValues
+from handlers._runtime import direct_message, ephemeral, submit_form, team_of, words
+
+USAGE = {
+    "show": "/campaign show <slug>",
+    "invite": "/campaign invite <slug> <@user | email> [#channel]",
+    "role": "/campaign role <slug> <@user> <manager | member | legal>",
+    "guidelines": "/campaign guidelines <slug>",
+    "deliverable": "/campaign deliverable <slug>",
+}
+
+
+def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
+    if len(args) not in (2, 3):
+        raise InvalidInput(messages.missing_argument(USAGE["invite"]))
+    person = parsing.person(args[1])
+    if person is None:
+        raise InvalidInput(f":warning: `{args[1][:60]}` is neither a @mention nor a valid email address. "
+                           f"Usage: `{USAGE['invite']}`")
+    link = None
+    if len(args) == 3 and (link := parsing.channel_id(args[2])) is None:
+        raise InvalidInput(f":warning: `{args[2][:60]}` is not a #channel. Usage: `{USAGE['invite']}`")
+    return args[0], person, link
+
+
+def _parse_role(args: list[str]) -> tuple[str, str, str]:
+    if len(args) != 3:
+        raise InvalidInput(messages.missing_argument(USAGE["role"]))
+    target = parsing.user_id(args[1])
+    if target is None:
+        raise InvalidInput(f":warning: `{args[1][:60]}` is not a @mention. Usage: `{USAGE['role']}`")
+    return args[0], target, args[2].lower()
+
+
+def register(app: AsyncApp, svc: Services) -> None:
+    run = svc.background.run
+
+    @app.command(Command.CAMPAIGN)
+    async def campaign_command(ack, command: dict[str, Any], respond, context) -> None:
+        sub, args = words(command)
+        team, user, trigger = team_of(context), command["user_id"], command["trigger_id"]
+        reply = ephemeral(respond)
+
+        async def answer_blocks(blocks_coro) -> None:
+            blocks = await blocks_coro
+            await respond(blocks=blocks, text="Campaign Guard", response_type="ephemeral")
+
+        if sub in ("", "help"):
+            await ack(text=messages.CAMPAIGN_USAGE)
+        elif sub == "new":
+            await ack()
+            slug = args[0].lower() if args else None
+            run(svc.client.views_open(trigger_id=trigger, view=views.new_campaign_modal(svc.clock.now().date(),
+                                                                                        slug)), reply)
+        elif sub == "list":
+            await ack()
+            run(answer_blocks(flows.list_campaigns(svc, team, user)), reply)
+        elif sub in USAGE and not args:
+            await ack(text=messages.missing_argument(USAGE[sub]))
+        elif sub == "show":
+            await ack()
+            run(answer_blocks(flows.show_campaign(svc, team, user, args[0])), reply)
+        elif sub == "invite":
+            try:
+                slug, person, link = _parse_invite(args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(_say(reply, flows.invite(svc, team, user, slug, person, link)), reply)
+        elif sub == "role":
+            try:
+                slug, target, role = _parse_role(args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(_say(reply, flows.set_role(svc, team, user, slug, target, role)), reply)
+        elif sub == "guidelines":
+            await ack()
+            run(flows.open_guidelines_editor(svc, team, user, args[0], trigger), reply)
+        elif sub == "deliverable":
+            await ack()
+            run(flows.open_deliverable_form(svc, team, user, args[0], trigger), reply)
+        else:
+            await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
+
+    @app.view(Callback.CAMPAIGN_NEW)
+    async def campaign_new_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        team, user = team_of(context), body["user"]["id"]
+        ok, campaign = await submit_form(ack, Field.NAME,
+                                         lambda: flows.create_campaign(svc, team, user, FormValues(view)))
+        if ok:
+            run(flows.announce_campaign(svc, campaign), direct_message(svc.client, user))
+
+    @app.view(Callback.GUIDELINES_EDIT)
+    async def guidelines_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        team, user = team_of(context), body["user"]["id"]
+        first = next(iter(FormValues(view).blocks()), Field.clause("G1", "title"))
+        ok, campaign = await submit_form(ack, first,
+                                         lambda: flows.save_guidelines(svc, team, user, FormValues(view)))
+        if ok and campaign is not None:
+            run(flows.announce_guidelines(svc, campaign, user), direct_message(svc.client, user))
+        elif ok:
+            run(direct_message(svc.client, user)("No change to the guidelines, so the version stays the same."))
+
+    @app.view(Callback.DELIVERABLE_NEW)
+    async def deliverable_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        team, user = team_of(context), body["user"]["id"]
+        ok, deliverable = await submit_form(ack, Field.TITLE,
+                                            lambda: flows.add_deliverable(svc, team, user, FormValues(view)))
+        if ok:
+            run(flows.announce_deliverable(svc, deliverable), direct_message(svc.client, user))
+
+    @app.action(Action.ACKNOWLEDGE_GUIDELINES)
+    async def acknowledge_clicked(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
+        await ack()
+        message = body.get("message") or {}
+        run(flows.acknowledge(svc, team_of(context), body["user"]["id"], action.get("value", ""),
+                              body["channel"]["id"], message.get("ts") or body["container"]["message_ts"],
+                              message.get("blocks") or []),
+            ephemeral(respond))
+
+
+async def _say(reply, text_coro) -> None:
+    await reply(await text_coro)

@@ -1,0 +1,370 @@
+"""The SQL tables (SQLModel, table=True). Every row carries the Slack `team_id`.
+
+Enumerated columns are plain strings guarded by CHECK constraints derived from `bot.domain.enums`,
+so a migration never has to alter a native enum type. Constraint names follow the naming
+convention below so Alembic can find them on both SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.domain.enums import (
+    CampaignStatus,
+    ComplianceItem,
+    ComplianceStatus,
+    DeliverableStatus,
+    EngagementStatus,
+    GuidelineCategory,
+    IncidentEventKind,
+    IncidentStatus,
+    InfluencerStatus,
+    Market,
+    Outcome,
+    Platform,
+    ReminderKind,
+    ReminderStatus,
+    ReviewCadence,
+    Role,
+    Severity,
+    values,
+)
+from storage.types import UTCDateTime
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def one_of(column: str, enum: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values(enum))
+    clause = f"{column} IN ({allowed})"
+    if nullable:
+        clause = f"{column} IS NULL OR {clause}"
+    return CheckConstraint(clause, name=f"{column}_valid")
+
+
+def utc(**kwargs: Any) -> Any:
+    """A UTC timestamp column."""
+    nullable = kwargs.pop("nullable", False)
+    return Field(sa_type=UTCDateTime(), nullable=nullable, **kwargs)
+
+
+def team() -> Any:
+    return Field(max_length=32, index=False)
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slug"),
+        one_of("status", CampaignStatus),
+        one_of("market", Market),
+        one_of("review_cadence", ReviewCadence),
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("guidelines_version >= 1", name="version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    slug: str = Field(max_length=40)
+    name: str = Field(max_length=150)
+    brand: str = Field(max_length=150)
+    market: str = Field(default=Market.US, max_length=8)
+    start_date: date
+    end_date: date
+    status: str = Field(default=CampaignStatus.ACTIVE, max_length=16)
+    owner_id: str = Field(max_length=32)
+    escalation_channel_id: str | None = Field(default=None, max_length=32)
+    review_cadence: str = Field(default=ReviewCadence.WEEKLY, max_length=16)
+    guidelines_version: int = 1
+    created_at: datetime = utc()
+
+
+class CampaignRole(SQLModel, table=True):
+    """A brand person's role on a campaign (the owner is stored as a manager too)."""
+
+    __tablename__ = "campaign_role"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "user_id"),
+        Index(None, "team_id", "user_id"),
+        one_of("role", Role),
+        CheckConstraint("role IN ('manager', 'member', 'legal')", name="role_grantable"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    role: str = Field(max_length=16)
+    granted_by: str = Field(max_length=32)
+    created_at: datetime = utc()
+
+
+class Guideline(SQLModel, table=True):
+    __tablename__ = "guideline"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "code"),
+        one_of("category", GuidelineCategory),
+        one_of("default_severity", Severity),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    code: str = Field(max_length=8)
+    title: str = Field(max_length=150)
+    text: str = Field(max_length=3000)
+    category: str = Field(max_length=24)
+    default_severity: str = Field(max_length=16)
+    position: int = 0
+    updated_at: datetime = utc()
+
+
+class Influencer(SQLModel, table=True):
+    __tablename__ = "influencer"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_user_id"),
+        UniqueConstraint("team_id", "email"),
+        one_of("status", InfluencerStatus),
+        CheckConstraint("slack_user_id IS NOT NULL OR email IS NOT NULL", name="reachable"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    display_name: str = Field(max_length=150)
+    slack_user_id: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    handles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=InfluencerStatus.ACTIVE, max_length=16)
+    created_at: datetime = utc()
+
+
+class Engagement(SQLModel, table=True):
+    __tablename__ = "engagement"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "influencer_id"),
+        Index(None, "team_id", "influencer_id"),
+        Index(None, "team_id", "channel_id"),
+        one_of("status", EngagementStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    influencer_id: int = Field(foreign_key="influencer.id", ondelete="RESTRICT")
+    channel_id: str = Field(max_length=32)
+    status: str = Field(default=EngagementStatus.INVITED, max_length=16)
+    acknowledged_version: int | None = None
+    acknowledged_at: datetime | None = utc(nullable=True, default=None)
+    guidelines_message_ts: str | None = Field(default=None, max_length=32)
+    payment_hold: bool = False
+    invited_by: str = Field(max_length=32)
+    created_at: datetime = utc()
+
+
+class Deliverable(SQLModel, table=True):
+    __tablename__ = "deliverable"
+    __table_args__ = (
+        Index(None, "team_id", "status", "due_at"),
+        Index(None, "engagement_id"),
+        one_of("status", DeliverableStatus),
+        one_of("platform", Platform),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    title: str = Field(max_length=150)
+    platform: str = Field(max_length=16)
+    due_at: datetime = utc()
+    status: str = Field(default=DeliverableStatus.PLANNED, max_length=16)
+    submitted_url: str | None = Field(default=None, max_length=2000)
+    submitted_at: datetime | None = utc(nullable=True, default=None)
+    published_url: str | None = Field(default=None, max_length=2000)
+    published_at: datetime | None = utc(nullable=True, default=None)
+    caption: str | None = Field(default=None, max_length=5000)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = utc()
+
+
+class ComplianceCheck(SQLModel, table=True):
+    __tablename__ = "compliance_check"
+    __table_args__ = (
+        UniqueConstraint("deliverable_id", "item"),
+        Index(None, "team_id", "status"),
+        one_of("item", ComplianceItem),
+        one_of("status", ComplianceStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    deliverable_id: int = Field(foreign_key="deliverable.id", ondelete="CASCADE")
+    item: str = Field(max_length=32)
+    status: str = Field(default=ComplianceStatus.PENDING, max_length=16)
+    suggestion: str | None = Field(default=None, max_length=500, description="the lint's finding")
+    checked_by: str | None = Field(default=None, max_length=32)
+    checked_at: datetime | None = utc(nullable=True, default=None)
+    note: str | None = Field(default=None, max_length=3000)
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        Index(None, "team_id", "status"),
+        Index(None, "engagement_id"),
+        Index(None, "team_id", "channel_id", "card_ts"),
+        one_of("severity", Severity),
+        one_of("status", IncidentStatus),
+        one_of("outcome", Outcome, nullable=True),
+        CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint("strikes IS NULL OR strikes BETWEEN 0 AND 10", name="strikes_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    number: int
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="RESTRICT")
+    guideline_id: int = Field(foreign_key="guideline.id", ondelete="RESTRICT")
+    guidelines_version: int
+    severity: str = Field(max_length=16)
+    title: str = Field(max_length=150)
+    description: str = Field(max_length=3000)
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    occurred_at: datetime = utc()
+    reporter_id: str = Field(max_length=32)
+    status: str = Field(default=IncidentStatus.REPORTED, max_length=24)
+    channel_id: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    response_due_at: datetime = utc()
+    responded_at: datetime | None = utc(nullable=True, default=None)
+    outcome: str | None = Field(default=None, max_length=24)
+    resolution_note: str | None = Field(default=None, max_length=3000)
+    strikes: int | None = None
+    resolved_by: str | None = Field(default=None, max_length=32)
+    resolved_at: datetime | None = utc(nullable=True, default=None)
+    created_at: datetime = utc()
+    updated_at: datetime = utc()
+
+
+class IncidentEvent(SQLModel, table=True):
+    """Append-only timeline of an incident: never updated or deleted."""
+
+    __tablename__ = "incident_event"
+    __table_args__ = (
+        Index(None, "incident_id", "id"),
+        one_of("kind", IncidentEventKind),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    incident_id: int = Field(foreign_key="incident.id", ondelete="RESTRICT")
+    kind: str = Field(max_length=24)
+    actor_id: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None, max_length=40000)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc()
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "review"
+    __table_args__ = (
+        Index(None, "team_id", "engagement_id", "created_at"),
+        *(
+            CheckConstraint(f"{c} BETWEEN 1 AND 5", name=f"{c}_range")
+            for c in ("conduct", "communication", "timeliness", "content_quality")
+        ),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    reviewer_id: str = Field(max_length=32)
+    period_start: date
+    period_end: date
+    conduct: int
+    communication: int
+    timeliness: int
+    content_quality: int
+    would_work_again: bool
+    notes: str | None = Field(default=None, max_length=3000)
+    flagged: bool = False
+    shared_with_influencer: bool = False
+    created_at: datetime = utc()
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox of scheduled messages. The dispatcher claims due rows; the key dedupes."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index(None, "status", "due_at"),
+        Index(None, "team_id", "subject_type", "subject_id"),
+        one_of("kind", ReminderKind),
+        one_of("status", ReminderStatus),
+        CheckConstraint("attempts >= 0", name="attempts_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    kind: str = Field(max_length=32)
+    dedupe_key: str = Field(max_length=200)
+    subject_type: str = Field(max_length=24)
+    subject_id: int
+    target_channel: str | None = Field(default=None, max_length=32)
+    target_user: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    due_at: datetime = utc()
+    status: str = Field(default=ReminderStatus.PENDING, max_length=16)
+    attempts: int = 0
+    lease_until: datetime | None = utc(nullable=True, default=None)
+    leased_by: str | None = Field(default=None, max_length=64)
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_ts: str | None = Field(default=None, max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc()
+    updated_at: datetime = utc()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Events API deliveries already handled: Slack retries with the same `event_id`."""
+
+    __tablename__ = "processed_event"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = utc()
+
+
+class Counter(SQLModel, table=True):
+    """Per-workspace sequences (incident numbers): one atomic UPDATE … RETURNING per value."""
+
+    __tablename__ = "counter"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = 0
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace the app serves; `tokens_revoked` / `app_uninstalled` mark it inactive."""
+
+    __tablename__ = "workspace"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    active: bool = True
+    uninstalled_at: datetime | None = utc(nullable=True, default=None)
+    created_at: datetime = utc()

@@ -1,0 +1,135 @@
+"""Campaigns, their team, guidelines and engagements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.enums import EngagementStatus, Role
+from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
+
+
+async def by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign | None:
+    result = await s.exec(select(Campaign).where(Campaign.team_id == team_id, Campaign.slug == slug))
+    return result.scalars().first()
+
+
+async def by_id(s: AsyncSession, team_id: str, campaign_id: int) -> Campaign | None:
+    result = await s.exec(select(Campaign).where(Campaign.team_id == team_id, Campaign.id == campaign_id))
+    return result.scalars().first()
+
+
+async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str | None:
+    result = await s.exec(
+        select(CampaignRole.role).where(CampaignRole.campaign_id == campaign_id, CampaignRole.user_id == user_id)
+    )
+    return result.scalars().first()
+
+
+async def team(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
+    result = await s.exec(
+        select(CampaignRole).where(CampaignRole.campaign_id == campaign_id).order_by(CampaignRole.id)
+    )
+    return result.scalars().all()
+
+
+async def guidelines(s: AsyncSession, campaign_id: int) -> Sequence[Guideline]:
+    result = await s.exec(
+        select(Guideline).where(Guideline.campaign_id == campaign_id).order_by(Guideline.position, Guideline.id)
+    )
+    return result.scalars().all()
+
+
+async def engagements(s: AsyncSession, campaign_id: int) -> Sequence[tuple[Engagement, Influencer]]:
+    result = await s.exec(
+        select(Engagement, Influencer)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(Engagement.campaign_id == campaign_id)
+        .order_by(Engagement.id)
+    )
+    return [tuple(row) for row in result.all()]
+
+
+async def live_engagements(s: AsyncSession, campaign_id: int) -> Sequence[tuple[Engagement, Influencer]]:
+    return [row for row in await engagements(s, campaign_id) if row[0].status != EngagementStatus.TERMINATED]
+
+
+async def engagement(s: AsyncSession, team_id: str, engagement_id: int) -> tuple[Engagement, Influencer] | None:
+    result = await s.exec(
+        select(Engagement, Influencer)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(Engagement.team_id == team_id, Engagement.id == engagement_id)
+    )
+    row = result.first()
+    return tuple(row) if row else None
+
+
+async def influencer_by_user(s: AsyncSession, team_id: str, user_id: str) -> Influencer | None:
+    result = await s.exec(
+        select(Influencer).where(Influencer.team_id == team_id, Influencer.slack_user_id == user_id)
+    )
+    return result.scalars().first()
+
+
+async def influencer_by_email(s: AsyncSession, team_id: str, email: str) -> Influencer | None:
+    result = await s.exec(select(Influencer).where(Influencer.team_id == team_id, Influencer.email == email))
+    return result.scalars().first()
+
+
+async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -> Engagement | None:
+    result = await s.exec(
+        select(Engagement).where(Engagement.campaign_id == campaign_id, Engagement.influencer_id == influencer_id)
+    )
+    return result.scalars().first()
+
+
+async def is_influencer_on(s: AsyncSession, campaign_id: int, user_id: str) -> bool:
+    result = await s.exec(
+        select(Engagement.id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(Engagement.campaign_id == campaign_id, Influencer.slack_user_id == user_id)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def visible_to(
+    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int = 40
+) -> tuple[list[tuple[Campaign, str]], int]:
+    """Campaigns the user may see, newest first, with their role on each; and the total count."""
+    role = (
+        select(CampaignRole.role)
+        .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == user_id)
+        .scalar_subquery()
+    )
+    influencer = (
+        select(Engagement.id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(Engagement.campaign_id == Campaign.id, Influencer.slack_user_id == user_id)
+        .exists()
+    )
+    where = [Campaign.team_id == team_id]
+    if not is_admin:
+        where.append(or_(role.is_not(None), influencer))
+    total = (await s.exec(select(func.count()).select_from(Campaign).where(*where))).one()[0]
+    rows = await s.exec(
+        select(Campaign, role, influencer).where(*where).order_by(Campaign.start_date.desc(), Campaign.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for campaign, granted, is_influencer in rows.all():
+        label = granted or (Role.INFLUENCER if is_influencer else Role.ADMIN)
+        out.append((campaign, str(label)))
+    return out, total
+
+
+async def bump_guidelines_version(s: AsyncSession, campaign_id: int, expected: int) -> bool:
+    """Conditional bump: False if someone else saved a new version meanwhile."""
+    result = await s.exec(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.guidelines_version == expected)
+        .values(guidelines_version=expected + 1)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,47 @@
+"""Shared fixtures: a migrated database per test on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from storage.db import Database
+from tests.databases import PG_ENV, PostgresTemplate, SqliteTemplate, postgres_url
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> PostgresTemplate | None:
+    url = postgres_url()
+    return PostgresTemplate(url) if url else None
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request, tmp_path, sqlite_template, postgres_template) -> AsyncIterator[str]:
+    """A freshly migrated database, once per backend."""
+    if request.param == "sqlite":
+        yield sqlite_template.fresh(tmp_path)
+        return
+    if postgres_template is None:
+        pytest.skip(f"PostgreSQL case skipped: set {PG_ENV} (.ci/run sets it) to run it")
+    url = await postgres_template.fresh()
+    try:
+        yield url
+    finally:
+        await postgres_template.drop(url)
+
+
+@pytest.fixture
+async def db(database_url) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()

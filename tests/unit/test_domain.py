@@ -1,0 +1,105 @@
+"""Pure domain rules: parsing, permissions, slugs, channel names, guideline codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain import campaigns, parsing
+from bot.domain.enums import Role
+from bot.domain.guidelines import DEFAULT_TEMPLATE, clause_problems, next_code
+from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, may, require
+from bot.errors import InvalidInput, NotPermitted
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("<@U123ABC>", parsing.Person(user_id="U123ABC")),
+        ("<@W9ZZ|jane>", parsing.Person(user_id="W9ZZ")),
+        ("jane@example.com", parsing.Person(email="jane@example.com")),
+        ("<mailto:Jane@Example.com|Jane@Example.com>", parsing.Person(email="jane@example.com")),
+        ("@jane", None),
+        ("jane@", None),
+        ("not an email", None),
+        ("<#C123|general>", None),
+    ],
+)
+def test_person_parsing(token, expected):
+    assert parsing.person(token) == expected
+
+
+def test_channel_and_incident_parsing():
+    assert parsing.channel_id("<#C0ABC|legal>") == "C0ABC"
+    assert parsing.channel_id("#legal") is None
+    assert parsing.incident_number("BR-17") == 17
+    assert parsing.incident_number("br-3") == 3
+    assert parsing.incident_number("BR-x") is None
+
+
+def test_split_keeps_quoted_words_and_survives_bad_quotes():
+    assert parsing.split('history "Jane Doe"') == ["history", "Jane Doe"]
+    assert parsing.split('show "unclosed') == ["show", '"unclosed']
+
+
+@pytest.mark.parametrize("slug", ["ab", "spring-launch", "a" * 40, "2027-q1"])
+def test_valid_slugs(slug):
+    assert campaigns.check_slug(slug) == slug
+
+
+@pytest.mark.parametrize("slug", ["a", "a" * 41, "Spring", "spring launch", "spring_launch", "é-x", ""])
+def test_invalid_slugs_name_the_field(slug):
+    with pytest.raises(InvalidInput) as err:
+        campaigns.check_slug(slug, "slug")
+    assert err.value.field == "slug"
+    assert "2–40 lowercase" in err.value.message
+
+
+def test_dates_must_be_ordered():
+    campaigns.check_dates(date(2027, 1, 1), date(2027, 1, 1))
+    with pytest.raises(InvalidInput):
+        campaigns.check_dates(date(2027, 1, 2), date(2027, 1, 1))
+
+
+def test_channel_names_are_valid_slack_names():
+    assert campaigns.channel_name("spring", "Zoë Ávila") == "cg-spring-zoe-avila"
+    assert campaigns.channel_name("spring", "Zoë Ávila", 3) == "cg-spring-zoe-avila-3"
+    assert campaigns.channel_name("spring", "🙂🙂") == "cg-spring-influencer"
+    long = campaigns.channel_name("a" * 40, "b" * 60, 12)
+    assert len(long) <= 80 and long.endswith("-12")
+
+
+def test_next_code_and_clause_problems():
+    assert next_code([c.code for c in DEFAULT_TEMPLATE]) == "G9"
+    assert next_code([]) == "G1"
+    assert next_code(["G2", "custom", "G10"]) == "G11"
+    assert clause_problems("", "x") == {"title": "A clause needs a title."}
+    assert set(clause_problems("t" * 151, "x" * 2501)) == {"title", "text"}
+
+
+def test_default_template_matches_the_spec():
+    assert [(c.code, c.category, c.default_severity) for c in DEFAULT_TEMPLATE] == [
+        ("G1", "disclosure", "major"), ("G2", "deadline", "moderate"), ("G3", "exclusivity", "major"),
+        ("G4", "conduct", "major"), ("G5", "content_approval", "moderate"), ("G6", "brand_safety", "critical"),
+        ("G7", "confidentiality", "major"), ("G8", "fake_engagement", "critical"),
+    ]
+
+
+def test_setup_actions_need_manager_or_admin():
+    for act in (Act.INVITE, Act.GRANT_ROLE, Act.EDIT_GUIDELINES, Act.ADD_DELIVERABLE):
+        assert may(act, {Role.MANAGER}) and may(act, {Role.ADMIN})
+        assert not may(act, {Role.MEMBER}) and not may(act, {Role.LEGAL}) and not may(act, {Role.INFLUENCER})
+
+
+def test_only_the_influencer_acknowledges_guidelines():
+    assert PERMISSIONS[Act.ACKNOWLEDGE_GUIDELINES] == {Role.INFLUENCER}
+    with pytest.raises(NotPermitted) as err:
+        require(Act.ACKNOWLEDGE_GUIDELINES, {Role.ADMIN, Role.MANAGER})
+    assert "*influencer*" in err.value.message
+
+
+def test_refusal_names_the_roles_needed():
+    with pytest.raises(NotPermitted) as err:
+        require(Act.INVITE, campaign_roles(is_admin=False, granted="member", is_influencer=False))
+    assert err.value.message == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."

@@ -13,6 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 import handlers
 from bot.services import Services
+from bot.slack import create_client
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +38,23 @@ class BotIdentity:
             self._svc.bot_user_id = response.get("user_id")
         return self._result
 
-    async def authorize(self, **_kwargs) -> AuthorizeResult:
-        return await self.load()
+    def authorize_function(self):
+        """A plain function: Bolt passes arguments by the names in its signature."""
+
+        async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            return await self.load()
+
+        return authorize
 
 
 def create_app(svc: Services) -> tuple[AsyncApp, BotIdentity]:
     identity = BotIdentity(svc)
     app = AsyncApp(
-        client=svc.client,
+        # Bolt's own per-request clients copy this one (base URL, retry handlers); the token comes
+        # from `authorize`, so this template carries none.
+        client=create_client(None, svc.settings.slack_api_url),
         signing_secret=svc.settings.slack_signing_secret,
-        authorize=identity.authorize,
+        authorize=identity.authorize_function(),
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )

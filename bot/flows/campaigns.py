@@ -267,9 +267,16 @@ async def invite(
     engagement = await _store_engagement(svc, campaign, invitee, channel_id, user_id)
     try:
         await post_guidelines(svc, campaign, engagement, invitee.mention)
-    except Exception:
+    except Exception as exc:
         async with svc.db.transaction() as s:  # undo: an engagement nobody was told about
             await s.exec(delete(Engagement).where(Engagement.id == engagement.id))
+        if isinstance(exc, SlackApiError):
+            raise SlackRefused(
+                f"Slack refused to post the guidelines in <#{channel_id}> (`{slack_error(exc)}`), so the "
+                f"invitation was not saved. Fix the channel, then link it: "
+                f"`/campaign invite {campaign.slug} <@user | email> <#{channel_id}>`.",
+                slack_error(exc) or "error",
+            ) from exc
         raise
     text = f":handshake: {invitee.mention} joined `{campaign.slug}` in <#{channel_id}>; guidelines posted."
     if invitee.user_id is None:

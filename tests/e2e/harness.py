@@ -1,0 +1,146 @@
+"""What end-to-end tests say in a line: run a command as someone, fill a modal, read what they see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+
+from bot.clock import FakeClock
+from bot.ids import Callback, Field
+from playground import people
+from playground.emulator import BotReply, Message, View
+from playground.emulator import payloads
+from playground.stack import Stack
+from storage.models import metadata
+
+MANAGER, MEMBER, LEGAL, ADMIN = (people.MANAGER.user_id, people.MEMBER.user_id, people.LEGAL.user_id,
+                                 people.ADMIN.user_id)
+IVY, OTTO = people.INFLUENCER.user_id, people.OUTSIDER.user_id
+EVE_EMAIL = people.EXTERNAL.email
+
+
+def text_of(message: Message | dict) -> str:
+    """The text a person reads: `text` plus every text inside the blocks."""
+    raw = message if isinstance(message, dict) else {"text": message.text, "blocks": message.blocks}
+    parts = [raw.get("text") or ""]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(raw.get("blocks") or [])
+    return "\n".join(parts)
+
+
+@dataclass
+class World:
+    stack: Stack
+    clock: FakeClock
+
+    @property
+    def slack(self):
+        return self.stack.slack
+
+    @property
+    def emulator(self):
+        return self.stack.emulator
+
+    @property
+    def db(self):
+        return self.stack.bot.services.db
+
+    async def run(self, user: str, line: str, channel: str | None = None) -> BotReply:
+        command, _, text = line.partition(" ")
+        return await self.slack.command(user, command, text, channel=channel)
+
+    def said_to(self, user: str) -> str:
+        """The newest ephemeral message the user got (ack text or response_url reply)."""
+        seen = self.emulator.ephemerals(user)
+        assert seen, f"{user} got no ephemeral message"
+        return text_of(seen[-1])
+
+    def all_said_to(self, user: str) -> list[str]:
+        return [text_of(m) for m in self.emulator.ephemerals(user)]
+
+    def dm_to(self, user: str) -> str:
+        messages = self.emulator.dm(user)
+        assert messages, f"{user} got no DM"
+        return text_of(messages[-1])
+
+    def top_view(self, user: str) -> View:
+        views = self.emulator.open_views(user)
+        assert views, f"{user} has no modal open"
+        return views[-1]
+
+    async def count(self, model) -> int:
+        async with self.db.transaction() as s:
+            return (await s.exec(select(func.count()).select_from(model))).one()[0]
+
+    async def row_counts(self) -> dict[str, int]:
+        """Rows per table: the `nothing was written` check."""
+        counts = {}
+        async with self.db.transaction() as s:
+            for table in metadata.sorted_tables:
+                counts[table.name] = (await s.exec(select(func.count()).select_from(table))).one()[0]
+        return counts
+
+    async def forge_submission(self, user: str, view: View, values: dict[str, dict[str, Any]]) -> BotReply:
+        """A view_submission whose state is exactly `values`, as a forger would send it (signed)."""
+        payload = payloads.view_submission(self.slack.ws, self.slack.ws.users[user], view,
+                                           trigger_id=self.slack.ws.issue_trigger(user))
+        payload["view"]["state"] = {"values": {block: {block: value} for block, value in values.items()}}
+        return await self.slack.send_raw(urlencode({"payload": json.dumps(payload)}),
+                                         "application/x-www-form-urlencoded")
+
+    # ---- campaign setup in one line each
+
+    async def open_new_campaign(self, user: str = MANAGER, slug: str = "") -> View:
+        await self.run(user, f"/campaign new {slug}".strip())
+        view = self.top_view(user)
+        assert view.callback_id == Callback.CAMPAIGN_NEW
+        return view
+
+    async def submit_new_campaign(self, user: str = MANAGER, **overrides: Any) -> BotReply:
+        view = await self.open_new_campaign(user)
+        values: dict[str, dict[str, Any]] = {
+            Field.NAME: {Field.NAME: "Spring Launch"},
+            Field.SLUG: {Field.SLUG: "spring"},
+            Field.BRAND: {Field.BRAND: "Acme"},
+            Field.START: {Field.START: "2027-03-01"},
+            Field.END: {Field.END: "2027-05-31"},
+            Field.MARKET: {Field.MARKET: "US"},
+        }
+        for key, value in overrides.items():
+            values[key] = {key: value}
+        return await self.slack.submit_view(user, view.id, values)
+
+    async def new_campaign(self, slug: str = "spring", user: str = MANAGER, **overrides: Any) -> None:
+        reply = await self.submit_new_campaign(user, **{Field.SLUG: slug, **overrides})
+        assert reply.ok and not reply.body, f"campaign not created: {reply.body}"
+
+    async def invite(self, who: str, slug: str = "spring", user: str = MANAGER, extra: str = "") -> str:
+        mention = f"<@{who}>" if who.startswith("U") else who
+        await self.run(user, f"/campaign invite {slug} {mention} {extra}".strip())
+        return self.said_to(user)
+
+    def guidelines_message(self, channel_id: str) -> Message:
+        for message in reversed(self.emulator.history(channel_id)):
+            if any(b.get("type") == "actions" for b in message.blocks) or "Guidelines" in text_of(message):
+                return message
+        raise AssertionError("no guidelines message in the channel")
+
+
+def today() -> date:
+    return date(2027, 3, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -67,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         _migrate(settings)
         return 0
     _migrate(settings)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(settings, args.host))
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -27,7 +27,9 @@ class SlackUser:
 
 def _from_api(user: dict) -> SlackUser:
     profile = user.get("profile") or {}
-    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    name = (
+        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    )
     return SlackUser(
         id=user["id"],
         team_id=user.get("team_id"),

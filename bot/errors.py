@@ -22,7 +22,7 @@ class NotPermitted(CampaignGuardError):
 
     def __init__(self, action: str, needed: Iterable[str], message: str | None = None) -> None:
         roles = sorted(set(needed))
-        names = " or ".join(f"*{role}*" for role in roles)
+        names = " or ".join(filter(None, (", ".join(f"*{r}*" for r in roles[:-1]), f"*{roles[-1]}*")))
         super().__init__(message or f":no_entry: Only a campaign {names} can {action}.")
         self.action = action
         self.needed = roles

@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _credentials_come_in_pairs(self) -> Settings:
         if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
-            raise ValueError("SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)")
+            raise ValueError(
+                "SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
+            )
         if self.slack_app_token and not self.slack_bot_token:
             raise ValueError("SLACK_APP_TOKEN needs SLACK_BOT_TOKEN")
         return self

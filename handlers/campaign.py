@@ -30,8 +30,10 @@ def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
         raise InvalidInput(messages.missing_argument(USAGE["invite"]))
     person = parsing.person(args[1])
     if person is None:
-        raise InvalidInput(f":warning: `{args[1][:60]}` is neither a @mention nor a valid email address. "
-                           f"Usage: `{USAGE['invite']}`")
+        raise InvalidInput(
+            f":warning: `{args[1][:60]}` is neither a @mention nor a valid email address. "
+            f"Usage: `{USAGE['invite']}`"
+        )
     link = None
     if len(args) == 3 and (link := parsing.channel_id(args[2])) is None:
         raise InvalidInput(f":warning: `{args[2][:60]}` is not a #channel. Usage: `{USAGE['invite']}`")
@@ -65,8 +67,12 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "new":
             await ack()
             slug = args[0].lower() if args else None
-            run(svc.client.views_open(trigger_id=trigger, view=views.new_campaign_modal(svc.clock.now().date(),
-                                                                                        slug)), reply)
+            run(
+                svc.client.views_open(
+                    trigger_id=trigger, view=views.new_campaign_modal(svc.clock.now().date(), slug)
+                ),
+                reply,
+            )
         elif sub == "list":
             await ack()
             run(answer_blocks(flows.list_campaigns(svc, team, user)), reply)
@@ -103,8 +109,9 @@ def register(app: AsyncApp, svc: Services) -> None:
     @app.view(Callback.CAMPAIGN_NEW)
     async def campaign_new_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         team, user = team_of(context), body["user"]["id"]
-        ok, campaign = await submit_form(ack, Field.NAME,
-                                         lambda: flows.create_campaign(svc, team, user, FormValues(view)))
+        ok, campaign = await submit_form(
+            ack, Field.NAME, lambda: flows.create_campaign(svc, team, user, FormValues(view))
+        )
         if ok:
             run(flows.announce_campaign(svc, campaign), direct_message(svc.client, user))
 
@@ -112,29 +119,45 @@ def register(app: AsyncApp, svc: Services) -> None:
     async def guidelines_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         team, user = team_of(context), body["user"]["id"]
         first = next(iter(FormValues(view).blocks()), Field.clause("G1", "title"))
-        ok, campaign = await submit_form(ack, first,
-                                         lambda: flows.save_guidelines(svc, team, user, FormValues(view)))
+        ok, campaign = await submit_form(
+            ack, first, lambda: flows.save_guidelines(svc, team, user, FormValues(view))
+        )
         if ok and campaign is not None:
             run(flows.announce_guidelines(svc, campaign, user), direct_message(svc.client, user))
         elif ok:
-            run(direct_message(svc.client, user)("No change to the guidelines, so the version stays the same."))
+            run(
+                direct_message(svc.client, user)(
+                    "No change to the guidelines, so the version stays the same."
+                )
+            )
 
     @app.view(Callback.DELIVERABLE_NEW)
     async def deliverable_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         team, user = team_of(context), body["user"]["id"]
-        ok, deliverable = await submit_form(ack, Field.TITLE,
-                                            lambda: flows.add_deliverable(svc, team, user, FormValues(view)))
+        ok, deliverable = await submit_form(
+            ack, Field.TITLE, lambda: flows.add_deliverable(svc, team, user, FormValues(view))
+        )
         if ok:
             run(flows.announce_deliverable(svc, deliverable), direct_message(svc.client, user))
 
     @app.action(Action.ACKNOWLEDGE_GUIDELINES)
-    async def acknowledge_clicked(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
+    async def acknowledge_clicked(
+        ack, body: dict[str, Any], action: dict[str, Any], respond, context
+    ) -> None:
         await ack()
         message = body.get("message") or {}
-        run(flows.acknowledge(svc, team_of(context), body["user"]["id"], action.get("value", ""),
-                              body["channel"]["id"], message.get("ts") or body["container"]["message_ts"],
-                              message.get("blocks") or []),
-            ephemeral(respond))
+        run(
+            flows.acknowledge(
+                svc,
+                team_of(context),
+                body["user"]["id"],
+                action.get("value", ""),
+                body["channel"]["id"],
+                message.get("ts") or body["container"]["message_ts"],
+                message.get("blocks") or [],
+            ),
+            ephemeral(respond),
+        )
 
 
 async def _say(reply, text_coro) -> None:

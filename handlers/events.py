@@ -21,8 +21,9 @@ def register(app: AsyncApp, svc: Services) -> None:
     async def deactivate(team_id: str) -> None:
         now = svc.clock.now()
         async with svc.db.transaction() as s:
-            result = await s.exec(update(Workspace).where(Workspace.team_id == team_id)
-                                  .values(active=False, uninstalled_at=now))
+            result = await s.exec(
+                update(Workspace).where(Workspace.team_id == team_id).values(active=False, uninstalled_at=now)
+            )
             if result.rowcount == 0:
                 s.add(Workspace(team_id=team_id, active=False, uninstalled_at=now, created_at=now))
 

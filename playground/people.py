@@ -19,14 +19,29 @@ class Person:
     external: bool = False
 
 
-ADMIN = Person("U0ADMIN", "ada", "Ada Admin", "ada@acme.example", "Europe/London", "Workspace admin", is_admin=True)
-MANAGER = Person("U0MANAGER", "maya", "Maya Manager", "maya@acme.example", "America/New_York", "Brand manager")
+ADMIN = Person(
+    "U0ADMIN", "ada", "Ada Admin", "ada@acme.example", "Europe/London", "Workspace admin", is_admin=True
+)
+MANAGER = Person(
+    "U0MANAGER", "maya", "Maya Manager", "maya@acme.example", "America/New_York", "Brand manager"
+)
 MEMBER = Person("U0MEMBER", "mo", "Mo Member", "mo@acme.example", "America/Chicago", "Brand team member")
 LEGAL = Person("U0LEGAL", "lee", "Lee Legal", "lee@acme.example", "Europe/Paris", "Legal & compliance")
-INFLUENCER = Person("U0IVY", "ivy", "Ivy Influencer", "ivy@creators.example", "America/Los_Angeles", "Influencer")
-EXTERNAL = Person("", "eve", "Eve External", "eve@elsewhere.example", "Europe/Dublin",
-                  "Influencer from another organisation (Slack Connect)", external=True)
-OUTSIDER = Person("U0OTTO", "otto", "Otto Outsider", "otto@acme.example", "Europe/Berlin", "Not on any campaign")
+INFLUENCER = Person(
+    "U0IVY", "ivy", "Ivy Influencer", "ivy@creators.example", "America/Los_Angeles", "Influencer"
+)
+EXTERNAL = Person(
+    "",
+    "eve",
+    "Eve External",
+    "eve@elsewhere.example",
+    "Europe/Dublin",
+    "Influencer from another organisation (Slack Connect)",
+    external=True,
+)
+OUTSIDER = Person(
+    "U0OTTO", "otto", "Otto Outsider", "otto@acme.example", "Europe/Berlin", "Not on any campaign"
+)
 
 WORKSPACE_PEOPLE = (ADMIN, MANAGER, MEMBER, LEGAL, INFLUENCER, OUTSIDER)
 
@@ -34,9 +49,19 @@ WORKSPACE_PEOPLE = (ADMIN, MANAGER, MEMBER, LEGAL, INFLUENCER, OUTSIDER)
 def populate(emulator: SlackEmulator) -> None:
     """Add the workspace members (the external influencer appears when they accept an invite)."""
     for person in WORKSPACE_PEOPLE:
-        emulator.add_user(person.name, user_id=person.user_id, real_name=person.real_name,
-                          display_name=person.real_name.split()[0], email=person.email, tz=person.tz,
-                          is_admin=person.is_admin)
+        emulator.add_user(
+            person.name,
+            user_id=person.user_id,
+            real_name=person.real_name,
+            display_name=person.real_name.split()[0],
+            email=person.email,
+            tz=person.tz,
+            is_admin=person.is_admin,
+        )
     emulator.add_channel("general", members=[p.user_id for p in WORKSPACE_PEOPLE] + [emulator.bot_user.id])
-    emulator.add_channel("legal", is_private=True, creator=LEGAL.user_id,
-                         members=[LEGAL.user_id, MANAGER.user_id, ADMIN.user_id])
+    emulator.add_channel(
+        "legal",
+        is_private=True,
+        creator=LEGAL.user_id,
+        members=[LEGAL.user_id, MANAGER.user_id, ADMIN.user_id],
+    )

@@ -47,16 +47,24 @@ async def running_stack(
     secret = secrets.token_hex(16)
     async with serve_emulator(emulator, host=host):
         settings = Settings(
-            slack_bot_token=emulator.bot_token, slack_signing_secret=secret, slack_api_url=emulator.api_url,
-            database_url=database_url, admin_user_ids=admin_user_ids, _env_file=None,
+            slack_bot_token=emulator.bot_token,
+            slack_signing_secret=secret,
+            slack_api_url=emulator.api_url,
+            database_url=database_url,
+            admin_user_ids=admin_user_ids,
+            _env_file=None,
         )
         bot = build_bot(settings, clock=clock)
         runner, port = await _serve(bot.web, host, 0)
         try:
             await bot.start()
             url = f"http://{host}:{port}"
-            slack = SlackUserClient(emulator, f"{url}/slack/events", secret,
-                                    after_request=lambda: bot.services.background.drain(timeout=30))
+            slack = SlackUserClient(
+                emulator,
+                f"{url}/slack/events",
+                secret,
+                after_request=lambda: bot.services.background.drain(timeout=30),
+            )
             yield Stack(emulator=emulator, bot=bot, slack=slack, bot_url=url)
         finally:
             await runner.cleanup()

@@ -228,6 +228,7 @@ class Incident(SQLModel, table=True):
         one_of("severity", Severity),
         one_of("status", IncidentStatus),
         one_of("outcome", Outcome, nullable=True),
+        one_of("proposed_outcome", Outcome, nullable=True),
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint("strikes IS NULL OR strikes BETWEEN 0 AND 10", name="strikes_range"),
     )
@@ -249,6 +250,14 @@ class Incident(SQLModel, table=True):
     card_ts: str | None = Field(default=None, max_length=32)
     response_due_at: datetime = utc()
     responded_at: datetime | None = utc(nullable=True, default=None)
+    escalated_at: datetime | None = utc(nullable=True, default=None)
+    escalation_ts: str | None = Field(
+        default=None, max_length=32, description="post in the escalation channel"
+    )
+    proposed_outcome: str | None = Field(default=None, max_length=24)
+    proposed_terms: str | None = Field(default=None, max_length=3000)
+    proposal_due_at: datetime | None = utc(nullable=True, default=None)
+    proposed_by: str | None = Field(default=None, max_length=32)
     outcome: str | None = Field(default=None, max_length=24)
     resolution_note: str | None = Field(default=None, max_length=3000)
     strikes: int | None = None

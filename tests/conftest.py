@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -18,9 +18,12 @@ def sqlite_template(tmp_path_factory) -> SqliteTemplate:
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> PostgresTemplate | None:
+def postgres_template() -> Iterator[PostgresTemplate | None]:
     url = postgres_url()
-    return PostgresTemplate(url) if url else None
+    template = PostgresTemplate(url) if url else None
+    yield template
+    if template is not None:
+        template.close()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from storage.migrate import upgrade
 
 PG_ENV = "TEST_POSTGRES_URL"
-TEMPLATE = "cg_test_template"
+TEMPLATE = f"cg_template_{os.getpid()}"  # one per pytest process: parallel runs never collide
 
 
 def postgres_url() -> str | None:
@@ -54,7 +54,9 @@ class SqliteTemplate:
 class PostgresTemplate:
     def __init__(self, url: str) -> None:
         self.url = url
-        asyncio.run(_admin(url, f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}"))
+        asyncio.run(
+            _admin(url, f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}")
+        )
         upgrade(make_url(url).set(database=TEMPLATE).render_as_string(hide_password=False))
 
     async def fresh(self) -> str:
@@ -64,6 +66,9 @@ class PostgresTemplate:
 
     async def drop(self, url: str) -> None:
         await _admin(self.url, f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+
+    def close(self) -> None:
+        asyncio.run(_admin(self.url, f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
 
     async def empty(self) -> str:
         """A new database with no schema at all (for the migration test)."""

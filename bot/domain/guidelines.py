@@ -27,7 +27,7 @@ DEFAULT_TEMPLATE: tuple[Clause, ...] = (
     Clause(
         "G1",
         "Disclose the partnership clearly",
-        "Disclose the partnership clearly in the post itself: #ad or \"Paid partnership\" at the start, "
+        'Disclose the partnership clearly in the post itself: #ad or "Paid partnership" at the start, '
         "not only in the bio, and not #sp or #collab alone.",
         Cat.DISCLOSURE,
         Sev.MAJOR,
@@ -50,9 +50,7 @@ DEFAULT_TEMPLATE: tuple[Clause, ...] = (
     Clause(
         "G5", "Approved content only", "Publish only approved content.", Cat.CONTENT_APPROVAL, Sev.MODERATE
     ),
-    Clause(
-        "G6", "Brand safety", "No offensive or brand-unsafe content.", Cat.BRAND_SAFETY, Sev.CRITICAL
-    ),
+    Clause("G6", "Brand safety", "No offensive or brand-unsafe content.", Cat.BRAND_SAFETY, Sev.CRITICAL),
     Clause(
         "G7",
         "Confidentiality",

@@ -38,7 +38,9 @@ async def roles_on(
     return roles
 
 
-async def authorize(s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act) -> frozenset[Role]:
+async def authorize(
+    s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act
+) -> frozenset[Role]:
     roles = await roles_on(s, directory, campaign, user_id, act)
     require(act, roles)
     return roles

@@ -84,19 +84,45 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
             if await q.by_slug(s, team_id, slug):
                 raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."})
             campaign = Campaign(
-                team_id=team_id, slug=slug, name=name, brand=brand, market=market, start_date=start,
-                end_date=end, status=CampaignStatus.ACTIVE, owner_id=user_id,
-                escalation_channel_id=form.conversation(Field.ESCALATION_CHANNEL), review_cadence=cadence,
+                team_id=team_id,
+                slug=slug,
+                name=name,
+                brand=brand,
+                market=market,
+                start_date=start,
+                end_date=end,
+                status=CampaignStatus.ACTIVE,
+                owner_id=user_id,
+                escalation_channel_id=form.conversation(Field.ESCALATION_CHANNEL),
+                review_cadence=cadence,
                 created_at=now,
             )
             s.add(campaign)
             await s.flush()
-            s.add(CampaignRole(team_id=team_id, campaign_id=campaign.id, user_id=user_id, role=Role.MANAGER,
-                               granted_by=user_id, created_at=now))
+            s.add(
+                CampaignRole(
+                    team_id=team_id,
+                    campaign_id=campaign.id,
+                    user_id=user_id,
+                    role=Role.MANAGER,
+                    granted_by=user_id,
+                    created_at=now,
+                )
+            )
             for position, clause in enumerate(TEMPLATES[template]):
-                s.add(Guideline(team_id=team_id, campaign_id=campaign.id, code=clause.code, title=clause.title,
-                                text=clause.text, category=clause.category,
-                                default_severity=clause.default_severity, position=position, updated_at=now))
+                s.add(
+                    Guideline(
+                        team_id=team_id,
+                        campaign_id=campaign.id,
+                        code=clause.code,
+                        title=clause.title,
+                        text=clause.text,
+                        category=clause.category,
+                        default_severity=clause.default_severity,
+                        position=position,
+                        updated_at=now,
+                    )
+                )
     except IntegrityError as exc:  # a concurrent submission took the slug between check and insert
         raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."}) from exc
     return campaign
@@ -107,8 +133,8 @@ async def announce_campaign(svc: Services, campaign: Campaign) -> None:
     lines = [
         f":white_check_mark: Campaign *{esc(campaign.name)}* (`{campaign.slug}`) is set up, "
         f"with you as its manager.",
-        f"Next: `/campaign invite {campaign.slug} @influencer` · `/campaign role {campaign.slug} @someone member`"
-        f" · `/campaign guidelines {campaign.slug}`",
+        f"Next: `/campaign invite {campaign.slug} @influencer` · "
+        f"`/campaign role {campaign.slug} @someone member` · `/campaign guidelines {campaign.slug}`",
     ]
     if campaign.escalation_channel_id:
         try:
@@ -117,8 +143,10 @@ async def announce_campaign(svc: Services, campaign: Campaign) -> None:
         except SlackApiError:
             in_channel = False
         if not in_channel:
-            lines.append(f":warning: I am not in <#{campaign.escalation_channel_id}> yet, so escalations "
-                         "can't be posted there. Add me with `/invite @Campaign Guard` in that channel.")
+            lines.append(
+                f":warning: I am not in <#{campaign.escalation_channel_id}> yet, so escalations "
+                "can't be posted there. Add me with `/invite @Campaign Guard` in that channel."
+            )
     await svc.client.chat_postMessage(channel=campaign.owner_id, text="\n".join(lines))
 
 
@@ -141,8 +169,11 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
         if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
             engagements = [(e, i) for e, i in engagements if i.slack_user_id == user_id]
         detail = views.CampaignDetail(
-            campaign=campaign, team=await q.team(s, campaign.id), clauses=await q.guidelines(s, campaign.id),
-            engagements=engagements, show_team=may(Act.LIST_TEAM, roles),
+            campaign=campaign,
+            team=await q.team(s, campaign.id),
+            clauses=await q.guidelines(s, campaign.id),
+            engagements=engagements,
+            show_team=may(Act.LIST_TEAM, roles),
         )
     return views.campaign_detail(detail)
 
@@ -184,16 +215,23 @@ async def _create_channel(svc: Services, campaign: Campaign, invitee: Invitee) -
         except SlackApiError as exc:
             if slack_error(exc) != "name_taken":
                 raise SlackRefused(
-                    f"Slack refused to create the channel `#{name}` (`{slack_error(exc)}`); nothing was saved.",
+                    f"Slack refused to create the channel `#{name}` (`{slack_error(exc)}`); "
+                    "nothing was saved.",
                     slack_error(exc) or "error",
                 ) from exc
-    raise SlackRefused("Every channel name I tried is taken; link an existing channel with "
-                       f"`/campaign invite {campaign.slug} <@user | email> #channel`.", "name_taken")
+    raise SlackRefused(
+        "Every channel name I tried is taken; link an existing channel with "
+        f"`/campaign invite {campaign.slug} <@user | email> #channel`.",
+        "name_taken",
+    )
 
 
 async def _link_channel(svc: Services, channel_id: str) -> str:
     """Make sure the bot is in an existing channel: join it if public, else say what to do."""
-    how = f"Add me to <#{channel_id}> first (`/invite @Campaign Guard` in the channel), then run the command again."
+    how = (
+        f"Add me to <#{channel_id}> first (`/invite @Campaign Guard` in the channel), "
+        "then run the command again."
+    )
     try:
         info = (await svc.client.conversations_info(channel=channel_id))["channel"]
     except SlackApiError as exc:
@@ -243,8 +281,10 @@ async def invite(
         brand_team = [r.user_id for r in await q.team(s, campaign.id)]
     invitee = await _invitee(svc, person)
     if invitee.user_id in brand_team:
-        raise Conflict(f"{invitee.mention} is already on the brand team of `{campaign.slug}`; "
-                       "an influencer can't also hold a brand role.")
+        raise Conflict(
+            f"{invitee.mention} is already on the brand team of `{campaign.slug}`; "
+            "an influencer can't also hold a brand role."
+        )
     async with svc.db.transaction() as s:
         influencer = await _known_influencer(s, team_id, invitee)
         if influencer and await q.engagement_of(s, campaign.id, influencer.id):
@@ -302,13 +342,24 @@ async def _store_engagement(
         async with svc.db.transaction() as s:
             influencer = await _known_influencer(s, campaign.team_id, invitee)
             if influencer is None:
-                influencer = Influencer(team_id=campaign.team_id, display_name=invitee.name,
-                                        slack_user_id=invitee.user_id, email=invitee.email, created_at=now)
+                influencer = Influencer(
+                    team_id=campaign.team_id,
+                    display_name=invitee.name,
+                    slack_user_id=invitee.user_id,
+                    email=invitee.email,
+                    created_at=now,
+                )
                 s.add(influencer)
                 await s.flush()
-            engagement = Engagement(team_id=campaign.team_id, campaign_id=campaign.id,
-                                    influencer_id=influencer.id, channel_id=channel_id,
-                                    status=EngagementStatus.INVITED, invited_by=user_id, created_at=now)
+            engagement = Engagement(
+                team_id=campaign.team_id,
+                campaign_id=campaign.id,
+                influencer_id=influencer.id,
+                channel_id=channel_id,
+                status=EngagementStatus.INVITED,
+                invited_by=user_id,
+                created_at=now,
+            )
             s.add(engagement)
     except IntegrityError as exc:
         raise Conflict(f"{invitee.mention} was just added to `{campaign.slug}` by someone else.") from exc
@@ -321,8 +372,11 @@ async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagem
     text, blocks = views.guidelines_message(campaign, clauses, mention, engagement.id)
     posted = await svc.client.chat_postMessage(channel=engagement.channel_id, text=text, blocks=blocks)
     async with svc.db.transaction() as s:
-        await s.exec(update(Engagement).where(Engagement.id == engagement.id)
-                     .values(guidelines_message_ts=posted["ts"]))
+        await s.exec(
+            update(Engagement)
+            .where(Engagement.id == engagement.id)
+            .values(guidelines_message_ts=posted["ts"])
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,17 +396,29 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
         if target == campaign.owner_id and role != Role.MANAGER:
             raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
         if await q.is_influencer_on(s, campaign.id, target):
-            raise Conflict(f"{user(target)} is an influencer on `{campaign.slug}` and can't hold a brand role.")
+            raise Conflict(
+                f"{user(target)} is an influencer on `{campaign.slug}` and can't hold a brand role."
+            )
         current = await q.granted_role(s, campaign.id, target)
         if current == role:
             raise Conflict(f"{user(target)} is already a {role} on `{campaign.slug}`.")
         if current:
-            await s.exec(update(CampaignRole)
-                         .where(CampaignRole.campaign_id == campaign.id, CampaignRole.user_id == target)
-                         .values(role=role, granted_by=user_id, created_at=now))
+            await s.exec(
+                update(CampaignRole)
+                .where(CampaignRole.campaign_id == campaign.id, CampaignRole.user_id == target)
+                .values(role=role, granted_by=user_id, created_at=now)
+            )
         else:
-            s.add(CampaignRole(team_id=team_id, campaign_id=campaign.id, user_id=target, role=role,
-                               granted_by=user_id, created_at=now))
+            s.add(
+                CampaignRole(
+                    team_id=team_id,
+                    campaign_id=campaign.id,
+                    user_id=target,
+                    role=role,
+                    granted_by=user_id,
+                    created_at=now,
+                )
+            )
         channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
     refused = []
     for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
@@ -368,13 +434,17 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
 # /campaign guidelines
 
 
-async def open_guidelines_editor(svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str) -> None:
+async def open_guidelines_editor(
+    svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str
+) -> None:
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
         clauses = await q.guidelines(s, campaign.id)
     new_code = next_code([c.code for c in clauses]) if len(clauses) < MAX_CLAUSES else None
-    await svc.client.views_open(trigger_id=trigger_id, view=views.guidelines_modal(campaign, clauses, new_code))
+    await svc.client.views_open(
+        trigger_id=trigger_id, view=views.guidelines_modal(campaign, clauses, new_code)
+    )
 
 
 def _clause_from_form(form: FormValues, code: str, errors: dict[str, str]) -> tuple[str, str, str, str]:
@@ -401,8 +471,12 @@ async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormV
         clauses = list(await q.guidelines(s, campaign.id))
         first = Field.clause(clauses[0].code, "title") if clauses else Field.clause("G1", "title")
         if version != campaign.guidelines_version:
-            raise FormErrors({first: f"Someone saved version {campaign.guidelines_version} while you were "
-                                     "editing. Close this form and open it again."})
+            raise FormErrors(
+                {
+                    first: f"Someone saved version {campaign.guidelines_version} while you were "
+                    "editing. Close this form and open it again."
+                }
+            )
         errors: dict[str, str] = {}
         changed = False
         now = svc.clock.now()
@@ -414,19 +488,32 @@ async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormV
                 s.add(clause)
                 changed = True
         new_code = next_code([c.code for c in clauses])
-        if len(clauses) < MAX_CLAUSES and (form.text(Field.clause(new_code, "title"))
-                                           or form.text(Field.clause(new_code, "text"))):
+        if len(clauses) < MAX_CLAUSES and (
+            form.text(Field.clause(new_code, "title")) or form.text(Field.clause(new_code, "text"))
+        ):
             title, text, category, severity = _clause_from_form(form, new_code, errors)
-            s.add(Guideline(team_id=team_id, campaign_id=campaign.id, code=new_code, title=title, text=text,
-                            category=category, default_severity=severity, position=len(clauses),
-                            updated_at=now))
+            s.add(
+                Guideline(
+                    team_id=team_id,
+                    campaign_id=campaign.id,
+                    code=new_code,
+                    title=title,
+                    text=text,
+                    category=category,
+                    default_severity=severity,
+                    position=len(clauses),
+                    updated_at=now,
+                )
+            )
             changed = True
         if errors:
             raise FormErrors(errors)
         if not changed:
             return None
         if not await q.bump_guidelines_version(s, campaign.id, version):
-            raise FormErrors({first: "Someone saved the guidelines meanwhile. Close this form and open it again."})
+            raise FormErrors(
+                {first: "Someone saved the guidelines meanwhile. Close this form and open it again."}
+            )
         campaign.guidelines_version = version + 1
     return campaign
 
@@ -441,7 +528,7 @@ async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str)
     await svc.client.chat_postMessage(
         channel=editor_id,
         text=f":memo: Guidelines of *{esc(campaign.name)}* are now version {campaign.guidelines_version}; "
-             f"{len(live)} influencer(s) were asked to acknowledge them again.",
+        f"{len(live)} influencer(s) were asked to acknowledge them again.",
     )
 
 
@@ -449,15 +536,20 @@ async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str)
 # /campaign deliverable
 
 
-async def open_deliverable_form(svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str) -> None:
+async def open_deliverable_form(
+    svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str
+) -> None:
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
         live = await q.live_engagements(s, campaign.id)
     if not live:
-        raise InvalidInput(f"`{campaign.slug}` has no influencer yet: `/campaign invite {campaign.slug} @someone`.")
-    await svc.client.views_open(trigger_id=trigger_id,
-                                view=views.deliverable_modal(campaign, live, svc.clock.now()))
+        raise InvalidInput(
+            f"`{campaign.slug}` has no influencer yet: `/campaign invite {campaign.slug} @someone`."
+        )
+    await svc.client.views_open(
+        trigger_id=trigger_id, view=views.deliverable_modal(campaign, live, svc.clock.now())
+    )
 
 
 async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormValues) -> Deliverable:
@@ -488,8 +580,15 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
             errors[Field.ENGAGEMENT] = "Pick an influencer of this campaign."
         if errors:
             raise FormErrors(errors)
-        deliverable = Deliverable(team_id=team_id, engagement_id=row[0].id, title=title, platform=platform,
-                                  due_at=due, created_by=user_id, created_at=now)
+        deliverable = Deliverable(
+            team_id=team_id,
+            engagement_id=row[0].id,
+            title=title,
+            platform=platform,
+            due_at=due,
+            created_by=user_id,
+            created_at=now,
+        )
         s.add(deliverable)
     return deliverable
 
@@ -501,7 +600,7 @@ async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
     await svc.client.chat_postMessage(
         channel=engagement.channel_id,
         text=f":spiral_calendar_pad: New deliverable for {who}: *{esc(deliverable.title)}* "
-             f"({deliverable.platform}), due {when(deliverable.due_at)}.",
+        f"({deliverable.platform}), due {when(deliverable.due_at)}.",
     )
 
 
@@ -526,24 +625,38 @@ async def acknowledge(
     if engagement.status == EngagementStatus.TERMINATED:
         raise Conflict("This engagement was terminated; there is nothing to acknowledge.")
     if version != campaign.guidelines_version:
-        raise Conflict(f"These are version {version} of the guidelines; version {campaign.guidelines_version} "
-                       "replaced them. Acknowledge the newest guidelines message in this channel.")
+        raise Conflict(
+            f"These are version {version} of the guidelines; version {campaign.guidelines_version} "
+            "replaced them. Acknowledge the newest guidelines message in this channel."
+        )
     now = svc.clock.now()
     async with svc.db.transaction() as s:
         result = await s.exec(
             update(Engagement)
-            .where(Engagement.id == engagement.id,
-                   or_(Engagement.acknowledged_version.is_(None), Engagement.acknowledged_version < version))
-            .values(acknowledged_version=version, acknowledged_at=now,
-                    status=EngagementStatus.ACTIVE if engagement.status == EngagementStatus.INVITED
-                    else engagement.status)
+            .where(
+                Engagement.id == engagement.id,
+                or_(Engagement.acknowledged_version.is_(None), Engagement.acknowledged_version < version),
+            )
+            .values(
+                acknowledged_version=version,
+                acknowledged_at=now,
+                status=EngagementStatus.ACTIVE
+                if engagement.status == EngagementStatus.INVITED
+                else engagement.status,
+            )
         )
         if result.rowcount == 0:
-            raise Conflict(f"You already acknowledged version {version} on {when(engagement.acknowledged_at or now)}.")
+            raise Conflict(
+                f"You already acknowledged version {version} on {when(engagement.acknowledged_at or now)}."
+            )
         if influencer.slack_user_id is None:  # an external influencer, now known by their user id
-            await s.exec(update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id))
+            await s.exec(
+                update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id)
+            )
     await svc.client.chat_update(
-        channel=channel_id, ts=ts, text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
+        channel=channel_id,
+        ts=ts,
+        text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
         blocks=views.acknowledged_message(blocks, user_id, version, now),
     )
 
@@ -556,6 +669,8 @@ async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_i
         if clicker.email and clicker.email == influencer.email:
             return
     who = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
-    raise NotPermitted(Act.ACKNOWLEDGE_GUIDELINES.value, [Role.INFLUENCER],
-                       f":no_entry: Only {who}, the influencer these guidelines are addressed to, "
-                       "can acknowledge them.")
+    raise NotPermitted(
+        Act.ACKNOWLEDGE_GUIDELINES.value,
+        [Role.INFLUENCER],
+        f":no_entry: Only {who}, the influencer these guidelines are addressed to, can acknowledge them.",
+    )

@@ -36,17 +36,30 @@ from bot.views.common import (
     plain,
     section,
 )
-from bot.views.text import day, esc, plural, user, when
+from bot.views.text import channel, day, esc, plural, user, when
 from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
 
-MARKET_LABELS = {"US": "United States (FTC)", "UK": "United Kingdom (ASA/CMA)", "IE": "Ireland (ASAI)",
-                 "FR": "France (Loi 2023-451)", "other": "Other"}
+MARKET_LABELS = {
+    "US": "United States (FTC)",
+    "UK": "United Kingdom (ASA/CMA)",
+    "IE": "Ireland (ASAI)",
+    "FR": "France (Loi 2023-451)",
+    "other": "Other",
+}
 TEMPLATE_OPTIONS = [option("Default guidelines (G1–G8)", "default"), option("Start with no clauses", "empty")]
 
 
-def _text_input(block_id: str, label: str, *, max_length: int, initial: str | None = None,
-                multiline: bool = False, placeholder: str | None = None, optional: bool = False,
-                hint: str | None = None) -> InputBlock:
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    initial: str | None = None,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=plain(label),
@@ -82,16 +95,29 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
         close=plain("Cancel", 24),
         blocks=[
             _text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
-            _text_input(Field.SLUG, "Short name (slug)", max_length=40, initial=slug,
-                        placeholder="spring-launch",
-                        hint="2–40 lowercase letters, digits or hyphens; used in commands and channel names."),
+            _text_input(
+                Field.SLUG,
+                "Short name (slug)",
+                max_length=40,
+                initial=slug,
+                placeholder="spring-launch",
+                hint="2–40 lowercase letters, digits or hyphens; used in commands and channel names.",
+            ),
             _text_input(Field.BRAND, "Brand", max_length=150),
-            _select(Field.MARKET, "Market (selects the disclosure rules)",
-                    enum_options(Market, MARKET_LABELS), Market.US),
-            InputBlock(block_id=Field.START, label=plain("Start date"),
-                       element=DatePickerElement(action_id=Field.START, initial_date=today.isoformat())),
-            InputBlock(block_id=Field.END, label=plain("End date"),
-                       element=DatePickerElement(action_id=Field.END)),
+            _select(
+                Field.MARKET,
+                "Market (selects the disclosure rules)",
+                enum_options(Market, MARKET_LABELS),
+                Market.US,
+            ),
+            InputBlock(
+                block_id=Field.START,
+                label=plain("Start date"),
+                element=DatePickerElement(action_id=Field.START, initial_date=today.isoformat()),
+            ),
+            InputBlock(
+                block_id=Field.END, label=plain("End date"), element=DatePickerElement(action_id=Field.END)
+            ),
             InputBlock(
                 block_id=Field.ESCALATION_CHANNEL,
                 label=plain("Escalation channel (private legal channel)"),
@@ -102,7 +128,9 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
                     filter=ConversationFilter(include=["private", "public"], exclude_bot_users=True),
                 ),
             ),
-            _select(Field.REVIEW_CADENCE, "Review cadence", enum_options(ReviewCadence), ReviewCadence.WEEKLY),
+            _select(
+                Field.REVIEW_CADENCE, "Review cadence", enum_options(ReviewCadence), ReviewCadence.WEEKLY
+            ),
             _select(Field.TEMPLATE, "Guidelines", TEMPLATE_OPTIONS, "default"),
         ],
     )
@@ -120,26 +148,51 @@ class ClauseDraft:
 def _clause_inputs(draft: ClauseDraft, *, optional: bool) -> list[Block]:
     code = draft.code
     return [
-        _text_input(Field.clause(code, "title"), f"{code} · title", max_length=TITLE_MAX,
-                    initial=draft.title, optional=optional),
-        _text_input(Field.clause(code, "text"), f"{code} · clause", max_length=TEXT_MAX,
-                    initial=draft.text, multiline=True, optional=optional),
-        _select(Field.clause(code, "category"), f"{code} · category", enum_options(GuidelineCategory),
-                draft.category),
-        _select(Field.clause(code, "severity"), f"{code} · default severity", enum_options(Severity),
-                draft.default_severity),
+        _text_input(
+            Field.clause(code, "title"),
+            f"{code} · title",
+            max_length=TITLE_MAX,
+            initial=draft.title,
+            optional=optional,
+        ),
+        _text_input(
+            Field.clause(code, "text"),
+            f"{code} · clause",
+            max_length=TEXT_MAX,
+            initial=draft.text,
+            multiline=True,
+            optional=optional,
+        ),
+        _select(
+            Field.clause(code, "category"),
+            f"{code} · category",
+            enum_options(GuidelineCategory),
+            draft.category,
+        ),
+        _select(
+            Field.clause(code, "severity"),
+            f"{code} · default severity",
+            enum_options(Severity),
+            draft.default_severity,
+        ),
     ]
 
 
 def guidelines_modal(campaign: Campaign, clauses: Sequence[Guideline], new_code: str | None) -> View:
     """One group of inputs per clause, plus an optional empty group for a new one."""
     blocks: list[Block] = [
-        section(f"*{esc(campaign.name)}* — guidelines version {campaign.guidelines_version}. "
-                "Saving a change bumps the version and asks every influencer to acknowledge again."),
+        section(
+            f"*{esc(campaign.name)}* — guidelines version {campaign.guidelines_version}. "
+            "Saving a change bumps the version and asks every influencer to acknowledge again."
+        ),
     ]
     for clause in clauses:
-        blocks.extend(_clause_inputs(ClauseDraft(clause.code, clause.title, clause.text, clause.category,
-                                                 clause.default_severity), optional=False))
+        blocks.extend(
+            _clause_inputs(
+                ClauseDraft(clause.code, clause.title, clause.text, clause.category, clause.default_severity),
+                optional=False,
+            )
+        )
     if new_code:
         blocks.append(DividerBlock())
         blocks.append(section(f"*Add a clause ({new_code})* — leave empty to add none."))
@@ -155,8 +208,9 @@ def guidelines_modal(campaign: Campaign, clauses: Sequence[Guideline], new_code:
     )
 
 
-def deliverable_modal(campaign: Campaign, engagements: Sequence[tuple[Engagement, Influencer]],
-                      now: datetime) -> View:
+def deliverable_modal(
+    campaign: Campaign, engagements: Sequence[tuple[Engagement, Influencer]], now: datetime
+) -> View:
     options = [option(f"{inf.display_name}", str(eng.id)) for eng, inf in engagements][:100]
     return View(
         type="modal",
@@ -167,49 +221,76 @@ def deliverable_modal(campaign: Campaign, engagements: Sequence[tuple[Engagement
         close=plain("Cancel", 24),
         blocks=[
             section(f"Campaign *{esc(campaign.name)}* (`{campaign.slug}`)"),
-            InputBlock(block_id=Field.ENGAGEMENT, label=plain("Influencer"),
-                       element=StaticSelectElement(action_id=Field.ENGAGEMENT, options=options)),
+            InputBlock(
+                block_id=Field.ENGAGEMENT,
+                label=plain("Influencer"),
+                element=StaticSelectElement(action_id=Field.ENGAGEMENT, options=options),
+            ),
             _text_input(Field.TITLE, "Title", max_length=150, placeholder="Launch reel"),
-            _select(Field.PLATFORM, "Platform", enum_options(Platform, {"x": "X (Twitter)", "tiktok": "TikTok",
-                                                                        "youtube": "YouTube"}),
-                    Platform.INSTAGRAM),
-            InputBlock(block_id=Field.DUE, label=plain("Due (your time zone)"),
-                       element=DateTimePickerElement(action_id=Field.DUE,
-                                                     initial_date_time=int(now.timestamp()) + 7 * 86400)),
+            _select(
+                Field.PLATFORM,
+                "Platform",
+                enum_options(Platform, {"x": "X (Twitter)", "tiktok": "TikTok", "youtube": "YouTube"}),
+                Platform.INSTAGRAM,
+            ),
+            InputBlock(
+                block_id=Field.DUE,
+                label=plain("Due (your time zone)"),
+                element=DateTimePickerElement(
+                    action_id=Field.DUE, initial_date_time=int(now.timestamp()) + 7 * 86400
+                ),
+            ),
         ],
     )
 
 
-def guidelines_message(campaign: Campaign, clauses: Sequence[Guideline], influencer_mention: str,
-                       engagement_id: int) -> tuple[str, list[Block]]:
+def guidelines_message(
+    campaign: Campaign, clauses: Sequence[Guideline], influencer_mention: str, engagement_id: int
+) -> tuple[str, list[Block]]:
     """The contract posted in the shared channel, with the button only the influencer may press."""
     version = campaign.guidelines_version
     blocks: list[Block] = [
         HeaderBlock(text=plain(f"Guidelines · {campaign.name}", 150)),
-        section(f"Hi {influencer_mention}! These are the guidelines (version {version}) of "
-                f"*{esc(campaign.name)}* for *{esc(campaign.brand)}*, "
-                f"{day(campaign.start_date)} – {day(campaign.end_date)}. Every breach report names "
-                "the clause it concerns; please read them and acknowledge."),
+        section(
+            f"Hi {influencer_mention}! These are the guidelines (version {version}) of "
+            f"*{esc(campaign.name)}* for *{esc(campaign.brand)}*, "
+            f"{day(campaign.start_date)} – {day(campaign.end_date)}. Every breach report names "
+            "the clause it concerns; please read them and acknowledge."
+        ),
         DividerBlock(),
     ]
     for clause in clauses:
-        blocks.append(section(f"*{clause.code} · {esc(clause.title)}* _({clause.default_severity})_\n"
-                              f"{esc(clause.text)}"))
+        blocks.append(
+            section(
+                f"*{clause.code} · {esc(clause.title)}* _({clause.default_severity})_\n{esc(clause.text)}"
+            )
+        )
     blocks = capped(blocks, MESSAGE_BLOCKS_MAX - 2, "…and {n} more clauses: `/campaign show` lists them all.")
-    blocks.append(ActionsBlock(block_id="guidelines", elements=[
-        ButtonElement(action_id=Action.ACKNOWLEDGE_GUIDELINES, text=plain("I acknowledge these guidelines"),
-                      style="primary", value=f"{engagement_id}:{version}"),
-    ]))
+    blocks.append(
+        ActionsBlock(
+            block_id="guidelines",
+            elements=[
+                ButtonElement(
+                    action_id=Action.ACKNOWLEDGE_GUIDELINES,
+                    text=plain("I acknowledge these guidelines"),
+                    style="primary",
+                    value=f"{engagement_id}:{version}",
+                ),
+            ],
+        )
+    )
     fallback = f"Guidelines v{version} of {campaign.name}: please read and acknowledge."
     return fallback, blocks
 
 
-def acknowledged_message(blocks: Sequence[dict], influencer_user_id: str, version: int,
-                         at: datetime) -> list[dict]:
+def acknowledged_message(
+    blocks: Sequence[dict], influencer_user_id: str, version: int, at: datetime
+) -> list[dict]:
     """The guidelines message after acknowledgement: the button gives way to a receipt."""
     kept = [b for b in blocks if b.get("type") != "actions"]
-    receipt = context(f":white_check_mark: Acknowledged by {user(influencer_user_id)} "
-                      f"on {when(at)} (version {version}).")
+    receipt = context(
+        f":white_check_mark: Acknowledged by {user(influencer_user_id)} on {when(at)} (version {version})."
+    )
     return [*kept, receipt.to_dict()]
 
 
@@ -218,9 +299,12 @@ def campaign_list(rows: Sequence[tuple[Campaign, str]], total: int) -> list[Bloc
         return [section("You are not part of any campaign yet. `/campaign new` creates one.")]
     blocks: list[Block] = [section(f"*Your campaigns* ({total})")]
     for campaign, role in rows:
-        blocks.append(section(
-            f"`{campaign.slug}` *{esc(campaign.name)}* · {esc(campaign.brand)} · {campaign.market}\n"
-            f"{campaign.status} · {day(campaign.start_date)} – {day(campaign.end_date)} · you: _{role}_"))
+        blocks.append(
+            section(
+                f"`{campaign.slug}` *{esc(campaign.name)}* · {esc(campaign.brand)} · {campaign.market}\n"
+                f"{campaign.status} · {day(campaign.start_date)} – {day(campaign.end_date)} · you: _{role}_"
+            )
+        )
     return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")
 
 
@@ -252,8 +336,9 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
         section(
             f"*Brand:* {esc(c.brand)} · *Market:* {c.market} · *Status:* {c.status}\n"
             f"*Dates:* {day(c.start_date)} – {day(c.end_date)} · *Owner:* {user(c.owner_id)}\n"
-            f"*Escalation channel:* {f'<#{c.escalation_channel_id}>' if c.escalation_channel_id else '_none_'}"
-            f" · *Reviews:* {c.review_cadence} · *Guidelines:* version {c.guidelines_version}"),
+            f"*Escalation channel:* {channel(c.escalation_channel_id)}"
+            f" · *Reviews:* {c.review_cadence} · *Guidelines:* version {c.guidelines_version}"
+        ),
     ]
     if detail.show_team:
         by_role: dict[str, list[str]] = {}
@@ -261,7 +346,9 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
             by_role.setdefault(row.role, []).append(user(row.user_id))
         team = " · ".join(f"*{role}:* {', '.join(people)}" for role, people in sorted(by_role.items()))
         blocks.append(section(f"*Team* — {team or '_nobody yet_'}"))
-    clause_lines = [f"`{g.code}` {esc(g.title)} _({g.category}, {g.default_severity})_" for g in detail.clauses]
+    clause_lines = [
+        f"`{g.code}` {esc(g.title)} _({g.category}, {g.default_severity})_" for g in detail.clauses
+    ]
     blocks.append(section("*Guidelines*\n" + ("\n".join(clause_lines) or "_no clauses yet_")))
     lines = [_engagement_line(e, i, c.guidelines_version) for e, i in detail.engagements]
     heading = f"*Influencers* ({plural(len(lines), 'engagement')})"

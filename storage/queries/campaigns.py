@@ -23,7 +23,9 @@ async def by_id(s: AsyncSession, team_id: str, campaign_id: int) -> Campaign | N
 
 async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str | None:
     result = await s.exec(
-        select(CampaignRole.role).where(CampaignRole.campaign_id == campaign_id, CampaignRole.user_id == user_id)
+        select(CampaignRole.role).where(
+            CampaignRole.campaign_id == campaign_id, CampaignRole.user_id == user_id
+        )
     )
     return result.scalars().first()
 
@@ -37,7 +39,9 @@ async def team(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
 
 async def guidelines(s: AsyncSession, campaign_id: int) -> Sequence[Guideline]:
     result = await s.exec(
-        select(Guideline).where(Guideline.campaign_id == campaign_id).order_by(Guideline.position, Guideline.id)
+        select(Guideline)
+        .where(Guideline.campaign_id == campaign_id)
+        .order_by(Guideline.position, Guideline.id)
     )
     return result.scalars().all()
 
@@ -56,7 +60,9 @@ async def live_engagements(s: AsyncSession, campaign_id: int) -> Sequence[tuple[
     return [row for row in await engagements(s, campaign_id) if row[0].status != EngagementStatus.TERMINATED]
 
 
-async def engagement(s: AsyncSession, team_id: str, engagement_id: int) -> tuple[Engagement, Influencer] | None:
+async def engagement(
+    s: AsyncSession, team_id: str, engagement_id: int
+) -> tuple[Engagement, Influencer] | None:
     result = await s.exec(
         select(Engagement, Influencer)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
@@ -80,7 +86,9 @@ async def influencer_by_email(s: AsyncSession, team_id: str, email: str) -> Infl
 
 async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -> Engagement | None:
     result = await s.exec(
-        select(Engagement).where(Engagement.campaign_id == campaign_id, Engagement.influencer_id == influencer_id)
+        select(Engagement).where(
+            Engagement.campaign_id == campaign_id, Engagement.influencer_id == influencer_id
+        )
     )
     return result.scalars().first()
 
@@ -115,7 +123,9 @@ async def visible_to(
         where.append(or_(role.is_not(None), influencer))
     total = (await s.exec(select(func.count()).select_from(Campaign).where(*where))).one()[0]
     rows = await s.exec(
-        select(Campaign, role, influencer).where(*where).order_by(Campaign.start_date.desc(), Campaign.id.desc())
+        select(Campaign, role, influencer)
+        .where(*where)
+        .order_by(Campaign.start_date.desc(), Campaign.id.desc())
         .limit(limit)
     )
     out = []

@@ -13,13 +13,16 @@ from sqlalchemy import func, select
 from bot.clock import FakeClock
 from bot.ids import Callback, Field
 from playground import people
-from playground.emulator import BotReply, Message, View
-from playground.emulator import payloads
+from playground.emulator import BotReply, Message, View, payloads
 from playground.stack import Stack
 from storage.models import metadata
 
-MANAGER, MEMBER, LEGAL, ADMIN = (people.MANAGER.user_id, people.MEMBER.user_id, people.LEGAL.user_id,
-                                 people.ADMIN.user_id)
+MANAGER, MEMBER, LEGAL, ADMIN = (
+    people.MANAGER.user_id,
+    people.MEMBER.user_id,
+    people.LEGAL.user_id,
+    people.ADMIN.user_id,
+)
 IVY, OTTO = people.INFLUENCER.user_id, people.OUTSIDER.user_id
 EVE_EMAIL = people.EXTERNAL.email
 
@@ -27,7 +30,8 @@ EVE_EMAIL = people.EXTERNAL.email
 def text_of(message: Message | dict) -> str:
     """The text a person reads: `text` plus every text inside the blocks."""
     raw = message if isinstance(message, dict) else {"text": message.text, "blocks": message.blocks}
-    parts = [raw.get("text") or ""]
+    # with blocks, Slack shows the blocks and uses `text` only for notifications
+    parts = [] if raw.get("blocks") else [raw.get("text") or ""]
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
@@ -98,11 +102,13 @@ class World:
 
     async def forge_submission(self, user: str, view: View, values: dict[str, dict[str, Any]]) -> BotReply:
         """A view_submission whose state is exactly `values`, as a forger would send it (signed)."""
-        payload = payloads.view_submission(self.slack.ws, self.slack.ws.users[user], view,
-                                           trigger_id=self.slack.ws.issue_trigger(user))
+        payload = payloads.view_submission(
+            self.slack.ws, self.slack.ws.users[user], view, trigger_id=self.slack.ws.issue_trigger(user)
+        )
         payload["view"]["state"] = {"values": {block: {block: value} for block, value in values.items()}}
-        return await self.slack.send_raw(urlencode({"payload": json.dumps(payload)}),
-                                         "application/x-www-form-urlencoded")
+        return await self.slack.send_raw(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
 
     # ---- campaign setup in one line each
 

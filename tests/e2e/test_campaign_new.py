@@ -20,7 +20,12 @@ async def test_create_campaign_through_the_modal(world: World):
         campaign = (await s.exec(select(Campaign))).scalars().one()
         roles = (await s.exec(select(CampaignRole))).scalars().all()
         clauses = (await s.exec(select(Guideline).order_by(Guideline.position))).scalars().all()
-    assert (campaign.slug, campaign.name, campaign.brand, campaign.market) == ("spring", "Spring Launch", "Acme", "UK")
+    assert (campaign.slug, campaign.name, campaign.brand, campaign.market) == (
+        "spring",
+        "Spring Launch",
+        "Acme",
+        "UK",
+    )
     assert campaign.team_id == world.emulator.team_id
     assert campaign.owner_id == MANAGER and campaign.guidelines_version == 1
     assert [(r.user_id, r.role) for r in roles] == [(MANAGER, "manager")]
@@ -72,14 +77,18 @@ async def test_duplicate_slug_is_a_field_error(world: World):
 async def test_forged_values_are_refused(world: World):
     """A payload can carry values the form never offered; the server checks them anyway."""
     view = await world.open_new_campaign()
-    reply = await world.forge_submission(MANAGER, view, {
-        Field.NAME: {"type": "plain_text_input", "value": "x"},
-        Field.SLUG: {"type": "plain_text_input", "value": "forged"},
-        Field.BRAND: {"type": "plain_text_input", "value": "b"},
-        Field.START: {"type": "datepicker", "selected_date": "2027-03-01"},
-        Field.END: {"type": "datepicker", "selected_date": "not-a-date"},
-        Field.MARKET: {"type": "static_select", "selected_option": {"value": "DE"}},
-    })
+    reply = await world.forge_submission(
+        MANAGER,
+        view,
+        {
+            Field.NAME: {"type": "plain_text_input", "value": "x"},
+            Field.SLUG: {"type": "plain_text_input", "value": "forged"},
+            Field.BRAND: {"type": "plain_text_input", "value": "b"},
+            Field.START: {"type": "datepicker", "selected_date": "2027-03-01"},
+            Field.END: {"type": "datepicker", "selected_date": "not-a-date"},
+            Field.MARKET: {"type": "static_select", "selected_option": {"value": "DE"}},
+        },
+    )
     assert reply.body["response_action"] == "errors"
     assert set(reply.body["errors"]) == {Field.END, Field.MARKET}
     assert await world.count(Campaign) == 0

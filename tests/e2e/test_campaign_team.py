@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import messages
 from bot.ids import Action
 from playground.emulator.state import EXTERNAL_TEAM_ID
 from storage.models import CampaignRole, Engagement, Influencer
@@ -25,10 +26,16 @@ async def test_invite_a_workspace_influencer(world: World):
     assert channel is not None and channel.is_private
     assert {MANAGER, MEMBER, IVY, world.emulator.bot_user.id} <= channel.members
     engagement, influencer = await _engagement(world)
-    assert (engagement.channel_id, engagement.status, engagement.acknowledged_version) == (channel.id, "invited",
-                                                                                            None)
-    assert (influencer.slack_user_id, influencer.email, influencer.display_name) == (IVY, "ivy@creators.example",
-                                                                                     "Ivy")
+    assert (engagement.channel_id, engagement.status, engagement.acknowledged_version) == (
+        channel.id,
+        "invited",
+        None,
+    )
+    assert (influencer.slack_user_id, influencer.email, influencer.display_name) == (
+        IVY,
+        "ivy@creators.example",
+        "Ivy",
+    )
     message = world.guidelines_message(channel.id)
     assert f"Hi <@{IVY}>" in text_of(message) and "G8" in text_of(message)
     assert engagement.guidelines_message_ts == message.ts
@@ -58,8 +65,10 @@ async def test_only_the_influencer_may_acknowledge(world: World):
     message = world.guidelines_message(channel.id)
     for clicker in (MANAGER, MEMBER):
         await world.slack.click(clicker, channel.id, message.ts, Action.ACKNOWLEDGE_GUIDELINES)
-        assert world.said_to(clicker) == (f":no_entry: Only <@{IVY}>, the influencer these guidelines are "
-                                          "addressed to, can acknowledge them.")
+        assert world.said_to(clicker) == (
+            f":no_entry: Only <@{IVY}>, the influencer these guidelines are "
+            "addressed to, can acknowledge them."
+        )
     engagement, _ = await _engagement(world)
     assert engagement.acknowledged_version is None and engagement.status == "invited"
 
@@ -112,8 +121,9 @@ async def test_inviting_someone_already_on_the_campaign_writes_nothing(world: Wo
     before = await world.row_counts()
     channels = len(world.emulator.calls_to("conversations.create"))
     assert await world.invite(IVY) == f"<@{IVY}> is already on the campaign `spring`."
-    assert await world.invite(MANAGER) == (f"<@{MANAGER}> is already on the brand team of `spring`; an influencer "
-                                           "can't also hold a brand role.")
+    assert await world.invite(MANAGER) == (
+        f"<@{MANAGER}> is already on the brand team of `spring`; an influencer can't also hold a brand role."
+    )
     assert await world.row_counts() == before
     assert len(world.emulator.calls_to("conversations.create")) == channels
 
@@ -141,8 +151,10 @@ async def test_link_a_private_channel_the_bot_is_not_in(world: World):
     private = world.emulator.add_channel("ivy-private", is_private=True, creator=IVY, members=[IVY])
     before = await world.row_counts()
     said = await world.invite(IVY, extra=f"<#{private.id}|ivy-private>")
-    assert said == (f"I can't see <#{private.id}>. Add me to <#{private.id}> first (`/invite @Campaign Guard` in "
-                    "the channel), then run the command again.")
+    assert said == (
+        f"I can't see <#{private.id}>. Add me to <#{private.id}> first (`/invite @Campaign Guard` in "
+        "the channel), then run the command again."
+    )
     assert await world.row_counts() == before
 
 
@@ -168,16 +180,15 @@ async def test_slack_refusing_the_guidelines_post_undoes_the_engagement(world: W
 
 async def test_invite_bad_input(world: World):
     await world.new_campaign()
+    usage = "Usage: `/campaign invite <slug> <@user | email> [#channel]`"
     cases = {
-        "/campaign invite": ":warning: Missing argument. Usage: `/campaign invite <slug> <@user | email> [#channel]`",
-        "/campaign invite spring": ":warning: Missing argument. Usage: `/campaign invite <slug> <@user | email> "
-                                   "[#channel]`",
-        "/campaign invite spring bob@": ":warning: `bob@` is neither a @mention nor a valid email address. "
-                                        "Usage: `/campaign invite <slug> <@user | email> [#channel]`",
-        "/campaign invite spring <@U0IVY> general": ":warning: `general` is not a #channel. Usage: "
-                                                    "`/campaign invite <slug> <@user | email> [#channel]`",
-        "/campaign invite autumn <@U0IVY>": ":mag: No campaign `autumn` in this workspace. `/campaign list` shows "
-                                            "yours.",
+        "/campaign invite": f":warning: Missing argument. {usage}",
+        "/campaign invite spring": f":warning: Missing argument. {usage}",
+        "/campaign invite spring bob@": (
+            f":warning: `bob@` is neither a @mention nor a valid email address. {usage}"
+        ),
+        "/campaign invite spring <@U0IVY> general": f":warning: `general` is not a #channel. {usage}",
+        "/campaign invite autumn <@U0IVY>": messages.unknown_slug("autumn"),
     }
     before = await world.row_counts()
     for line, expected in cases.items():
@@ -193,10 +204,13 @@ async def test_non_managers_cannot_invite_or_grant_roles(world: World):
     before = await world.row_counts()
     for user in (MEMBER, LEGAL, OTTO):
         await world.run(user, f"/campaign invite spring <@{IVY}>")
-        assert world.said_to(user) == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
+        assert (
+            world.said_to(user) == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
+        )
         await world.run(user, f"/campaign role spring <@{OTTO}> manager")
-        assert world.said_to(user) == (":no_entry: Only a campaign *admin* or *manager* can change roles on this "
-                                       "campaign.")
+        assert world.said_to(user) == (
+            ":no_entry: Only a campaign *admin* or *manager* can change roles on this campaign."
+        )
     assert await world.row_counts() == before
 
 
@@ -211,7 +225,10 @@ async def test_role_changes(world: World):
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
     assert world.said_to(MANAGER) == f":bust_in_silhouette: <@{MEMBER}> is now a *member* on `spring`."
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
-    assert world.said_to(MANAGER) == f":bust_in_silhouette: <@{MEMBER}> is now a *legal* on `spring` (was member)."
+    assert (
+        world.said_to(MANAGER)
+        == f":bust_in_silhouette: <@{MEMBER}> is now a *legal* on `spring` (was member)."
+    )
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
     assert world.said_to(MANAGER) == f"<@{MEMBER}> is already a legal on `spring`."
     await world.run(MANAGER, f"/campaign role spring <@{MANAGER}> member")

@@ -19,8 +19,20 @@ from tests.databases import PG_ENV
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 TABLES = {
-    "campaign", "campaign_role", "guideline", "influencer", "engagement", "deliverable", "compliance_check",
-    "incident", "incident_event", "review", "reminder", "processed_event", "counter", "workspace",
+    "campaign",
+    "campaign_role",
+    "guideline",
+    "influencer",
+    "engagement",
+    "deliverable",
+    "compliance_check",
+    "incident",
+    "incident_event",
+    "review",
+    "reminder",
+    "processed_event",
+    "counter",
+    "workspace",
 }
 
 
@@ -45,7 +57,9 @@ async def test_migration_from_empty_matches_the_models(empty_url):
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
             diff = await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), metadata)
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"compare_type": False}), metadata
+                )
             )
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
     finally:
@@ -61,8 +75,16 @@ async def test_migration_is_idempotent(empty_url):
 
 
 def _campaign(**overrides) -> Campaign:
-    fields = dict(team_id="T1", slug="spring", name="Spring", brand="Acme", start_date=date(2027, 3, 1),
-                  end_date=date(2027, 4, 1), owner_id="U1", created_at=NOW)
+    fields = dict(
+        team_id="T1",
+        slug="spring",
+        name="Spring",
+        brand="Acme",
+        start_date=date(2027, 3, 1),
+        end_date=date(2027, 4, 1),
+        owner_id="U1",
+        created_at=NOW,
+    )
     fields.update(overrides)
     return Campaign(**fields)
 
@@ -94,8 +116,16 @@ async def test_check_constraints_guard_enums_and_dates(db):
 
 async def test_reminder_dedupe_key_is_unique(db):
     def reminder() -> Reminder:
-        return Reminder(team_id="T1", kind="deliverable_due", dedupe_key="deliverable:1:t-24h",
-                        subject_type="deliverable", subject_id=1, due_at=NOW, created_at=NOW, updated_at=NOW)
+        return Reminder(
+            team_id="T1",
+            kind="deliverable_due",
+            dedupe_key="deliverable:1:t-24h",
+            subject_type="deliverable",
+            subject_id=1,
+            due_at=NOW,
+            created_at=NOW,
+            updated_at=NOW,
+        )
 
     async with db.transaction() as s:
         s.add(reminder())
@@ -105,8 +135,16 @@ async def test_reminder_dedupe_key_is_unique(db):
 async def test_foreign_keys_are_enforced(db):
     from storage.models import Guideline
 
-    orphan = Guideline(team_id="T1", campaign_id=999, code="G1", title="t", text="x", category="conduct",
-                       default_severity="major", updated_at=NOW)
+    orphan = Guideline(
+        team_id="T1",
+        campaign_id=999,
+        code="G1",
+        title="t",
+        text="x",
+        category="conduct",
+        default_severity="major",
+        updated_at=NOW,
+    )
     assert await _insert_fails(db, orphan)
 
 

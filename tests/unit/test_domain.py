@@ -80,9 +80,14 @@ def test_next_code_and_clause_problems():
 
 def test_default_template_matches_the_spec():
     assert [(c.code, c.category, c.default_severity) for c in DEFAULT_TEMPLATE] == [
-        ("G1", "disclosure", "major"), ("G2", "deadline", "moderate"), ("G3", "exclusivity", "major"),
-        ("G4", "conduct", "major"), ("G5", "content_approval", "moderate"), ("G6", "brand_safety", "critical"),
-        ("G7", "confidentiality", "major"), ("G8", "fake_engagement", "critical"),
+        ("G1", "disclosure", "major"),
+        ("G2", "deadline", "moderate"),
+        ("G3", "exclusivity", "major"),
+        ("G4", "conduct", "major"),
+        ("G5", "content_approval", "moderate"),
+        ("G6", "brand_safety", "critical"),
+        ("G7", "confidentiality", "major"),
+        ("G8", "fake_engagement", "critical"),
     ]
 
 

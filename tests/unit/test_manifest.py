@@ -33,15 +33,22 @@ def validator() -> jsonschema.Draft7Validator:
     for version in ("1.0.0", "2.0.0"):
         schema = json.loads((SCHEMAS / f"manifest.schema.{version}.json").read_text())
         registry = registry.with_resource(REMOTE.format(version), Resource.from_contents(schema))
-    return jsonschema.Draft7Validator(json.loads((SCHEMAS / "manifest.schema.json").read_text()), registry=registry)
+    return jsonschema.Draft7Validator(
+        json.loads((SCHEMAS / "manifest.schema.json").read_text()), registry=registry
+    )
 
 
 class Recorder:
     """Stands in for the AsyncApp during registration and notes every id it is given."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, set[str]] = {"command": set(), "shortcut": set(), "event": set(), "view": set(),
-                                          "action": set()}
+        self.seen: dict[str, set[str]] = {
+            "command": set(),
+            "shortcut": set(),
+            "event": set(),
+            "view": set(),
+            "action": set(),
+        }
         self._app = AsyncApp(signing_secret="x", authorize=lambda **_: None)
 
     def __getattr__(self, kind: str):
@@ -91,10 +98,13 @@ def test_shortcuts_match(manifest, registered):
 def test_events_match(manifest, registered):
     declared = {e.split(".")[0] for e in manifest["settings"]["event_subscriptions"]["bot_events"]}
     assert declared == registered["event"]
-    assert {"message.channels", "message.groups"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"message.channels", "message.groups"} <= set(
+        manifest["settings"]["event_subscriptions"]["bot_events"]
+    )
 
 
 def test_interactivity_and_escaping(manifest):
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"]), \
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"]), (
         "commands must escape mentions so <@U…> and <#C…> arrive as ids"
+    )

@@ -6,8 +6,15 @@ import pytest
 
 from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
 
-VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL", "PORT",
-        "ADMIN_USER_IDS")
+VARS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "PORT",
+    "ADMIN_USER_IDS",
+)
 
 
 @pytest.fixture(autouse=True)

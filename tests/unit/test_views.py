@@ -15,15 +15,34 @@ EVIL = "<!channel> <@U123> <https://evil.example|click> & co"
 
 
 def _campaign(**kw) -> Campaign:
-    fields = dict(id=1, team_id="T1", slug="spring", name=EVIL, brand=EVIL, start_date=date(2027, 3, 1),
-                  end_date=date(2027, 4, 1), owner_id="U1", created_at=NOW, guidelines_version=2)
+    fields = dict(
+        id=1,
+        team_id="T1",
+        slug="spring",
+        name=EVIL,
+        brand=EVIL,
+        start_date=date(2027, 3, 1),
+        end_date=date(2027, 4, 1),
+        owner_id="U1",
+        created_at=NOW,
+        guidelines_version=2,
+    )
     fields.update(kw)
     return Campaign(**fields)
 
 
 def _clause(i: int) -> Guideline:
-    return Guideline(id=i, team_id="T1", campaign_id=1, code=f"G{i}", title=EVIL, text=EVIL * 3,
-                     category="conduct", default_severity="major", updated_at=NOW)
+    return Guideline(
+        id=i,
+        team_id="T1",
+        campaign_id=1,
+        code=f"G{i}",
+        title=EVIL,
+        text=EVIL * 3,
+        category="conduct",
+        default_severity="major",
+        updated_at=NOW,
+    )
 
 
 def _mrkdwn(node) -> list[str]:
@@ -75,9 +94,11 @@ def test_forms_validate():
 
 def test_detail_escapes_influencer_names():
     inf = Influencer(id=1, team_id="T1", display_name=EVIL, email="a@b.co", created_at=NOW)
-    eng = Engagement(id=1, team_id="T1", campaign_id=1, influencer_id=1, channel_id="C1", invited_by="U1",
-                     created_at=NOW)
-    detail = views.CampaignDetail(campaign=_campaign(), team=[], clauses=[_clause(1)], engagements=[(eng, inf)],
-                                  show_team=True)
+    eng = Engagement(
+        id=1, team_id="T1", campaign_id=1, influencer_id=1, channel_id="C1", invited_by="U1", created_at=NOW
+    )
+    detail = views.CampaignDetail(
+        campaign=_campaign(), team=[], clauses=[_clause(1)], engagements=[(eng, inf)], show_team=True
+    )
     rendered = _rendered(views.campaign_detail(detail))
     assert "<!channel>" not in rendered and "<@U123>" not in rendered

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:07:25.730006
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
@@ -291,6 +291,12 @@ def upgrade() -> None:
         sa.Column("card_ts", sa.String(length=32), nullable=True),
         sa.Column("response_due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalation_ts", sa.String(length=32), nullable=True),
+        sa.Column("proposed_outcome", sa.String(length=24), nullable=True),
+        sa.Column("proposed_terms", sa.String(length=3000), nullable=True),
+        sa.Column("proposal_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("proposed_by", sa.String(length=32), nullable=True),
         sa.Column("outcome", sa.String(length=24), nullable=True),
         sa.Column("resolution_note", sa.String(length=3000), nullable=True),
         sa.Column("strikes", sa.Integer(), nullable=True),
@@ -301,6 +307,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "outcome IS NULL OR outcome IN ('no_action', 'warning', 'corrective_action', 'content_removal', 'fee_reduction', 'payment_withheld', 'contract_terminated')",
             name=op.f("ck_incident_outcome_valid"),
+        ),
+        sa.CheckConstraint(
+            "proposed_outcome IS NULL OR proposed_outcome IN ('no_action', 'warning', 'corrective_action', 'content_removal', 'fee_reduction', 'payment_withheld', 'contract_terminated')",
+            name=op.f("ck_incident_proposed_outcome_valid"),
         ),
         sa.CheckConstraint(
             "severity IN ('minor', 'moderate', 'major', 'critical')", name=op.f("ck_incident_severity_valid")

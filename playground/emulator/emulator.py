@@ -1,0 +1,227 @@
+"""`SlackEmulator`: the fake Slack (workspace state + Web API app) and `serve_emulator`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .faults import FaultInjector
+from .spec import DEFAULT_SPEC_PATH, ApiSpec
+from .state import EXTERNAL_TEAM_ID, Channel, Message, ResponseUrl, UploadedFile, User, View, Workspace
+from .webapi import ApiCall, add_routes
+
+log = logging.getLogger(__name__)
+
+
+class SlackEmulator:
+    """A Slack workspace the bot talks to over HTTP; tests set it up and inspect it directly."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0CAMPAIGN",
+        team_domain: str = "campaign-guard",
+        team_name: str = "Campaign Guard",
+        bot_token: str = "xoxb-playground",
+        bot_user_id: str = "U0BOT",
+        bot_id: str = "B0BOT",
+        bot_name: str = "campaign-guard",
+        app_id: str = "A0CG",
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        spec_path: Path | str | None = DEFAULT_SPEC_PATH,
+    ) -> None:
+        self.bot_token = bot_token
+        self.workspace = Workspace(
+            team_id=team_id,
+            team_domain=team_domain,
+            team_name=team_name,
+            bot_user_id=bot_user_id,
+            bot_id=bot_id,
+            bot_name=bot_name,
+            app_id=app_id,
+            clock=clock,
+            wall_clock=wall_clock,
+        )
+        self.spec = _load_spec(spec_path)
+        self.faults = FaultInjector()
+        self.calls: list[ApiCall] = []
+        self.base_url: str | None = None
+
+    # ------------------------------------------------------------------ serving
+
+    @property
+    def api_url(self) -> str:
+        """Base URL for slack_sdk clients: `AsyncWebClient(base_url=emulator.api_url)`."""
+        return f"{self._served_url()}/api/"
+
+    def web_app(self) -> web.Application:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        add_routes(app, self)
+        return app
+
+    def _served_url(self) -> str:
+        if self.base_url is None:
+            raise RuntimeError("the emulator is not served yet (use serve_emulator)")
+        return self.base_url
+
+    # ------------------------------------------------------------------- set up
+
+    @property
+    def team_id(self) -> str:
+        return self.workspace.team_id
+
+    @property
+    def bot_user(self) -> User:
+        return self.workspace.bot_user
+
+    def add_user(self, name: str, **fields: Any) -> User:
+        """See Workspace.add_user: user_id, real_name, display_name, email, tz, is_admin, is_owner,
+        is_bot, team_id (another team id makes a Slack Connect external user)."""
+        return self.workspace.add_user(name, **fields)
+
+    def add_channel(
+        self, name: str, *, is_private: bool = False, creator: str | None = None, members: Any = ()
+    ) -> Channel:
+        """A channel created by `creator` (default: the bot). Add the bot to `members` if needed."""
+        return self.workspace.add_channel(name, is_private=is_private, creator=creator, members=members)
+
+    def archive_channel(self, channel: str) -> None:
+        self.channel(channel).is_archived = True
+
+    def accept_shared_invite(self, email: str, *, team_id: str = EXTERNAL_TEAM_ID) -> User:
+        """An external user (created or reused by email) joins every channel invited to."""
+        return self.workspace.accept_shared_invite(email, team_id=team_id)
+
+    # --------------------------------------------------------- fault injection
+
+    def inject_failure(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` fail: HTTP 429 + Retry-After (retry_after given),
+        HTTP `status`, or HTTP 200 `{"ok": false, "error": error}`. Methods include "response_url"
+        and "file_upload"."""
+        self.faults.add_failure(method, error=error, status=status, retry_after=retry_after, times=times)
+
+    def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
+        self.faults.add_delay(method, seconds, times=times)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        """Arguments of every recorded call of `method`, oldest first."""
+        return [call.args for call in self.calls if call.method == method]
+
+    # ---------------------------------------------------- interaction support
+
+    def issue_trigger(self, user_id: str) -> str:
+        return self.workspace.issue_trigger(user_id)
+
+    def issue_response_url(
+        self, channel_id: str, user_id: str, *, message_ts: str | None = None, is_ephemeral: bool = False
+    ) -> str:
+        target = self.workspace.issue_response_url(
+            channel_id, user_id, message_ts=message_ts, is_ephemeral=is_ephemeral
+        )
+        return self.response_url(target)
+
+    def response_url(self, target: ResponseUrl) -> str:
+        return f"{self._served_url()}/response_url/{target.id}"
+
+    # ------------------------------------------------------------------ queries
+
+    def user(self, user_id: str) -> User:
+        return self.workspace.users[user_id]
+
+    def channel_by_name(self, name: str) -> Channel | None:
+        return self.workspace.channel_by_name(name)
+
+    def history(self, channel: str) -> list[Message]:
+        """Top-level messages of a channel (id or name), oldest first."""
+        return self.workspace.history(self.channel(channel).id)
+
+    def replies(self, channel: str, ts: str) -> list[Message]:
+        """The thread parent and its replies, oldest first."""
+        return self.workspace.replies(self.channel(channel).id, ts)
+
+    def ephemerals(self, user: str, channel: str | None = None) -> list[Message]:
+        channel_id = self.channel(channel).id if channel else None
+        return self.workspace.ephemerals(user, channel_id)
+
+    def dm_channel(self, user: str) -> Channel:
+        """The DM between the bot and `user` (opened on first use)."""
+        return self.workspace.open_dm(user)
+
+    def dm(self, user: str) -> list[Message]:
+        """Every message (replies included) in the DM between the bot and `user`."""
+        return list(self.workspace.messages.get(self.workspace.open_dm(user).id, []))
+
+    def open_views(self, user: str) -> list[View]:
+        return self.workspace.open_views(user)
+
+    def home(self, user: str) -> View | None:
+        return self.workspace.home(user)
+
+    def view(self, view_id: str) -> View:
+        return self.workspace.views[view_id]
+
+    def find_message(self, channel: str, ts: str) -> Message | None:
+        return self.workspace.find_message(self.channel(channel).id, ts)
+
+    def permalink(self, message: Message) -> str:
+        return self.workspace.permalink(message)
+
+    def find_permalink(self, url: str) -> Message | None:
+        return self.workspace.find_permalink(url)
+
+    @property
+    def files(self) -> dict[str, UploadedFile]:
+        return self.workspace.files
+
+    def channel(self, ref: str) -> Channel:
+        """A channel by id or name; KeyError when there is none."""
+        channel = self.workspace.channels.get(ref) or self.workspace.channel_by_name(ref)
+        if channel is None:
+            raise KeyError(f"no channel {ref!r}")
+        return channel
+
+
+def _load_spec(path: Path | str | None) -> ApiSpec | None:
+    if path is None:
+        return None
+    try:
+        return ApiSpec.load(path)
+    except FileNotFoundError:
+        log.warning("Slack OpenAPI spec not found at %s; arguments are not checked", path)
+        return None
+
+
+@asynccontextmanager
+async def serve_emulator(
+    emulator: SlackEmulator, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[SlackEmulator]:
+    """Serve `emulator.web_app()` (port 0: any free port) and set `base_url`/`api_url`."""
+    runner = web.AppRunner(emulator.web_app())
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound_port = runner.addresses[0][1]
+    emulator.base_url = f"http://{host}:{bound_port}"
+    try:
+        yield emulator
+    finally:
+        await runner.cleanup()
+        emulator.base_url = None

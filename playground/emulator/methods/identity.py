@@ -1,0 +1,62 @@
+"""auth.test, team.info, users.info, users.lookupByEmail, bots.info."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..args import Args
+from ..shapes import team_json, user_json
+from ..state import SlackError
+from .access import require_user
+from .registry import ApiContext, api_method
+
+
+@api_method("auth.test")
+def auth_test(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    ws = ctx.ws
+    return {
+        "url": f"https://{ws.team_domain}.slack.com/",
+        "team": ws.team_name,
+        "user": ws.bot_user.name,
+        "team_id": ws.team_id,
+        "user_id": ws.bot_user.id,
+        "bot_id": ws.bot_id,
+        "app_id": ws.app_id,
+        "is_enterprise_install": False,
+    }
+
+
+@api_method("team.info")
+def team_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    return {"team": team_json(ctx.ws)}
+
+
+@api_method("users.info")
+def users_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    return {"user": user_json(require_user(ctx.ws, args.str("user")))}
+
+
+@api_method("users.lookupByEmail")
+def users_lookup_by_email(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    user = ctx.ws.user_by_email(args.str("email", "") or "")
+    if user is None:
+        raise SlackError("users_not_found")
+    return {"user": user_json(user)}
+
+
+@api_method("bots.info")
+def bots_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    ws = ctx.ws
+    if args.str("bot", ws.bot_id) != ws.bot_id:
+        raise SlackError("bot_not_found")
+    return {
+        "bot": {
+            "id": ws.bot_id,
+            "deleted": False,
+            "name": ws.bot_user.name,
+            "updated": 0,
+            "app_id": ws.app_id,
+            "user_id": ws.bot_user.id,
+            "icons": {},
+        }
+    }

@@ -14,9 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SPEC_PATH = Path(
-    os.environ.get("SLACK_OPENAPI_SPEC", "/work/shared/slack-specs/slack_web_openapi_v2.json")
+# The project's shared specs live beside the checkout (`../shared/slack-specs/`).
+_BESIDE_CHECKOUT = (
+    Path(__file__).resolve().parents[3] / "shared" / "slack-specs" / "slack_web_openapi_v2.json"
 )
+DEFAULT_SPEC_PATH = Path(os.environ.get("SLACK_OPENAPI_SPEC", str(_BESIDE_CHECKOUT)))
 
 # Always accepted: the token may travel in a header, the query string or the body; slack_sdk adds
 # `team_id` to every call of a client built for a team (Bolt does this), and Slack accepts it.

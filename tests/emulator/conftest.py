@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from playground.emulator import SlackEmulator, SlackUserClient, serve_emulator
 
 SIGNING_SECRET = "test-signing-secret"
-SAMPLES = Path("/work/shared/slack-specs/samples/bolt-python")
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "slack-specs" / "samples" / "bolt-python"
 
 
 def sample(name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import breach, campaign, events, review
+from handlers import breach, campaign, events, home, review
 
 
 def register(app: AsyncApp, svc: Services) -> None:
@@ -13,3 +13,4 @@ def register(app: AsyncApp, svc: Services) -> None:
     breach.register(app, svc)
     review.register(app, svc)
     events.register(app, svc)
+    home.register(app, svc)

@@ -1,7 +1,6 @@
 """Events API: workspace lifecycle (`tokens_revoked`, `app_uninstalled`) and message events.
 
-Message events in mediation threads feed incident timelines (the incident issue); App Home is
-published by the reviews/App Home issue. Both are acknowledged here so Slack does not retry.
+Message events in mediation threads feed incident timelines. App Home lives in handlers/home.py.
 """
 
 from __future__ import annotations
@@ -35,10 +34,6 @@ def register(app: AsyncApp, svc: Services) -> None:
     async def tokens_revoked(event: dict[str, Any], context) -> None:
         if event.get("tokens", {}).get("bot"):
             svc.background.run(deactivate(team_of(context)))
-
-    @app.event(Event.APP_HOME_OPENED)
-    async def app_home_opened() -> None:
-        return None
 
     @app.event(Event.MESSAGE)
     async def message() -> None:

@@ -29,6 +29,11 @@ class Action:
     """Interactive element `action_id`s."""
 
     ACKNOWLEDGE_GUIDELINES = "guidelines_acknowledge"
+    #: Opens the breach report modal prefilled; value is JSON
+    #: {"engagement_id": int, "guideline_code": str | None, "evidence": [url, …]}.
+    REPORT_BREACH_PREFILLED = "breach_report_prefilled"
+    #: Opens the review modal prefilled; value is the engagement id.
+    LOG_REVIEW = "review_log"
 
 
 class Event:

@@ -1,0 +1,168 @@
+"""The incident lifecycle as data: statuses, transitions, who may press what, cure periods, strikes.
+
+    reported → acknowledged → in_mediation → resolution_proposed → resolved
+    escalated: reachable from any open state · dismissed: from any open state
+    terminal: resolved, dismissed
+
+Every rule the buttons, the flows and the scheduler need is a pure function of this module, so a
+test can call it with no Slack and no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.enums import IncidentStatus as S
+from bot.domain.enums import Outcome, Role, Severity
+from bot.errors import Conflict
+
+OPEN = frozenset({S.REPORTED, S.ACKNOWLEDGED, S.IN_MEDIATION, S.RESOLUTION_PROPOSED, S.ESCALATED})
+TERMINAL = frozenset({S.RESOLVED, S.DISMISSED})
+
+#: Hours the influencer has to respond, by severity (the cure period).
+CURE_PERIOD_HOURS: dict[str, int] = {
+    Severity.CRITICAL: 24,
+    Severity.MAJOR: 48,
+    Severity.MODERATE: 72,
+    Severity.MINOR: 120,
+}
+#: Strikes a resolution adds by default (editable in the resolve form).
+DEFAULT_STRIKES: dict[str, int] = {Severity.MINOR: 0, Severity.MODERATE: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+MAX_STRIKES = 10
+PROBATION_AT = 3
+SUSPENSION_AT = 5
+#: Severities also posted to the campaign's escalation channel when reported.
+ESCALATION_CHANNEL_SEVERITIES = frozenset({Severity.MAJOR, Severity.CRITICAL})
+
+
+class Move(StrEnum):
+    """A button (or the scheduler) acting on an incident. Values complete "Only a … can <value>"."""
+
+    ACKNOWLEDGE = "acknowledge this incident"
+    RESPOND = "respond to this incident"
+    PROPOSE = "propose a resolution"
+    ACCEPT = "accept the proposed resolution"
+    DISPUTE = "dispute the proposed resolution"
+    ESCALATE = "escalate this incident"
+    RESOLVE = "resolve this incident"
+    DISMISS = "dismiss this incident"
+
+
+#: Past tense for "already … by …" answers and the timeline.
+DONE: dict[Move, str] = {
+    Move.ACKNOWLEDGE: "acknowledged",
+    Move.RESPOND: "responded to",
+    Move.PROPOSE: "given a proposed resolution",
+    Move.ACCEPT: "accepted",
+    Move.DISPUTE: "disputed",
+    Move.ESCALATE: "escalated",
+    Move.RESOLVE: "resolved",
+    Move.DISMISS: "dismissed",
+}
+
+_INFLUENCER = frozenset({Role.INFLUENCER})
+_BRAND = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
+_DECIDERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
+
+#: Who may make each move (the spec's role table). The influencer is the one the incident is about.
+WHO: dict[Move, frozenset[Role]] = {
+    Move.ACKNOWLEDGE: _INFLUENCER,
+    Move.RESPOND: _INFLUENCER,
+    Move.ACCEPT: _INFLUENCER,
+    Move.DISPUTE: _INFLUENCER,
+    Move.PROPOSE: _BRAND,
+    Move.ESCALATE: _BRAND,
+    Move.RESOLVE: _DECIDERS,
+    Move.DISMISS: _DECIDERS,
+}
+
+#: From which statuses each move is valid.
+FROM: dict[Move, frozenset[S]] = {
+    Move.ACKNOWLEDGE: frozenset({S.REPORTED}),
+    Move.RESPOND: frozenset({S.REPORTED, S.ACKNOWLEDGED, S.IN_MEDIATION, S.ESCALATED}),
+    Move.PROPOSE: frozenset({S.REPORTED, S.ACKNOWLEDGED, S.IN_MEDIATION, S.ESCALATED}),
+    Move.ACCEPT: frozenset({S.RESOLUTION_PROPOSED}),
+    Move.DISPUTE: frozenset({S.RESOLUTION_PROPOSED}),
+    Move.ESCALATE: OPEN - {S.ESCALATED},
+    Move.RESOLVE: OPEN,
+    Move.DISMISS: OPEN,
+}
+
+
+def next_status(move: Move, current: str) -> S:
+    """The status after `move`, or `Conflict` saying why it is not possible now."""
+    status = S(current)
+    if status not in FROM[move]:
+        if status in TERMINAL:
+            raise Conflict(f"This incident is already {status.value}; nothing more can be done on it.")
+        raise Conflict(f"This incident is {status.value.replace('_', ' ')}, so you can't {move.value} now.")
+    match move:
+        case Move.ACKNOWLEDGE:
+            return S.ACKNOWLEDGED
+        case Move.RESPOND:
+            return S.ESCALATED if status == S.ESCALATED else S.IN_MEDIATION
+        case Move.PROPOSE:
+            return S.RESOLUTION_PROPOSED
+        case Move.ACCEPT | Move.RESOLVE:
+            return S.RESOLVED
+        case Move.DISPUTE:
+            return S.IN_MEDIATION
+        case Move.ESCALATE:
+            return S.ESCALATED
+        case Move.DISMISS:
+            return S.DISMISSED
+
+
+def moves_for(status: str) -> list[Move]:
+    """The buttons of the incident card in this status, in display order."""
+    return [move for move in Move if S(status) in FROM[move]]
+
+
+def waiting_on(status: str, responded: bool) -> str | None:
+    """Whose turn it is: "influencer", "brand", or None when closed.
+
+    The influencer owes a response until they give one (acknowledging is not responding), and
+    an answer to a proposed resolution; otherwise the brand team has the next move.
+    """
+    if status in (S.REPORTED, S.RESOLUTION_PROPOSED) or (status == S.ACKNOWLEDGED and not responded):
+        return "influencer"
+    if status in OPEN:
+        return "brand"
+    return None
+
+
+def response_due(severity: str, reported_at: datetime) -> datetime:
+    return reported_at + timedelta(hours=CURE_PERIOD_HOURS[severity])
+
+
+def cure_period(severity: str) -> timedelta:
+    return timedelta(hours=CURE_PERIOD_HOURS[severity])
+
+
+@dataclass(frozen=True, slots=True)
+class StrikeVerdict:
+    total: int
+    probation: bool  # crossed PROBATION_AT with this resolution
+    suspension: bool  # crossed SUSPENSION_AT with this resolution
+
+
+def strikes_after(previous_total: int, added: int) -> StrikeVerdict:
+    total = previous_total + added
+    return StrikeVerdict(
+        total=total,
+        probation=previous_total < PROBATION_AT <= total,
+        suspension=previous_total < SUSPENSION_AT <= total,
+    )
+
+
+def check_strikes(value: int) -> int:
+    if not 0 <= value <= MAX_STRIKES:
+        raise ValueError(f"strikes must be between 0 and {MAX_STRIKES}")
+    return value
+
+
+#: What an outcome does to the engagement.
+TERMINATES = frozenset({Outcome.CONTRACT_TERMINATED})
+HOLDS_PAYMENT = frozenset({Outcome.PAYMENT_WITHHELD})

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import update
 
+from bot.flows import incidents
 from bot.ids import Event
 from bot.services import Services
 from handlers._runtime import team_of
@@ -36,5 +37,8 @@ def register(app: AsyncApp, svc: Services) -> None:
             svc.background.run(deactivate(team_of(context)))
 
     @app.event(Event.MESSAGE)
-    async def message() -> None:
-        return None
+    async def message(body: dict[str, Any], event: dict[str, Any], context) -> None:
+        if event.get("thread_ts") and not event.get("subtype"):
+            svc.background.run(
+                incidents.record_thread_reply(svc, team_of(context), body.get("event_id", ""), event)
+            )

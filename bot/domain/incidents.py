@@ -29,7 +29,12 @@ CURE_PERIOD_HOURS: dict[str, int] = {
     Severity.MINOR: 120,
 }
 #: Strikes a resolution adds by default (editable in the resolve form).
-DEFAULT_STRIKES: dict[str, int] = {Severity.MINOR: 0, Severity.MODERATE: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+DEFAULT_STRIKES: dict[str, int] = {
+    Severity.MINOR: 0,
+    Severity.MODERATE: 1,
+    Severity.MAJOR: 2,
+    Severity.CRITICAL: 3,
+}
 MAX_STRIKES = 10
 PROBATION_AT = 3
 SUSPENSION_AT = 5
@@ -113,6 +118,19 @@ def next_status(move: Move, current: str) -> S:
             return S.ESCALATED
         case Move.DISMISS:
             return S.DISMISSED
+
+
+#: The status a move leads to from an ordinary open state (RESPOND keeps an escalation escalated).
+TARGET: dict[Move, S] = {
+    Move.ACKNOWLEDGE: S.ACKNOWLEDGED,
+    Move.RESPOND: S.IN_MEDIATION,
+    Move.PROPOSE: S.RESOLUTION_PROPOSED,
+    Move.ACCEPT: S.RESOLVED,
+    Move.DISPUTE: S.IN_MEDIATION,
+    Move.ESCALATE: S.ESCALATED,
+    Move.RESOLVE: S.RESOLVED,
+    Move.DISMISS: S.DISMISSED,
+}
 
 
 def moves_for(status: str) -> list[Move]:

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import messages
 from bot.directory import Directory
 from bot.domain.enums import Role
-from bot.domain.permissions import Act, campaign_roles, may, require
+from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, require
 from bot.errors import NotFound
 from storage.models import Campaign
 from storage.queries import campaigns as q
@@ -21,17 +21,27 @@ async def campaign_by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign
 
 
 async def roles_on(
-    s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act
+    s: AsyncSession,
+    directory: Directory,
+    campaign: Campaign,
+    user_id: str,
+    act: Act | None = None,
+    *,
+    needed: frozenset[Role] | None = None,
+    is_influencer: bool | None = None,
 ) -> frozenset[Role]:
-    """The user's roles on `campaign`, enough to decide `act`.
+    """The user's roles on `campaign`, enough to decide `act` (or any of the `needed` roles).
 
     The store answers most checks; `users.info` (is the user a Slack admin?) is asked only when
-    the stored roles do not already permit the act, and its answer is cached.
+    the stored roles do not already permit the act, and its answer is cached. `is_influencer`
+    narrows the influencer role to one engagement (an incident's influencer, say).
     """
     granted = await q.granted_role(s, campaign.id, user_id)
-    is_influencer = await q.is_influencer_on(s, campaign.id, user_id)
+    if is_influencer is None:
+        is_influencer = await q.is_influencer_on(s, campaign.id, user_id)
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=is_influencer)
-    if may(act, roles):
+    allowed = needed if needed is not None else PERMISSIONS[act]
+    if not allowed.isdisjoint(roles):
         return roles
     if await directory.is_admin(user_id):
         return roles | {Role.ADMIN}

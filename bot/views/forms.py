@@ -20,35 +20,43 @@ class FormValues:
     def blocks(self) -> list[str]:
         return list(self._values)
 
-    def _element(self, block_id: str, action_id: str | None = None) -> dict[str, Any]:
+    def element(self, block_id: str, action_id: str | None = None) -> dict[str, Any]:
+        """The raw state of one input (`action_id` defaults to the block id)."""
         block = self._values.get(block_id) or {}
         element = block.get(action_id or block_id)
         return element if isinstance(element, dict) else {}
 
     def text(self, block_id: str) -> str:
-        value = self._element(block_id).get("value")
+        value = self.element(block_id).get("value")
         return value.strip() if isinstance(value, str) else ""
 
     def selected(self, block_id: str) -> str | None:
-        option = self._element(block_id).get("selected_option")
+        option = self.element(block_id).get("selected_option")
         return option.get("value") if isinstance(option, dict) else None
 
+    def checked(self, block_id: str) -> set[str]:
+        """Values of the ticked checkboxes (or of a multi select)."""
+        options = self._element(block_id).get("selected_options")
+        if not isinstance(options, list):
+            return set()
+        return {o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)}
+
     def conversation(self, block_id: str) -> str | None:
-        element = self._element(block_id)
+        element = self.element(block_id)
         return element.get("selected_conversation") or element.get("selected_channel")
 
     def user(self, block_id: str) -> str | None:
-        return self._element(block_id).get("selected_user")
+        return self.element(block_id).get("selected_user")
 
     def date(self, block_id: str) -> date | None:
-        value = self._element(block_id).get("selected_date")
+        value = self.element(block_id).get("selected_date")
         try:
             return date.fromisoformat(value) if value else None
         except (TypeError, ValueError):
             return None
 
     def datetime(self, block_id: str) -> datetime | None:
-        value = self._element(block_id).get("selected_date_time")
+        value = self.element(block_id).get("selected_date_time")
         try:
             return datetime.fromtimestamp(int(value), UTC) if value is not None else None
         except (TypeError, ValueError, OverflowError, OSError):

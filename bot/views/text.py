@@ -37,3 +37,8 @@ def day(value: date) -> str:
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+def quote(text: str | None) -> str:
+    """User text as a mrkdwn block quote, escaped."""
+    return "\n".join(f"> {line}" for line in esc(text).splitlines()) or "> "

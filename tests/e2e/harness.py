@@ -105,7 +105,10 @@ class World:
         payload = payloads.view_submission(
             self.slack.ws, self.slack.ws.users[user], view, trigger_id=self.slack.ws.issue_trigger(user)
         )
-        payload["view"]["state"] = {"values": {block: {block: value} for block, value in values.items()}}
+        action_ids = {b.get("block_id"): (b.get("element") or {}).get("action_id") for b in view.blocks}
+        payload["view"]["state"] = {
+            "values": {block: {action_ids.get(block) or block: value} for block, value in values.items()}
+        }
         return await self.slack.send_raw(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
@@ -150,3 +153,63 @@ class World:
 
 def today() -> date:
     return date(2027, 3, 1)
+
+
+# ---- incidents
+
+
+def option_value(view: View, block_id: str, label_prefix: str) -> str:
+    """The value of the option whose label starts with `label_prefix` in a select of the view."""
+    block = next(b for b in view.blocks if b.get("block_id") == block_id)
+    element = block["element"]
+    options = element.get("options") or [o for g in element.get("option_groups") or [] for o in g["options"]]
+    for candidate in options:
+        if candidate["text"]["text"].startswith(label_prefix):
+            return candidate["value"]
+    raise AssertionError(f"no option {label_prefix!r} in {block_id}: {[o['text']['text'] for o in options]}")
+
+
+async def set_up_team(world: World, slug: str = "spring") -> str:
+    """A campaign with a member and legal, Ivy invited and acknowledged; returns the shared channel id."""
+    await world.new_campaign(slug, **{Field.ESCALATION_CHANNEL: world.emulator.channel_by_name("legal").id})
+    await world.run(MANAGER, f"/campaign role {slug} <@{MEMBER}> member")
+    await world.run(MANAGER, f"/campaign role {slug} <@{LEGAL}> legal")
+    world.emulator.channel_by_name("legal").members.add(world.emulator.bot_user.id)
+    await world.invite(IVY, slug)
+    channel = world.emulator.channel_by_name(f"cg-{slug}-ivy").id
+    from bot.ids import Action
+
+    await world.slack.click(IVY, channel, world.guidelines_message(channel).ts, Action.ACKNOWLEDGE_GUIDELINES)
+    return channel
+
+
+async def report(
+    world: World,
+    user: str = MEMBER,
+    *,
+    clause: str = "G1",
+    severity: str | None = None,
+    description: str = "Posted the launch reel without #ad.",
+    evidence: str = "https://instagram.example/p/123",
+    engagement_label: str = "Spring Launch · Ivy",
+) -> BotReply:
+    await world.run(user, "/breach")
+    view = world.top_view(user)
+    engagement = option_value(view, Field.ENGAGEMENT, engagement_label)
+    await world.slack.click_in_view(user, view.id, "report_engagement", value=engagement)
+    view = world.top_view(user)
+    values: dict[str, dict[str, Any]] = {
+        Field.GUIDELINE: {Field.GUIDELINE: option_value(view, Field.GUIDELINE, clause + " ")},
+        Field.DESCRIPTION: {Field.DESCRIPTION: description},
+        Field.EVIDENCE: {Field.EVIDENCE: evidence},
+    }
+    if severity:
+        values[Field.SEVERITY] = {Field.SEVERITY: severity}
+    return await world.slack.submit_view(user, view.id, values)
+
+
+def card_of(world: World, channel: str) -> Message:
+    for message in reversed(world.emulator.history(channel)):
+        if any(b.get("block_id") == "incident" for b in message.blocks) or "BR-" in text_of(message)[:40]:
+            return message
+    raise AssertionError("no incident card in the channel")

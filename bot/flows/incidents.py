@@ -1,0 +1,749 @@
+"""Breach incidents: reporting, the card and mediation thread, every lifecycle move, reading.
+
+Rules live in `bot.domain.incidents`; this module applies them with one conditional UPDATE per
+move (so double clicks and races give exactly one transition) and then tells Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
+
+from bot.domain import incidents as rules
+from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role, Severity
+from bot.domain.enums import IncidentStatus as S
+from bot.domain.incidents import Move
+from bot.domain.permissions import campaign_roles
+from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
+from bot.flows.access import roles_on
+from bot.ids import Action, Field
+from bot.services import Services
+from bot.slack import slack_error
+from bot.views import export as export_views
+from bot.views import incidents as views
+from bot.views.forms import FormValues
+from bot.views.text import esc, plural, quote, user, when
+from storage.models import Engagement, Incident, Influencer
+from storage.queries import campaigns as campaign_q
+from storage.queries import incidents as q
+from storage.queries.incidents import IncidentContext
+
+log = logging.getLogger(__name__)
+
+URL = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
+REPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
+
+
+# ------------------------------------------------------------------------------------------------
+# Opening the report form
+
+
+async def open_report(
+    svc: Services,
+    team_id: str,
+    user_id: str,
+    trigger_id: str,
+    *,
+    engagement_id: int | None = None,
+    guideline_code: str | None = None,
+    evidence: list[str] | None = None,
+    description: str | None = None,
+) -> None:
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        if not choices:
+            raise NotPermitted(
+                "report a breach",
+                REPORTERS,
+                ":no_entry: You have no campaign with influencers to "
+                "report on: a campaign's brand team (manager, member, legal) can report breaches.",
+            )
+        if engagement_id is not None and all(e.id != engagement_id for e, _, _ in choices):
+            engagement_id = None  # not one the user may report on: let them pick
+        clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
+    chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
+    guideline_id = next(
+        (g.id for g in clauses if g.campaign_id == chosen_campaign and g.code == guideline_code), None
+    )
+    view = views.report_modal(
+        choices,
+        clauses,
+        engagement_id=engagement_id,
+        guideline_id=guideline_id,
+        evidence=evidence or [],
+        occurred_at=svc.clock.now(),
+        description=description,
+    )
+    await svc.client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_report_from_message(
+    svc: Services, team_id: str, user_id: str, trigger_id: str, channel_id: str, message: dict[str, Any]
+) -> None:
+    """The `report_breach` shortcut: the message's permalink as evidence, its author as the
+    influencer when they are one on the reporter's campaigns."""
+    permalink = (await svc.client.chat_getPermalink(channel=channel_id, message_ts=message["ts"]))[
+        "permalink"
+    ]
+    engagement_id = None
+    author = message.get("user")
+    if author:
+        is_admin = await svc.directory.is_admin(user_id)
+        async with svc.db.transaction() as s:
+            choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
+        anywhere = [e.id for e, i, _ in choices if i.slack_user_id == author]
+        engagement_id = (in_channel or anywhere or [None])[0]
+    await open_report(svc, team_id, user_id, trigger_id, engagement_id=engagement_id, evidence=[permalink])
+
+
+async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
+    """The engagement changed in the open report form: show that campaign's clauses."""
+    form = FormValues(view)
+    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
+    engagement_id = int(chosen["value"]) if str(chosen.get("value", "")).isdigit() else None
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
+    evidence = form.text(Field.EVIDENCE).splitlines()
+    occurred = form.datetime(Field.OCCURRED_AT) or svc.clock.now()
+    updated = views.report_modal(
+        choices,
+        clauses,
+        engagement_id=engagement_id,
+        guideline_id=None,
+        evidence=[e for e in evidence if e.strip()],
+        occurred_at=occurred,
+        description=form.text(Field.DESCRIPTION) or None,
+    )
+    await svc.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+
+
+# ------------------------------------------------------------------------------------------------
+# Submitting a report
+
+
+def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
+    links = [line.strip() for line in raw.splitlines() if line.strip()]
+    bad = [link for link in links if not URL.match(link) or len(link) > 2000]
+    if bad:
+        errors[Field.EVIDENCE] = f"Use http(s) links only, one per line; not: {bad[0][:60]}"
+    elif len(links) > views.EVIDENCE_MAX:
+        errors[Field.EVIDENCE] = f"At most {views.EVIDENCE_MAX} links."
+    return links
+
+
+async def submit_report(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
+    """Validate and store the report (before the ack); returns the incident id."""
+    errors: dict[str, str] = {}
+    now = svc.clock.now()
+    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
+    engagement_value = str(chosen.get("value") or "")
+    guideline_value = form.selected(Field.GUIDELINE) or ""
+    severity = form.selected(Field.SEVERITY) or "default"
+    description = form.text(Field.DESCRIPTION)
+    occurred_at = form.datetime(Field.OCCURRED_AT)
+    evidence = _evidence(form.text(Field.EVIDENCE), errors)
+    if not engagement_value.isdigit():
+        errors[Field.ENGAGEMENT] = "Pick the campaign and influencer."
+    if not guideline_value.isdigit():
+        errors[Field.GUIDELINE] = "Pick the clause that was breached."
+    if severity != "default" and severity not in set(Severity):
+        errors[Field.SEVERITY] = "Pick a severity."
+    if not description:
+        errors[Field.DESCRIPTION] = "Describe what happened."
+    elif len(description) > views.DESCRIPTION_MAX:
+        errors[Field.DESCRIPTION] = (
+            f"Keep it to {views.DESCRIPTION_MAX} characters (it has {len(description)})."
+        )
+    if occurred_at is None:
+        errors[Field.OCCURRED_AT] = "Say when it happened."
+    elif occurred_at > now:
+        errors[Field.OCCURRED_AT] = "That is in the future."
+    if errors:
+        raise FormErrors(errors)
+
+    async with svc.db.transaction() as s:
+        row = await campaign_q.engagement(s, team_id, int(engagement_value))
+        if row is None:
+            raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
+        engagement, _ = row
+        campaign = await campaign_q.by_id(s, team_id, engagement.campaign_id)
+        roles = await roles_on(s, svc.directory, campaign, user_id, needed=REPORTERS, is_influencer=False)
+        if REPORTERS.isdisjoint(roles):
+            raise FormErrors(
+                {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
+            )
+        guideline = next(
+            (g for g in await campaign_q.guidelines(s, campaign.id) if g.id == int(guideline_value)), None
+        )
+        if guideline is None:
+            raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
+        severity = guideline.default_severity if severity == "default" else severity
+        incident = Incident(
+            team_id=team_id,
+            number=await q.next_number(s, team_id),
+            engagement_id=engagement.id,
+            guideline_id=guideline.id,
+            guidelines_version=campaign.guidelines_version,
+            severity=severity,
+            title=guideline.title,
+            description=description,
+            evidence=evidence,
+            occurred_at=occurred_at,
+            reporter_id=user_id,
+            status=S.REPORTED,
+            channel_id=engagement.channel_id,
+            response_due_at=rules.response_due(severity, now),
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(incident)
+        await s.flush()
+        q.add_event(
+            s,
+            incident,
+            IncidentEventKind.CREATED,
+            now,
+            user_id,
+            description,
+            to=S.REPORTED,
+            severity=severity,
+            clause=guideline.code,
+            evidence=evidence,
+        )
+        await _plan(s, incident, now)
+    return incident.id
+
+
+async def publish_report(svc: Services, team_id: str, incident_id: int) -> None:
+    """After the ack: the card and mediation thread, the escalation post, the reporter's receipt."""
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+    text, blocks = views.card(ctx)
+    posted = await svc.client.chat_postMessage(channel=ctx.engagement.channel_id, text=text, blocks=blocks)
+    async with svc.db.transaction() as s:
+        await s.exec(update(Incident).where(Incident.id == incident_id).values(card_ts=posted["ts"]))
+    ctx.incident.card_ts = posted["ts"]
+    await svc.client.chat_postMessage(
+        channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx)
+    )
+    link = await _permalink(svc, ctx)
+    if ctx.incident.severity in rules.ESCALATION_CHANNEL_SEVERITIES:
+        critical = ctx.incident.severity == Severity.CRITICAL
+        await _to_legal(
+            svc, ctx, views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link)
+        )
+    await svc.client.chat_postMessage(
+        channel=ctx.incident.reporter_id, text=views.reporter_confirmation(ctx, link)
+    )
+
+
+async def _permalink(svc: Services, ctx: IncidentContext) -> str | None:
+    if not ctx.incident.card_ts:
+        return None
+    try:
+        response = await svc.client.chat_getPermalink(
+            channel=ctx.incident.channel_id, message_ts=ctx.incident.card_ts
+        )
+        return response["permalink"]
+    except SlackApiError:
+        return None
+
+
+async def _to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
+    """Post to the campaign's escalation channel; without one (or if Slack refuses), DM the owner."""
+    channel = ctx.campaign.escalation_channel_id
+    if channel:
+        try:
+            await svc.client.chat_postMessage(channel=channel, text=text)
+            return
+        except SlackApiError as exc:
+            log.warning("escalation channel %s refused: %s", channel, slack_error(exc))
+            text += (
+                f"\n_(I could not post in <#{channel}>: `{slack_error(exc)}`. Add me to it with "
+                "`/invite @Campaign Guard`.)_"
+            )
+    else:
+        text += f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, its owner.)_"
+    await svc.client.chat_postMessage(channel=ctx.campaign.owner_id, text=text)
+
+
+async def _plan(s, incident: Incident, now: datetime) -> None:
+    """Reminders for the incident, written in the same transaction (the scheduler's planner)."""
+    try:
+        from scheduler import plans
+    except ImportError:  # the reminder engine is optional for the incident flows
+        return
+    await plans.incident(s, incident, now)
+
+
+# ------------------------------------------------------------------------------------------------
+# Moves
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A move that happened, and what it set off."""
+
+    ctx: IncidentContext
+    move: Move
+    actor_id: str | None
+    automatic: bool = False
+    strikes: rules.StrikeVerdict | None = None
+    text: str | None = None
+
+
+async def _authorize_move(svc: Services, s, ctx: IncidentContext, user_id: str, move: Move) -> None:
+    is_influencer = ctx.influencer.slack_user_id == user_id
+    roles = await roles_on(
+        s, svc.directory, ctx.campaign, user_id, needed=rules.WHO[move], is_influencer=is_influencer
+    )
+    if rules.WHO[move].isdisjoint(roles):
+        if rules.WHO[move] == {Role.INFLUENCER}:
+            raise NotPermitted(
+                move.value,
+                rules.WHO[move],
+                f":no_entry: Only {views.influencer_mention(ctx.influencer)}, the influencer "
+                f"{views.number(ctx.incident.number)} is about, can {move.value}.",
+            )
+        raise NotPermitted(move.value, [r.value for r in rules.WHO[move]])
+
+
+async def _conflict(s, ctx: IncidentContext, move: Move) -> Conflict:
+    """Why `move` cannot happen now — "already acknowledged by …" when it (or its end) already did."""
+    current = ctx.incident.status
+    label = views.number(ctx.incident.number)
+    if current == rules.TARGET[move] or current in rules.TERMINAL:
+        event = await q.last_change_to(s, ctx.incident.id, current)
+        who = f" by {user(event.actor_id)}" if event and event.actor_id else ""
+        at = f" on {when(event.created_at)}" if event else ""
+        verb = rules.DONE[move] if current == rules.TARGET[move] else current.replace("_", " ")
+        return Conflict(f"{label} was already {verb}{who}{at}.")
+    return Conflict(f"{label} is {current.replace('_', ' ')}, so you can't {move.value} now.")
+
+
+async def apply_move(
+    svc: Services,
+    team_id: str,
+    incident_id: int,
+    move: Move,
+    actor_id: str | None,
+    *,
+    text: str | None = None,
+    outcome: str | None = None,
+    strikes: int | None = None,
+    deadline: datetime | None = None,
+    automatic: bool = False,
+) -> Applied:
+    """One lifecycle move as one conditional UPDATE, with its timeline event and its effects."""
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is None:
+            raise NotFound("That incident no longer exists.")
+        if actor_id is not None:
+            await _authorize_move(svc, s, ctx, actor_id, move)
+        if ctx.incident.status not in rules.FROM[move]:
+            raise await _conflict(s, ctx, move)
+        before = ctx.incident.status
+        after = rules.next_status(move, before)
+        values, data = _values(ctx, move, actor_id, now, text, outcome, strikes, deadline)
+        extra = [Incident.responded_at.is_(None)] if automatic else []
+        if not await q.transition(
+            s, team_id, incident_id, [before], {"status": after, "updated_at": now, **values}, *extra
+        ):
+            await s.rollback()
+            async with svc.db.transaction() as fresh:
+                ctx = await q.context_by_id(fresh, team_id, incident_id)
+                raise await _conflict(fresh, ctx, move)
+        kind = {
+            Move.RESPOND: IncidentEventKind.RESPONSE,
+            Move.ESCALATE: IncidentEventKind.ESCALATED,
+            Move.PROPOSE: IncidentEventKind.RESOLUTION_PROPOSED,
+        }.get(move, IncidentEventKind.STATUS_CHANGED)
+        q.add_event(
+            s,
+            ctx.incident,
+            kind,
+            now,
+            actor_id,
+            text,
+            **{"from": before, "to": after, "move": move.name, "automatic": automatic, **data},
+        )
+        verdict = await _effects(s, ctx, move, values, now)
+        refreshed = await q.context_by_id(s, team_id, incident_id)
+        await _plan(s, refreshed.incident, now)
+    return Applied(
+        ctx=refreshed, move=move, actor_id=actor_id, automatic=automatic, strikes=verdict, text=text
+    )
+
+
+def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple[dict, dict]:
+    i = ctx.incident
+    match move:
+        case Move.RESPOND:
+            return ({"responded_at": i.responded_at or now}, {})
+        case Move.PROPOSE:
+            return (
+                {
+                    "proposed_outcome": outcome,
+                    "proposed_terms": text,
+                    "proposal_due_at": deadline,
+                    "proposed_by": actor_id,
+                },
+                {"outcome": outcome, "deadline": deadline and deadline.isoformat()},
+            )
+        case Move.ACCEPT:
+            strikes = rules.DEFAULT_STRIKES[i.severity]
+            return (
+                {
+                    "outcome": i.proposed_outcome,
+                    "strikes": strikes,
+                    "resolved_by": actor_id,
+                    "resolved_at": now,
+                    "resolution_note": i.proposed_terms,
+                },
+                {"outcome": i.proposed_outcome, "strikes": strikes},
+            )
+        case Move.DISPUTE:
+            return (
+                {
+                    "proposed_outcome": None,
+                    "proposed_terms": None,
+                    "proposal_due_at": None,
+                    "proposed_by": None,
+                },
+                {"outcome": i.proposed_outcome},
+            )
+        case Move.ESCALATE:
+            return ({"escalated_at": now}, {})
+        case Move.RESOLVE:
+            return (
+                {
+                    "outcome": outcome,
+                    "strikes": strikes,
+                    "resolved_by": actor_id,
+                    "resolved_at": now,
+                    "resolution_note": text,
+                },
+                {"outcome": outcome, "strikes": strikes},
+            )
+        case Move.DISMISS:
+            return ({"resolved_by": actor_id, "resolved_at": now, "resolution_note": text}, {})
+    return ({}, {})
+
+
+async def _effects(
+    s, ctx: IncidentContext, move: Move, values: dict, now: datetime
+) -> rules.StrikeVerdict | None:
+    """What a resolution does: terminate, hold payment, add strikes (and cross the thresholds)."""
+    if move not in (Move.RESOLVE, Move.ACCEPT):
+        return None
+    outcome = values.get("outcome")
+    if outcome in rules.TERMINATES:
+        await s.exec(
+            update(Engagement)
+            .where(Engagement.id == ctx.engagement.id)
+            .values(status=EngagementStatus.TERMINATED)
+        )
+    if outcome in rules.HOLDS_PAYMENT:
+        await s.exec(update(Engagement).where(Engagement.id == ctx.engagement.id).values(payment_hold=True))
+    added = values.get("strikes") or 0
+    total_now = await q.strike_total(s, ctx.influencer.id)  # includes this resolution (same transaction)
+    verdict = rules.strikes_after(total_now - added, added)
+    if verdict.probation and ctx.influencer.status == InfluencerStatus.ACTIVE:
+        await s.exec(
+            update(Influencer)
+            .where(Influencer.id == ctx.influencer.id)
+            .values(status=InfluencerStatus.PROBATION)
+        )
+    return verdict
+
+
+async def announce(svc: Services, applied: Applied) -> None:
+    """After a move: keep the card current, say it in the thread, tell legal when it matters."""
+    ctx = applied.ctx
+    text, blocks = views.card(ctx)
+    if ctx.incident.card_ts:
+        await svc.client.chat_update(
+            channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
+        )
+        await svc.client.chat_postMessage(
+            channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=_thread_note(applied)
+        )
+    if applied.move is Move.ESCALATE:
+        why = (
+            "was escalated automatically: no response within the cure period"
+            if applied.automatic
+            else f"was escalated by {user(applied.actor_id)}"
+        )
+        await _to_legal(
+            svc, ctx, views.escalation_post(ctx, why, suggest_hold=False, link=await _permalink(svc, ctx))
+        )
+    verdict = applied.strikes
+    if verdict and (verdict.probation or verdict.suspension):
+        who = views.influencer_mention(ctx.influencer)
+        line = (
+            f":warning: {who} now has {plural(verdict.total, 'strike')} across campaigns "
+            f"(after {views.number(ctx.incident.number)})."
+        )
+        if verdict.probation:
+            line += " They are now *on probation*; legal, please review."
+        if verdict.suspension:
+            line += f" {rules.SUSPENSION_AT} strikes reached: *suspension is recommended*."
+        await _to_legal(svc, ctx, line)
+
+
+def _thread_note(applied: Applied) -> str:
+    ctx, i = applied.ctx, applied.ctx.incident
+    actor = user(applied.actor_id)
+    inf = views.influencer_mention(ctx.influencer)
+    match applied.move:
+        case Move.ACKNOWLEDGE:
+            return f":eyes: {actor} acknowledged the report."
+        case Move.RESPOND:
+            return f":speech_balloon: Response from {actor}:\n{quote(applied.text)}"
+        case Move.PROPOSE:
+            deadline = f", by {when(i.proposal_due_at)}" if i.proposal_due_at else ""
+            return (
+                f":handshake: {actor} proposed a resolution: *{views.outcome_label(i.proposed_outcome)}*"
+                f"{deadline}.\n{esc(i.proposed_terms)}\n{inf}, please *Accept* or *Dispute* it on the card."
+            )
+        case Move.ACCEPT:
+            return (
+                f":white_check_mark: {actor} accepted the proposed resolution; {views.number(i.number)} is "
+                f"resolved with {plural(i.strikes or 0, 'strike')}."
+            )
+        case Move.DISPUTE:
+            return f":warning: {actor} disputed the proposed resolution; mediation continues."
+        case Move.ESCALATE:
+            if applied.automatic:
+                return ":rotating_light: No response within the cure period, so this was escalated to legal."
+            return f":rotating_light: {actor} escalated {views.number(i.number)} to legal."
+        case Move.RESOLVE:
+            return (
+                f":white_check_mark: Resolved by {actor}: *{views.outcome_label(i.outcome)}*, "
+                f"{plural(i.strikes or 0, 'strike')}."
+            )
+        case Move.DISMISS:
+            return f":heavy_minus_sign: Dismissed by {actor}: {esc(i.resolution_note)}"
+    return ""
+
+
+async def move_and_announce(
+    svc: Services, team_id: str, incident_id: int, move: Move, actor_id: str | None, **kwargs
+) -> Applied:
+    applied = await apply_move(svc, team_id, incident_id, move, actor_id, **kwargs)
+    await announce(svc, applied)
+    return applied
+
+
+async def auto_escalate(svc: Services, team_id: str, incident_id: int) -> bool:
+    """The end of the cure period with no response: the same move as the Escalate button.
+    True when this call made the transition (a conditional update: two dispatchers escalate once)."""
+    try:
+        await move_and_announce(svc, team_id, incident_id, Move.ESCALATE, None, automatic=True)
+    except (Conflict, NotFound):
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------------
+# Buttons that open forms, and the forms
+
+
+FORM_MOVES = {Move.RESPOND, Move.PROPOSE, Move.RESOLVE, Move.DISMISS}
+
+
+async def open_move_form(
+    svc: Services, team_id: str, user_id: str, incident_id: int, move: Move, trigger_id: str
+) -> None:
+    """Check the user may make the move now, then open its form."""
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is None:
+            raise NotFound("That incident no longer exists.")
+        await _authorize_move(svc, s, ctx, user_id, move)
+        if ctx.incident.status not in rules.FROM[move]:
+            raise await _conflict(s, ctx, move)
+    build = {
+        Move.RESPOND: views.respond_modal,
+        Move.RESOLVE: views.resolve_modal,
+        Move.DISMISS: views.dismiss_modal,
+    }
+    view = views.propose_modal(ctx, svc.clock.now()) if move is Move.PROPOSE else build[move](ctx)
+    await svc.client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _required(form: FormValues, field: str, what: str, errors: dict[str, str], limit: int = 3000) -> str:
+    value = form.text(field)
+    if not value:
+        errors[field] = what
+    elif len(value) > limit:
+        errors[field] = f"Keep it to {limit} characters (it has {len(value)})."
+    return value
+
+
+async def submit_move_form(
+    svc: Services, team_id: str, user_id: str, move: Move, form: FormValues
+) -> Applied:
+    """Validate a lifecycle form and make the move (before the ack)."""
+    incident_id = form.int_metadata("incident_id")
+    if incident_id is None:
+        raise InvalidInput("This form is not one of mine.")
+    errors: dict[str, str] = {}
+    kwargs: dict[str, Any] = {}
+    if move is Move.RESPOND:
+        kwargs["text"] = _required(form, Field.STATEMENT, "Write your statement.", errors)
+    elif move is Move.PROPOSE:
+        kwargs["outcome"] = _outcome(form, errors)
+        kwargs["text"] = _required(form, Field.TERMS, "Say what is proposed.", errors)
+        deadline = form.datetime(Field.DEADLINE)
+        if deadline is not None and deadline <= svc.clock.now():
+            errors[Field.DEADLINE] = "The deadline is in the past."
+        kwargs["deadline"] = deadline
+    elif move is Move.RESOLVE:
+        kwargs["outcome"] = _outcome(form, errors)
+        raw = form.selected(Field.STRIKES) or ""
+        if not raw.isdigit() or not 0 <= int(raw) <= rules.MAX_STRIKES:
+            errors[Field.STRIKES] = f"Strikes go from 0 to {rules.MAX_STRIKES}."
+        else:
+            kwargs["strikes"] = int(raw)
+        note = form.text(Field.NOTE)
+        if len(note) > 3000:
+            errors[Field.NOTE] = "Keep the note to 3000 characters."
+        kwargs["text"] = note or None
+    elif move is Move.DISMISS:
+        kwargs["text"] = _required(form, Field.REASON, "Say why it is dismissed.", errors)
+    if errors:
+        raise FormErrors(errors)
+    return await apply_move(svc, team_id, incident_id, move, user_id, **kwargs)
+
+
+def _outcome(form: FormValues, errors: dict[str, str]) -> str | None:
+    outcome = form.selected(Field.OUTCOME)
+    if outcome not in set(Outcome):
+        errors[Field.OUTCOME] = "Pick an outcome."
+        return None
+    return outcome
+
+
+# ------------------------------------------------------------------------------------------------
+# The mediation thread
+
+
+async def record_thread_reply(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> bool:
+    """A reply in an incident's thread goes on its timeline, once per Events API event id.
+    The influencer's reply counts as their response for the cure period."""
+    thread_ts, channel_id, author = event.get("thread_ts"), event.get("channel"), event.get("user")
+    if not thread_ts or not channel_id or not author or event.get("subtype") or thread_ts == event.get("ts"):
+        return False
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        incident = await q.by_card(s, team_id, channel_id, thread_ts)
+        if incident is None or not await q.first_delivery(s, team_id, event_id, now):
+            return False
+        q.add_event(
+            s,
+            incident,
+            IncidentEventKind.THREAD_REPLY,
+            now,
+            author,
+            (event.get("text") or "")[:40000],
+            ts=event.get("ts"),
+        )
+        ctx = await q.context_by_id(s, team_id, incident.id)
+        if (
+            ctx.influencer.slack_user_id == author
+            and incident.responded_at is None
+            and incident.status in rules.OPEN
+        ):
+            await s.exec(
+                update(Incident).where(Incident.id == incident.id).values(responded_at=now, updated_at=now)
+            )
+            incident.responded_at = now
+            await _plan(s, incident, now)
+    return True
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading: list, show, export
+
+
+async def _visibility(svc: Services, user_id: str) -> bool:
+    return await svc.directory.is_admin(user_id)
+
+
+async def list_incidents(
+    svc: Services, team_id: str, user_id: str, open_only: bool, slug: str | None
+) -> list:
+    is_admin = await _visibility(svc, user_id)
+    async with svc.db.transaction() as s:
+        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
+            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
+        rows, total = await q.visible(
+            s, team_id, user_id, is_admin=is_admin, open_only=open_only, slug=slug, limit=40
+        )
+    return views.incident_list(rows, total, "open" if open_only else "all")
+
+
+async def show_incident(svc: Services, team_id: str, user_id: str, number: int) -> list:
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_number(s, team_id, number)
+        if ctx is None or not await _may_see(svc, s, ctx, user_id):
+            raise NotFound(f":mag: No incident BR-{number} that you can see.")
+        events = await q.timeline(s, ctx.incident.id)
+    return views.incident_detail(ctx, events)
+
+
+async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool:
+    if ctx.influencer.slack_user_id == user_id:
+        return True
+    granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)
+    roles = campaign_roles(is_admin=False, granted=granted, is_influencer=False)
+    return bool(roles) or await svc.directory.is_admin(user_id)
+
+
+EXPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
+
+
+async def export(svc: Services, team_id: str, user_id: str, slug: str | None) -> str:
+    """A CSV of the incidents the user may export, uploaded to their DM with the bot."""
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
+            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
+        rows, total = await q.visible(
+            s,
+            team_id,
+            user_id,
+            is_admin=is_admin,
+            open_only=False,
+            slug=slug,
+            roles=[Role.MANAGER, Role.LEGAL],
+            limit=None,
+        )
+        if not rows and not is_admin and not await q.exports_anything(s, team_id, user_id):
+            raise NotPermitted("export incidents", EXPORTERS)
+        counts = await q.event_counts(s, [ctx.incident.id for ctx in rows])
+    content = export_views.incidents_csv(rows, counts)
+    stamp = svc.clock.now().strftime("%Y-%m-%d")
+    name = f"incidents-{slug or 'all'}-{stamp}.csv"
+    dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]
+    await svc.client.files_upload_v2(
+        channel=dm,
+        filename=name,
+        title=name,
+        content=content,
+        initial_comment=f":bar_chart: {plural(total, 'incident')} exported.",
+    )
+    return f":inbox_tray: Sent `{name}` ({plural(total, 'incident')}) to our DM."

@@ -1,0 +1,509 @@
+"""Views of breach incidents: the report form, the card, the lifecycle forms, lists and timelines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    DateTimePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    OptionGroup,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain import incidents as rules
+from bot.domain.enums import IncidentEventKind, IncidentStatus, Outcome, Severity
+from bot.domain.incidents import Move
+from bot.ids import Action, Callback, Field
+from bot.views.common import MESSAGE_BLOCKS_MAX, capped, context, find_option, md, option, plain, section
+from bot.views.text import esc, plural, truncate, user, when
+from storage.models import Campaign, Engagement, Guideline, IncidentEvent, Influencer
+from storage.queries.incidents import IncidentContext
+
+DESCRIPTION_MAX = 3000
+STATEMENT_MAX = 3000
+EVIDENCE_MAX = 10
+
+SEVERITY_ICON = {
+    Severity.MINOR: ":white_circle:",
+    Severity.MODERATE: ":large_yellow_circle:",
+    Severity.MAJOR: ":large_orange_circle:",
+    Severity.CRITICAL: ":red_circle:",
+}
+STATUS_ICON = {
+    IncidentStatus.REPORTED: ":new:",
+    IncidentStatus.ACKNOWLEDGED: ":eyes:",
+    IncidentStatus.IN_MEDIATION: ":speech_balloon:",
+    IncidentStatus.RESOLUTION_PROPOSED: ":handshake:",
+    IncidentStatus.ESCALATED: ":rotating_light:",
+    IncidentStatus.RESOLVED: ":white_check_mark:",
+    IncidentStatus.DISMISSED: ":heavy_minus_sign:",
+}
+OUTCOME_LABELS = {
+    Outcome.NO_ACTION: "No action",
+    Outcome.WARNING: "Warning",
+    Outcome.CORRECTIVE_ACTION: "Corrective action (add disclosure, edit post…)",
+    Outcome.CONTENT_REMOVAL: "Content removal",
+    Outcome.FEE_REDUCTION: "Fee reduction",
+    Outcome.PAYMENT_WITHHELD: "Payment withheld",
+    Outcome.CONTRACT_TERMINATED: "Contract terminated",
+}
+BUTTONS: dict[Move, tuple[str, str, str | None]] = {  # move → (action id, label, style)
+    Move.ACKNOWLEDGE: (Action.INCIDENT_ACKNOWLEDGE, "Acknowledge", "primary"),
+    Move.RESPOND: (Action.INCIDENT_RESPOND, "Respond", None),
+    Move.PROPOSE: (Action.INCIDENT_PROPOSE, "Propose resolution", None),
+    Move.ACCEPT: (Action.INCIDENT_ACCEPT, "Accept", "primary"),
+    Move.DISPUTE: (Action.INCIDENT_DISPUTE, "Dispute", None),
+    Move.ESCALATE: (Action.INCIDENT_ESCALATE, "Escalate", "danger"),
+    Move.RESOLVE: (Action.INCIDENT_RESOLVE, "Resolve", None),
+    Move.DISMISS: (Action.INCIDENT_DISMISS, "Dismiss", None),
+}
+MOVE_OF_ACTION = {action_id: move for move, (action_id, _, _) in BUTTONS.items()}
+
+
+def outcome_label(outcome: str | None) -> str:
+    return OUTCOME_LABELS[Outcome(outcome)] if outcome else "no outcome"
+
+
+def number(n: int) -> str:
+    return f"BR-{n}"
+
+
+def status_label(status: str) -> str:
+    return f"{STATUS_ICON[IncidentStatus(status)]} {status.replace('_', ' ')}"
+
+
+def severity_label(severity: str) -> str:
+    return f"{SEVERITY_ICON[Severity(severity)]} {severity}"
+
+
+def influencer_mention(influencer: Influencer) -> str:
+    return user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+
+
+def evidence_links(evidence: Sequence[str]) -> str:
+    # URLs were validated (http(s), no spaces, no < > |), so they are safe inside <…>
+    return "\n".join(f"• <{esc(url)}>" for url in evidence) or "_none given_"
+
+
+# ------------------------------------------------------------------------------------------------
+# The report form
+
+
+def _clause_option(g: Guideline):
+    return option(f"{g.code} · {g.title} ({g.default_severity})", str(g.id))
+
+
+def report_modal(
+    choices: Sequence[tuple[Engagement, Influencer, Campaign]],
+    clauses: Sequence[Guideline],
+    *,
+    engagement_id: int | None,
+    guideline_id: int | None,
+    evidence: Sequence[str],
+    occurred_at: datetime,
+    description: str | None = None,
+) -> View:
+    """The breach report. Clauses are those of the chosen engagement's campaign (grouped by
+    campaign until one is chosen); severity defaults to the clause's own."""
+    engagement_options = [option(f"{c.name} · {i.display_name}", str(e.id)) for e, i, c in choices][:100]
+    names = {c.id: c.name for _, _, c in choices}
+    chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
+    shown = [g for g in clauses if chosen_campaign is None or g.campaign_id == chosen_campaign]
+    if chosen_campaign is None and len(names) > 1:
+        groups = [
+            OptionGroup(
+                label=plain(names[cid], 75),
+                options=[_clause_option(g) for g in shown if g.campaign_id == cid][:100],
+            )
+            for cid in names
+            if any(g.campaign_id == cid for g in shown)
+        ][:100]
+        clause_select = StaticSelectElement(
+            action_id=Field.GUIDELINE,
+            option_groups=groups or None,
+            options=None if groups else [option("No clauses yet", "none")],
+        )
+    else:
+        options = [_clause_option(g) for g in shown][:100] or [option("No clauses yet", "none")]
+        clause_select = StaticSelectElement(
+            action_id=Field.GUIDELINE, options=options, initial_option=find_option(options, str(guideline_id))
+        )
+    severity_options = [option("The clause's default", "default")] + [
+        option(severity_label(s.value), s.value) for s in Severity
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.BREACH_REPORT,
+        title=plain("Report a breach", 24),
+        submit=plain("Report", 24),
+        close=plain("Cancel", 24),
+        blocks=[
+            InputBlock(
+                block_id=Field.ENGAGEMENT,
+                label=plain("Campaign and influencer"),
+                dispatch_action=True,
+                element=StaticSelectElement(
+                    action_id=Action.REPORT_ENGAGEMENT_CHOSEN,
+                    options=engagement_options,
+                    initial_option=find_option(engagement_options, str(engagement_id)),
+                    placeholder=plain("Pick the engagement"),
+                ),
+            ),
+            InputBlock(block_id=Field.GUIDELINE, label=plain("Clause breached"), element=clause_select),
+            InputBlock(
+                block_id=Field.SEVERITY,
+                label=plain("Severity"),
+                element=StaticSelectElement(
+                    action_id=Field.SEVERITY, options=severity_options, initial_option=severity_options[0]
+                ),
+            ),
+            InputBlock(
+                block_id=Field.OCCURRED_AT,
+                label=plain("When did it happen?"),
+                element=DateTimePickerElement(
+                    action_id=Field.OCCURRED_AT, initial_date_time=int(occurred_at.timestamp())
+                ),
+            ),
+            InputBlock(
+                block_id=Field.DESCRIPTION,
+                label=plain("What happened?"),
+                element=PlainTextInputElement(
+                    action_id=Field.DESCRIPTION,
+                    multiline=True,
+                    max_length=DESCRIPTION_MAX,
+                    initial_value=description or None,
+                ),
+            ),
+            InputBlock(
+                block_id=Field.EVIDENCE,
+                label=plain("Evidence links (one per line)"),
+                optional=True,
+                hint=plain("Post URLs, screenshots, message links. http(s) only.", 150),
+                element=PlainTextInputElement(
+                    action_id=Field.EVIDENCE,
+                    multiline=True,
+                    max_length=3000,
+                    initial_value="\n".join(evidence) or None,
+                ),
+            ),
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# The card and the mediation thread
+
+
+def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
+    i, g = ctx.incident, ctx.guideline
+    head = f"{number(i.number)} · {g.code} {g.title}"
+    fields = [
+        md(f"*Influencer*\n{influencer_mention(ctx.influencer)}"),
+        md(f"*Campaign*\n{esc(ctx.campaign.name)}"),
+        md(f"*Severity*\n{severity_label(i.severity)}"),
+        md(f"*Status*\n{status_label(i.status)}"),
+        md(f"*Reported by*\n{user(i.reporter_id)} · {when(i.created_at)}"),
+        md(f"*Occurred*\n{when(i.occurred_at)}"),
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=plain(head, 150)),
+        section(f"*Clause {g.code}:* {esc(g.title)}", fields=fields),
+        section(f"*What happened*\n{esc(truncate(i.description, 2800))}"),
+        section(f"*Evidence*\n{evidence_links(i.evidence)}"),
+    ]
+    if i.status in rules.OPEN:
+        due = "responded" if i.responded_at else f"due {when(i.response_due_at)}"
+        blocks.append(
+            context(
+                f":hourglass_flowing_sand: Response {due} · cure period "
+                f"{rules.CURE_PERIOD_HOURS[i.severity]} h"
+            )
+        )
+    if i.status == IncidentStatus.RESOLUTION_PROPOSED and i.proposed_outcome:
+        deadline = f" by {when(i.proposal_due_at)}" if i.proposal_due_at else ""
+        strikes = rules.DEFAULT_STRIKES[i.severity]
+        blocks.append(
+            section(
+                f"*Proposed resolution* by {user(i.proposed_by)}: *{outcome_label(i.proposed_outcome)}*"
+                f"{deadline}\n{esc(i.proposed_terms or '')}\n_Accepting resolves {number(i.number)} with "
+                f"{plural(strikes, 'strike')}._"
+            )
+        )
+    if i.status in rules.TERMINAL:
+        blocks.append(section(_closing_line(ctx)))
+    moves = rules.moves_for(i.status)
+    if moves:
+        blocks.append(
+            ActionsBlock(block_id="incident", elements=[_button(move, i.id, i.number) for move in moves])
+        )
+    text = f"{number(i.number)} ({i.severity}, {i.status.replace('_', ' ')}): breach of {g.code} {g.title}"
+    return text, blocks
+
+
+def _button(move: Move, incident_id: int, n: int) -> ButtonElement:
+    action_id, label, style = BUTTONS[move]
+    confirm = None
+    if move is Move.ESCALATE:
+        confirm = ConfirmObject(
+            title=plain("Escalate?", 100),
+            confirm=plain("Escalate", 30),
+            deny=plain("Cancel", 30),
+            text=md(f"{number(n)} goes to the campaign's escalation channel for legal."),
+        )
+    return ButtonElement(
+        action_id=action_id, text=plain(label), value=str(incident_id), style=style, confirm=confirm
+    )
+
+
+def _closing_line(ctx: IncidentContext) -> str:
+    i = ctx.incident
+    if i.status == IncidentStatus.DISMISSED:
+        reason = esc(i.resolution_note)
+        return f":heavy_minus_sign: Dismissed by {user(i.resolved_by)} · {when(i.resolved_at)}\n{reason}"
+    note = f"\n{esc(i.resolution_note)}" if i.resolution_note else ""
+    return (
+        f":white_check_mark: Resolved by {user(i.resolved_by)} · {when(i.resolved_at)} · "
+        f"*{outcome_label(i.outcome)}* · {plural(i.strikes or 0, 'strike')}{note}"
+    )
+
+
+def thread_opener(ctx: IncidentContext) -> str:
+    i, g = ctx.incident, ctx.guideline
+    hours = rules.CURE_PERIOD_HOURS[i.severity]
+    return (
+        f"{influencer_mention(ctx.influencer)}, this thread is the mediation of {number(i.number)}: "
+        f"a reported breach of *{g.code} · {esc(g.title)}* — _{esc(g.text)}_\n"
+        f"The cure period for a {i.severity} breach is {hours} h: please respond by "
+        f"{when(i.response_due_at)} "
+        "with the *Respond* button on the card. Replies in this thread are kept on the incident's timeline."
+    )
+
+
+def escalation_post(ctx: IncidentContext, why: str, *, suggest_hold: bool, link: str | None) -> str:
+    i = ctx.incident
+    see = f" · <{link}|open the card>" if link else ""
+    hold = (
+        (
+            "\n:money_with_wings: Critical breach: consider putting the payment to "
+            f"{influencer_mention(ctx.influencer)} on hold."
+        )
+        if suggest_hold
+        else ""
+    )
+    return (
+        f":rotating_light: *{number(i.number)}* {why} — {severity_label(i.severity)} breach of "
+        f"{ctx.guideline.code} {esc(ctx.guideline.title)} by {influencer_mention(ctx.influencer)} "
+        f"on *{esc(ctx.campaign.name)}*{see}{hold}"
+    )
+
+
+def reporter_confirmation(ctx: IncidentContext, link: str | None) -> str:
+    i = ctx.incident
+    where = f"<{link}|the card> in <#{i.channel_id}>" if link else f"<#{i.channel_id}>"
+    return (
+        f":white_check_mark: Reported *{number(i.number)}* ({i.severity}, {ctx.guideline.code}) about "
+        f"{influencer_mention(ctx.influencer)}. Follow it in {where}; the influencer has until "
+        f"{when(i.response_due_at)} to respond."
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Lifecycle forms
+
+
+def _meta(incident_id: int) -> str:
+    return json.dumps({"incident_id": incident_id})
+
+
+def _form(callback: str, title: str, submit: str, ctx: IncidentContext, blocks: list[Block]) -> View:
+    intro = context(
+        f"*{number(ctx.incident.number)}* · {ctx.guideline.code} {esc(ctx.guideline.title)} · "
+        f"{influencer_mention(ctx.influencer)} · {severity_label(ctx.incident.severity)}"
+    )
+    return View(
+        type="modal",
+        callback_id=callback,
+        private_metadata=_meta(ctx.incident.id),
+        title=plain(title, 24),
+        submit=plain(submit, 24),
+        close=plain("Cancel", 24),
+        blocks=[intro, *blocks],
+    )
+
+
+def _text(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    optional: bool = False,
+    multiline: bool = True,
+    initial: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=block_id, multiline=multiline, max_length=max_length, initial_value=initial
+        ),
+    )
+
+
+def _outcomes(initial: str | None = None) -> InputBlock:
+    options = [option(label, value) for value, label in OUTCOME_LABELS.items()]
+    return InputBlock(
+        block_id=Field.OUTCOME,
+        label=plain("Outcome"),
+        element=StaticSelectElement(
+            action_id=Field.OUTCOME, options=options, initial_option=find_option(options, initial)
+        ),
+    )
+
+
+def respond_modal(ctx: IncidentContext) -> View:
+    return _form(
+        Callback.INCIDENT_RESPOND,
+        "Respond",
+        "Send",
+        ctx,
+        [
+            section(f"*What was reported*\n{esc(truncate(ctx.incident.description, 2800))}"),
+            _text(Field.STATEMENT, "Your statement", max_length=STATEMENT_MAX),
+        ],
+    )
+
+
+def propose_modal(ctx: IncidentContext, now: datetime) -> View:
+    return _form(
+        Callback.INCIDENT_PROPOSE,
+        "Propose resolution",
+        "Propose",
+        ctx,
+        [
+            _outcomes(Outcome.CORRECTIVE_ACTION),
+            _text(Field.TERMS, "Terms", max_length=3000),
+            InputBlock(
+                block_id=Field.DEADLINE,
+                label=plain("To be done by"),
+                optional=True,
+                element=DateTimePickerElement(action_id=Field.DEADLINE),
+            ),
+        ],
+    )
+
+
+def resolve_modal(ctx: IncidentContext) -> View:
+    default = rules.DEFAULT_STRIKES[ctx.incident.severity]
+    strike_options = [option(plural(n, "strike"), str(n)) for n in range(rules.MAX_STRIKES + 1)]
+    return _form(
+        Callback.INCIDENT_RESOLVE,
+        "Resolve",
+        "Resolve",
+        ctx,
+        [
+            _outcomes(ctx.incident.proposed_outcome),
+            InputBlock(
+                block_id=Field.STRIKES,
+                label=plain("Strikes"),
+                hint=plain(
+                    f"Default for a {ctx.incident.severity} breach: {default}. 3 in total puts the "
+                    "influencer on probation; 5 recommends suspension.",
+                    150,
+                ),
+                element=StaticSelectElement(
+                    action_id=Field.STRIKES, options=strike_options, initial_option=strike_options[default]
+                ),
+            ),
+            _text(Field.NOTE, "Note", max_length=3000, optional=True),
+        ],
+    )
+
+
+def dismiss_modal(ctx: IncidentContext) -> View:
+    return _form(
+        Callback.INCIDENT_DISMISS,
+        "Dismiss",
+        "Dismiss",
+        ctx,
+        [
+            _text(Field.REASON, "Reason", max_length=3000),
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+
+
+def incident_line(ctx: IncidentContext) -> str:
+    i = ctx.incident
+    where = f"<#{i.channel_id}>" if i.channel_id else ""
+    return (
+        f"*{number(i.number)}* {SEVERITY_ICON[Severity(i.severity)]} {i.status.replace('_', ' ')} · "
+        f"{ctx.guideline.code} · {influencer_mention(ctx.influencer)} · `{ctx.campaign.slug}` · "
+        f"{when(i.created_at, '{date_short}')} {where}"
+    )
+
+
+def incident_list(rows: Sequence[IncidentContext], total: int, scope: str) -> list[Block]:
+    if not rows:
+        return [section(f"No {scope} incidents you can see.")]
+    blocks: list[Block] = [section(f"*{scope.capitalize()} incidents* ({total})")]
+    blocks += [section(incident_line(ctx)) for ctx in rows]
+    if total > len(rows):
+        blocks.append(
+            context(f"…and {total - len(rows)} more. Narrow it with a campaign: `/breach list all <slug>`.")
+        )
+    return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")
+
+
+EVENT_WORDS = {
+    IncidentEventKind.CREATED: "reported it",
+    IncidentEventKind.RESPONSE: "responded",
+    IncidentEventKind.THREAD_REPLY: "replied in the thread",
+    IncidentEventKind.EVIDENCE_ADDED: "added evidence",
+    IncidentEventKind.REMINDER_SENT: "reminder sent",
+    IncidentEventKind.ESCALATED: "escalated",
+    IncidentEventKind.RESOLUTION_PROPOSED: "proposed a resolution",
+    IncidentEventKind.NOTE: "noted",
+}
+
+
+def _event_line(event: IncidentEvent) -> str:
+    who = user(event.actor_id) if event.actor_id else "Campaign Guard"
+    if event.kind == IncidentEventKind.STATUS_CHANGED:
+        what = f"moved it to *{str(event.data.get('to', '')).replace('_', ' ')}*"
+    else:
+        what = EVENT_WORDS.get(IncidentEventKind(event.kind), event.kind)
+    text = f": {esc(truncate(event.text, 300))}" if event.text else ""
+    return f"{when(event.created_at, '{date_short} {time}')} · {who} {what}{text}"
+
+
+def incident_detail(ctx: IncidentContext, events: Sequence[IncidentEvent]) -> list[Block]:
+    _, blocks = card(ctx)
+    blocks = [b for b in blocks if not isinstance(b, ActionsBlock)]
+    lines = [_event_line(e) for e in events]
+    chunks, current = [], ""
+    for line in lines:  # sections of at most 3,000 characters
+        if len(current) + len(line) + 1 > 2900:
+            chunks.append(current)
+            current = ""
+        current += line + "\n"
+    if current:
+        chunks.append(current)
+    blocks.append(DividerBlock())
+    blocks.append(section(f"*Timeline* ({plural(len(events), 'event')})"))
+    blocks += [section(chunk) for chunk in chunks]
+    return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more timeline sections.")

@@ -1,4 +1,4 @@
-"""`campaign-guard` (or `python -m bot`): serve, migrate."""
+"""`campaign-guard` (or `python -m bot`): serve, migrate, scheduler."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("campaign_guard")
+DEFAULT_TICK = 5.0  # = scheduler.dispatcher.DEFAULT_TICK_SECONDS (not imported: keeps `--help` light)
 
 
 def _migrate(settings: Settings) -> None:
@@ -27,7 +28,28 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-async def _serve(settings: Settings, host: str) -> None:
+async def _scheduler(settings: Settings, tick: float) -> None:
+    """The reminder dispatcher alone (no HTTP): any number may run against one PostgreSQL."""
+    import signal
+
+    from bot.runtime import build_bot
+
+    bot = build_bot(settings, tick_seconds=tick)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    bot.dispatcher.start()
+    print(f"Campaign Guard reminder dispatcher ticking every {tick:g} s", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await bot.close()
+        print("Reminder dispatcher stopped.", flush=True)
+
+
+async def _serve(settings: Settings, host: str, tick: float = DEFAULT_TICK) -> None:
     from aiohttp import web
 
     if settings.playground:
@@ -37,7 +59,7 @@ async def _serve(settings: Settings, host: str) -> None:
         return
     from bot.runtime import build_bot
 
-    bot = build_bot(settings)
+    bot = build_bot(settings, tick_seconds=tick)
     await bot.start()
     runner = web.AppRunner(bot.web)
     await runner.setup()
@@ -55,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the bot (the playground when no Slack credentials are set)")
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--tick", type=float, default=DEFAULT_TICK, help="reminder dispatch interval, seconds")
+    scheduler = sub.add_parser("scheduler", help="run only the reminder dispatcher (no HTTP server)")
+    scheduler.add_argument("--tick", type=float, default=DEFAULT_TICK, help="dispatch interval, seconds")
     sub.add_parser("migrate", help="bring the database to the newest schema")
+    sub.add_parser("demo-seed", help="seed the playground's demo story through the bot (fresh database)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -68,6 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         _migrate(settings)
         return 0
     _migrate(settings)
+    if args.command == "demo-seed":
+        from playground.app import demo_seed
+
+        return asyncio.run(demo_seed(settings))
+    if args.tick <= 0:
+        print("campaign-guard: --tick must be positive", file=sys.stderr)
+        return 2
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings, args.host))
+        if args.command == "scheduler":
+            asyncio.run(_scheduler(settings, args.tick))
+        else:
+            asyncio.run(_serve(settings, args.host, args.tick))
     return 0

@@ -23,6 +23,16 @@ class Callback:
     CAMPAIGN_NEW = "campaign_new"
     GUIDELINES_EDIT = "guidelines_edit"
     DELIVERABLE_NEW = "deliverable_new"
+    DELIVERABLE_SUBMIT = "deliverable_submit_form"
+    DELIVERABLE_PUBLISH = "deliverable_publish_form"
+    #: Fail / waive a compliance check with a note.
+    CHECK_NOTE = "compliance_check_note_form"
+    REVIEW_LOG = "review_log_form"
+    BREACH_REPORT = "breach_report"
+    INCIDENT_RESPOND = "incident_respond_form"
+    INCIDENT_PROPOSE = "incident_propose_form"
+    INCIDENT_RESOLVE = "incident_resolve_form"
+    INCIDENT_DISMISS = "incident_dismiss_form"
 
 
 class Action:
@@ -32,8 +42,30 @@ class Action:
     #: Opens the breach report modal prefilled; value is JSON
     #: {"engagement_id": int, "guideline_code": str | None, "evidence": [url, …]}.
     REPORT_BREACH_PREFILLED = "breach_report_prefilled"
-    #: Opens the review modal prefilled; value is the engagement id.
+    #: Deliverable card buttons; value is the deliverable id.
+    DELIVERABLE_SUBMIT = "deliverable_submit"
+    DELIVERABLE_PUBLISH = "deliverable_publish"
+    DELIVERABLE_APPROVE = "deliverable_approve"
+    DELIVERABLE_CANCEL = "deliverable_cancel"
+    #: Compliance checklist buttons; value is the compliance check id.
+    CHECK_PASS = "compliance_check_pass"
+    CHECK_FAIL = "compliance_check_fail"
+    CHECK_WAIVE = "compliance_check_waive"
+    #: Incident card buttons; value is the incident id. One per lifecycle move.
+    INCIDENT_ACKNOWLEDGE = "incident_acknowledge"
+    INCIDENT_RESPOND = "incident_respond"
+    INCIDENT_PROPOSE = "incident_propose"
+    INCIDENT_ACCEPT = "incident_accept"
+    INCIDENT_DISPUTE = "incident_dispute"
+    INCIDENT_ESCALATE = "incident_escalate"
+    INCIDENT_RESOLVE = "incident_resolve"
+    INCIDENT_DISMISS = "incident_dismiss"
+    #: The engagement select of the report form (updates the clause list).
+    REPORT_ENGAGEMENT_CHOSEN = "report_engagement"
+    #: Opens the review modal prefilled; value is the engagement id ("" opens it empty).
     LOG_REVIEW = "review_log"
+    #: App Home: opens the same modal as `/campaign new`.
+    HOME_NEW_CAMPAIGN = "home_campaign_new"
 
 
 class Event:
@@ -62,6 +94,34 @@ class Field:
     DUE = "due"
 
     NEW_CLAUSE = "new"
+
+    PERIOD_START = "period_start"
+    PERIOD_END = "period_end"
+    WOULD_WORK_AGAIN = "would_work_again"
+    NOTES = "notes"
+    REVIEW_OPTIONS = "review_options"  # checkboxes: flagged, shared
+    #: The four rating inputs (same names as the review table's columns).
+    CONDUCT = "conduct"
+    COMMUNICATION = "communication"
+    TIMELINESS = "timeliness"
+    CONTENT_QUALITY = "content_quality"
+
+    GUIDELINE = "guideline"
+    SEVERITY = "severity"
+    OCCURRED_AT = "occurred_at"
+    DESCRIPTION = "description"
+    EVIDENCE = "evidence"
+    STATEMENT = "statement"
+    OUTCOME = "outcome"
+    TERMS = "terms"
+    DEADLINE = "deadline"
+    STRIKES = "strikes"
+    NOTE = "note"
+    REASON = "reason"
+
+    URL = "url"
+    CAPTION = "caption"
+    IMAGES = "images"  # checkboxes: retouched, virtual (markets whose rules ask)
 
     @staticmethod
     def clause(code: str, part: str) -> str:

@@ -12,6 +12,7 @@ CAMPAIGN_USAGE = f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role
 `{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
 `{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
+`{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
 `{Command.CAMPAIGN} help` — this message"""
 
 BREACH_USAGE = f"""*Campaign Guard — breach reports*
@@ -20,7 +21,10 @@ BREACH_USAGE = f"""*Campaign Guard — breach reports*
 `{Command.BREACH} export [<slug>]` · `{Command.BREACH} help`"""
 
 REVIEW_USAGE = f"""*Campaign Guard — performance reviews*
-`{Command.REVIEW}` — log a review · `{Command.REVIEW} history <@user | influencer name>` — scorecard"""
+`{Command.REVIEW}` — log a review of an influencer's conduct and work (opens a form)
+`{Command.REVIEW} history <@user | influencer name>` — scorecard across all campaigns \
+(incidents, strikes, ratings and trend, on-time delivery)
+`{Command.REVIEW} help` — this message"""
 
 NOT_YET = "This part of Campaign Guard is not available yet in this version."
 

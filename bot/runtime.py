@@ -14,6 +14,7 @@ from bot.server import create_web_app
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import create_client
+from scheduler.dispatcher import DEFAULT_TICK_SECONDS, Dispatcher
 from storage.db import Database
 
 
@@ -23,17 +24,29 @@ class Bot:
     bolt: AsyncApp
     identity: BotIdentity
     web: web.Application
+    dispatcher: Dispatcher | None = None  # the reminder dispatcher (scheduler/)
 
     async def start(self) -> None:
-        """Learn the bot's identity once, so no request waits on `auth.test`."""
+        """Learn the bot's identity once, so no request waits on `auth.test`; start the reminders."""
         await self.identity.load()
+        if self.dispatcher is not None:
+            self.dispatcher.start()
 
     async def close(self) -> None:
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         await self.services.background.drain(timeout=10)
         await self.services.db.dispose()
 
 
-def build_bot(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Bot:
+def build_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    tick_seconds: float | None = DEFAULT_TICK_SECONDS,
+) -> Bot:
+    """`tick_seconds`: the reminder dispatcher's interval; None = only explicit `dispatcher.tick()`."""
     client = create_client(settings.slack_bot_token, settings.slack_api_url)
     services = Services(
         settings=settings,
@@ -43,4 +56,10 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, db: Database | 
         directory=Directory(client, settings.admin_user_ids),
     )
     bolt, identity = create_app(services)
-    return Bot(services=services, bolt=bolt, identity=identity, web=create_web_app(services, bolt))
+    return Bot(
+        services=services,
+        bolt=bolt,
+        identity=identity,
+        web=create_web_app(services, bolt),
+        dispatcher=Dispatcher(services, tick_seconds=tick_seconds),
+    )

@@ -10,6 +10,7 @@ from bot import messages
 from bot.domain import parsing
 from bot.errors import InvalidInput
 from bot.flows import campaigns as flows
+from bot.flows import reminders as reminder_flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
 from bot.views import campaign as views
@@ -103,6 +104,9 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "deliverable":
             await ack()
             run(flows.open_deliverable_form(svc, team, user, args[0], trigger), reply)
+        elif sub == "reminders":
+            await ack()
+            run(answer_blocks(reminder_flows.troubled(svc, team, user, args[0] if args else None)), reply)
         else:
             await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
 

@@ -1,14 +1,35 @@
-"""App Home (`app_home_opened`)."""
+"""App Home (`app_home_opened`) and its buttons that are not shared with other surfaces."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.ids import Event
+from bot.flows import home as flows
+from bot.ids import Action, Event
 from bot.services import Services
+from bot.views import campaign as campaign_views
+from handlers._runtime import direct_message, team_of
 
 
 def register(app: AsyncApp, svc: Services) -> None:
+    run = svc.background.run
+
     @app.event(Event.APP_HOME_OPENED)
-    async def app_home_opened() -> None:
-        return None  # acknowledged; the home tab itself is built by the App Home work (issue 5)
+    async def app_home_opened(event: dict[str, Any], context) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab
+        run(flows.publish_home(svc, team_of(context), event["user"]))
+
+    @app.action(Action.HOME_NEW_CAMPAIGN)
+    async def new_campaign_clicked(ack, body: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        run(
+            svc.client.views_open(
+                trigger_id=body["trigger_id"],
+                view=campaign_views.new_campaign_modal(svc.clock.now().date()),
+            ),
+            direct_message(svc.client, user),
+        )

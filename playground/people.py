@@ -65,3 +65,15 @@ def populate(emulator: SlackEmulator) -> None:
         creator=LEGAL.user_id,
         members=[LEGAL.user_id, MANAGER.user_id, ADMIN.user_id],
     )
+
+
+#: Everyone the playground's user switcher offers, in order (Eve once she has joined).
+CAST = (MANAGER, MEMBER, LEGAL, ADMIN, INFLUENCER, EXTERNAL, OUTSIDER)
+
+
+def join_external(emulator: SlackEmulator, person: Person = EXTERNAL):
+    """The external influencer accepts their Slack Connect invites; their profile is filled in as
+    their own organisation's Slack would show it."""
+    user = emulator.accept_shared_invite(person.email)
+    user.real_name, user.display_name, user.tz = person.real_name, person.real_name.split()[0], person.tz
+    return user

@@ -54,7 +54,7 @@ async def running_stack(
             admin_user_ids=admin_user_ids,
             _env_file=None,
         )
-        bot = build_bot(settings, clock=clock)
+        bot = build_bot(settings, clock=clock, tick_seconds=None)  # tests tick the reminders themselves
         runner, port = await _serve(bot.web, host, 0)
         try:
             await bot.start()

@@ -194,6 +194,9 @@ class Deliverable(SQLModel, table=True):
     published_url: str | None = Field(default=None, max_length=2000)
     published_at: datetime | None = utc(nullable=True, default=None)
     caption: str | None = Field(default=None, max_length=5000)
+    card_ts: str | None = Field(default=None, max_length=32, description="card in the shared channel")
+    checklist_channel_id: str | None = Field(default=None, max_length=32)
+    checklist_ts: str | None = Field(default=None, max_length=32, description="checklist sent to the owner")
     created_by: str = Field(max_length=32)
     created_at: datetime = utc()
 
@@ -205,6 +208,7 @@ class ComplianceCheck(SQLModel, table=True):
         Index(None, "team_id", "status"),
         one_of("item", ComplianceItem),
         one_of("status", ComplianceStatus),
+        one_of("suggested_status", ComplianceStatus, nullable=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -213,6 +217,7 @@ class ComplianceCheck(SQLModel, table=True):
     item: str = Field(max_length=32)
     status: str = Field(default=ComplianceStatus.PENDING, max_length=16)
     suggestion: str | None = Field(default=None, max_length=500, description="the lint's finding")
+    suggested_status: str | None = Field(default=None, max_length=16, description="the lint's pass/fail")
     checked_by: str | None = Field(default=None, max_length=32)
     checked_at: datetime | None = utc(nullable=True, default=None)
     note: str | None = Field(default=None, max_length=3000)
@@ -322,6 +327,7 @@ class Reminder(SQLModel, table=True):
         UniqueConstraint("dedupe_key"),
         Index(None, "status", "due_at"),
         Index(None, "team_id", "subject_type", "subject_id"),
+        Index(None, "chain", "due_at"),
         one_of("kind", ReminderKind),
         one_of("status", ReminderStatus),
         CheckConstraint("attempts >= 0", name="attempts_positive"),
@@ -331,8 +337,12 @@ class Reminder(SQLModel, table=True):
     team_id: str = team()
     kind: str = Field(max_length=32)
     dedupe_key: str = Field(max_length=200)
+    chain: str | None = Field(
+        default=None, max_length=200, description="a later due row of the same chain supersedes earlier ones"
+    )
     subject_type: str = Field(max_length=24)
     subject_id: int
+    campaign_id: int | None = Field(default=None, description="for listing; no foreign key")
     target_channel: str | None = Field(default=None, max_length=32)
     target_user: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)

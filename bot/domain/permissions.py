@@ -19,6 +19,14 @@ class Act(StrEnum):
     ADD_DELIVERABLE = "add deliverables"
     ACKNOWLEDGE_GUIDELINES = "acknowledge these guidelines"
     LIST_TEAM = "see the campaign team"
+    SEE_REMINDERS = "see failed and late reminders"
+    SUBMIT_DELIVERABLE = "mark a deliverable submitted"
+    PUBLISH_DELIVERABLE = "mark a deliverable published"
+    APPROVE_DELIVERABLE = "approve deliverables"
+    CANCEL_DELIVERABLE = "cancel deliverables"
+    RUN_COMPLIANCE_CHECK = "run compliance checks"
+    LOG_REVIEW = "log reviews"
+    VIEW_SCORECARD = "see influencer scorecards"
 
 
 BRAND = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
@@ -31,6 +39,16 @@ PERMISSIONS: dict[Act, frozenset[Role]] = {
     Act.GRANT_ROLE: SETUP,
     Act.EDIT_GUIDELINES: SETUP,
     Act.ADD_DELIVERABLE: SETUP,
+    Act.SEE_REMINDERS: SETUP,
+    # Only the influencer of the engagement (checked against the deliverable's engagement).
+    Act.SUBMIT_DELIVERABLE: frozenset({Role.INFLUENCER}),
+    Act.PUBLISH_DELIVERABLE: frozenset({Role.INFLUENCER}),
+    Act.APPROVE_DELIVERABLE: BRAND,
+    Act.CANCEL_DELIVERABLE: SETUP,
+    Act.RUN_COMPLIANCE_CHECK: BRAND,
+    Act.LOG_REVIEW: BRAND,
+    # brand roles only: an influencer never sees another influencer's reviews or scores
+    Act.VIEW_SCORECARD: BRAND,
     # Only the influencer of the engagement: an admin cannot acknowledge a contract for them.
     Act.ACKNOWLEDGE_GUIDELINES: frozenset({Role.INFLUENCER}),
 }

@@ -33,6 +33,7 @@ from bot.slack import slack_error
 from bot.views import campaign as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
+from scheduler import plans
 from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Guideline, Influencer
 from storage.queries import campaigns as q
 
@@ -361,6 +362,7 @@ async def _store_engagement(
                 created_at=now,
             )
             s.add(engagement)
+            await plans.engagement(s, engagement, now)  # "please acknowledge" at +24 h and +72 h
     except IntegrityError as exc:
         raise Conflict(f"{invitee.mention} was just added to `{campaign.slug}` by someone else.") from exc
     return engagement
@@ -515,6 +517,7 @@ async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormV
                 {first: "Someone saved the guidelines meanwhile. Close this form and open it again."}
             )
         campaign.guidelines_version = version + 1
+        await plans.campaign(s, campaign, now)  # ask every influencer again: new reminders
     return campaign
 
 
@@ -590,18 +593,15 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
             created_at=now,
         )
         s.add(deliverable)
+        await plans.deliverable(s, deliverable, now)
     return deliverable
 
 
 async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
-    async with svc.db.transaction() as s:
-        engagement, influencer = await q.engagement(s, deliverable.team_id, deliverable.engagement_id)
-    who = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
-    await svc.client.chat_postMessage(
-        channel=engagement.channel_id,
-        text=f":spiral_calendar_pad: New deliverable for {who}: *{esc(deliverable.title)}* "
-        f"({deliverable.platform}), due {when(deliverable.due_at)}.",
-    )
+    """Post the deliverable's card (with its buttons) in the shared channel."""
+    from bot.flows.deliverables import post_card
+
+    await post_card(svc, deliverable)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -653,6 +653,7 @@ async def acknowledge(
             await s.exec(
                 update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id)
             )
+        await plans.engagement(s, engagement, now)  # cancels the reminders; starts the review cadence
     await svc.client.chat_update(
         channel=channel_id,
         ts=ts,

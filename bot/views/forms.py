@@ -36,7 +36,7 @@ class FormValues:
 
     def checked(self, block_id: str) -> set[str]:
         """Values of the ticked checkboxes (or of a multi select)."""
-        options = self._element(block_id).get("selected_options")
+        options = self.element(block_id).get("selected_options")
         if not isinstance(options, list):
             return set()
         return {o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)}

@@ -17,7 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "campaign",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -90,8 +89,10 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("dedupe_key", sa.String(length=200), nullable=False),
+        sa.Column("chain", sa.String(length=200), nullable=True),
         sa.Column("subject_type", sa.String(length=24), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("target_channel", sa.String(length=32), nullable=True),
         sa.Column("target_user", sa.String(length=32), nullable=True),
         sa.Column("thread_ts", sa.String(length=32), nullable=True),
@@ -118,6 +119,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_reminder_dedupe_key")),
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reminder_chain_due_at"), ["chain", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_reminder_status_due_at"), ["status", "due_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_reminder_team_id_subject_type_subject_id"),
@@ -248,6 +250,9 @@ def upgrade() -> None:
         sa.Column("published_url", sa.String(length=2000), nullable=True),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("caption", sa.String(length=5000), nullable=True),
+        sa.Column("card_ts", sa.String(length=32), nullable=True),
+        sa.Column("checklist_channel_id", sa.String(length=32), nullable=True),
+        sa.Column("checklist_ts", sa.String(length=32), nullable=True),
         sa.Column("created_by", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -392,6 +397,7 @@ def upgrade() -> None:
         sa.Column("item", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("suggestion", sa.String(length=500), nullable=True),
+        sa.Column("suggested_status", sa.String(length=16), nullable=True),
         sa.Column("checked_by", sa.String(length=32), nullable=True),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("note", sa.String(length=3000), nullable=True),
@@ -402,6 +408,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('pending', 'passed', 'failed', 'waived')",
             name=op.f("ck_compliance_check_status_valid"),
+        ),
+        sa.CheckConstraint(
+            "suggested_status IS NULL OR suggested_status IN ('pending', 'passed', 'failed', 'waived')",
+            name=op.f("ck_compliance_check_suggested_status_valid"),
         ),
         sa.ForeignKeyConstraint(
             ["deliverable_id"],
@@ -446,7 +456,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("incident_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incident_event_incident_id_id"))
 
@@ -484,6 +493,7 @@ def downgrade() -> None:
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reminder_team_id_subject_type_subject_id"))
         batch_op.drop_index(batch_op.f("ix_reminder_status_due_at"))
+        batch_op.drop_index(batch_op.f("ix_reminder_chain_due_at"))
 
     op.drop_table("reminder")
     op.drop_table("processed_event")

@@ -1,0 +1,78 @@
+"""App Home: built per user from a few bounded queries and published with `views.publish`.
+
+Other flows call `refresh_home(svc, team_id, user_ids)` after a change the home shows (an
+incident reported or moved, a review logged, a deliverable submitted, a check done, guidelines
+acknowledged) so the tab is current the next time those people look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+
+from bot.services import Services
+from bot.views import home as views
+from storage.queries import home as q
+from storage.queries import reviews as review_q
+
+log = logging.getLogger(__name__)
+
+DUE_SOON = timedelta(days=7)
+#: Rows read per list: one more than shown is not needed, the count comes from SQL.
+ROWS = views.LIST_ROWS
+
+
+async def build_home(svc: Services, team_id: str, user_id: str) -> View:
+    now = svc.clock.now()
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        brand = None
+        if is_admin or await review_q.has_brand_role(s, team_id, user_id):
+            scope = {"is_admin": is_admin}
+            by_severity, open_page = await q.open_incidents(s, team_id, user_id, limit=ROWS, **scope)
+            brand = views.BrandHome(
+                waiting=await q.incidents_waiting_on_brand(s, team_id, user_id, limit=ROWS, **scope),
+                by_severity=by_severity,
+                open=open_page,
+                overdue=await q.deliverables_between(
+                    s, team_id, user_id, after=None, before=now, limit=ROWS, **scope
+                ),
+                due_soon=await q.deliverables_between(
+                    s, team_id, user_id, after=now, before=now + DUE_SOON, limit=ROWS, **scope
+                ),
+                checks=await q.pending_checks(s, team_id, user_id, limit=ROWS, **scope),
+                reviews_due=await q.reviews_due(
+                    s, team_id, user_id, now=now, limit=views.REVIEW_ROWS, **scope
+                ),
+            )
+        influencer = None
+        me = await review_q.influencer_by_user(s, team_id, user_id)
+        if me is not None:
+            influencer = views.InfluencerHome(
+                campaigns=await q.my_engagements(s, team_id, me.id, limit=ROWS),
+                to_acknowledge=await q.my_engagements(s, team_id, me.id, limit=ROWS, unacknowledged=True),
+                deliverables=await q.my_deliverables(s, team_id, me.id, limit=ROWS),
+                incidents=await q.my_open_incidents(s, team_id, me.id, limit=ROWS),
+            )
+    return views.home_view(brand, influencer, now)
+
+
+async def publish_home(svc: Services, team_id: str, user_id: str) -> None:
+    view = await build_home(svc, team_id, user_id)
+    await svc.client.views_publish(user_id=user_id, view=view)
+
+
+async def refresh_home(svc: Services, team_id: str, user_ids: Iterable[str | None]) -> None:
+    """Republish the home tab of each user. Never fails the caller: the change is already stored,
+    and a home that could not be refreshed is rebuilt when its user next opens it."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        try:
+            await publish_home(svc, team_id, user_id)
+        except SlackApiError as exc:
+            log.warning("home of %s not refreshed: %s", user_id, exc.response.get("error"))
+        except Exception:
+            log.exception("home of %s not refreshed", user_id)

@@ -1,0 +1,52 @@
+"""`/campaign reminders [<slug>]`: reminders that failed or are late, for admins and managers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_sdk.models.blocks import Block
+from sqlalchemy import select
+
+from bot.domain.enums import Role
+from bot.domain.permissions import Act
+from bot.errors import NotPermitted
+from bot.flows.access import authorize, campaign_by_slug
+from bot.services import Services
+from bot.views import reminders as views
+from storage.models import CampaignRole
+from storage.queries import reminders as q
+
+#: A pending reminder this far past its due time is listed as late (the dispatcher is behind,
+#: or Slack keeps failing and it is waiting for its next attempt).
+LATE_AFTER = timedelta(minutes=10)
+
+
+async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) -> list[Block]:
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        if slug:
+            campaign = await campaign_by_slug(s, team_id, slug)
+            await authorize(s, svc.directory, campaign, user_id, Act.SEE_REMINDERS)
+            campaign_ids: list[int] | None = [campaign.id]
+            scope = f"on `{campaign.slug}`"
+        elif await svc.directory.is_admin(user_id):
+            campaign_ids, scope = None, "in this workspace"
+        else:
+            campaign_ids = list(
+                (
+                    await s.exec(
+                        select(CampaignRole.campaign_id).where(
+                            CampaignRole.team_id == team_id,
+                            CampaignRole.user_id == user_id,
+                            CampaignRole.role == Role.MANAGER.value,
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not campaign_ids:
+                raise NotPermitted(Act.SEE_REMINDERS.value, [Role.ADMIN, Role.MANAGER])
+            scope = "on the campaigns you manage"
+        rows, total = await q.troubled(s, team_id, now, LATE_AFTER, campaign_ids)
+    return views.reminder_list(rows, total, scope, now)

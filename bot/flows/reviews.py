@@ -1,0 +1,163 @@
+"""Reviews: the review modal (from `/review` or a "Log review" button), storing it, confirming it,
+and the scorecard of `/review history`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import Block
+
+from bot.domain import reviews as rules
+from bot.domain.parsing import user_id as mentioned_user
+from bot.domain.permissions import PERMISSIONS, Act, may
+from bot.domain.scorecard import scorecard as compute_scorecard
+from bot.errors import FormErrors, InvalidInput, NotFound, NotPermitted
+from bot.flows.access import roles_on
+from bot.flows.home import refresh_home
+from bot.ids import Field
+from bot.services import Services
+from bot.views import reviews as views
+from bot.views.forms import FormValues
+from bot.views.text import esc, user
+from storage.models import Review
+from storage.queries import campaigns as campaign_q
+from storage.queries import reviews as q
+from storage.queries.reviews import CANDIDATES_MAX, EngagementRow
+
+log = logging.getLogger(__name__)
+
+NOTHING_TO_REVIEW = (
+    "There is no influencer on your campaigns to review yet: `/campaign invite <slug> @influencer` adds one."
+)
+
+
+def _refuse(act: Act) -> NotPermitted:
+    return NotPermitted(act.value, (r.value for r in PERMISSIONS[act]))
+
+
+# ---------------------------------------------------------------------------------------------
+# the modal
+
+
+async def open_review_form(
+    svc: Services, team_id: str, user_id: str, trigger_id: str, engagement_id: int | None = None
+) -> None:
+    """`/review` (engagement_id None) or "Log review" (prefilled with the engagement)."""
+    is_admin = await svc.directory.is_admin(user_id)
+    today = svc.clock.now().date()
+    async with svc.db.transaction() as s:
+        selected: EngagementRow | None = None
+        if engagement_id is not None:
+            selected = await q.engagement_row(s, team_id, engagement_id)
+            if selected is None:
+                raise NotFound("That engagement no longer exists.")
+            roles = await roles_on(s, svc.directory, selected.campaign, user_id, Act.LOG_REVIEW)
+            if not may(Act.LOG_REVIEW, roles):
+                raise _refuse(Act.LOG_REVIEW)
+        elif not is_admin and not await q.has_brand_role(s, team_id, user_id):
+            raise _refuse(Act.LOG_REVIEW)
+        rows, total = await q.reviewable(s, team_id, user_id, is_admin=is_admin)
+        if selected and all(r.engagement.id != selected.engagement.id for r in rows):
+            rows = [selected, *rows[: q.PICKER_MAX - 1]]
+        last_end = await q.last_review_end(s, team_id, selected.engagement.id) if selected else None
+    if not rows:
+        raise InvalidInput(NOTHING_TO_REVIEW)
+    start, end = rules.default_period(today, last_end)
+    view = views.review_modal(rows, total, selected.engagement.id if selected else None, start, end)
+    await svc.client.views_open(trigger_id=trigger_id, view=view)
+
+
+# ---------------------------------------------------------------------------------------------
+# submit
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    review: Review
+    row: EngagementRow
+    team: list[str]  # the campaign's brand team (their App Home lists reviews due)
+
+
+async def save_review(svc: Services, team_id: str, user_id: str, form: FormValues) -> StoredReview:
+    """Validate and store (before the ack): field errors keep the modal open with nothing written."""
+    ratings = {dim.key: rules.parse_rating(form.selected(dim.key)) for dim in rules.DIMENSIONS}
+    answer = form.selected(Field.WOULD_WORK_AGAIN)
+    would_work_again = {views.YES: True, views.NO: False}.get(answer or "")
+    notes = form.text(Field.NOTES)
+    start, end = form.date(Field.PERIOD_START), form.date(Field.PERIOD_END)
+    now = svc.clock.now()
+    errors = rules.review_problems(ratings, notes, start, end, now.date(), would_work_again)
+    options = form.checked(Field.REVIEW_OPTIONS)
+
+    value = form.selected(Field.ENGAGEMENT) or ""
+    async with svc.db.transaction() as s:
+        row = await q.engagement_row(s, team_id, int(value)) if value.isdigit() and len(value) < 12 else None
+        allowed = row is not None and may(
+            Act.LOG_REVIEW, await roles_on(s, svc.directory, row.campaign, user_id, Act.LOG_REVIEW)
+        )
+        if not allowed:
+            errors[Field.ENGAGEMENT] = "Pick an influencer on a campaign where you can log reviews."
+        if errors:
+            raise FormErrors(errors)
+        review = Review(
+            team_id=team_id,
+            engagement_id=row.engagement.id,
+            reviewer_id=user_id,
+            period_start=start,
+            period_end=end,
+            **{key: ratings[key] for key in rules.DIMENSION_KEYS},
+            would_work_again=would_work_again,
+            notes=notes or None,
+            flagged=views.FLAGGED in options,
+            shared_with_influencer=views.SHARED in options,
+            created_at=now,
+        )
+        s.add(review)
+        team = [r.user_id for r in await campaign_q.team(s, row.campaign.id)]
+    return StoredReview(review=review, row=row, team=team)
+
+
+async def announce_review(svc: Services, stored: StoredReview) -> None:
+    """After the ack: the reviewer's confirmation; the influencer's copy only when shared."""
+    review, row = stored.review, stored.row
+    text, blocks = views.review_confirmation(review, row)
+    await svc.client.chat_postMessage(channel=review.reviewer_id, text=text, blocks=blocks)
+    if review.shared_with_influencer:
+        # the shared channel: it reaches external (Slack Connect) influencers too, whom the bot
+        # can't DM, and it is where the brand and the influencer already talk
+        text, blocks = views.shared_review(review, row)
+        await svc.client.chat_postMessage(channel=row.engagement.channel_id, text=text, blocks=blocks)
+    await refresh_home(svc, review.team_id, [review.reviewer_id, *stored.team])
+
+
+# ---------------------------------------------------------------------------------------------
+# /review history
+
+
+async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
+    async with svc.db.transaction() as s:
+        is_brand = await q.has_brand_role(s, team_id, user_id)
+    if not is_brand and not await svc.directory.is_admin(user_id):
+        raise _refuse(Act.VIEW_SCORECARD)
+    target = target.strip()
+    async with svc.db.transaction() as s:
+        if (mentioned := mentioned_user(target)) is not None:
+            influencer = await q.influencer_by_user(s, team_id, mentioned)
+            if influencer is None:
+                raise NotFound(
+                    f":mag: {user(mentioned)} is not an influencer on any campaign of this workspace."
+                )
+        else:
+            found = await q.influencers_named(s, team_id, target)
+            if not found:
+                raise NotFound(
+                    f":mag: No influencer named “{esc(target[:80])}” in this workspace. "
+                    "Try `/review history @user`."
+                )
+            if len(found) > 1:
+                raise InvalidInput(views.candidates(target[:80], found, CANDIDATES_MAX))
+            influencer = found[0]
+        history = await q.history(s, team_id, influencer.id)
+    card = compute_scorecard(history.incidents, history.reviews, history.deliverables, svc.clock.now())
+    return views.scorecard_blocks(influencer, history.campaigns, card)

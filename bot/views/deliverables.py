@@ -1,0 +1,341 @@
+"""Views of deliverables: the card in the shared channel, its forms, and the compliance checklist."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ConfirmObject,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    PlainTextInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain import deliverables as rules
+from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
+from bot.ids import Action, Callback, Field
+from bot.views.common import context, option, plain, section
+from bot.views.text import esc, truncate, user, when
+from storage.models import Campaign, ComplianceCheck, Deliverable, Engagement, Influencer
+
+S = DeliverableStatus
+CAPTION_SHOWN = 600
+BUTTON_VALUE_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverableFacts:
+    deliverable: Deliverable
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+
+    @property
+    def who(self) -> str:
+        i = self.influencer
+        return user(i.slack_user_id) if i.slack_user_id else esc(i.display_name)
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    initial: str | None = None,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        hint=plain(hint, 2000) if hint else None,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            initial_value=initial or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=plain(placeholder, 150) if placeholder else None,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the card
+
+
+def _late(d: Deliverable) -> str:
+    delivered = d.submitted_at or d.published_at
+    if delivered is None or not rules.delivered_late(d.due_at, d.submitted_at, d.published_at):
+        return ""
+    return f" · :hourglass: *late* ({rules.lateness(d.due_at, delivered)} after the due time)"
+
+
+def status_line(d: Deliverable) -> str:
+    match d.status:
+        case S.PLANNED:
+            return "Status: *planned*"
+        case S.LATE:
+            return ":hourglass: *late* — the due time passed and nothing was submitted yet"
+        case S.SUBMITTED:
+            return f":inbox_tray: *submitted* {when(d.submitted_at)}: {esc(d.submitted_url)}{_late(d)}"
+        case S.APPROVED:
+            return f":white_check_mark: *approved* — ready to publish: {esc(d.submitted_url)}{_late(d)}"
+        case S.PUBLISHED:
+            return f":rocket: *published* {when(d.published_at)}: {esc(d.published_url)}{_late(d)}"
+        case S.CANCELLED:
+            return ":no_entry_sign: *cancelled*"
+    return f"Status: *{esc(d.status)}*"
+
+
+def _button(action_id: str, text: str, value: str, style: str | None = None, **kw) -> ButtonElement:
+    return ButtonElement(action_id=action_id, text=plain(text), value=value, style=style, **kw)
+
+
+def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
+    """The deliverable in the shared channel, with the buttons valid for its status."""
+    d = f.deliverable
+    value = str(d.id)
+    blocks: list[Block] = [
+        section(
+            f":spiral_calendar_pad: Deliverable for {f.who}: *{esc(d.title)}* ({d.platform}), "
+            f"due {when(d.due_at)}"
+        ),
+        context(status_line(d)),
+    ]
+    buttons: list[ButtonElement] = []
+    if rules.can(rules.Move.SUBMIT, d.status):
+        buttons.append(_button(Action.DELIVERABLE_SUBMIT, "Mark submitted", value, "primary"))
+    if rules.can(rules.Move.APPROVE, d.status):
+        buttons.append(_button(Action.DELIVERABLE_APPROVE, "Approve", value, "primary"))
+    if rules.can(rules.Move.PUBLISH, d.status):
+        style = "primary" if d.status == S.APPROVED else None
+        buttons.append(_button(Action.DELIVERABLE_PUBLISH, "Mark published", value, style))
+    if rules.can(rules.Move.CANCEL, d.status):
+        buttons.append(
+            _button(
+                Action.DELIVERABLE_CANCEL,
+                "Cancel deliverable",
+                value,
+                "danger",
+                confirm=ConfirmObject(
+                    title=plain("Cancel this deliverable?", 100),
+                    text=plain(f"“{d.title}” will no longer be expected.", 300),
+                    confirm=plain("Cancel it", 30),
+                    deny=plain("Keep it", 30),
+                ),
+            )
+        )
+    if buttons:
+        blocks.append(ActionsBlock(block_id=f"deliverable:{d.id}", elements=buttons))
+    fallback = f"Deliverable “{d.title}” ({d.status}), due {d.due_at:%Y-%m-%d %H:%M} UTC"
+    return fallback, blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# forms
+
+
+def _about(f: DeliverableFacts) -> Block:
+    return section(
+        f"*{esc(f.deliverable.title)}* ({f.deliverable.platform}) for `{f.campaign.slug}`, "
+        f"due {when(f.deliverable.due_at)}"
+    )
+
+
+def submit_modal(f: DeliverableFacts) -> View:
+    return View(
+        type="modal",
+        callback_id=Callback.DELIVERABLE_SUBMIT,
+        private_metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+        title=plain("Mark submitted", 24),
+        submit=plain("Submit", 24),
+        close=plain("Cancel", 24),
+        blocks=[
+            _about(f),
+            _text_input(
+                Field.URL,
+                "Link to the content for review",
+                max_length=rules.URL_MAX,
+                placeholder="https://…",
+                hint="A draft, a file share or an unlisted post: anything the brand team can open.",
+            ),
+        ],
+    )
+
+
+IMAGE_OPTIONS = {
+    "retouched": "The images of people are retouched (filters, reshaping)",
+    "virtual": "The images are AI-generated (virtual)",
+}
+
+
+def publish_modal(f: DeliverableFacts, rules_name: str, image_kinds: Sequence[str]) -> View:
+    blocks: list[Block] = [
+        _about(f),
+        _text_input(Field.URL, "Post URL", max_length=rules.URL_MAX, placeholder="https://…"),
+        _text_input(
+            Field.CAPTION,
+            "Caption, as posted",
+            max_length=rules.CAPTION_MAX,
+            multiline=True,
+            hint=f"Paste the whole caption: the ad disclosure is checked against the {rules_name} "
+            "before the brand team looks.",
+        ),
+    ]
+    options = [option(IMAGE_OPTIONS.get(k, k), k) for k in image_kinds]
+    if options:
+        blocks.append(
+            InputBlock(
+                block_id=Field.IMAGES,
+                label=plain("Images"),
+                optional=True,
+                element=CheckboxesElement(action_id=Field.IMAGES, options=options),
+            )
+        )
+    return View(
+        type="modal",
+        callback_id=Callback.DELIVERABLE_PUBLISH,
+        private_metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+        title=plain("Mark published", 24),
+        submit=plain("Publish", 24),
+        close=plain("Cancel", 24),
+        blocks=blocks,
+    )
+
+
+DECISION_WORDS = {
+    ComplianceStatus.PASSED: ("Pass", "passed", ":white_check_mark:"),
+    ComplianceStatus.FAILED: ("Fail", "failed", ":x:"),
+    ComplianceStatus.WAIVED: ("Waive", "waived", ":heavy_minus_sign:"),
+    ComplianceStatus.PENDING: ("Pending", "pending", ":white_circle:"),
+}
+
+
+def note_modal(check: ComplianceCheck, decision: ComplianceStatus, title: str, prefill: str | None) -> View:
+    verb = DECISION_WORDS[decision][0]
+    item = rules.ITEM_LABELS[ComplianceItem(check.item)]
+    blocks: list[Block] = [section(f"*{item}* of *{esc(title)}*")]
+    if check.suggestion:
+        blocks.append(context(f"_Suggestion:_ {esc(check.suggestion)}"))
+    blocks.append(
+        _text_input(
+            Field.NOTE,
+            "Why it fails" if decision == ComplianceStatus.FAILED else "Why it is waived",
+            max_length=rules.NOTE_MAX,
+            multiline=True,
+            initial=prefill,
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=Callback.CHECK_NOTE,
+        private_metadata=json.dumps({"check_id": check.id, "decision": str(decision)}),
+        title=plain(f"{verb} check", 24),
+        submit=plain(verb, 24),
+        close=plain("Cancel", 24),
+        blocks=blocks,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the checklist
+
+
+def breach_value(engagement_id: int, guideline_code: str | None, url: str | None) -> str:
+    """The "Report breach" button's value (see `Action.REPORT_BREACH_PREFILLED`)."""
+    value = json.dumps(
+        {"engagement_id": engagement_id, "guideline_code": guideline_code, "evidence": [url] if url else []}
+    )
+    if len(value) > BUTTON_VALUE_MAX:  # a very long URL: the reporter pastes it
+        value = json.dumps({"engagement_id": engagement_id, "guideline_code": guideline_code, "evidence": []})
+    return value
+
+
+def _item_blocks(f: DeliverableFacts, check: ComplianceCheck, codes: dict[str, str]) -> list[Block]:
+    item = ComplianceItem(check.item)
+    _, done, icon = DECISION_WORDS[ComplianceStatus(check.status)]
+    lines = [f"{icon} *{rules.ITEM_LABELS[item]}* — {done}"]
+    if check.status != ComplianceStatus.PENDING:
+        lines[0] += f" by {user(check.checked_by)}"
+        if check.checked_at:
+            lines[0] += f" {when(check.checked_at)}"
+        if check.note:
+            lines.append(f"> {esc(truncate(check.note, 1500))}")
+    if check.suggestion:
+        suggested = ""
+        if check.suggested_status:
+            suggested = f"suggests *{DECISION_WORDS[ComplianceStatus(check.suggested_status)][0].lower()}*: "
+        lines.append(f"_:robot_face: {suggested}{esc(check.suggestion)}_")
+    blocks: list[Block] = [section("\n".join(lines))]
+    value = str(check.id)
+    if check.status == ComplianceStatus.PENDING:
+        buttons = []
+        for status, action_id, style in (
+            (ComplianceStatus.PASSED, Action.CHECK_PASS, "primary"),
+            (ComplianceStatus.FAILED, Action.CHECK_FAIL, "danger"),
+            (ComplianceStatus.WAIVED, Action.CHECK_WAIVE, None),
+        ):
+            label = DECISION_WORDS[status][0]
+            if check.suggested_status == status:
+                buttons.append(_button(action_id, f"{label} (suggested)", value, style))
+            else:
+                buttons.append(_button(action_id, label, value))
+        blocks.append(ActionsBlock(block_id=f"check:{check.id}", elements=buttons))
+    elif check.status == ComplianceStatus.FAILED:
+        code = codes.get(rules.ITEM_CATEGORY[item])
+        label = f"Report breach of {code}" if code else "Report breach"
+        blocks.append(
+            ActionsBlock(
+                block_id=f"check:{check.id}",
+                elements=[
+                    _button(
+                        Action.REPORT_BREACH_PREFILLED,
+                        label,
+                        breach_value(f.engagement.id, code, f.deliverable.published_url),
+                        "danger",
+                    )
+                ],
+            )
+        )
+    return blocks
+
+
+def _quote(text: str) -> str:
+    shown = truncate(text, CAPTION_SHOWN)
+    return "\n".join(f"> {esc(line)}" if line.strip() else ">" for line in shown.split("\n"))
+
+
+def checklist(
+    f: DeliverableFacts, checks: Sequence[ComplianceCheck], codes: dict[str, str]
+) -> tuple[str, list[Block]]:
+    d = f.deliverable
+    decided = [c for c in checks if c.status != ComplianceStatus.PENDING]
+    failed = [c for c in checks if c.status == ComplianceStatus.FAILED]
+    blocks: list[Block] = [
+        HeaderBlock(text=plain(f"Compliance checklist · {d.title}", 150)),
+        section(
+            f"{f.who} published *{esc(d.title)}* ({d.platform}) for `{f.campaign.slug}` "
+            f"{when(d.published_at or d.due_at)}: {esc(d.published_url)}"
+            + (_late(d) if d.published_at else "")
+        ),
+    ]
+    if d.caption:
+        blocks.append(section("*Caption*\n" + _quote(d.caption)))
+    blocks.append(DividerBlock())
+    for check in checks:
+        blocks.extend(_item_blocks(f, check, codes))
+    summary = f"{len(decided)} of {len(checks)} checked"
+    if failed:
+        summary += f" · {len(failed)} failed"
+    blocks.append(context(f"{summary} · the suggestions are the bot's reading of the caption; you decide."))
+    fallback = f"Compliance checklist for “{d.title}”: {summary}"
+    return fallback, blocks

@@ -1,0 +1,223 @@
+"""Reminder messages (rendered at send time from the subject's current facts) and the admin list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.domain.enums import ReminderKind, ReminderStatus
+from bot.ids import Action
+from bot.views.common import capped, context, plain, section
+from bot.views.text import esc, plural, truncate, user, when
+from scheduler.planner import DeliverableFacts, EngagementFacts, Facts, IncidentFacts
+
+Rendered = tuple[str, list[Block]]
+
+
+def _who(facts: Facts) -> str:
+    i = facts.influencer
+    return user(i.slack_user_id) if i.slack_user_id else esc(i.display_name)
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _campaign(facts: Facts) -> str:
+    return f"*{esc(facts.campaign.name)}* (`{facts.campaign.slug}`)"
+
+
+def guidelines_unacknowledged(f: EngagementFacts, payload: Mapping[str, Any]) -> Rendered:
+    version = payload.get("version", f.campaign.guidelines_version)
+    text = (
+        f":memo: {_who(f)}, a reminder: please read and acknowledge version {version} of the guidelines "
+        f"of {_campaign(f)}. Press *I acknowledge these guidelines* on the guidelines message in this "
+        "channel."
+    )
+    asked = payload.get("asked_at")
+    blocks = [section(text)]
+    if asked:
+        blocks.append(context(f"Asked {when(_at(asked))}."))
+    return f"Reminder: please acknowledge the guidelines of {f.campaign.name}.", blocks
+
+
+_DUE_LINES = {
+    "t-72h": ":spiral_calendar_pad: {who}, *{title}* ({platform}) is due {due} — in 3 days.",
+    "t-24h": ":spiral_calendar_pad: {who}, *{title}* ({platform}) is due {due} — in 24 hours.",
+    "t-0h": ":alarm_clock: {who}, *{title}* ({platform}) is due now ({due}).",
+    "overdue+24h": ":warning: {who}, *{title}* ({platform}) was due {due} and is 24 hours overdue.",
+    "overdue+48h": ":warning: {who}, *{title}* ({platform}) was due {due} and is 48 hours overdue; "
+    "the brand team has been told.",
+}
+
+
+def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rendered:
+    d = f.deliverable
+    stage = payload.get("stage", "t-0h")
+    if stage == "owner":
+        return deliverable_overdue_owner(f)
+    line = _DUE_LINES.get(stage, _DUE_LINES["t-0h"]).format(
+        who=_who(f), title=esc(d.title), platform=d.platform, due=when(d.due_at)
+    )
+    blocks = [
+        section(line),
+        context(f"{_campaign(f)} · mark it submitted when it's done, or tell the brand team here."),
+    ]
+    fallback = (
+        f"Reminder: {truncate(d.title, 80)} is due" if stage.startswith("t-") else "Deliverable overdue"
+    )
+    return fallback, blocks
+
+
+def report_missed_deadline_value(f: DeliverableFacts) -> str:
+    return json.dumps(
+        {"engagement_id": f.engagement.id, "guideline_code": f.deadline_code, "evidence": []},
+        separators=(",", ":"),
+    )
+
+
+def deliverable_overdue_owner(f: DeliverableFacts) -> Rendered:
+    d = f.deliverable
+    text = (
+        f":warning: *{esc(d.title)}* ({d.platform}) by {esc(f.influencer.display_name)} on {_campaign(f)} "
+        f"was due {when(d.due_at)} and is 48 hours overdue. Report missed deadline?"
+    )
+    clause = f" under {f.deadline_code}" if f.deadline_code else ""
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(
+            block_id="reminder_overdue",
+            elements=[
+                ButtonElement(
+                    action_id=Action.REPORT_BREACH_PREFILLED,
+                    text=plain("Report missed deadline"),
+                    style="danger",
+                    value=report_missed_deadline_value(f),
+                )
+            ],
+        ),
+        context(f"Opens the breach report{clause}, prefilled; nothing is reported until you submit it."),
+    ]
+    return f"{d.title} is 48 hours overdue. Report missed deadline?", blocks
+
+
+def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rendered:
+    d = f.deliverable
+    left = (
+        "its checklist has not been started"
+        if f.checks_pending is None
+        else (f"{plural(f.checks_pending, 'compliance check')} still pending")
+    )
+    where = f" <{d.published_url}|(post)>" if d.published_url and d.published_url.startswith("http") else ""
+    text = (
+        f":clipboard: *{esc(d.title)}* by {esc(f.influencer.display_name)} on {_campaign(f)} was published "
+        f"{when(d.published_at)}{where}, and {left}."
+    )
+    return f"Compliance checks pending for {d.title}", [section(text)]
+
+
+def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: bool = False) -> Rendered:
+    i = f.incident
+    number = f"BR-{i.number}"
+    if payload.get("stage") == "half":
+        text = (
+            f":hourglass_flowing_sand: {_who(f)}, *{number}* is waiting for your response: half of the "
+            f"cure period has passed. Please respond by {when(i.response_due_at)} with *Respond* on the "
+            "incident card."
+        )
+    elif escalated:
+        text = (
+            f":rotating_light: {_who(f)}, the cure period of *{number}* ended {when(i.response_due_at)} "
+            "with no response, so it was escalated to the legal team. You can still respond on the card."
+        )
+    else:
+        text = (
+            f":alarm_clock: {_who(f)}, the cure period of *{number}* ended {when(i.response_due_at)} with "
+            "no response. Please respond on the incident card."
+        )
+    return f"Reminder about {number}", [section(text)]
+
+
+def incident_unresolved(f: IncidentFacts, payload: Mapping[str, Any]) -> Rendered:
+    i = f.incident
+    days = payload.get("days", 7)
+    text = (
+        f":hourglass: *BR-{i.number}* · {esc(i.title)} ({i.severity}) about "
+        f"{esc(f.influencer.display_name)} on {_campaign(f)} has been open for {days} days "
+        f"(reported {when(i.created_at)}); it is {i.status.replace('_', ' ')}. "
+        f"`/breach show BR-{i.number}` has the timeline."
+    )
+    return f"BR-{i.number} is still unresolved after {days} days", [section(text)]
+
+
+def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Rendered:
+    since = payload.get("period_start")
+    period = f" since {when(_at(since), '{date_short_pretty}')}" if since else ""
+    text = (
+        f":star: Time for a {payload.get('cadence', f.campaign.review_cadence)} review of "
+        f"{esc(f.influencer.display_name)} on {_campaign(f)}: conduct, communication, timeliness and "
+        f"content{period}."
+    )
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(
+            block_id="reminder_review",
+            elements=[
+                ButtonElement(
+                    action_id=Action.LOG_REVIEW,
+                    text=plain("Log review"),
+                    style="primary",
+                    value=str(f.engagement.id),
+                )
+            ],
+        ),
+    ]
+    return f"Review due: {f.influencer.display_name} on {f.campaign.name}", blocks
+
+
+def render(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False) -> Rendered:
+    match ReminderKind(kind):
+        case ReminderKind.GUIDELINES_UNACKNOWLEDGED:
+            return guidelines_unacknowledged(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.DELIVERABLE_DUE | ReminderKind.DELIVERABLE_OVERDUE:
+            return deliverable(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.COMPLIANCE_PENDING:
+            return compliance_pending(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.MEDIATION_RESPONSE:
+            return mediation_response(facts, payload, escalated)  # type: ignore[arg-type]
+        case ReminderKind.INCIDENT_UNRESOLVED:
+            return incident_unresolved(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.REVIEW_DUE:
+            return review_due(facts, payload)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign reminders
+
+
+def _target(row: Any) -> str:
+    if row.target_user:
+        return f"DM {user(row.target_user)}"
+    where = f"<#{row.target_channel}>" if row.target_channel else "_nowhere_"
+    return f"{where} (thread)" if row.thread_ts else where
+
+
+def reminder_list(rows: Sequence[Any], total: int, scope: str, now: datetime) -> list[Block]:
+    if not rows:
+        return [section(f":white_check_mark: No failed or late reminders {scope}.")]
+    blocks: list[Block] = [section(f"*Reminders that need attention {scope}* ({total})")]
+    for row in rows:
+        kind = row.kind.replace("_", " ")
+        if row.status == ReminderStatus.FAILED:
+            state = f":x: failed after {plural(row.attempts, 'attempt')}: `{esc(row.last_error or 'error')}`"
+        else:
+            error = f", last error `{esc(row.last_error)}`" if row.last_error else ""
+            state = f":hourglass: late, still pending ({plural(row.attempts, 'attempt')}{error})"
+        blocks.append(
+            section(f"*{kind}* · `{esc(row.dedupe_key)}` → {_target(row)}\ndue {when(row.due_at)} · {state}")
+        )
+    return capped(blocks, 50, "…and {n} more.")

@@ -1,0 +1,211 @@
+"""The demo seed: a story already under way when the playground opens.
+
+Every step drives the real bot through the `SlackUserClient` (slash commands, modals, buttons),
+exactly as a person would in the browser — nothing is inserted into the database directly — so
+the seed stays correct as the product grows. The story starts `STORY_DAYS_AGO` days in the past:
+the seed moves the injected clock back, plays the steps, then returns the clock to the present,
+so a deliverable that was due two days into the campaign is honestly overdue today.
+
+EXTENSION POINT: append steps to `SEED_STEPS` (see the TODOs at the end) as features land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from bot.ids import Action, Callback, Field
+from playground import people
+from playground.emulator import Message, View
+from storage.models import Campaign
+
+if TYPE_CHECKING:
+    from playground.app import Playground
+
+SLUG = "spring-launch"
+STORY_DAYS_AGO = 4
+MANAGER, MEMBER, LEGAL = people.MANAGER.user_id, people.MEMBER.user_id, people.LEGAL.user_id
+IVY = people.INFLUENCER.user_id
+
+
+class SeedError(RuntimeError):
+    """A seed step did not get the answer it expected from the bot."""
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    title: str  # printed as progress: "seeding: <title>"
+    run: Callable[[Playground], Awaitable[None]]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+async def command(pg: Playground, user: str, line: str, channel: str | None = None) -> None:
+    name, _, text = line.partition(" ")
+    reply = await pg.slack.command(user, name, text, channel=channel)
+    if not reply.ok:
+        raise SeedError(f"{line!r} answered HTTP {reply.status}: {reply.body}")
+
+
+def top_modal(pg: Playground, user: str, callback_id: str) -> View:
+    views = pg.emulator.open_views(user)
+    if not views or views[-1].callback_id != callback_id:
+        said = [m.text for m in pg.emulator.ephemerals(user)][-1:]
+        raise SeedError(f"expected the {callback_id} modal for {user}; the bot said {said}")
+    return views[-1]
+
+
+async def submit(pg: Playground, user: str, view: View, values: dict[str, Any]) -> None:
+    reply = await pg.slack.submit_view(user, view.id, {key: {key: value} for key, value in values.items()})
+    body = reply.body if isinstance(reply.body, dict) else {}
+    if not reply.ok or body.get("response_action") == "errors":
+        raise SeedError(f"{view.callback_id} refused: {reply.status} {reply.body}")
+
+
+def option_value(view: View, block_id: str, label_contains: str) -> str:
+    for block in view.blocks:
+        if block.get("block_id") == block_id:
+            for option in block.get("element", {}).get("options", []):
+                if label_contains.lower() in option["text"]["text"].lower():
+                    return option["value"]
+    raise SeedError(f"no option containing {label_contains!r} in {block_id}")
+
+
+def button_message(pg: Playground, channel_id: str, action_id: str) -> Message:
+    for message in reversed(pg.emulator.history(channel_id)):
+        if any(
+            e.get("action_id") == action_id
+            for b in message.blocks
+            if b.get("type") == "actions"
+            for e in b.get("elements", [])
+        ):
+            return message
+    raise SeedError(f"no message with a {action_id} button in {channel_id}")
+
+
+def shared_channel(pg: Playground, influencer: str) -> str:
+    channel = pg.emulator.channel_by_name(f"cg-{SLUG}-{influencer}")
+    if channel is None:
+        raise SeedError(f"no shared channel for {influencer}")
+    return channel.id
+
+
+async def add_deliverable(
+    pg: Playground, influencer: str, title: str, platform: str, due_in: timedelta
+) -> None:
+    await command(pg, MANAGER, f"/campaign deliverable {SLUG}")
+    view = top_modal(pg, MANAGER, Callback.DELIVERABLE_NEW)
+    due = int((pg.clock.now() + due_in).timestamp())
+    await submit(
+        pg,
+        MANAGER,
+        view,
+        {
+            Field.ENGAGEMENT: option_value(view, Field.ENGAGEMENT, influencer),
+            Field.TITLE: title,
+            Field.PLATFORM: platform,
+            Field.DUE: due,
+        },
+    )
+
+
+# -------------------------------------------------------------------- steps
+
+
+async def rewind(pg: Playground) -> None:
+    pg.clock.advance(-timedelta(days=STORY_DAYS_AGO))
+
+
+async def create_campaign(pg: Playground) -> None:
+    legal = pg.emulator.channel("legal")
+    legal.members.add(pg.emulator.bot_user.id)  # someone typed `/invite @Campaign Guard` in #legal
+    await command(pg, MANAGER, f"/campaign new {SLUG}")
+    view = top_modal(pg, MANAGER, Callback.CAMPAIGN_NEW)
+    today = pg.clock.now().date()
+    await submit(
+        pg,
+        MANAGER,
+        view,
+        {
+            Field.NAME: "Spring Launch 2027",
+            Field.SLUG: SLUG,
+            Field.BRAND: "Acme Outdoor",
+            Field.MARKET: "US",
+            Field.START: today.isoformat(),
+            Field.END: (today + timedelta(days=90)).isoformat(),
+            Field.ESCALATION_CHANNEL: legal.id,
+            Field.TEMPLATE: "default",
+        },
+    )
+
+
+async def add_team(pg: Playground) -> None:
+    await command(pg, MANAGER, f"/campaign role {SLUG} <@{MEMBER}|mo> member")
+    await command(pg, MANAGER, f"/campaign role {SLUG} <@{LEGAL}|lee> legal")
+
+
+async def invite_ivy(pg: Playground) -> None:
+    await command(pg, MANAGER, f"/campaign invite {SLUG} <@{IVY}|ivy>")
+    channel = shared_channel(pg, "ivy")
+    message = button_message(pg, channel, Action.ACKNOWLEDGE_GUIDELINES)
+    pg.clock.advance(timedelta(hours=3))
+    await pg.slack.click(IVY, channel, message.ts, Action.ACKNOWLEDGE_GUIDELINES)
+    await pg.slack.post_message(
+        IVY, channel, "Thanks Maya! Excited for this one — guidelines read and acknowledged."
+    )
+
+
+async def invite_eve(pg: Playground) -> None:
+    await command(pg, MANAGER, f"/campaign invite {SLUG} {people.EXTERNAL.email}")
+    people.join_external(pg.emulator)  # Eve accepts the Slack Connect invite (has not acknowledged yet)
+
+
+async def add_deliverables(pg: Playground) -> None:
+    pg.clock.advance(timedelta(hours=1))
+    # due two days into the story, i.e. two days ago once the clock is back: overdue
+    await add_deliverable(pg, "Ivy", "Launch reel", "tiktok", timedelta(days=2))
+    await add_deliverable(pg, "Ivy", "Unboxing story", "instagram", timedelta(days=STORY_DAYS_AGO + 3))
+    await add_deliverable(pg, "Eve", "Trail lookbook post", "instagram", timedelta(days=STORY_DAYS_AGO + 6))
+
+
+async def back_to_now(pg: Playground) -> None:
+    offset = getattr(pg.clock, "offset", None)
+    if offset is not None:
+        pg.clock.advance(-offset)
+
+
+#: The demo story, in order. EXTENSION POINT for the lead, once those features exist:
+#:   TODO(incidents): SeedStep("an open incident in mediation", report_breach) — Mo runs `/breach`,
+#:       fills the modal against Ivy's engagement (G1 disclosure), Ivy acknowledges and responds
+#:       in the card's thread; leave it open (in mediation). Insert before `back_to_now`.
+#:   TODO(reviews): SeedStep("a few reviews", log_reviews) — Maya and Mo run `/review` for Ivy
+#:       and Eve (one shared with the influencer).
+SEED_STEPS: list[SeedStep] = [
+    SeedStep(f"rewinding the clock {STORY_DAYS_AGO} days (the story starts in the past)", rewind),
+    SeedStep("campaign Spring Launch 2027 for Acme Outdoor, default guidelines", create_campaign),
+    SeedStep("team roles (member, legal)", add_team),
+    SeedStep("influencer Ivy: shared channel, guidelines acknowledged", invite_ivy),
+    SeedStep("external influencer Eve via Slack Connect (guidelines pending)", invite_eve),
+    SeedStep("deliverables (one overdue)", add_deliverables),
+    SeedStep("back to the present", back_to_now),
+]
+
+
+async def has_campaign(pg: Playground) -> bool:
+    async with pg.bot.services.db.transaction() as session:
+        return bool((await session.exec(select(func.count()).select_from(Campaign))).one()[0])
+
+
+async def seed(pg: Playground, steps: Iterable[SeedStep] = SEED_STEPS, progress=print) -> None:
+    """Play the demo story through the bot. The clock returns to the present even on failure."""
+    try:
+        for number, step in enumerate(steps, 1):
+            progress(f"  seeding [{number}/{len(SEED_STEPS)}] {step.title}")
+            await step.run(pg)
+    finally:
+        await back_to_now(pg)

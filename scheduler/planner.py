@@ -1,0 +1,368 @@
+"""Which reminder rows a subject should have: the spec's reminder table as pure functions.
+
+A *subject* is something with a deadline: an engagement (guidelines to acknowledge, review
+cadence), a deliverable (due, overdue, compliance checklist) or an incident (mediation response,
+unresolved). `plan(facts, now)` returns every row the subject wants given its current state;
+storage-side `sync` makes the table match (insert missing, move changed, cancel unwanted) and
+the dispatcher asks the same question again just before sending, so a reminder whose subject
+changed is never sent.
+
+Rows of one *chain* (same subject, same audience) replace each other: when several are due at
+once, only the latest is sent and the earlier ones are marked superseded (no "due in 24 h" after
+the deadline).
+
+Recurring reminders (incident unresolved, review due) are planned one occurrence at a time: the
+latest occurrence at or before `now` (so a due, unsent one is kept) and the next one after it.
+The dispatcher re-plans the subject after sending, which creates the next occurrence.
+
+| reminder                    | when                                     | to                          |
+|-----------------------------|------------------------------------------|-----------------------------|
+| guidelines not acknowledged | 24 h, 72 h after invite / new version    | influencer, shared channel  |
+| deliverable due             | 72 h, 24 h before, at the due time       | influencer, shared channel  |
+| deliverable overdue         | +24 h, +48 h; +48 h also the owner (DM)  | influencer; owner by DM     |
+| compliance check pending    | 24 h after published, checklist open     | owner by DM                 |
+| mediation response          | half the cure period, and at the end     | influencer, incident thread |
+| incident unresolved         | daily after 7 days open                  | campaign owner by DM        |
+| review due                  | per campaign cadence, active engagements | campaign owner by DM        |
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.enums import (
+    CampaignStatus,
+    DeliverableStatus,
+    EngagementStatus,
+    ReminderKind,
+    ReviewCadence,
+)
+from bot.domain.incidents import OPEN
+from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
+
+H = timedelta(hours=1)
+
+#: Guidelines not acknowledged: hours after the invite (or after a new version was announced).
+ACK_AFTER = (24 * H, 72 * H)
+#: Deliverable due: before the due time (0 = at the due time).
+DUE_BEFORE = (72 * H, 24 * H, 0 * H)
+#: Deliverable overdue: after the due time; the owner is also told at the last one.
+OVERDUE_AFTER = (24 * H, 48 * H)
+MANAGER_OVERDUE_AFTER = 48 * H
+#: Compliance checklist still open this long after publication.
+COMPLIANCE_AFTER = 24 * H
+#: Incident unresolved: first after this long open, then every `UNRESOLVED_EVERY`.
+UNRESOLVED_AFTER = timedelta(days=7)
+UNRESOLVED_EVERY = timedelta(days=1)
+#: Review reminders fall on the campaign's cadence grid from its start date, at this time (UTC).
+REVIEW_AT = time(9, 0, tzinfo=UTC)
+REVIEW_STEP_DAYS = {ReviewCadence.WEEKLY: 7, ReviewCadence.BIWEEKLY: 14}  # monthly: calendar months
+
+#: Deliverable states in which the influencer still owes the content.
+OUTSTANDING = frozenset({DeliverableStatus.PLANNED, DeliverableStatus.LATE})
+#: Recurring kinds: the dispatcher re-plans the subject after sending one, for the next occurrence.
+RECURRING = frozenset({ReminderKind.INCIDENT_UNRESOLVED, ReminderKind.REVIEW_DUE})
+
+
+class Subject(StrEnum):
+    ENGAGEMENT = "engagement"
+    DELIVERABLE = "deliverable"
+    INCIDENT = "incident"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One reminder row as the plan wants it."""
+
+    kind: ReminderKind
+    key: str  # dedupe key, unique across the table
+    chain: str  # later due rows of the same chain supersede earlier ones
+    due_at: datetime
+    channel: str | None = None  # post in this channel …
+    user: str | None = None  # … or DM this user
+    thread_ts: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementFacts:
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+    #: When the current guidelines version was saved (newest clause edit); None: never edited.
+    guidelines_changed_at: datetime | None = None
+    #: The newest review logged for this engagement, if any.
+    last_review_at: datetime | None = None
+
+    subject = Subject.ENGAGEMENT
+
+    @property
+    def subject_id(self) -> int:
+        return self.engagement.id
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverableFacts:
+    deliverable: Deliverable
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+    #: Code of the campaign's clause with category "deadline" (prefills "Report missed deadline?").
+    deadline_code: str | None = None
+    #: Compliance checks still pending (None: the checklist has no items yet, i.e. nothing checked).
+    checks_pending: int | None = None
+
+    subject = Subject.DELIVERABLE
+
+    @property
+    def subject_id(self) -> int:
+        return self.deliverable.id
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    incident: Incident
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+
+    subject = Subject.INCIDENT
+
+    @property
+    def subject_id(self) -> int:
+        return self.incident.id
+
+
+Facts = EngagementFacts | DeliverableFacts | IncidentFacts
+
+
+def _hours(delta: timedelta) -> str:
+    return f"{int(delta.total_seconds() // 3600)}h"
+
+
+# ---------------------------------------------------------------------------------------------
+# engagement: guidelines to acknowledge, review cadence
+
+
+def plan_engagement(f: EngagementFacts, now: datetime) -> list[Planned]:
+    e, c = f.engagement, f.campaign
+    if e.status == EngagementStatus.TERMINATED:
+        return []
+    out: list[Planned] = []
+    version = c.guidelines_version
+    if e.acknowledged_version is None or e.acknowledged_version < version:
+        # asked at the invite, or again when a newer version was saved after the invite
+        asked_at = e.created_at
+        if f.guidelines_changed_at is not None and version > 1:
+            asked_at = max(asked_at, f.guidelines_changed_at)
+        for after in ACK_AFTER:
+            out.append(
+                Planned(
+                    kind=ReminderKind.GUIDELINES_UNACKNOWLEDGED,
+                    key=f"engagement:{e.id}:v{version}:ack+{_hours(after)}",
+                    chain=f"engagement:{e.id}:ack",
+                    due_at=asked_at + after,
+                    channel=e.channel_id,
+                    payload={"version": version, "asked_at": asked_at.isoformat(), "after_h": _hours(after)},
+                )
+            )
+    out += plan_reviews(f, now)
+    return out
+
+
+def review_dates(campaign: Campaign) -> tuple[date, int | None]:
+    """The first review date and the step in days (None: calendar months)."""
+    cadence = ReviewCadence(campaign.review_cadence)
+    step = REVIEW_STEP_DAYS.get(cadence)
+    first = campaign.start_date + timedelta(days=step) if step else _add_months(campaign.start_date, 1)
+    return first, step
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _occurrence(campaign: Campaign, n: int) -> datetime:
+    first, step = review_dates(campaign)
+    day = first + timedelta(days=step * n) if step else _add_months(campaign.start_date, n + 1)
+    return datetime.combine(day, REVIEW_AT)
+
+
+def plan_reviews(f: EngagementFacts, now: datetime) -> list[Planned]:
+    """Review due, per campaign cadence, while the engagement is active and the campaign runs.
+
+    An occurrence is skipped when a review was logged during the period it closes.
+    """
+    e, c = f.engagement, f.campaign
+    if (
+        c.review_cadence == ReviewCadence.OFF
+        or c.status != CampaignStatus.ACTIVE
+        or e.status != EngagementStatus.ACTIVE
+    ):
+        return []
+    # occurrences on the grid up to the end date: keep the latest ≤ now and the next one
+    wanted: list[int] = []
+    n = 0
+    while (at := _occurrence(c, n)).date() <= c.end_date:
+        if at > now:
+            wanted.append(n)
+            break
+        n += 1
+    if n > 0:
+        wanted.insert(0, n - 1)
+    out = []
+    for k in wanted:
+        at = _occurrence(c, k)
+        period_start = _occurrence(c, k - 1) if k else datetime.combine(c.start_date, REVIEW_AT)
+        if f.last_review_at is not None and period_start < f.last_review_at <= at:
+            continue  # a review was logged during this period
+        out.append(_review(f, at, period_start))
+    return out
+
+
+def _review(f: EngagementFacts, at: datetime, period_start: datetime) -> Planned:
+    e, c = f.engagement, f.campaign
+    return Planned(
+        kind=ReminderKind.REVIEW_DUE,
+        key=f"review:{e.id}:{at.date().isoformat()}",
+        chain=f"review:{e.id}",
+        due_at=at,
+        user=c.owner_id,
+        payload={"period_start": period_start.isoformat(), "cadence": c.review_cadence},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# deliverable: due, overdue, compliance checklist
+
+
+def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
+    d, e, c = f.deliverable, f.engagement, f.campaign
+    if e.status == EngagementStatus.TERMINATED or c.status == CampaignStatus.CANCELLED:
+        return []
+    out: list[Planned] = []
+    chain = f"deliverable:{d.id}:influencer"
+    if d.status in OUTSTANDING:
+        for before in DUE_BEFORE:
+            out.append(
+                Planned(
+                    kind=ReminderKind.DELIVERABLE_DUE,
+                    key=f"deliverable:{d.id}:t-{_hours(before)}",
+                    chain=chain,
+                    due_at=d.due_at - before,
+                    channel=e.channel_id,
+                    payload={"stage": f"t-{_hours(before)}", "due_at": d.due_at.isoformat()},
+                )
+            )
+        for after in OVERDUE_AFTER:
+            out.append(
+                Planned(
+                    kind=ReminderKind.DELIVERABLE_OVERDUE,
+                    key=f"deliverable:{d.id}:overdue+{_hours(after)}",
+                    chain=chain,
+                    due_at=d.due_at + after,
+                    channel=e.channel_id,
+                    payload={"stage": f"overdue+{_hours(after)}", "due_at": d.due_at.isoformat()},
+                )
+            )
+        out.append(
+            Planned(
+                kind=ReminderKind.DELIVERABLE_OVERDUE,
+                key=f"deliverable:{d.id}:overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner",
+                chain=f"deliverable:{d.id}:owner",
+                due_at=d.due_at + MANAGER_OVERDUE_AFTER,
+                user=c.owner_id,
+                payload={
+                    "stage": "owner",
+                    "due_at": d.due_at.isoformat(),
+                    "engagement_id": e.id,
+                    "guideline_code": f.deadline_code,
+                },
+            )
+        )
+    if d.status == DeliverableStatus.PUBLISHED and d.published_at and f.checks_pending != 0:
+        out.append(
+            Planned(
+                kind=ReminderKind.COMPLIANCE_PENDING,
+                key=f"deliverable:{d.id}:compliance",
+                chain=f"deliverable:{d.id}:compliance",
+                due_at=d.published_at + COMPLIANCE_AFTER,
+                user=c.owner_id,
+                payload={"published_at": d.published_at.isoformat()},
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# incident: mediation response, unresolved
+
+
+def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
+    i, e, c = f.incident, f.engagement, f.campaign
+    if i.status not in OPEN:
+        return []
+    out: list[Planned] = []
+    if i.responded_at is None:
+        reported = i.created_at
+        channel = i.channel_id or e.channel_id
+        thread = i.card_ts if i.channel_id else None
+        half = reported + (i.response_due_at - reported) / 2
+        for stage, due in (("half", half), ("end", i.response_due_at)):
+            out.append(
+                Planned(
+                    kind=ReminderKind.MEDIATION_RESPONSE,
+                    key=f"incident:{i.id}:{stage}",
+                    chain=f"incident:{i.id}:mediation",
+                    due_at=due,
+                    channel=channel,
+                    thread_ts=thread,
+                    payload={"stage": stage, "response_due_at": i.response_due_at.isoformat()},
+                )
+            )
+    # daily after 7 days open: the latest occurrence ≤ now and the next one
+    first = i.created_at + UNRESOLVED_AFTER
+    if now < first:
+        occurrences = [first]
+    else:
+        n = (now - first) // UNRESOLVED_EVERY
+        occurrences = [first + n * UNRESOLVED_EVERY, first + (n + 1) * UNRESOLVED_EVERY]
+    for at in occurrences:
+        days = (at - i.created_at).days
+        out.append(
+            Planned(
+                kind=ReminderKind.INCIDENT_UNRESOLVED,
+                key=f"incident:{i.id}:unresolved+{days}d",
+                chain=f"incident:{i.id}:unresolved",
+                due_at=at,
+                user=c.owner_id,
+                payload={"days": days},
+            )
+        )
+    return out
+
+
+PLANNERS = {
+    Subject.ENGAGEMENT: plan_engagement,
+    Subject.DELIVERABLE: plan_deliverable,
+    Subject.INCIDENT: plan_incident,
+}
+
+
+def plan(facts: Facts, now: datetime) -> list[Planned]:
+    return PLANNERS[facts.subject](facts, now)  # type: ignore[operator]
+
+
+def wanted(facts: Facts | None, key: str, due_at: datetime) -> Planned | None:
+    """The dispatcher's re-check: the row as the subject, as it is now, still wants it at this
+    time (with its current target: an incident card posted after the row was planned), or None."""
+    if facts is None:
+        return None
+    return next((p for p in plan(facts, due_at) if p.key == key and p.due_at == due_at), None)

@@ -1,0 +1,63 @@
+"""One call per subject, made by the flows inside their own transaction, so a change and its
+reminders commit together:
+
+    async with svc.db.transaction() as s:
+        ...change the deliverable...
+        await plans.deliverable(s, deliverable, now)
+
+Each call loads the subject's current facts (the session autoflushes the change first) and makes
+its reminder rows match the plan: see `storage.queries.reminders.sync`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.planner import Subject
+from storage.models import Campaign, Deliverable, Engagement, Incident
+from storage.queries import reminders as q
+
+
+async def _sync(s: AsyncSession, subject: Subject, row: Any, now: datetime) -> None:
+    await s.flush()  # the change is visible to the facts query, and a new row has its id
+    subject_id = row.id
+    facts = (await q.LOADERS[subject](s, [subject_id])).get(subject_id)
+    if facts is not None:
+        await q.sync(s, facts, now)
+
+
+async def engagement(s: AsyncSession, engagement: Engagement, now: datetime) -> None:
+    """Guidelines to acknowledge (invite, new version, acknowledged) and review reminders."""
+    await _sync(s, Subject.ENGAGEMENT, engagement, now)
+
+
+async def deliverable(s: AsyncSession, deliverable: Deliverable, now: datetime) -> None:
+    """Due, overdue and compliance reminders (created, due time edited, submitted, published,
+    cancelled, a compliance check decided)."""
+    await _sync(s, Subject.DELIVERABLE, deliverable, now)
+
+
+#: The compliance checklist reminder belongs to the deliverable's plan.
+checklist = deliverable
+
+
+async def incident(s: AsyncSession, incident: Incident, now: datetime) -> None:
+    """Mediation response and unresolved reminders (opened, responded, resolved, dismissed)."""
+    await _sync(s, Subject.INCIDENT, incident, now)
+
+
+async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:
+    """Every engagement of the campaign: a new guidelines version (ask again), the review cadence,
+    dates or status changed."""
+    await s.flush()
+    ids = (await s.exec(select(Engagement.id).where(Engagement.campaign_id == campaign.id))).scalars().all()
+    for facts in (await q.engagement_facts(s, ids)).values():
+        await q.sync(s, facts, now)
+
+
+#: Review cadence changes re-plan every engagement of the campaign.
+reviews = campaign

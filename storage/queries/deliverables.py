@@ -1,0 +1,98 @@
+"""Deliverables and their compliance checks. State changes are conditional UPDATEs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
+from storage.models import Campaign, ComplianceCheck, Deliverable, Engagement, Guideline, Influencer
+
+
+async def with_context(
+    s: AsyncSession, team_id: str, deliverable_id: int
+) -> tuple[Deliverable, Engagement, Influencer, Campaign] | None:
+    result = await s.exec(
+        select(Deliverable, Engagement, Influencer, Campaign)
+        .join(Engagement, Engagement.id == Deliverable.engagement_id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .where(Deliverable.team_id == team_id, Deliverable.id == deliverable_id)
+    )
+    row = result.first()
+    return tuple(row) if row else None
+
+
+async def transition(
+    s: AsyncSession,
+    deliverable_id: int,
+    expected: Iterable[DeliverableStatus],
+    to: DeliverableStatus,
+    **values: Any,
+) -> bool:
+    """Move the deliverable to `to` only if its status is one of `expected`; False if it was not."""
+    result = await s.exec(
+        update(Deliverable)
+        .where(Deliverable.id == deliverable_id, Deliverable.status.in_([str(e) for e in expected]))
+        .values(status=to, **values)
+    )
+    return result.rowcount == 1
+
+
+async def set_values(s: AsyncSession, deliverable_id: int, **values: Any) -> None:
+    await s.exec(update(Deliverable).where(Deliverable.id == deliverable_id).values(**values))
+
+
+async def overdue(s: AsyncSession, now: datetime, limit: int = 500) -> Sequence[Deliverable]:
+    """Planned deliverables whose due time has passed (oldest first)."""
+    result = await s.exec(
+        select(Deliverable)
+        .where(Deliverable.status == DeliverableStatus.PLANNED, Deliverable.due_at <= now)
+        .order_by(Deliverable.due_at, Deliverable.id)
+        .limit(limit)
+    )
+    return result.scalars().all()
+
+
+_ORDER = {item.value: n for n, item in enumerate(ComplianceItem)}
+
+
+async def checks(s: AsyncSession, deliverable_id: int) -> list[ComplianceCheck]:
+    result = await s.exec(select(ComplianceCheck).where(ComplianceCheck.deliverable_id == deliverable_id))
+    return sorted(result.scalars().all(), key=lambda c: _ORDER.get(c.item, 99))
+
+
+async def check(s: AsyncSession, team_id: str, check_id: int) -> ComplianceCheck | None:
+    result = await s.exec(
+        select(ComplianceCheck).where(ComplianceCheck.team_id == team_id, ComplianceCheck.id == check_id)
+    )
+    return result.scalars().first()
+
+
+async def decide(
+    s: AsyncSession, check_id: int, status: ComplianceStatus, user_id: str, at: datetime, note: str | None
+) -> bool:
+    """Record a decision on a pending check; False if someone decided it first."""
+    result = await s.exec(
+        update(ComplianceCheck)
+        .where(ComplianceCheck.id == check_id, ComplianceCheck.status == ComplianceStatus.PENDING)
+        .values(status=status, checked_by=user_id, checked_at=at, note=note)
+    )
+    return result.rowcount == 1
+
+
+async def clause_codes(s: AsyncSession, campaign_id: int) -> dict[str, str]:
+    """The first clause code per category of the campaign's guidelines."""
+    result = await s.exec(
+        select(Guideline.category, Guideline.code)
+        .where(Guideline.campaign_id == campaign_id)
+        .order_by(Guideline.position, Guideline.id)
+    )
+    codes: dict[str, str] = {}
+    for category, code in result.all():
+        codes.setdefault(category, code)
+    return codes

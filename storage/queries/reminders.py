@@ -1,0 +1,418 @@
+"""The reminder outbox: subjects' facts for the planner, sync, claiming, and outcomes.
+
+`sync` runs inside the caller's transaction. Claiming is one statement,
+`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING …`: on PostgreSQL any
+number of dispatchers claim disjoint rows; SQLite ignores the locking clause and serialises
+writers, so there one process dispatches. A claimed row stays `pending` with a lease
+(`lease_until`, `leased_by`); a dispatcher that dies mid-batch loses its lease and another one
+retries the rows after it expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.enums import ComplianceStatus, GuidelineCategory, IncidentEventKind, ReminderStatus
+from scheduler.planner import (
+    DeliverableFacts,
+    EngagementFacts,
+    Facts,
+    IncidentFacts,
+    Planned,
+    Subject,
+    plan,
+)
+from storage.models import (
+    Campaign,
+    ComplianceCheck,
+    Deliverable,
+    Engagement,
+    Guideline,
+    Incident,
+    IncidentEvent,
+    Influencer,
+    Reminder,
+    Review,
+)
+
+T = Reminder.__table__
+PENDING = ReminderStatus.PENDING.value
+
+
+# ---------------------------------------------------------------------------------------------
+# facts: what the planner needs to know about subjects, loaded in batches
+
+
+async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, EngagementFacts]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = (
+        await s.exec(
+            select(Engagement, Influencer, Campaign)
+            .join(Influencer, Influencer.id == Engagement.influencer_id)
+            .join(Campaign, Campaign.id == Engagement.campaign_id)
+            .where(Engagement.id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    campaign_ids = {c.id for _, _, c in rows}
+    changed = dict(
+        (
+            await s.exec(
+                select(Guideline.campaign_id, func.max(Guideline.updated_at))
+                .where(Guideline.campaign_id.in_(campaign_ids))
+                .group_by(Guideline.campaign_id)
+            )
+        ).all()
+    )
+    reviewed = dict(
+        (
+            await s.exec(
+                select(Review.engagement_id, func.max(Review.created_at))
+                .where(Review.engagement_id.in_(ids))
+                .group_by(Review.engagement_id)
+            )
+        ).all()
+    )
+    return {e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id)) for e, i, c in rows}
+
+
+async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, DeliverableFacts]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = (
+        await s.exec(
+            select(Deliverable, Engagement, Influencer, Campaign)
+            .join(Engagement, Engagement.id == Deliverable.engagement_id)
+            .join(Influencer, Influencer.id == Engagement.influencer_id)
+            .join(Campaign, Campaign.id == Engagement.campaign_id)
+            .where(Deliverable.id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    campaign_ids = {c.id for *_, c in rows}
+    codes: dict[int, str] = {}
+    for campaign_id, code in (
+        await s.exec(
+            select(Guideline.campaign_id, Guideline.code)
+            .where(
+                Guideline.campaign_id.in_(campaign_ids),
+                Guideline.category == GuidelineCategory.DEADLINE.value,
+            )
+            .order_by(Guideline.position.desc(), Guideline.id.desc())
+        )
+    ).all():
+        codes[campaign_id] = code  # the first deadline clause wins (ordered last)
+    pending = case((ComplianceCheck.status == ComplianceStatus.PENDING.value, 1), else_=0)
+    checks = {
+        deliverable_id: int(n)
+        for deliverable_id, n in (
+            await s.exec(
+                select(ComplianceCheck.deliverable_id, func.sum(pending))
+                .where(ComplianceCheck.deliverable_id.in_(ids))
+                .group_by(ComplianceCheck.deliverable_id)
+            )
+        ).all()
+    }
+    return {d.id: DeliverableFacts(d, e, i, c, codes.get(c.id), checks.get(d.id)) for d, e, i, c in rows}
+
+
+async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, IncidentFacts]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = (
+        await s.exec(
+            select(Incident, Engagement, Influencer, Campaign)
+            .join(Engagement, Engagement.id == Incident.engagement_id)
+            .join(Influencer, Influencer.id == Engagement.influencer_id)
+            .join(Campaign, Campaign.id == Engagement.campaign_id)
+            .where(Incident.id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    return {i.id: IncidentFacts(i, e, inf, c) for i, e, inf, c in rows}
+
+
+LOADERS = {
+    Subject.ENGAGEMENT: engagement_facts,
+    Subject.DELIVERABLE: deliverable_facts,
+    Subject.INCIDENT: incident_facts,
+}
+
+
+async def facts_for(s: AsyncSession, subjects: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Facts]:
+    """Facts of many subjects, one batch of queries per subject type."""
+    by_type: dict[str, set[int]] = {}
+    for subject_type, subject_id in subjects:
+        by_type.setdefault(subject_type, set()).add(subject_id)
+    out: dict[tuple[str, int], Facts] = {}
+    for subject_type, ids in by_type.items():
+        loader = LOADERS.get(Subject(subject_type)) if subject_type in set(Subject) else None
+        if loader is None:
+            continue
+        for subject_id, facts in (await loader(s, ids)).items():
+            out[(subject_type, subject_id)] = facts
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# sync: make a subject's rows match its plan, in the caller's transaction
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    inserted: int = 0
+    moved: int = 0
+    cancelled: int = 0
+
+
+def _insert(dialect: str):
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(T)
+
+
+async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
+    """Insert missing rows (due in the future), move pending rows whose time or target changed,
+    cancel pending rows the plan no longer wants.
+
+    Rows due in the past are never created (a deliverable due in 10 h gets no "due in 72 h"); a
+    pending row moved into the past is cancelled. A cancelled row the plan wants again (a
+    deliverable back to planned) is revived. Sent, failed and superseded rows are history.
+    """
+    team_id, campaign_id = facts.campaign.team_id, facts.campaign.id
+    subject_type, subject_id = facts.subject.value, facts.subject_id
+    wanted = {p.key: p for p in plan(facts, now)}
+    existing = (
+        await s.exec(
+            select(T.c.id, T.c.dedupe_key, T.c.status, T.c.due_at, T.c.target_channel, T.c.target_user).where(
+                T.c.team_id == team_id, T.c.subject_type == subject_type, T.c.subject_id == subject_id
+            )
+        )
+    ).all()
+    have = {row.dedupe_key: row for row in existing}
+    cancel: list[int] = []
+    moves: list[tuple[int, Planned]] = []
+    inserts: list[Planned] = []
+    for key, p in wanted.items():
+        row = have.get(key)
+        if row is None:
+            if p.due_at > now:
+                inserts.append(p)
+        elif row.status == PENDING and (
+            row.due_at != p.due_at or (row.target_channel, row.target_user) != (p.channel, p.user)
+        ):
+            (moves.append((row.id, p)) if p.due_at > now else cancel.append(row.id))
+        elif row.status == ReminderStatus.CANCELLED and p.due_at > now:
+            moves.append((row.id, p))
+    cancel += [row.id for row in existing if row.status == PENDING and row.dedupe_key not in wanted]
+    if cancel:
+        await s.exec(
+            update(T)
+            .where(T.c.id.in_(cancel), T.c.status == PENDING)
+            .values(status=ReminderStatus.CANCELLED.value, lease_until=None, leased_by=None, updated_at=now)
+        )
+    for row_id, p in moves:
+        await s.exec(
+            update(T)
+            .where(T.c.id == row_id)
+            .values(
+                status=PENDING,
+                due_at=p.due_at,
+                chain=p.chain,
+                target_channel=p.channel,
+                target_user=p.user,
+                thread_ts=p.thread_ts,
+                payload=dict(p.payload),
+                attempts=0,
+                last_error=None,
+                lease_until=None,
+                leased_by=None,
+                updated_at=now,
+            )
+        )
+    if inserts:
+        stmt = _insert(s.get_bind().dialect.name).values(
+            [_row(team_id, campaign_id, subject_type, subject_id, p, now) for p in inserts]
+        )
+        await s.exec(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return SyncResult(len(inserts), len(moves), len(cancel))
+
+
+def _row(team_id: str, campaign_id: int, subject_type: str, subject_id: int, p: Planned, now: datetime):
+    return {
+        "team_id": team_id,
+        "kind": p.kind.value,
+        "dedupe_key": p.key,
+        "chain": p.chain,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "campaign_id": campaign_id,
+        "target_channel": p.channel,
+        "target_user": p.user,
+        "thread_ts": p.thread_ts,
+        "due_at": p.due_at,
+        "status": PENDING,
+        "attempts": 0,
+        "payload": dict(p.payload),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def sync_subjects(s: AsyncSession, subjects: Iterable[tuple[str, int]], now: datetime) -> None:
+    for facts in (await facts_for(s, subjects)).values():
+        await sync(s, facts, now)
+
+
+# ---------------------------------------------------------------------------------------------
+# dispatching
+
+
+async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, limit: int) -> Sequence[Row]:
+    """Lease up to `limit` due pending rows to `worker`, oldest first."""
+    due = (
+        select(T.c.id)
+        .where(
+            T.c.status == PENDING,
+            T.c.due_at <= now,
+            or_(T.c.lease_until.is_(None), T.c.lease_until <= now),
+        )
+        .order_by(T.c.due_at, T.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = await s.exec(
+        update(T)
+        .where(T.c.id.in_(due.scalar_subquery()))
+        .values(lease_until=now + lease, leased_by=worker, updated_at=now)
+        .returning(*T.c)
+    )
+    return sorted(result.all(), key=lambda row: (row.due_at, row.id))
+
+
+async def superseded(s: AsyncSession, rows: Sequence[Row], now: datetime) -> set[int]:
+    """Ids among `rows` that a later row of the same chain, already due, replaces."""
+    if not rows:
+        return set()
+    later = T.alias("later")
+    result = await s.exec(
+        select(T.c.id).where(
+            T.c.id.in_([r.id for r in rows]),
+            select(later.c.id)
+            .where(
+                later.c.chain == T.c.chain,
+                later.c.due_at > T.c.due_at,
+                later.c.due_at <= now,
+                later.c.status.in_([PENDING, ReminderStatus.SENT.value]),
+            )
+            .exists(),
+        )
+    )
+    return {row_id for (row_id,) in result.all()}
+
+
+async def close(
+    s: AsyncSession, ids: Iterable[int], status: ReminderStatus, worker: str, now: datetime, note: str | None
+) -> None:
+    ids = list(ids)
+    if ids:
+        await s.exec(
+            update(T)
+            .where(T.c.id.in_(ids), T.c.leased_by == worker, T.c.status == PENDING)
+            .values(status=status.value, lease_until=None, leased_by=None, last_error=note, updated_at=now)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed row."""
+
+    id: int
+    status: ReminderStatus  # sent, pending (retry later), failed
+    attempts: int
+    sent_ts: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None  # pending: not before
+
+
+async def record(s: AsyncSession, outcomes: Sequence[Outcome], worker: str, now: datetime) -> None:
+    """Write outcomes (one executemany). Only rows still leased by `worker` are touched."""
+    if not outcomes:
+        return
+    stmt = (
+        update(T)
+        .where(T.c.id == bindparam("rid"), T.c.leased_by == worker)
+        .values(
+            status=bindparam("st"),
+            attempts=bindparam("att"),
+            sent_ts=bindparam("ts"),
+            last_error=bindparam("err"),
+            lease_until=bindparam("lease"),
+            leased_by=bindparam("by"),
+            updated_at=now,
+        )
+    )
+    params: list[dict[str, Any]] = [
+        {
+            "rid": o.id,
+            "st": o.status.value,
+            "att": o.attempts,
+            "ts": o.sent_ts,
+            "err": (o.error or "")[:500] or None,
+            "lease": o.retry_at,
+            "by": None,
+        }
+        for o in outcomes
+    ]
+    await (await s.connection()).execute(stmt, params)
+
+
+async def add_incident_events(s: AsyncSession, events: Sequence[dict[str, Any]]) -> None:
+    """Timeline entries for reminders sent about incidents."""
+    for event in events:
+        s.add(IncidentEvent(kind=IncidentEventKind.REMINDER_SENT, **event))
+
+
+# ---------------------------------------------------------------------------------------------
+# what admins see
+
+
+async def troubled(
+    s: AsyncSession,
+    team_id: str,
+    now: datetime,
+    late_after: timedelta,
+    campaign_ids: Iterable[int] | None = None,
+    limit: int = 40,
+) -> tuple[list[Row], int]:
+    """Failed rows and pending rows late by more than `late_after`, newest first; and their count."""
+    where = [
+        T.c.team_id == team_id,
+        or_(
+            T.c.status == ReminderStatus.FAILED.value,
+            and_(T.c.status == PENDING, T.c.due_at < now - late_after),
+        ),
+    ]
+    if campaign_ids is not None:
+        where.append(T.c.campaign_id.in_(list(campaign_ids)))
+    total = (await s.exec(select(func.count()).select_from(T).where(*where))).one()[0]
+    rows = (
+        await s.exec(select(T).where(*where).order_by(T.c.due_at.desc(), T.c.id.desc()).limit(limit))
+    ).all()
+    return list(rows), total
+
+
+async def counts(s: AsyncSession, team_id: str | None = None) -> dict[str, int]:
+    where = [T.c.team_id == team_id] if team_id else []
+    rows = (await s.exec(select(T.c.status, func.count()).where(*where).group_by(T.c.status))).all()
+    return {status: n for status, n in rows}

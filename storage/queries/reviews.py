@@ -1,0 +1,175 @@
+"""Reviews and the scorecard: which engagements a user may review, one influencer's history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.scorecard import DeliverableRow, IncidentRow, ReviewRow
+from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Incident, Influencer, Review
+
+#: Options of one static select (Slack's limit).
+PICKER_MAX = 100
+#: Candidates listed when a name matches several influencers.
+CANDIDATES_MAX = 10
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRow:
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+
+
+def _with_context():
+    return (
+        select(Engagement, Influencer, Campaign)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+    )
+
+
+def brand_campaign_ids(team_id: str, user_id: str):
+    """Subquery: ids of the campaigns where the user holds a brand role (campaign_role (team_id, user_id))."""
+    return select(CampaignRole.campaign_id).where(
+        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
+    )
+
+
+async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    result = await s.exec(
+        select(CampaignRole.id)
+        .where(CampaignRole.team_id == team_id, CampaignRole.user_id == user_id)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def reviewable(
+    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int = PICKER_MAX
+) -> tuple[list[EngagementRow], int]:
+    """Engagements on campaigns where the user has a brand role (every campaign for an admin),
+    newest campaigns first; and how many there are in all."""
+    where = [Engagement.team_id == team_id]
+    if not is_admin:
+        where.append(Engagement.campaign_id.in_(brand_campaign_ids(team_id, user_id)))
+    total = (await s.exec(select(func.count()).select_from(Engagement).where(*where))).one()[0]
+    rows = await s.exec(
+        _with_context()
+        .where(*where)
+        .order_by(Campaign.start_date.desc(), Campaign.id.desc(), Influencer.display_name, Engagement.id)
+        .limit(limit)
+    )
+    return [EngagementRow(*row) for row in rows.all()], total
+
+
+async def engagement_row(s: AsyncSession, team_id: str, engagement_id: int) -> EngagementRow | None:
+    row = (
+        await s.exec(_with_context().where(Engagement.team_id == team_id, Engagement.id == engagement_id))
+    ).first()
+    return EngagementRow(*row) if row else None
+
+
+async def last_review(s: AsyncSession, team_id: str, engagement_id: int) -> Review | None:
+    """The newest review of the engagement (index review (team_id, engagement_id, created_at))."""
+    result = await s.exec(
+        select(Review)
+        .where(Review.team_id == team_id, Review.engagement_id == engagement_id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
+async def last_review_end(s: AsyncSession, team_id: str, engagement_id: int) -> date | None:
+    review = await last_review(s, team_id, engagement_id)
+    return review.period_end if review else None
+
+
+# ---------------------------------------------------------------------------------------------
+# the scorecard
+
+
+async def influencer_by_user(s: AsyncSession, team_id: str, user_id: str) -> Influencer | None:
+    result = await s.exec(
+        select(Influencer).where(Influencer.team_id == team_id, Influencer.slack_user_id == user_id)
+    )
+    return result.scalars().first()
+
+
+async def influencers_named(s: AsyncSession, team_id: str, name: str) -> Sequence[Influencer]:
+    """Influencers whose display name is `name` (any case); failing that, those whose name starts
+    with it. Uses the (team_id, lower(display_name)) index; at most CANDIDATES_MAX + 1 rows."""
+    wanted = name.strip().lower()
+    lowered = func.lower(Influencer.display_name)
+    exact = await s.exec(
+        select(Influencer)
+        .where(Influencer.team_id == team_id, lowered == wanted)
+        .order_by(Influencer.id)
+        .limit(CANDIDATES_MAX + 1)
+    )
+    found = exact.scalars().all()
+    if found:
+        return found
+    pattern = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    prefix = await s.exec(
+        select(Influencer)
+        .where(Influencer.team_id == team_id, lowered.like(pattern, escape="\\"))
+        .order_by(Influencer.display_name, Influencer.id)
+        .limit(CANDIDATES_MAX + 1)
+    )
+    return prefix.scalars().all()
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    campaigns: list[tuple[str, str, str]]  # (slug, name, engagement status), newest first
+    incidents: list[IncidentRow]
+    reviews: list[ReviewRow]
+    deliverables: list[DeliverableRow]
+
+
+async def history(s: AsyncSession, team_id: str, influencer_id: int) -> History:
+    """One influencer's rows across the workspace's campaigns (engagement (team_id, influencer_id),
+    then incident / review / deliverable by engagement), only the columns the scorecard needs."""
+    engagements = (
+        select(Engagement.id).where(Engagement.team_id == team_id, Engagement.influencer_id == influencer_id)
+    ).scalar_subquery()
+    campaigns = await s.exec(
+        select(Campaign.slug, Campaign.name, Engagement.status)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .where(Engagement.team_id == team_id, Engagement.influencer_id == influencer_id)
+        .order_by(Campaign.start_date.desc(), Campaign.id.desc())
+    )
+    incidents = await s.exec(
+        select(Incident.severity, Incident.status, Incident.outcome, Incident.strikes).where(
+            Incident.team_id == team_id, Incident.engagement_id.in_(engagements)
+        )
+    )
+    reviews = await s.exec(
+        select(
+            Review.created_at,
+            Review.conduct,
+            Review.communication,
+            Review.timeliness,
+            Review.content_quality,
+            Review.would_work_again,
+        )
+        .where(Review.team_id == team_id, Review.engagement_id.in_(engagements))
+        .order_by(Review.created_at, Review.id)
+    )
+    deliverables = await s.exec(
+        select(
+            Deliverable.due_at, Deliverable.status, Deliverable.submitted_at, Deliverable.published_at
+        ).where(Deliverable.team_id == team_id, Deliverable.engagement_id.in_(engagements))
+    )
+    return History(
+        campaigns=[tuple(row) for row in campaigns.all()],
+        incidents=[IncidentRow(*row) for row in incidents.all()],
+        reviews=[ReviewRow(*row) for row in reviews.all()],
+        deliverables=[DeliverableRow(*row) for row in deliverables.all()],
+    )

@@ -1,0 +1,296 @@
+"""App Home per role, its buttons, and a workspace with 500 open incidents."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from sqlalchemy import event, select, update
+
+from bot.ids import Action, Callback, Field
+from storage.models import (
+    Campaign,
+    ComplianceCheck,
+    Deliverable,
+    Engagement,
+    Guideline,
+    Incident,
+    Influencer,
+)
+from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
+
+TEAM = "T0CAMPAIGN"
+
+
+async def _home(world: World, user: str) -> tuple[str, list[dict]]:
+    reply = await world.slack.open_home(user)
+    assert reply.ok
+    view = world.emulator.home(user)
+    assert view is not None, f"no home published for {user}"
+    return text_of({"blocks": view.blocks}), view.blocks
+
+
+def _incident(engagement_id: int, guideline_id: int, number: int, severity: str, status: str, now, **kw):
+    return Incident(
+        team_id=TEAM,
+        number=number,
+        engagement_id=engagement_id,
+        guideline_id=guideline_id,
+        guidelines_version=1,
+        severity=severity,
+        title=kw.pop("title", f"Incident {number}"),
+        description="…",
+        occurred_at=now - timedelta(days=2),
+        reporter_id=MANAGER,
+        status=status,
+        response_due_at=now + timedelta(hours=20 + number),
+        created_at=now - timedelta(days=1),
+        updated_at=now,
+        **kw,
+    )
+
+
+async def _seed(world: World) -> int:
+    """`spring` (Maya manager, Mo member, Lee legal, Ivy) and `autumn` (Maya only, another creator).
+
+    spring: BR-1 in mediation (the brand's move), BR-2 reported (Ivy's move), BR-3 resolved;
+    deliverables: Launch reel due in 3 days, Teaser 2 days overdue, Story published with 2 checks
+    pending; guidelines at version 2, Ivy acknowledged 1; engaged 10 days ago, never reviewed.
+    autumn: BR-4 escalated about Zoe. Returns Ivy's engagement id.
+    """
+    assert world.emulator.team_id == TEAM
+    await world.new_campaign("spring")
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> legal")
+    await world.invite(IVY)
+    await world.new_campaign("autumn", **{Field.NAME: "Autumn <Drop>"})
+    now = world.clock.now()
+    async with world.db.transaction() as s:
+        spring = (await s.exec(select(Campaign).where(Campaign.slug == "spring"))).scalar_one()
+        autumn = (await s.exec(select(Campaign).where(Campaign.slug == "autumn"))).scalar_one()
+        await s.exec(update(Campaign).where(Campaign.id == spring.id).values(guidelines_version=2))
+        ivy = (await s.exec(select(Engagement))).scalar_one()
+        await s.exec(
+            update(Engagement)
+            .where(Engagement.id == ivy.id)
+            .values(status="active", acknowledged_version=1, created_at=now - timedelta(days=10))
+        )
+        zoe = Influencer(team_id=TEAM, display_name="Zoe", email="zoe@x.example", created_at=now)
+        s.add(zoe)
+        await s.flush()
+        zoe_engagement = Engagement(
+            team_id=TEAM,
+            campaign_id=autumn.id,
+            influencer_id=zoe.id,
+            channel_id="C0ZOE",
+            status="active",
+            acknowledged_version=1,
+            invited_by=MANAGER,
+            created_at=now - timedelta(days=2),
+        )
+        s.add(zoe_engagement)
+        await s.flush()
+        g_spring = (
+            (await s.exec(select(Guideline.id).where(Guideline.campaign_id == spring.id))).scalars().first()
+        )
+        g_autumn = (
+            (await s.exec(select(Guideline.id).where(Guideline.campaign_id == autumn.id))).scalars().first()
+        )
+        s.add(
+            _incident(ivy.id, g_spring, 1, "major", "in_mediation", now, responded_at=now, title="Late <b>")
+        )
+        s.add(_incident(ivy.id, g_spring, 2, "critical", "reported", now))
+        s.add(_incident(ivy.id, g_spring, 3, "minor", "resolved", now, outcome="warning", strikes=0))
+        s.add(_incident(zoe_engagement.id, g_autumn, 4, "moderate", "escalated", now, title="Zoe's"))
+        for title, due, status in (
+            ("Launch reel", now + timedelta(days=3), "planned"),
+            ("Teaser", now - timedelta(days=2), "planned"),
+            ("Story", now - timedelta(days=4), "published"),
+            ("Next month", now + timedelta(days=30), "planned"),
+        ):
+            s.add(
+                Deliverable(
+                    team_id=TEAM,
+                    engagement_id=ivy.id,
+                    title=title,
+                    platform="instagram",
+                    due_at=due,
+                    status=status,
+                    created_by=MANAGER,
+                    created_at=now - timedelta(days=9),
+                )
+            )
+        await s.flush()
+        story = (await s.exec(select(Deliverable.id).where(Deliverable.title == "Story"))).scalar_one()
+        for item, status in (
+            ("disclosure_present", "pending"),
+            ("brand_safety", "pending"),
+            ("no_competitor_mention", "passed"),
+        ):
+            s.add(ComplianceCheck(team_id=TEAM, deliverable_id=story, item=item, status=status))
+        return ivy.id
+
+
+async def test_home_of_a_manager(world: World):
+    engagement = await _seed(world)
+    text, blocks = await _home(world, MANAGER)
+    assert "Brand team" in text and "Your campaigns as a creator" not in text
+    waiting = text.split("Incidents waiting on you* (2)")[1].split("Open incidents")[0]
+    assert "`BR-1` Late &lt;b&gt;" in waiting and "`BR-4` Zoe's" in waiting and "BR-2" not in waiting
+    open_part = text.split("Open incidents* (3)")[1].split("Deliverables overdue")[0]
+    assert "By severity: :red_circle: critical 1 · :large_orange_circle: major 1" in open_part
+    assert "`BR-2`" in open_part and "`BR-3`" not in open_part
+    assert (
+        open_part.index("`BR-2`") < open_part.index("`BR-1`") < open_part.index("`BR-4`")
+    )  # most severe first
+    overdue = text.split("Deliverables overdue* (1)")[1].split("Deliverables due in the next 7 days")[0]
+    assert "*Teaser*" in overdue and "*overdue*" in overdue
+    soon = text.split("Deliverables due in the next 7 days* (1)")[1].split("Compliance checks pending")[0]
+    assert "*Launch reel*" in soon and "Next month" not in soon
+    checks = text.split("Compliance checks pending* (1)")[1].split("Reviews due")[0]
+    assert "*Story*" in checks and "2 checks pending" in checks
+    assert "Reviews due* (1)" in text and "Ivy on `spring` · no review yet" in text
+    buttons = {
+        (e["action_id"], e.get("value"))
+        for b in blocks
+        for e in (b.get("elements", []) if b["type"] == "actions" else [b.get("accessory") or {}])
+        if e.get("type") == "button"
+    }
+    assert (Action.LOG_REVIEW, str(engagement)) in buttons
+    assert (Action.HOME_NEW_CAMPAIGN, "new") in buttons
+    assert (Action.REPORT_BREACH_PREFILLED, "{}") in buttons
+
+    # "Log review" on the home tab opens the review modal prefilled with that engagement
+    home = world.emulator.home(MANAGER)
+    await world.slack.click_in_view(MANAGER, home.id, Action.LOG_REVIEW, value=str(engagement))
+    view = world.top_view(MANAGER)
+    assert view.callback_id == Callback.REVIEW_LOG
+    select_block = next(b for b in view.blocks if b.get("block_id") == Field.ENGAGEMENT)
+    assert select_block["element"]["initial_option"]["value"] == str(engagement)
+
+    # the header buttons open the same modals as `/review`, `/campaign new` and `/breach`
+    for action, value, callback in (
+        (Action.LOG_REVIEW, None, Callback.REVIEW_LOG),
+        (Action.HOME_NEW_CAMPAIGN, "new", Callback.CAMPAIGN_NEW),
+        (Action.REPORT_BREACH_PREFILLED, "{}", Callback.BREACH_REPORT),
+    ):
+        await world.slack.click_in_view(MANAGER, home.id, action, block_id="home_brand_actions", value=value)
+        assert world.top_view(MANAGER).callback_id == callback
+
+
+async def test_home_of_a_member_and_of_legal_covers_only_their_campaigns(world: World):
+    await _seed(world)
+    for user in (MEMBER, LEGAL):
+        text, _ = await _home(world, user)
+        assert "Brand team" in text and "Your campaigns as a creator" not in text
+        assert "Incidents waiting on you* (1)" in text and "`BR-1`" in text
+        assert "Open incidents* (2)" in text and "`BR-2`" in text
+        assert "BR-4" not in text and "Zoe" not in text  # autumn is not theirs
+        assert "Reviews due* (1)" in text and "*Teaser*" in text
+
+
+async def test_home_of_an_influencer(world: World):
+    await _seed(world)
+    text, blocks = await _home(world, IVY)
+    assert "Brand team" not in text and "Reviews due" not in text and "Compliance" not in text
+    assert "Guidelines to acknowledge* (1)" in text
+    assert "`spring` *Spring Launch* — version 2 is waiting for your acknowledgement in <#" in text
+    assert "My campaigns* (1)" in text and "`spring` *Spring Launch* for Acme · active" in text
+    mine = text.split("My deliverables* (3)")[1].split("My open incidents")[0]
+    assert "*Launch reel*" in mine and "*Teaser*" in mine and "*Next month*" in mine and "Story" not in mine
+    incidents = text.split("My open incidents* (2)")[1]
+    assert "`BR-1`" in incidents and "`BR-2`" in incidents and "BR-3" not in incidents
+    assert "BR-4" not in text and "Zoe" not in text
+    br2 = next(line for line in incidents.splitlines() if "`BR-2`" in line)
+    assert "your response is due" in br2
+    br1 = next(line for line in incidents.splitlines() if "`BR-1`" in line)
+    assert "your response is due" not in br1  # the brand has the move
+    assert not any(b["type"] == "actions" for b in blocks)
+
+
+async def test_home_of_an_outsider_offers_a_new_campaign(world: World):
+    await _seed(world)
+    text, _ = await _home(world, OTTO)
+    assert "You are not on any campaign yet." in text
+    assert "Brand team" not in text and "BR-" not in text and "Ivy" not in text
+    home = world.emulator.home(OTTO)
+    await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN)
+    assert world.top_view(OTTO).callback_id == Callback.CAMPAIGN_NEW
+
+
+async def test_home_with_500_open_incidents(world: World):
+    await world.new_campaign("spring")
+    await world.invite(IVY)
+    now = world.clock.now()
+    severities = ("minor", "moderate", "major", "critical")
+    async with world.db.transaction() as s:
+        engagement = (await s.exec(select(Engagement.id))).scalar_one()
+        guideline = (await s.exec(select(Guideline.id))).scalars().first()
+        s.add_all(
+            _incident(
+                engagement,
+                guideline,
+                n,
+                severities[n % 4],
+                "in_mediation" if n % 2 else "reported",
+                now,
+                responded_at=now if n % 2 else None,
+            )
+            for n in range(1, 501)
+        )
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        started = time.perf_counter()
+        text, blocks = await _home(world, MANAGER)
+        elapsed = time.perf_counter() - started
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert len(blocks) <= 100
+    assert "Incidents waiting on you* (250)" in text and "…and 242 more." in text
+    assert "Open incidents* (500)" in text and "…and 492 more." in text
+    assert "critical 125 · :large_orange_circle: major 125" in text
+    shown = [line for line in text.splitlines() if "`BR-" in line]
+    assert len(shown) == 16  # 8 per list
+    # a handful of bounded statements, whatever the number of incidents
+    assert len(statements) <= 15, statements
+    for sql in statements:
+        lowered = " ".join(sql.lower().split())
+        if lowered.startswith("select") and "from incident" in lowered and "count(" not in lowered:
+            assert "limit" in lowered, f"unbounded read of incidents: {sql}"
+    assert elapsed < 3.0
+
+
+async def test_home_of_someone_both_brand_and_creator(world: World):
+    """Lee is legal on `spring` and a creator on `autumn`: both parts, each with its own scope."""
+    await _seed(world)
+    now = world.clock.now()
+    async with world.db.transaction() as s:
+        autumn = (await s.exec(select(Campaign.id).where(Campaign.slug == "autumn"))).scalar_one()
+        lee = Influencer(team_id=TEAM, display_name="Lee", slack_user_id=LEGAL, created_at=now)
+        s.add(lee)
+        await s.flush()
+        s.add(
+            Engagement(
+                team_id=TEAM,
+                campaign_id=autumn,
+                influencer_id=lee.id,
+                channel_id="C0LEE",
+                status="active",
+                acknowledged_version=1,
+                invited_by=MANAGER,
+                created_at=now,
+            )
+        )
+    text, _ = await _home(world, LEGAL)
+    creator, brand = text.split("Brand team")
+    assert "Your campaigns as a creator" in creator and "`autumn` *Autumn &lt;Drop&gt;*" in creator
+    assert "My open incidents* (0)" in creator  # BR-4 is Zoe's, not Lee's
+    assert "`BR-1`" in brand and "BR-4" not in brand  # Lee has no brand role on autumn

@@ -27,6 +27,7 @@ from bot.domain.parsing import Person
 from bot.domain.permissions import Act, may
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows.access import authorize, campaign_by_slug
+from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
 from bot.slack import slack_error
@@ -319,6 +320,7 @@ async def invite(
                 slack_error(exc) or "error",
             ) from exc
         raise
+    await refresh_home(svc, campaign.team_id, [invitee.user_id])
     text = f":handshake: {invitee.mention} joined `{campaign.slug}` in <#{channel_id}>; guidelines posted."
     if invitee.user_id is None:
         text += " They were invited through Slack Connect and can acknowledge once they accept."
@@ -362,7 +364,6 @@ async def _store_engagement(
                 created_at=now,
             )
             s.add(engagement)
-            await plans.engagement(s, engagement, now)  # "please acknowledge" at +24 h and +72 h
     except IntegrityError as exc:
         raise Conflict(f"{invitee.mention} was just added to `{campaign.slug}` by someone else.") from exc
     return engagement
@@ -379,6 +380,8 @@ async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagem
             .where(Engagement.id == engagement.id)
             .values(guidelines_message_ts=posted["ts"])
         )
+        # planned once the influencer has been asked: "please acknowledge" at +24 h and +72 h
+        await plans.engagement(s, engagement, svc.clock.now())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,6 +531,7 @@ async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str)
     for engagement, influencer in live:
         mention = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
         await post_guidelines(svc, campaign, engagement, mention)
+    await refresh_home(svc, campaign.team_id, [influencer.slack_user_id for _, influencer in live])
     await svc.client.chat_postMessage(
         channel=editor_id,
         text=f":memo: Guidelines of *{esc(campaign.name)}* are now version {campaign.guidelines_version}; "
@@ -660,6 +664,7 @@ async def acknowledge(
         text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
         blocks=views.acknowledged_message(blocks, user_id, version, now),
     )
+    await refresh_home(svc, team_id, [user_id])
 
 
 async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:

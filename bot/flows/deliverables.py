@@ -19,6 +19,7 @@ from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows.access import authorize
+from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
 from bot.views import deliverables as views
@@ -88,8 +89,6 @@ async def _live(f: DeliverableFacts) -> None:
 
 
 async def _refresh_homes(svc: Services, f: DeliverableFacts) -> None:
-    from bot.flows.home import refresh_home  # App Home is optional to this flow
-
     await refresh_home(svc, f.campaign.team_id, [f.influencer.slack_user_id, f.campaign.owner_id])
 
 

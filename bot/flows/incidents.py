@@ -22,6 +22,7 @@ from bot.domain.incidents import Move
 from bot.domain.permissions import campaign_roles
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows.access import roles_on
+from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.services import Services
 from bot.slack import slack_error
@@ -29,6 +30,7 @@ from bot.views import export as export_views
 from bot.views import incidents as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, plural, quote, user, when
+from scheduler import plans
 from storage.models import Engagement, Incident, Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
@@ -230,9 +232,10 @@ async def publish_report(svc: Services, team_id: str, incident_id: int) -> None:
         ctx = await q.context_by_id(s, team_id, incident_id)
     text, blocks = views.card(ctx)
     posted = await svc.client.chat_postMessage(channel=ctx.engagement.channel_id, text=text, blocks=blocks)
+    ctx.incident.card_ts = posted["ts"]
     async with svc.db.transaction() as s:
         await s.exec(update(Incident).where(Incident.id == incident_id).values(card_ts=posted["ts"]))
-    ctx.incident.card_ts = posted["ts"]
+        await _plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
     await svc.client.chat_postMessage(
         channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx)
     )
@@ -245,6 +248,7 @@ async def publish_report(svc: Services, team_id: str, incident_id: int) -> None:
     await svc.client.chat_postMessage(
         channel=ctx.incident.reporter_id, text=views.reporter_confirmation(ctx, link)
     )
+    await _refresh_homes(svc, ctx)
 
 
 async def _permalink(svc: Services, ctx: IncidentContext) -> str | None:
@@ -279,11 +283,16 @@ async def _to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
 
 async def _plan(s, incident: Incident, now: datetime) -> None:
     """Reminders for the incident, written in the same transaction (the scheduler's planner)."""
-    try:
-        from scheduler import plans
-    except ImportError:  # the reminder engine is optional for the incident flows
-        return
     await plans.incident(s, incident, now)
+
+
+async def _refresh_homes(svc: Services, ctx: IncidentContext) -> None:
+    """Everyone whose App Home lists this incident: the brand team, the reporter, the influencer."""
+    async with svc.db.transaction() as s:
+        team = [r.user_id for r in await campaign_q.team(s, ctx.campaign.id)]
+    await refresh_home(
+        svc, ctx.incident.team_id, [*team, ctx.incident.reporter_id, ctx.influencer.slack_user_id]
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -501,6 +510,7 @@ async def announce(svc: Services, applied: Applied) -> None:
         if verdict.suspension:
             line += f" {rules.SUSPENSION_AT} strikes reached: *suspension is recommended*."
         await _to_legal(svc, ctx, line)
+    await _refresh_homes(svc, ctx)
 
 
 def _thread_note(applied: Applied) -> str:

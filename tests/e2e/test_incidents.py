@@ -573,3 +573,16 @@ async def test_no_auto_escalation_after_a_response(world: World):
     row = await incident(world)
     assert await auto_escalate(world.stack.bot.services, row.team_id, row.id) is False
     assert (await incident(world)).status == "in_mediation"
+
+
+async def test_app_home_follows_the_incident(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    home = text_of({"blocks": world.emulator.home(IVY).blocks})  # published without opening the tab
+    assert "BR-1" in home and "your response is due" in home
+    await press(world, IVY, channel, Action.INCIDENT_RESPOND)
+    await fill(world, IVY, {Field.STATEMENT: "Fixed."})
+    await press(world, LEGAL, channel, Action.INCIDENT_DISMISS)
+    await fill(world, LEGAL, {Field.REASON: "Fixed in time."})
+    assert "BR-1" not in text_of({"blocks": world.emulator.home(IVY).blocks})
+    assert "BR-1" not in text_of({"blocks": world.emulator.home(MANAGER).blocks})

@@ -64,10 +64,21 @@ async def _serve(settings: Settings, host: str, tick: float = DEFAULT_TICK) -> N
     runner = web.AppRunner(bot.web)
     await runner.setup()
     await web.TCPSite(runner, host, settings.port).start()
-    print(f"Campaign Guard listening on http://{host}:{settings.port}/slack/events", flush=True)
+    socket_mode = None
+    if settings.slack_app_token:
+        # Socket Mode: Slack pushes requests over a websocket; /healthz stays on HTTP.
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket_mode = AsyncSocketModeHandler(bot.bolt, settings.slack_app_token)
+        await socket_mode.connect_async()
+        print(f"Campaign Guard connected in Socket Mode; health on http://{host}:{settings.port}/healthz")
+    else:
+        print(f"Campaign Guard listening on http://{host}:{settings.port}/slack/events", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
+        if socket_mode is not None:
+            await socket_mode.close_async()
         await runner.cleanup()
         await bot.close()
 

@@ -26,7 +26,7 @@ REVIEW_USAGE = f"""*Campaign Guard — performance reviews*
 (incidents, strikes, ratings and trend, on-time delivery)
 `{Command.REVIEW} help` — this message"""
 
-NOT_YET = "This part of Campaign Guard is not available yet in this version."
+GUIDELINES_UNCHANGED = "No change to the guidelines, so the version stays the same."
 
 
 def unknown_subcommand(command: str, word: str, usage: str) -> str:

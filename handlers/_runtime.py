@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -11,7 +12,9 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.background import Reply, report
+from bot.domain.parsing import split
 from bot.errors import CampaignGuardError, FormErrors, InvalidInput
+from bot.views.forms import FormValues
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,6 @@ def team_of(context: Any) -> str:
 
 
 def words(command: dict[str, Any]) -> tuple[str, list[str]]:
-    from bot.domain.parsing import split
-
     parts = split(command.get("text") or "")
     return (parts[0].lower(), parts[1:]) if parts else ("", [])
 
@@ -71,3 +72,59 @@ async def submit_form(
         return False, None
     await ack()
     return True, result
+
+
+# ------------------------------------------------------------------------------------------------
+# The two listener shapes every feature uses
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A button (or select) press, as the flows need it."""
+
+    team_id: str
+    user_id: str
+    value: str
+    trigger_id: str
+    body: dict[str, Any]
+
+
+def on_click(app: Any, svc: Any, action_id: str, work: Callable[[Click], Awaitable[Any]]) -> None:
+    """Register `action_id`: ack at once, then run `work(click)` after the ack.
+
+    Errors reach the user ephemerally through the message's `response_url`; a click in a modal
+    or on the Home tab has none, so those come as a DM.
+    """
+
+    async def clicked(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+        click = Click(team_of(context), user_id, value, body.get("trigger_id", ""), body)
+        reply = ephemeral(respond) if body.get("response_url") else direct_message(svc.client, user_id)
+        svc.background.run(work(click), reply)
+
+    clicked.__name__ = f"{action_id}_clicked"
+    app.action(action_id)(clicked)
+
+
+def on_submit(
+    app: Any,
+    svc: Any,
+    callback_id: str,
+    first_field: str,
+    store: Callable[[str, str, FormValues], Awaitable[Any]],
+    after: Callable[[str, str, Any], Awaitable[Any] | None] | None = None,
+) -> None:
+    """Register a modal: `store(team, user, form)` validates and writes before the ack (field
+    errors keep the modal open); `after(team, user, stored)` runs after it, errors by DM."""
+
+    async def submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        team_id, user_id = team_of(context), body["user"]["id"]
+        ok, stored = await submit_form(ack, first_field, lambda: store(team_id, user_id, FormValues(view)))
+        work = after(team_id, user_id, stored) if ok and after is not None else None
+        if work is not None:
+            svc.background.run(work, direct_message(svc.client, user_id))
+
+    submitted.__name__ = f"{callback_id}_submitted"
+    app.view(callback_id)(submitted)

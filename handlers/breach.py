@@ -13,9 +13,8 @@ from bot.domain.incidents import Move
 from bot.flows import incidents as flows
 from bot.ids import Action, Callback, Command, Field, Shortcut
 from bot.services import Services
-from bot.views.forms import FormValues
 from bot.views.incidents import MOVE_OF_ACTION
-from handlers._runtime import direct_message, ephemeral, submit_form, team_of, words
+from handlers._runtime import Click, ephemeral, on_click, on_submit, team_of, words
 
 FORM_CALLBACKS = {
     Callback.INCIDENT_RESPOND: (Move.RESPOND, Field.STATEMENT),
@@ -112,63 +111,47 @@ def register(app: AsyncApp, svc: Services) -> None:
             ephemeral(respond),
         )
 
-    @app.action(Action.REPORT_BREACH_PREFILLED)
-    async def report_prefilled(ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
-        await ack()
-        user = body["user"]["id"]
-        run(
-            flows.open_report(
-                svc, team_of(context), user, body["trigger_id"], **_prefill(action.get("value", ""))
-            ),
-            direct_message(svc.client, user),
-        )
-
-    @app.action(Action.REPORT_ENGAGEMENT_CHOSEN)
-    async def report_engagement_chosen(ack, body: dict[str, Any], context) -> None:
-        await ack()
-        run(flows.report_engagement_chosen(svc, team_of(context), body["user"]["id"], body["view"]))
-
-    @app.view(Callback.BREACH_REPORT)
-    async def report_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        ok, incident_id = await submit_form(
-            ack, Field.DESCRIPTION, lambda: flows.submit_report(svc, team, user, FormValues(view))
-        )
-        if ok:
-            run(flows.publish_report(svc, team, incident_id), direct_message(svc.client, user))
+    on_click(
+        app,
+        svc,
+        Action.REPORT_BREACH_PREFILLED,
+        lambda c: flows.open_report(svc, c.team_id, c.user_id, c.trigger_id, **_prefill(c.value)),
+    )
+    on_click(
+        app,
+        svc,
+        Action.REPORT_ENGAGEMENT_CHOSEN,
+        lambda c: flows.report_engagement_chosen(svc, c.team_id, c.user_id, c.body["view"]),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.BREACH_REPORT,
+        Field.DESCRIPTION,
+        lambda team, user, form: flows.submit_report(svc, team, user, form),
+        lambda team, user, incident_id: flows.publish_report(svc, team, incident_id),
+    )
 
     for action_id, move in MOVE_OF_ACTION.items():
-        _register_button(app, svc, action_id, move)
-
+        on_click(app, svc, action_id, lambda c, move=move: _pressed(svc, c, move))
     for callback_id, (move, first_field) in FORM_CALLBACKS.items():
-        _register_form(app, svc, callback_id, move, first_field)
-
-
-def _register_button(app: AsyncApp, svc: Services, action_id: str, move: Move) -> None:
-    async def pressed(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
-        await ack()
-        value = action.get("value") or ""
-        team, user = team_of(context), body["user"]["id"]
-        if not value.isdigit():
-            return
-        if move in flows.FORM_MOVES:
-            work = flows.open_move_form(svc, team, user, int(value), move, body["trigger_id"])
-        else:
-            work = flows.move_and_announce(svc, team, int(value), move, user)
-        svc.background.run(work, ephemeral(respond))
-
-    pressed.__name__ = f"incident_{move.name.lower()}_pressed"
-    app.action(action_id)(pressed)
-
-
-def _register_form(app: AsyncApp, svc: Services, callback_id: str, move: Move, first_field: str) -> None:
-    async def submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        ok, applied = await submit_form(
-            ack, first_field, lambda: flows.submit_move_form(svc, team, user, move, FormValues(view))
+        on_submit(
+            app,
+            svc,
+            callback_id,
+            first_field,
+            lambda team, user, form, move=move: flows.submit_move_form(svc, team, user, move, form),
+            lambda team, user, applied: flows.announce(svc, applied),
         )
-        if ok:
-            svc.background.run(flows.announce(svc, applied), direct_message(svc.client, user))
 
-    submitted.__name__ = f"incident_{move.name.lower()}_submitted"
-    app.view(callback_id)(submitted)
+
+async def _pressed(svc: Services, click: Click, move: Move) -> None:
+    """A card button: moves with a form open it; the others happen at once."""
+    if not click.value.isdigit():
+        return
+    if move in flows.FORM_MOVES:
+        await flows.open_move_form(
+            svc, click.team_id, click.user_id, int(click.value), move, click.trigger_id
+        )
+    else:
+        await flows.move_and_announce(svc, click.team_id, int(click.value), move, click.user_id)

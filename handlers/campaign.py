@@ -14,8 +14,7 @@ from bot.flows import reminders as reminder_flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
 from bot.views import campaign as views
-from bot.views.forms import FormValues
-from handlers._runtime import direct_message, ephemeral, submit_form, team_of, words
+from handlers._runtime import direct_message, ephemeral, on_click, on_submit, team_of, words
 
 USAGE = {
     "show": "/campaign show <slug>",
@@ -110,58 +109,48 @@ def register(app: AsyncApp, svc: Services) -> None:
         else:
             await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
 
-    @app.view(Callback.CAMPAIGN_NEW)
-    async def campaign_new_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        ok, campaign = await submit_form(
-            ack, Field.NAME, lambda: flows.create_campaign(svc, team, user, FormValues(view))
-        )
-        if ok:
-            run(flows.announce_campaign(svc, campaign), direct_message(svc.client, user))
-
-    @app.view(Callback.GUIDELINES_EDIT)
-    async def guidelines_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        first = next(iter(FormValues(view).blocks()), Field.clause("G1", "title"))
-        ok, campaign = await submit_form(
-            ack, first, lambda: flows.save_guidelines(svc, team, user, FormValues(view))
-        )
-        if ok and campaign is not None:
-            run(flows.announce_guidelines(svc, campaign, user), direct_message(svc.client, user))
-        elif ok:
-            run(
-                direct_message(svc.client, user)(
-                    "No change to the guidelines, so the version stays the same."
-                )
-            )
-
-    @app.view(Callback.DELIVERABLE_NEW)
-    async def deliverable_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        ok, deliverable = await submit_form(
-            ack, Field.TITLE, lambda: flows.add_deliverable(svc, team, user, FormValues(view))
-        )
-        if ok:
-            run(flows.announce_deliverable(svc, deliverable), direct_message(svc.client, user))
-
-    @app.action(Action.ACKNOWLEDGE_GUIDELINES)
-    async def acknowledge_clicked(
-        ack, body: dict[str, Any], action: dict[str, Any], respond, context
-    ) -> None:
-        await ack()
-        message = body.get("message") or {}
-        run(
-            flows.acknowledge(
-                svc,
-                team_of(context),
-                body["user"]["id"],
-                action.get("value", ""),
-                body["channel"]["id"],
-                message.get("ts") or body["container"]["message_ts"],
-                message.get("blocks") or [],
-            ),
-            ephemeral(respond),
-        )
+    on_submit(
+        app,
+        svc,
+        Callback.CAMPAIGN_NEW,
+        Field.NAME,
+        lambda team, user, form: flows.create_campaign(svc, team, user, form),
+        lambda team, user, campaign: flows.announce_campaign(svc, campaign),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.GUIDELINES_EDIT,
+        Field.clause("G1", "title"),  # G1 is never removed
+        lambda team, user, form: flows.save_guidelines(svc, team, user, form),
+        lambda team, user, campaign: (
+            flows.announce_guidelines(svc, campaign, user)
+            if campaign
+            else direct_message(svc.client, user)(messages.GUIDELINES_UNCHANGED)
+        ),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.DELIVERABLE_NEW,
+        Field.TITLE,
+        lambda team, user, form: flows.add_deliverable(svc, team, user, form),
+        lambda team, user, deliverable: flows.announce_deliverable(svc, deliverable),
+    )
+    on_click(
+        app,
+        svc,
+        Action.ACKNOWLEDGE_GUIDELINES,
+        lambda c: flows.acknowledge(
+            svc,
+            c.team_id,
+            c.user_id,
+            c.value,
+            c.body["channel"]["id"],
+            (c.body.get("message") or {}).get("ts") or c.body["container"]["message_ts"],
+            (c.body.get("message") or {}).get("blocks") or [],
+        ),
+    )
 
 
 async def _say(reply, text_coro) -> None:

@@ -10,7 +10,7 @@ from bot.flows import home as flows
 from bot.ids import Action, Event
 from bot.services import Services
 from bot.views import campaign as campaign_views
-from handlers._runtime import direct_message, team_of
+from handlers._runtime import on_click, team_of
 
 
 def register(app: AsyncApp, svc: Services) -> None:
@@ -22,14 +22,11 @@ def register(app: AsyncApp, svc: Services) -> None:
             return  # the Messages tab
         run(flows.publish_home(svc, team_of(context), event["user"]))
 
-    @app.action(Action.HOME_NEW_CAMPAIGN)
-    async def new_campaign_clicked(ack, body: dict[str, Any]) -> None:
-        await ack()
-        user = body["user"]["id"]
-        run(
-            svc.client.views_open(
-                trigger_id=body["trigger_id"],
-                view=campaign_views.new_campaign_modal(svc.clock.now().date()),
-            ),
-            direct_message(svc.client, user),
-        )
+    on_click(
+        app,
+        svc,
+        Action.HOME_NEW_CAMPAIGN,
+        lambda c: svc.client.views_open(
+            trigger_id=c.trigger_id, view=campaign_views.new_campaign_modal(svc.clock.now().date())
+        ),
+    )

@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
+from bot.errors import InvalidInput
 from bot.flows import reviews as flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
-from bot.views.forms import FormValues
-from handlers._runtime import direct_message, ephemeral, submit_form, team_of, words
+from handlers._runtime import Click, ephemeral, on_click, on_submit, team_of, words
 
 HISTORY_USAGE = "/review history <@user | influencer name>"
 
@@ -42,25 +42,20 @@ def register(app: AsyncApp, svc: Services) -> None:
         else:
             await ack(text=messages.unknown_subcommand(Command.REVIEW, sub, messages.REVIEW_USAGE))
 
-    @app.view(Callback.REVIEW_LOG)
-    async def review_submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        team, user = team_of(context), body["user"]["id"]
-        ok, stored = await submit_form(
-            ack, Field.ENGAGEMENT, lambda: flows.save_review(svc, team, user, FormValues(view))
-        )
-        if ok:
-            run(flows.announce_review(svc, stored), direct_message(svc.client, user))
+    on_submit(
+        app,
+        svc,
+        Callback.REVIEW_LOG,
+        Field.ENGAGEMENT,
+        lambda team, user, form: flows.save_review(svc, team, user, form),
+        lambda team, user, stored: flows.announce_review(svc, stored),
+    )
+    on_click(app, svc, Action.LOG_REVIEW, lambda c: _log_review(svc, c))
 
-    @app.action(Action.LOG_REVIEW)
-    async def log_review_clicked(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
-        """From a review-due reminder (value: engagement id) or App Home (empty value: no prefill)."""
-        await ack()
-        user = body["user"]["id"]
-        value = action.get("value") or ""
-        # a message has a response_url for an ephemeral answer; the home tab has none
-        reply = ephemeral(respond) if body.get("response_url") else direct_message(svc.client, user)
-        if value and not (value.isdigit() and len(value) < 12):
-            run(reply("That button is not one of mine."))
-            return
-        engagement_id = int(value) if value else None
-        run(flows.open_review_form(svc, team_of(context), user, body["trigger_id"], engagement_id), reply)
+
+async def _log_review(svc: Services, click: Click) -> None:
+    """From a review-due reminder (value: engagement id) or App Home (empty value: no prefill)."""
+    if click.value and not (click.value.isdigit() and len(click.value) < 12):
+        raise InvalidInput("That button is not one of mine.")
+    engagement_id = int(click.value) if click.value else None
+    await flows.open_review_form(svc, click.team_id, click.user_id, click.trigger_id, engagement_id)

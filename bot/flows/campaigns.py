@@ -32,6 +32,7 @@ from bot.ids import Field
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views import campaign as views
+from bot.views.common import influencer_mention
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
 from scheduler import plans
@@ -529,8 +530,7 @@ async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str)
     async with svc.db.transaction() as s:
         live = await q.live_engagements(s, campaign.id)
     for engagement, influencer in live:
-        mention = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
-        await post_guidelines(svc, campaign, engagement, mention)
+        await post_guidelines(svc, campaign, engagement, influencer_mention(influencer))
     await refresh_home(svc, campaign.team_id, [influencer.slack_user_id for _, influencer in live])
     await svc.client.chat_postMessage(
         channel=editor_id,
@@ -674,7 +674,7 @@ async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_i
         clicker = await svc.directory.user(user_id)
         if clicker.email and clicker.email == influencer.email:
             return
-    who = user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+    who = influencer_mention(influencer)
     raise NotPermitted(
         Act.ACKNOWLEDGE_GUIDELINES.value,
         [Role.INFLUENCER],

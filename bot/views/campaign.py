@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    PlainTextInputElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -35,6 +34,7 @@ from bot.views.common import (
     option,
     plain,
     section,
+    text_input,
 )
 from bot.views.text import channel, day, esc, plural, user, when
 from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
@@ -47,32 +47,6 @@ MARKET_LABELS = {
     "other": "Other",
 }
 TEMPLATE_OPTIONS = [option("Default guidelines (G1–G8)", "default"), option("Start with no clauses", "empty")]
-
-
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    max_length: int,
-    initial: str | None = None,
-    multiline: bool = False,
-    placeholder: str | None = None,
-    optional: bool = False,
-    hint: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=plain(label),
-        optional=optional,
-        hint=plain(hint, 2000) if hint else None,
-        element=PlainTextInputElement(
-            action_id=block_id,
-            initial_value=initial or None,
-            multiline=multiline,
-            max_length=max_length,
-            placeholder=plain(placeholder, 150) if placeholder else None,
-        ),
-    )
 
 
 def _select(block_id: str, label: str, options, initial: str | None, *, optional: bool = False) -> InputBlock:
@@ -94,8 +68,8 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
         submit=plain("Create", 24),
         close=plain("Cancel", 24),
         blocks=[
-            _text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
-            _text_input(
+            text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
+            text_input(
                 Field.SLUG,
                 "Short name (slug)",
                 max_length=40,
@@ -103,7 +77,7 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
                 placeholder="spring-launch",
                 hint="2–40 lowercase letters, digits or hyphens; used in commands and channel names.",
             ),
-            _text_input(Field.BRAND, "Brand", max_length=150),
+            text_input(Field.BRAND, "Brand", max_length=150),
             _select(
                 Field.MARKET,
                 "Market (selects the disclosure rules)",
@@ -148,14 +122,14 @@ class ClauseDraft:
 def _clause_inputs(draft: ClauseDraft, *, optional: bool) -> list[Block]:
     code = draft.code
     return [
-        _text_input(
+        text_input(
             Field.clause(code, "title"),
             f"{code} · title",
             max_length=TITLE_MAX,
             initial=draft.title,
             optional=optional,
         ),
-        _text_input(
+        text_input(
             Field.clause(code, "text"),
             f"{code} · clause",
             max_length=TEXT_MAX,
@@ -226,7 +200,7 @@ def deliverable_modal(
                 label=plain("Influencer"),
                 element=StaticSelectElement(action_id=Field.ENGAGEMENT, options=options),
             ),
-            _text_input(Field.TITLE, "Title", max_length=150, placeholder="Launch reel"),
+            text_input(Field.TITLE, "Title", max_length=150, placeholder="Launch reel"),
             _select(
                 Field.PLATFORM,
                 "Platform",

@@ -8,13 +8,16 @@ from enum import StrEnum
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
+    InputBlock,
     MarkdownTextObject,
     Option,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
-from bot.views.text import truncate
+from bot.views.text import esc, truncate, user
 
 SECTION_TEXT_MAX = 3000
 MESSAGE_BLOCKS_MAX = 50
@@ -57,3 +60,60 @@ def capped(blocks: Iterable[Block], limit: int, more: str) -> list[Block]:
         return blocks
     kept = blocks[: limit - 1]
     return [*kept, context(more.format(n=len(blocks) - len(kept)))]
+
+
+SEVERITY_ICON = {
+    "minor": ":white_circle:",
+    "moderate": ":large_yellow_circle:",
+    "major": ":large_orange_circle:",
+    "critical": ":red_circle:",
+}
+
+
+def influencer_mention(influencer) -> str:
+    """An influencer as readers should see them: a mention when they have a Slack id, else the
+    (escaped) name — an external creator who has not joined yet."""
+    if influencer.slack_user_id:
+        return user(influencer.slack_user_id)
+    return esc(influencer.display_name)
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    initial: str | None = None,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
+    """A plain-text input whose `action_id` is its block id (what `FormValues.text` reads)."""
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint, 2000) if hint else None,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            initial_value=initial or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=plain(placeholder, 150) if placeholder else None,
+        ),
+    )
+
+
+def modal(
+    callback_id: str, title: str, submit: str, blocks: Sequence[Block], *, metadata: str | None = None
+) -> View:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=metadata,
+        title=plain(title, 24),
+        submit=plain(submit, 24),
+        close=plain("Cancel", 24),
+        blocks=list(blocks),
+    )

@@ -15,14 +15,13 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    PlainTextInputElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain import deliverables as rules
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
 from bot.ids import Action, Callback, Field
-from bot.views.common import context, option, plain, section
+from bot.views.common import context, influencer_mention, option, plain, section, text_input
 from bot.views.text import esc, truncate, user, when
 from storage.models import Campaign, ComplianceCheck, Deliverable, Engagement, Influencer
 
@@ -40,32 +39,7 @@ class DeliverableFacts:
 
     @property
     def who(self) -> str:
-        i = self.influencer
-        return user(i.slack_user_id) if i.slack_user_id else esc(i.display_name)
-
-
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    max_length: int,
-    initial: str | None = None,
-    multiline: bool = False,
-    placeholder: str | None = None,
-    hint: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=plain(label),
-        hint=plain(hint, 2000) if hint else None,
-        element=PlainTextInputElement(
-            action_id=block_id,
-            initial_value=initial or None,
-            multiline=multiline,
-            max_length=max_length,
-            placeholder=plain(placeholder, 150) if placeholder else None,
-        ),
-    )
+        return influencer_mention(self.influencer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +135,7 @@ def submit_modal(f: DeliverableFacts) -> View:
         close=plain("Cancel", 24),
         blocks=[
             _about(f),
-            _text_input(
+            text_input(
                 Field.URL,
                 "Link to the content for review",
                 max_length=rules.URL_MAX,
@@ -181,8 +155,8 @@ IMAGE_OPTIONS = {
 def publish_modal(f: DeliverableFacts, rules_name: str, image_kinds: Sequence[str]) -> View:
     blocks: list[Block] = [
         _about(f),
-        _text_input(Field.URL, "Post URL", max_length=rules.URL_MAX, placeholder="https://…"),
-        _text_input(
+        text_input(Field.URL, "Post URL", max_length=rules.URL_MAX, placeholder="https://…"),
+        text_input(
             Field.CAPTION,
             "Caption, as posted",
             max_length=rules.CAPTION_MAX,
@@ -227,7 +201,7 @@ def note_modal(check: ComplianceCheck, decision: ComplianceStatus, title: str, p
     if check.suggestion:
         blocks.append(context(f"_Suggestion:_ {esc(check.suggestion)}"))
     blocks.append(
-        _text_input(
+        text_input(
             Field.NOTE,
             "Why it fails" if decision == ComplianceStatus.FAILED else "Why it is waived",
             max_length=rules.NOTE_MAX,

@@ -9,10 +9,9 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
-from bot.domain.enums import Severity
 from bot.domain.incidents import waiting_on
 from bot.ids import Action
-from bot.views.common import VIEW_BLOCKS_MAX, capped, context, plain, section
+from bot.views.common import SEVERITY_ICON, VIEW_BLOCKS_MAX, capped, context, plain, section
 from bot.views.text import esc, plural, when
 from storage.queries.home import DeliverableLine, EngagementLine, IncidentLine, Page
 
@@ -20,12 +19,6 @@ from storage.queries.home import DeliverableLine, EngagementLine, IncidentLine, 
 LIST_ROWS = 8
 #: Reviews due get one block per row (each has its button), so fewer rows.
 REVIEW_ROWS = 5
-SEVERITY_ICON = {
-    Severity.CRITICAL: ":red_circle:",
-    Severity.MAJOR: ":large_orange_circle:",
-    Severity.MODERATE: ":large_yellow_circle:",
-    Severity.MINOR: ":white_circle:",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +108,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         " `/breach list open` lists them all.",
     )
     counts = " · ".join(
-        f"{SEVERITY_ICON[s]} {s.value} {home.by_severity.get(s.value, 0)}" for s in SEVERITY_ICON
+        f"{SEVERITY_ICON[s]} {s} {home.by_severity.get(s, 0)}" for s in reversed(SEVERITY_ICON)
     )
     blocks.append(DividerBlock())
     blocks += _list(

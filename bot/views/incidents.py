@@ -25,7 +25,18 @@ from bot.domain import incidents as rules
 from bot.domain.enums import IncidentEventKind, IncidentStatus, Outcome, Severity
 from bot.domain.incidents import Move
 from bot.ids import Action, Callback, Field
-from bot.views.common import MESSAGE_BLOCKS_MAX, capped, context, find_option, md, option, plain, section
+from bot.views.common import (
+    MESSAGE_BLOCKS_MAX,
+    SEVERITY_ICON,
+    capped,
+    context,
+    find_option,
+    influencer_mention,
+    md,
+    option,
+    plain,
+    section,
+)
 from bot.views.text import esc, plural, truncate, user, when
 from storage.models import Campaign, Engagement, Guideline, IncidentEvent, Influencer
 from storage.queries.incidents import IncidentContext
@@ -34,12 +45,6 @@ DESCRIPTION_MAX = 3000
 STATEMENT_MAX = 3000
 EVIDENCE_MAX = 10
 
-SEVERITY_ICON = {
-    Severity.MINOR: ":white_circle:",
-    Severity.MODERATE: ":large_yellow_circle:",
-    Severity.MAJOR: ":large_orange_circle:",
-    Severity.CRITICAL: ":red_circle:",
-}
 STATUS_ICON = {
     IncidentStatus.REPORTED: ":new:",
     IncidentStatus.ACKNOWLEDGED: ":eyes:",
@@ -84,11 +89,7 @@ def status_label(status: str) -> str:
 
 
 def severity_label(severity: str) -> str:
-    return f"{SEVERITY_ICON[Severity(severity)]} {severity}"
-
-
-def influencer_mention(influencer: Influencer) -> str:
-    return user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+    return f"{SEVERITY_ICON[severity]} {severity}"
 
 
 def evidence_links(evidence: Sequence[str]) -> str:
@@ -451,7 +452,7 @@ def incident_line(ctx: IncidentContext) -> str:
     i = ctx.incident
     where = f"<#{i.channel_id}>" if i.channel_id else ""
     return (
-        f"*{number(i.number)}* {SEVERITY_ICON[Severity(i.severity)]} {i.status.replace('_', ' ')} · "
+        f"*{number(i.number)}* {SEVERITY_ICON[i.severity]} {i.status.replace('_', ' ')} · "
         f"{ctx.guideline.code} · {influencer_mention(ctx.influencer)} · `{ctx.campaign.slug}` · "
         f"{when(i.created_at, '{date_short}')} {where}"
     )

@@ -25,18 +25,22 @@ from slack_sdk.models.views import View
 from bot.domain.reviews import DIMENSIONS, LEVEL_NAMES, NOTES_MAX, NOTES_REQUIRED_AT
 from bot.domain.scorecard import Scorecard
 from bot.ids import Action, Callback, Field
-from bot.views.common import MESSAGE_BLOCKS_MAX, capped, context, find_option, option, plain, section
+from bot.views.common import (
+    MESSAGE_BLOCKS_MAX,
+    capped,
+    context,
+    find_option,
+    influencer_mention,
+    option,
+    plain,
+    section,
+)
 from bot.views.text import day, esc, plural, user
 from storage.models import Influencer, Review
 from storage.queries.reviews import EngagementRow
 
 FLAGGED, SHARED = "flagged", "shared"
 YES, NO = "yes", "no"
-
-
-def who(influencer: Influencer) -> str:
-    """The influencer as a mention when they have a Slack id, else their escaped name."""
-    return user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
 
 
 def engagement_label(row: EngagementRow) -> str:
@@ -155,14 +159,14 @@ def _period(review: Review) -> str:
 def review_confirmation(review: Review, row: EngagementRow) -> tuple[str, list[Block]]:
     """The reviewer's DM: what was stored, who sees it, and for a flagged review "Report breach"."""
     shared = (
-        f"Shared with {who(row.influencer)} in <#{row.engagement.channel_id}>."
+        f"Shared with {influencer_mention(row.influencer)} in <#{row.engagement.channel_id}>."
         if review.shared_with_influencer
         else "Not shared: the influencer does not see this review."
     )
     blocks: list[Block] = [
         section(
-            f":memo: Review of {who(row.influencer)} on `{row.campaign.slug}` for {_period(review)} saved.\n"
-            + _ratings_text(review)
+            f":memo: Review of {influencer_mention(row.influencer)} on `{row.campaign.slug}` "
+            f"for {_period(review)} saved.\n" + _ratings_text(review)
         ),
     ]
     if review.notes:
@@ -196,7 +200,8 @@ def shared_review(review: Review, row: EngagementRow) -> tuple[str, list[Block]]
     """What the influencer sees, in the shared channel, when the reviewer ticked "share"."""
     blocks: list[Block] = [
         section(
-            f"Hi {who(row.influencer)}, {user(review.reviewer_id)} shared a review of your work on "
+            f"Hi {influencer_mention(row.influencer)}, {user(review.reviewer_id)} shared a review of your "
+            "work on "
             f"*{esc(row.campaign.name)}* for {_period(review)}:\n{_ratings_text(review)}"
         )
     ]
@@ -241,7 +246,7 @@ def scorecard_blocks(
         listed += f" and {len(campaigns) - 10} more"
     blocks.append(
         section(
-            f"{who(influencer)} · {status} · {strikes}\n"
+            f"{influencer_mention(influencer)} · {status} · {strikes}\n"
             f"*Campaigns:* {plural(len(campaigns), 'campaign')}" + (f" — {listed}" if listed else "")
         )
     )

@@ -31,6 +31,7 @@ from bot.views.common import (
     context,
     enum_options,
     find_option,
+    modal,
     option,
     plain,
     section,
@@ -61,13 +62,11 @@ def _select(block_id: str, label: str, options, initial: str | None, *, optional
 
 
 def new_campaign_modal(today: date, slug: str | None = None) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.CAMPAIGN_NEW,
-        title=plain("New campaign", 24),
-        submit=plain("Create", 24),
-        close=plain("Cancel", 24),
-        blocks=[
+    return modal(
+        Callback.CAMPAIGN_NEW,
+        "New campaign",
+        "Create",
+        [
             text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
             text_input(
                 Field.SLUG,
@@ -171,14 +170,12 @@ def guidelines_modal(campaign: Campaign, clauses: Sequence[Guideline], new_code:
         blocks.append(DividerBlock())
         blocks.append(section(f"*Add a clause ({new_code})* — leave empty to add none."))
         blocks.extend(_clause_inputs(ClauseDraft(new_code), optional=True))
-    return View(
-        type="modal",
-        callback_id=Callback.GUIDELINES_EDIT,
-        private_metadata=json.dumps({"campaign_id": campaign.id, "version": campaign.guidelines_version}),
-        title=plain("Edit guidelines", 24),
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
+    return modal(
+        Callback.GUIDELINES_EDIT,
+        "Edit guidelines",
+        "Save",
+        blocks,
+        metadata=json.dumps({"campaign_id": campaign.id, "version": campaign.guidelines_version}),
     )
 
 
@@ -186,14 +183,11 @@ def deliverable_modal(
     campaign: Campaign, engagements: Sequence[tuple[Engagement, Influencer]], now: datetime
 ) -> View:
     options = [option(f"{inf.display_name}", str(eng.id)) for eng, inf in engagements][:100]
-    return View(
-        type="modal",
-        callback_id=Callback.DELIVERABLE_NEW,
-        private_metadata=json.dumps({"campaign_id": campaign.id}),
-        title=plain("New deliverable", 24),
-        submit=plain("Add", 24),
-        close=plain("Cancel", 24),
-        blocks=[
+    return modal(
+        Callback.DELIVERABLE_NEW,
+        "New deliverable",
+        "Add",
+        [
             section(f"Campaign *{esc(campaign.name)}* (`{campaign.slug}`)"),
             InputBlock(
                 block_id=Field.ENGAGEMENT,
@@ -215,6 +209,7 @@ def deliverable_modal(
                 ),
             ),
         ],
+        metadata=json.dumps({"campaign_id": campaign.id}),
     )
 
 

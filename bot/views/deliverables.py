@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 from bot.domain import deliverables as rules
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
 from bot.ids import Action, Callback, Field
-from bot.views.common import context, influencer_mention, option, plain, section, text_input
+from bot.views.common import context, influencer_mention, modal, option, plain, section, text_input
 from bot.views.text import esc, truncate, user, when
 from storage.models import Campaign, ComplianceCheck, Deliverable, Engagement, Influencer
 
@@ -126,14 +126,11 @@ def _about(f: DeliverableFacts) -> Block:
 
 
 def submit_modal(f: DeliverableFacts) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.DELIVERABLE_SUBMIT,
-        private_metadata=json.dumps({"deliverable_id": f.deliverable.id}),
-        title=plain("Mark submitted", 24),
-        submit=plain("Submit", 24),
-        close=plain("Cancel", 24),
-        blocks=[
+    return modal(
+        Callback.DELIVERABLE_SUBMIT,
+        "Mark submitted",
+        "Submit",
+        [
             _about(f),
             text_input(
                 Field.URL,
@@ -143,6 +140,7 @@ def submit_modal(f: DeliverableFacts) -> View:
                 hint="A draft, a file share or an unlisted post: anything the brand team can open.",
             ),
         ],
+        metadata=json.dumps({"deliverable_id": f.deliverable.id}),
     )
 
 
@@ -175,14 +173,12 @@ def publish_modal(f: DeliverableFacts, rules_name: str, image_kinds: Sequence[st
                 element=CheckboxesElement(action_id=Field.IMAGES, options=options),
             )
         )
-    return View(
-        type="modal",
-        callback_id=Callback.DELIVERABLE_PUBLISH,
-        private_metadata=json.dumps({"deliverable_id": f.deliverable.id}),
-        title=plain("Mark published", 24),
-        submit=plain("Publish", 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
+    return modal(
+        Callback.DELIVERABLE_PUBLISH,
+        "Mark published",
+        "Publish",
+        blocks,
+        metadata=json.dumps({"deliverable_id": f.deliverable.id}),
     )
 
 
@@ -209,14 +205,12 @@ def note_modal(check: ComplianceCheck, decision: ComplianceStatus, title: str, p
             initial=prefill,
         )
     )
-    return View(
-        type="modal",
-        callback_id=Callback.CHECK_NOTE,
-        private_metadata=json.dumps({"check_id": check.id, "decision": str(decision)}),
-        title=plain(f"{verb} check", 24),
-        submit=plain(verb, 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
+    return modal(
+        Callback.CHECK_NOTE,
+        f"{verb} check",
+        verb,
+        blocks,
+        metadata=json.dumps({"check_id": check.id, "decision": str(decision)}),
     )
 
 

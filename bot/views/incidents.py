@@ -33,6 +33,7 @@ from bot.views.common import (
     find_option,
     influencer_mention,
     md,
+    modal,
     option,
     plain,
     section,
@@ -143,13 +144,11 @@ def report_modal(
     severity_options = [option("The clause's default", "default")] + [
         option(severity_label(s.value), s.value) for s in Severity
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.BREACH_REPORT,
-        title=plain("Report a breach", 24),
-        submit=plain("Report", 24),
-        close=plain("Cancel", 24),
-        blocks=[
+    return modal(
+        Callback.BREACH_REPORT,
+        "Report a breach",
+        "Report",
+        [
             InputBlock(
                 block_id=Field.ENGAGEMENT,
                 label=plain("Campaign and influencer"),
@@ -332,15 +331,7 @@ def _form(callback: str, title: str, submit: str, ctx: IncidentContext, blocks: 
         f"*{number(ctx.incident.number)}* · {ctx.guideline.code} {esc(ctx.guideline.title)} · "
         f"{influencer_mention(ctx.influencer)} · {severity_label(ctx.incident.severity)}"
     )
-    return View(
-        type="modal",
-        callback_id=callback,
-        private_metadata=_meta(ctx.incident.id),
-        title=plain(title, 24),
-        submit=plain(submit, 24),
-        close=plain("Cancel", 24),
-        blocks=[intro, *blocks],
-    )
+    return modal(callback, title, submit, [intro, *blocks], metadata=_meta(ctx.incident.id))
 
 
 def _text(

@@ -31,6 +31,7 @@ from bot.views.common import (
     context,
     find_option,
     influencer_mention,
+    modal,
     option,
     plain,
     section,
@@ -136,14 +137,7 @@ def review_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.REVIEW_LOG,
-        title=plain("Log a review", 24),
-        submit=plain("Save review", 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
-    )
+    return modal(Callback.REVIEW_LOG, "Log a review", "Save review", blocks)
 
 
 def _ratings_text(review: Review) -> str:

@@ -9,7 +9,7 @@ from bot.directory import Directory
 from bot.domain.enums import Role
 from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, require
 from bot.errors import NotFound
-from storage.models import Campaign
+from storage.models import Campaign, Influencer
 from storage.queries import campaigns as q
 
 
@@ -54,3 +54,14 @@ async def authorize(
     roles = await roles_on(s, directory, campaign, user_id, act)
     require(act, roles)
     return roles
+
+
+async def is_the_influencer(directory: Directory, influencer: Influencer, user_id: str) -> bool:
+    """Is `user_id` this influencer? By Slack id; for an external creator invited by email who
+    has not been seen yet, by the email Slack shows for the clicking user."""
+    if influencer.slack_user_id:
+        return influencer.slack_user_id == user_id
+    if not influencer.email:
+        return False
+    clicker = await directory.user(user_id)
+    return bool(clicker.email) and clicker.email.lower() == influencer.email.lower()

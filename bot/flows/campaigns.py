@@ -26,7 +26,7 @@ from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, clause_problems, next_
 from bot.domain.parsing import Person
 from bot.domain.permissions import Act, may
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
-from bot.flows.access import authorize, campaign_by_slug
+from bot.flows.access import authorize, campaign_by_slug, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -668,12 +668,8 @@ async def acknowledge(
 
 
 async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:
-    if influencer.slack_user_id == user_id:
+    if await is_the_influencer(svc.directory, influencer, user_id):
         return
-    if influencer.slack_user_id is None and influencer.email:
-        clicker = await svc.directory.user(user_id)
-        if clicker.email and clicker.email == influencer.email:
-            return
     who = influencer_mention(influencer)
     raise NotPermitted(
         Act.ACKNOWLEDGE_GUIDELINES.value,

@@ -18,7 +18,7 @@ from bot.domain.disclosure import lint, rules_for
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus, EngagementStatus, Role
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
-from bot.flows.access import authorize
+from bot.flows.access import authorize, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -56,13 +56,8 @@ async def _facts(s: AsyncSession, team_id: str, deliverable_id: int) -> Delivera
 
 async def _require_influencer(svc: Services, f: DeliverableFacts, user_id: str, move: Move) -> None:
     """Only the influencer of this deliverable's engagement (not an admin, not another influencer)."""
-    influencer = f.influencer
-    if influencer.slack_user_id == user_id:
+    if await is_the_influencer(svc.directory, f.influencer, user_id):
         return
-    if influencer.slack_user_id is None and influencer.email:
-        clicker = await svc.directory.user(user_id)
-        if clicker.email and clicker.email.lower() == influencer.email.lower():
-            return
     raise NotPermitted(
         rules.ACT[move].value,
         [Role.INFLUENCER],

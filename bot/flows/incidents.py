@@ -21,7 +21,7 @@ from bot.domain.enums import IncidentStatus as S
 from bot.domain.incidents import Move
 from bot.domain.permissions import campaign_roles
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
-from bot.flows.access import roles_on
+from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.services import Services
@@ -312,7 +312,7 @@ class Applied:
 
 
 async def _authorize_move(svc: Services, s, ctx: IncidentContext, user_id: str, move: Move) -> None:
-    is_influencer = ctx.influencer.slack_user_id == user_id
+    is_influencer = await is_the_influencer(svc.directory, ctx.influencer, user_id)
     roles = await roles_on(
         s, svc.directory, ctx.campaign, user_id, needed=rules.WHO[move], is_influencer=is_influencer
     )

@@ -3,19 +3,119 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.ids import Action
-from bot.views.common import capped, context, plain, section
+from bot.views.common import SECTION_TEXT_MAX, capped, context, plain, section
 from bot.views.text import esc, plural, truncate, user, when
 from scheduler.planner import DeliverableFacts, EngagementFacts, Facts, IncidentFacts
 
-Rendered = tuple[str, list[Block]]
+# ---------------------------------------------------------------------------------------------
+# shapes: every reminder's Block Kit, built with slack_sdk models
+#
+# A reminder is a *shape* (which blocks, which buttons) plus the strings that vary (`slots`).
+# The dispatcher sends thousands a second, and building + validating + serialising slack_sdk
+# models per message was a fifth of its CPU; so each shape is built with the models once, with
+# placeholder slots, validated and serialised by `to_dict()`, and every send fills a copy of
+# that dict (`render`). `render_models` builds the same message with the models directly;
+# tests/scheduler/test_render.py proves both agree and validate for every kind and stage.
+
+Slots = tuple[str, ...]
+
+
+def _owner_blocks(text: str, value: str, note: str) -> list[Block]:
+    return [
+        section(text),
+        ActionsBlock(
+            block_id="reminder_overdue",
+            elements=[
+                ButtonElement(
+                    action_id=Action.REPORT_BREACH_PREFILLED,
+                    text=plain("Report missed deadline"),
+                    style="danger",
+                    value=value,
+                )
+            ],
+        ),
+        context(note),
+    ]
+
+
+def _review_blocks(text: str, value: str) -> list[Block]:
+    return [
+        section(text),
+        ActionsBlock(
+            block_id="reminder_review",
+            elements=[
+                ButtonElement(
+                    action_id=Action.LOG_REVIEW, text=plain("Log review"), style="primary", value=value
+                )
+            ],
+        ),
+    ]
+
+
+#: shape name → builder taking the slots (section texts are truncated by `section`/`context`)
+SHAPES: dict[str, Callable[..., list[Block]]] = {
+    "text": lambda text: [section(text)],
+    "text+note": lambda text, note: [section(text), context(note)],
+    "overdue_owner": _owner_blocks,
+    "review": _review_blocks,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A reminder before it becomes Block Kit: fallback text, shape, and the shape's slots."""
+
+    text: str
+    shape: str
+    slots: Slots
+
+
+def _slot(i: int) -> str:
+    return f"\x00slot{i}\x00"
+
+
+@cache
+def _skeleton(shape: str) -> list[dict[str, Any]]:
+    """The shape's blocks as dicts, built and validated by slack_sdk once, with placeholders."""
+    builder = SHAPES[shape]
+    n = builder.__code__.co_argcount
+    return [block.to_dict() for block in builder(*(_slot(i) for i in range(n)))]
+
+
+def _fill(node: Any, values: dict[str, str]) -> Any:
+    if isinstance(node, str):
+        return values.get(node, node)
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, values) for v in node]
+    return node
+
+
+def blocks(message: Message) -> list[dict[str, Any]]:
+    """The message's blocks as Web API dicts: the cached skeleton with the slots filled in."""
+    # the same truncation `section`/`context` apply (no slot is long enough to need more)
+    values = {_slot(i): truncate(v, SECTION_TEXT_MAX) for i, v in enumerate(message.slots)}
+    return _fill(_skeleton(message.shape), values)
+
+
+def model_blocks(message: Message) -> list[Block]:
+    """The same blocks built with slack_sdk models (the reference for `blocks`)."""
+    return SHAPES[message.shape](*message.slots)
+
+
+# ---------------------------------------------------------------------------------------------
+# each reminder kind
 
 
 def _who(facts: Facts) -> str:
@@ -31,18 +131,18 @@ def _campaign(facts: Facts) -> str:
     return f"*{esc(facts.campaign.name)}* (`{facts.campaign.slug}`)"
 
 
-def guidelines_unacknowledged(f: EngagementFacts, payload: Mapping[str, Any]) -> Rendered:
+def guidelines_unacknowledged(f: EngagementFacts, payload: Mapping[str, Any]) -> Message:
     version = payload.get("version", f.campaign.guidelines_version)
     text = (
         f":memo: {_who(f)}, a reminder: please read and acknowledge version {version} of the guidelines "
         f"of {_campaign(f)}. Press *I acknowledge these guidelines* on the guidelines message in this "
         "channel."
     )
+    fallback = f"Reminder: please acknowledge the guidelines of {f.campaign.name}."
     asked = payload.get("asked_at")
-    blocks = [section(text)]
     if asked:
-        blocks.append(context(f"Asked {when(_at(asked))}."))
-    return f"Reminder: please acknowledge the guidelines of {f.campaign.name}.", blocks
+        return Message(fallback, "text+note", (text, f"Asked {when(_at(asked))}."))
+    return Message(fallback, "text", (text,))
 
 
 _DUE_LINES = {
@@ -55,7 +155,7 @@ _DUE_LINES = {
 }
 
 
-def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rendered:
+def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Message:
     d = f.deliverable
     stage = payload.get("stage", "t-0h")
     if stage == "owner":
@@ -63,14 +163,11 @@ def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rendered:
     line = _DUE_LINES.get(stage, _DUE_LINES["t-0h"]).format(
         who=_who(f), title=esc(d.title), platform=d.platform, due=when(d.due_at)
     )
-    blocks = [
-        section(line),
-        context(f"{_campaign(f)} · mark it submitted when it's done, or tell the brand team here."),
-    ]
+    note = f"{_campaign(f)} · mark it submitted when it's done, or tell the brand team here."
     fallback = (
         f"Reminder: {truncate(d.title, 80)} is due" if stage.startswith("t-") else "Deliverable overdue"
     )
-    return fallback, blocks
+    return Message(fallback, "text+note", (line, note))
 
 
 def report_missed_deadline_value(f: DeliverableFacts) -> str:
@@ -80,32 +177,22 @@ def report_missed_deadline_value(f: DeliverableFacts) -> str:
     )
 
 
-def deliverable_overdue_owner(f: DeliverableFacts) -> Rendered:
+def deliverable_overdue_owner(f: DeliverableFacts) -> Message:
     d = f.deliverable
     text = (
         f":warning: *{esc(d.title)}* ({d.platform}) by {esc(f.influencer.display_name)} on {_campaign(f)} "
         f"was due {when(d.due_at)} and is 48 hours overdue. Report missed deadline?"
     )
     clause = f" under {f.deadline_code}" if f.deadline_code else ""
-    blocks: list[Block] = [
-        section(text),
-        ActionsBlock(
-            block_id="reminder_overdue",
-            elements=[
-                ButtonElement(
-                    action_id=Action.REPORT_BREACH_PREFILLED,
-                    text=plain("Report missed deadline"),
-                    style="danger",
-                    value=report_missed_deadline_value(f),
-                )
-            ],
-        ),
-        context(f"Opens the breach report{clause}, prefilled; nothing is reported until you submit it."),
-    ]
-    return f"{d.title} is 48 hours overdue. Report missed deadline?", blocks
+    note = f"Opens the breach report{clause}, prefilled; nothing is reported until you submit it."
+    return Message(
+        f"{d.title} is 48 hours overdue. Report missed deadline?",
+        "overdue_owner",
+        (text, report_missed_deadline_value(f), note),
+    )
 
 
-def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rendered:
+def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Message:
     d = f.deliverable
     left = (
         "its checklist has not been started"
@@ -117,10 +204,10 @@ def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Rende
         f":clipboard: *{esc(d.title)}* by {esc(f.influencer.display_name)} on {_campaign(f)} was published "
         f"{when(d.published_at)}{where}, and {left}."
     )
-    return f"Compliance checks pending for {d.title}", [section(text)]
+    return Message(f"Compliance checks pending for {d.title}", "text", (text,))
 
 
-def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: bool = False) -> Rendered:
+def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: bool = False) -> Message:
     i = f.incident
     number = f"BR-{i.number}"
     if payload.get("stage") == "half":
@@ -139,10 +226,10 @@ def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: 
             f":alarm_clock: {_who(f)}, the cure period of *{number}* ended {when(i.response_due_at)} with "
             "no response. Please respond on the incident card."
         )
-    return f"Reminder about {number}", [section(text)]
+    return Message(f"Reminder about {number}", "text", (text,))
 
 
-def incident_unresolved(f: IncidentFacts, payload: Mapping[str, Any]) -> Rendered:
+def incident_unresolved(f: IncidentFacts, payload: Mapping[str, Any]) -> Message:
     i = f.incident
     days = payload.get("days", 7)
     text = (
@@ -151,10 +238,10 @@ def incident_unresolved(f: IncidentFacts, payload: Mapping[str, Any]) -> Rendere
         f"(reported {when(i.created_at)}); it is {i.status.replace('_', ' ')}. "
         f"`/breach show BR-{i.number}` has the timeline."
     )
-    return f"BR-{i.number} is still unresolved after {days} days", [section(text)]
+    return Message(f"BR-{i.number} is still unresolved after {days} days", "text", (text,))
 
 
-def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Rendered:
+def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Message:
     since = payload.get("period_start")
     period = f" since {when(_at(since), '{date_short_pretty}')}" if since else ""
     text = (
@@ -162,24 +249,14 @@ def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Rendered:
         f"{esc(f.influencer.display_name)} on {_campaign(f)}: conduct, communication, timeliness and "
         f"content{period}."
     )
-    blocks: list[Block] = [
-        section(text),
-        ActionsBlock(
-            block_id="reminder_review",
-            elements=[
-                ButtonElement(
-                    action_id=Action.LOG_REVIEW,
-                    text=plain("Log review"),
-                    style="primary",
-                    value=str(f.engagement.id),
-                )
-            ],
-        ),
-    ]
-    return f"Review due: {f.influencer.display_name} on {f.campaign.name}", blocks
+    return Message(
+        f"Review due: {f.influencer.display_name} on {f.campaign.name}",
+        "review",
+        (text, str(f.engagement.id)),
+    )
 
 
-def render(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False) -> Rendered:
+def message(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False) -> Message:
     match ReminderKind(kind):
         case ReminderKind.GUIDELINES_UNACKNOWLEDGED:
             return guidelines_unacknowledged(facts, payload)  # type: ignore[arg-type]
@@ -193,6 +270,14 @@ def render(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bo
             return incident_unresolved(facts, payload)  # type: ignore[arg-type]
         case ReminderKind.REVIEW_DUE:
             return review_due(facts, payload)  # type: ignore[arg-type]
+
+
+def render(
+    kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """Fallback text and Block Kit (as Web API dicts) of a reminder."""
+    m = message(kind, facts, payload, escalated=escalated)
+    return m.text, blocks(m)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -177,6 +177,7 @@ class Deliverable(SQLModel, table=True):
     __tablename__ = "deliverable"
     __table_args__ = (
         Index(None, "team_id", "status", "due_at"),
+        Index(None, "status", "due_at"),  # the overdue sweep, across workspaces
         Index(None, "engagement_id"),
         one_of("status", DeliverableStatus),
         one_of("platform", Platform),

@@ -273,6 +273,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deliverable", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deliverable_engagement_id"), ["engagement_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_deliverable_status_due_at"), ["status", "due_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_deliverable_team_id_status_due_at"), ["team_id", "status", "due_at"], unique=False
         )
@@ -476,6 +477,7 @@ def downgrade() -> None:
     op.drop_table("incident")
     with op.batch_alter_table("deliverable", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deliverable_team_id_status_due_at"))
+        batch_op.drop_index(batch_op.f("ix_deliverable_status_due_at"))
         batch_op.drop_index(batch_op.f("ix_deliverable_engagement_id"))
 
     op.drop_table("deliverable")

@@ -13,7 +13,6 @@ the browser sends back to the playground API, which turns them into signed Slack
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -498,18 +497,31 @@ class Renderer:
         # In modals, inputs only talk to the app on submit unless dispatch_action is set
         if not in_input or block.get("dispatch_action") or element.get("dispatch_action_config"):
             attrs["data-dispatch"] = "1"
-        if isinstance(element.get("confirm"), dict):
-            confirm = element["confirm"]
-            attrs["data-confirm"] = json.dumps(
-                {
-                    "title": unescape_slack((confirm.get("title") or {}).get("text", "Are you sure?")),
-                    "text": unescape_slack((confirm.get("text") or {}).get("text", "")),
-                }
-            )
+        confirm = element.get("confirm") if isinstance(element.get("confirm"), dict) else None
+        if confirm is not None:
+            attrs["data-confirm"] = "1"
         method = getattr(self, f"_el_{kind}", None)
         if method is None:
             return f'<span class="el-unknown">[{esc(kind)}]</span>'
-        return method(element, attrs)
+        html = method(element, attrs)
+        return html + self._confirm(confirm, attrs) if confirm is not None else html
+
+    def _confirm(self, confirm: dict, attrs: dict[str, str]) -> str:
+        """Slack's confirm dialog, rendered now and kept inert in a <template>: the page shows it
+        before it sends the action, and sends nothing if the person cancels."""
+        style = confirm.get("style")
+        ok = "el-btn " + ("el-danger-fill" if style == "danger" else "el-primary")
+        title = self.plain(confirm.get("title")) or "Are you sure?"
+        key = {k: attrs[k] for k in ("data-block-id", "data-action-id")}
+        return (
+            f'<template class="el-confirm" {self._attrs(key)}>'
+            f'<div class="confirm-title">{title}</div>'
+            f'<div class="confirm-text">{self.text(confirm.get("text"))}</div>'
+            f'<div class="confirm-foot"><button type="button" class="el-btn confirm-deny">'
+            f"{self.plain(confirm.get('deny')) or 'Cancel'}</button>"
+            f'<button type="button" class="{ok} confirm-ok">{self.plain(confirm.get("confirm")) or "Yes"}'
+            "</button></div></template>"
+        )
 
     def _current(self, attrs: dict[str, str]) -> dict[str, Any] | None:
         entry = self.state.get(attrs["data-block-id"], {}).get(attrs["data-action-id"])

@@ -6,7 +6,7 @@ the seed stays correct as the product grows. The story starts `STORY_DAYS_AGO` d
 the seed moves the injected clock back, plays the steps, then returns the clock to the present,
 so a deliverable that was due two days into the campaign is honestly overdue today.
 
-EXTENSION POINT: append steps to `SEED_STEPS` (see the TODOs at the end) as features land.
+EXTENSION POINT: append steps to `SEED_STEPS` as features land.
 """
 
 from __future__ import annotations
@@ -173,18 +173,117 @@ async def add_deliverables(pg: Playground) -> None:
     await add_deliverable(pg, "Eve", "Trail lookbook post", "instagram", timedelta(days=STORY_DAYS_AGO + 6))
 
 
+def option_values(view: View, block_id: str) -> list[tuple[str, str]]:
+    """(label, value) of every option of a select (flat or grouped) in a block of the view."""
+    for block in view.blocks:
+        if block.get("block_id") == block_id:
+            element = block.get("element", {})
+            groups = element.get("option_groups") or [{"options": element.get("options", [])}]
+            return [(o["text"]["text"], o["value"]) for g in groups for o in g.get("options", [])]
+    raise SeedError(f"no block {block_id} in {view.callback_id}")
+
+
+def card_message(pg: Playground, channel_id: str) -> Message:
+    """The newest incident card (it carries the incident's buttons) in a channel."""
+    return button_message(pg, channel_id, Action.INCIDENT_RESPOND)
+
+
+async def report_breach(pg: Playground) -> None:
+    """Mo reports Ivy's launch teaser (G1 disclosure) through `/breach`; Ivy acknowledges and responds,
+    and the two talk it over in the card's thread. The incident stays open, in mediation."""
+    pg.clock.advance(timedelta(days=1, hours=2))
+    await command(pg, MEMBER, "/breach")
+    view = top_modal(pg, MEMBER, Callback.BREACH_REPORT)
+    engagement = option_value(view, Field.ENGAGEMENT, "Ivy")
+    # choosing the engagement updates the clause list (dispatch_action), as in the browser
+    await pg.slack.click_in_view(MEMBER, view.id, Action.REPORT_ENGAGEMENT_CHOSEN, value=engagement)
+    view = top_modal(pg, MEMBER, Callback.BREACH_REPORT)
+    clause = next((v for label, v in option_values(view, Field.GUIDELINE) if label.startswith("G1 ")), None)
+    if clause is None:
+        raise SeedError("no G1 clause in the breach report modal")
+    await submit(
+        pg,
+        MEMBER,
+        view,
+        {  # the engagement chosen above is kept in the view's state
+            Field.GUIDELINE: clause,
+            Field.DESCRIPTION: "The launch teaser went up on Ivy's story with the disclosure only in the bio "
+            "and #collab at the end of the caption — no #ad in the post itself.",
+            Field.EVIDENCE: "https://instagram.example/stories/ivy/launch-teaser",
+        },
+    )
+    channel = shared_channel(pg, "ivy")
+    card = card_message(pg, channel)
+    pg.clock.advance(timedelta(hours=2))
+    await pg.slack.click(IVY, channel, card.ts, Action.INCIDENT_ACKNOWLEDGE)
+    pg.clock.advance(timedelta(minutes=40))
+    card = card_message(pg, channel)
+    await pg.slack.click(IVY, channel, card.ts, Action.INCIDENT_RESPOND)
+    view = top_modal(pg, IVY, Callback.INCIDENT_RESPOND)
+    await submit(
+        pg,
+        IVY,
+        view,
+        {
+            Field.STATEMENT: "My mistake — the story template dropped the #ad line. I have re-posted it with "
+            "#ad at the start; the old one expired. Happy to pin a comment on the reel too."
+        },
+    )
+    pg.clock.advance(timedelta(minutes=25))
+    await pg.slack.post_message(
+        MEMBER,
+        channel,
+        'Thanks Ivy. Could you also add "Paid partnership with Acme Outdoor" to the reel before Friday?',
+        card.ts,
+    )
+    pg.clock.advance(timedelta(minutes=10))
+    await pg.slack.post_message(IVY, channel, "Yes, will do today 👍", card.ts)
+
+
+#: (reviewer, influencer, ratings: conduct/communication/timeliness/content, work again, notes, shared)
+REVIEWS = (
+    (
+        MANAGER,
+        "Ivy",
+        ("5", "4", "3", "5"),
+        "yes",
+        "Great content and quick replies; the launch reel is running late.",
+        True,
+    ),
+    (MEMBER, "Ivy", ("4", "4", "4", "5"), "yes", "", False),
+    (MANAGER, "Eve", ("4", "3", "4", "4"), "yes", "Slow to acknowledge the guidelines.", False),
+)
+
+
+async def log_reviews(pg: Playground) -> None:
+    """Maya and Mo log weekly reviews through `/review`; Maya shares hers with Ivy."""
+    pg.clock.advance(timedelta(hours=20))
+    for reviewer, influencer, ratings, again, notes, shared in REVIEWS:
+        await command(pg, reviewer, "/review")
+        view = top_modal(pg, reviewer, Callback.REVIEW_LOG)
+        values: dict[str, Any] = {
+            Field.ENGAGEMENT: option_value(view, Field.ENGAGEMENT, influencer),
+            Field.CONDUCT: ratings[0],
+            Field.COMMUNICATION: ratings[1],
+            Field.TIMELINESS: ratings[2],
+            Field.CONTENT_QUALITY: ratings[3],
+            Field.WOULD_WORK_AGAIN: again,
+        }
+        if notes:
+            values[Field.NOTES] = notes
+        if shared:
+            values[Field.REVIEW_OPTIONS] = ["shared"]
+        await submit(pg, reviewer, view, values)
+        pg.clock.advance(timedelta(minutes=15))
+
+
 async def back_to_now(pg: Playground) -> None:
     offset = getattr(pg.clock, "offset", None)
     if offset is not None:
         pg.clock.advance(-offset)
 
 
-#: The demo story, in order. EXTENSION POINT for the lead, once those features exist:
-#:   TODO(incidents): SeedStep("an open incident in mediation", report_breach) — Mo runs `/breach`,
-#:       fills the modal against Ivy's engagement (G1 disclosure), Ivy acknowledges and responds
-#:       in the card's thread; leave it open (in mediation). Insert before `back_to_now`.
-#:   TODO(reviews): SeedStep("a few reviews", log_reviews) — Maya and Mo run `/review` for Ivy
-#:       and Eve (one shared with the influencer).
+#: The demo story, in order. EXTENSION POINT: append steps before `back_to_now`.
 SEED_STEPS: list[SeedStep] = [
     SeedStep(f"rewinding the clock {STORY_DAYS_AGO} days (the story starts in the past)", rewind),
     SeedStep("campaign Spring Launch 2027 for Acme Outdoor, default guidelines", create_campaign),
@@ -192,6 +291,8 @@ SEED_STEPS: list[SeedStep] = [
     SeedStep("influencer Ivy: shared channel, guidelines acknowledged", invite_ivy),
     SeedStep("external influencer Eve via Slack Connect (guidelines pending)", invite_eve),
     SeedStep("deliverables (one overdue)", add_deliverables),
+    SeedStep("an open breach incident in mediation (BR-1, G1 disclosure)", report_breach),
+    SeedStep("reviews (one shared with Ivy)", log_reviews),
     SeedStep("back to the present", back_to_now),
 ]
 

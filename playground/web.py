@@ -130,7 +130,9 @@ class PlaygroundWeb:
     def bot_name(self) -> str:
         return manifest_surface()[2] or self.ws.bot_user.real_name
 
-    def state(self, user_id: str | None, channel_id: str | None, thread_ts: str | None) -> dict[str, Any]:
+    def state(
+        self, user_id: str | None, channel_id: str | None, thread_ts: str | None, *, start: bool = False
+    ) -> dict[str, Any]:
         cast = self.cast()
         viewer = self.ws.users.get(user_id or "") or next(
             (u for u in cast if u.id == people.MANAGER.user_id), cast[0]
@@ -183,6 +185,7 @@ class PlaygroundWeb:
             "thread": None,
             "modal": None,
             "home": None,
+            "start": self._start(channels) if start else None,
         }
         if channel is not None:
             result["channel"] = {
@@ -211,6 +214,18 @@ class PlaygroundWeb:
         if home is not None:
             result["home"] = self.view(viewer, home, now)
         return result
+
+    def _start(self, channels: list[Any]) -> dict[str, str] | None:
+        """Where a first visit opens: the thread with the newest reply in the viewer's channels
+        (in the demo, the open incident's mediation thread); None opens the app's Home tab."""
+        best: tuple[float, str, str] | None = None
+        for channel in channels:
+            for message in self.ws.history(channel.id):
+                if message.reply_ts and not message.is_reply:
+                    last = float(message.reply_ts[-1])
+                    if best is None or last > best[0]:
+                        best = (last, channel.id, message.ts)
+        return {"channel": best[1], "thread": best[2]} if best else None
 
     def _offset(self) -> timedelta:
         return getattr(self.pg.clock, "offset", timedelta(0))
@@ -268,12 +283,18 @@ class PlaygroundWeb:
             "is_reply": message.is_reply,
             "reply_count": len(replies),
             "reply_authors": sorted({r.user or self.ws.bot_user.id for r in replies}),
-            "last_reply": renderer.day_label(datetime.fromtimestamp(float(replies[-1].ts), UTC)).lower()
-            + " at "
-            + renderer.clock_time(datetime.fromtimestamp(float(replies[-1].ts), UTC))
-            if replies
-            else "",
+            "last_reply": self._last_reply(renderer, replies[-1]) if replies else "",
         }
+
+    @staticmethod
+    def _last_reply(renderer: Renderer, reply: Message) -> str:
+        """As Slack words it: "today at 9:41 AM", "yesterday at …", "Nov 23 at …"."""
+        when = datetime.fromtimestamp(float(reply.ts), UTC)
+        day = renderer.day_label(when)
+        if day not in ("Today", "Yesterday"):
+            local = renderer.local(when)
+            day = f"{local:%b} {local.day}"
+        return f"{day.lower() if day in ('Today', 'Yesterday') else day} at {renderer.clock_time(when)}"
 
     def view(self, viewer: User, view: View, now: datetime, depth: int = 0) -> dict[str, Any]:
         renderer = Renderer(
@@ -533,7 +554,9 @@ async def _state(request: web.Request) -> web.Response:
     since = query.get("since")
     if since is not None and since.lstrip("-").isdigit():
         await pg_web.wait_change(int(since), LONG_POLL_SECONDS)
-    state = pg_web.state(query.get("user"), query.get("channel"), query.get("thread"))
+    state = pg_web.state(
+        query.get("user"), query.get("channel"), query.get("thread"), start=query.get("start") == "1"
+    )
     return web.json_response(state, headers={"Cache-Control": "no-store"})
 
 

@@ -223,13 +223,13 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
         section(f"*Evidence*\n{evidence_links(i.evidence)}"),
     ]
     if i.status in rules.OPEN:
-        due = "responded" if i.responded_at else f"due {when(i.response_due_at)}"
-        blocks.append(
-            context(
-                f":hourglass_flowing_sand: Response {due} · cure period "
-                f"{rules.CURE_PERIOD_HOURS[i.severity]} h"
-            )
+        hours = rules.CURE_PERIOD_HOURS[i.severity]
+        response = (
+            f":speech_balloon: Influencer responded {when(i.responded_at)}"
+            if i.responded_at
+            else f":hourglass_flowing_sand: Response due {when(i.response_due_at)}"
         )
+        blocks.append(context(f"{response} · cure period {hours} h"))
     if i.status == IncidentStatus.RESOLUTION_PROPOSED and i.proposed_outcome:
         deadline = f" by {when(i.proposal_due_at)}" if i.proposal_due_at else ""
         strikes = rules.DEFAULT_STRIKES[i.severity]

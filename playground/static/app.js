@@ -17,6 +17,10 @@ const ui = {
   keys: {},
   seen: JSON.parse(store.getItem("cg.seen") || "{}"),
   homeOpenedFor: null,
+  // a first visit (nothing remembered) opens where the story is: the liveliest thread
+  fresh: store.getItem("cg.channel") === null,
+  reveal: null, // ts of a message to bring into view once rendered
+  stick: { main: true, thread: true }, // keep the pane scrolled to the newest message
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -86,6 +90,7 @@ function stateUrl(since) {
   if (ui.channel) params.set("channel", ui.channel);
   if (ui.thread) params.set("thread", ui.thread.ts);
   if (since !== undefined && since !== null) params.set("since", String(since));
+  if (ui.fresh) params.set("start", "1");
   return `${api}/state?${params}`;
 }
 
@@ -120,6 +125,18 @@ function apply(state) {
   ui.version = state.version;
   if (ui.user !== state.me.id) {
     ui.user = state.me.id;
+  }
+  if (ui.fresh) {
+    ui.fresh = false;
+    if (state.start) {
+      ui.channel = state.start.channel;
+      ui.thread = { ts: state.start.thread, channel: state.start.channel };
+      ui.pane = "messages";
+      ui.reveal = state.start.thread;
+      save();
+      refresh();
+      return;
+    }
   }
   const visible = new Set([...state.channels.map((c) => c.id), state.app.dm]);
   if (ui.channel === "app") {
@@ -333,7 +350,6 @@ function renderHome(state) {
 
 function renderMessages(container, messages, key, channel) {
   if (!changed(`messages:${key}`, [messages, channel && channel.id, ui.user])) return;
-  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
   const previousTop = container.scrollTop;
   const nodes = [];
   if (key === "main" && channel && !channel.is_app) {
@@ -357,12 +373,35 @@ function renderMessages(container, messages, key, channel) {
     const compact = previous && previous.author_id === message.author_id && !message.ephemeral && !previous.ephemeral && Number(message.ts) - Number(previous.ts) < 300;
     nodes.push(renderMessage(message, key, compact));
     previous = message;
+    if (key === "thread" && message === messages[0] && messages.length > 1) {
+      // as Slack: the parent message, then "N replies" and the replies
+      const count = messages.filter((m) => m !== message && !m.ephemeral).length;
+      nodes.push(el("div", { class: "thread-divider" }, el("span", { text: `${count} ${count === 1 ? "reply" : "replies"}` })));
+      previous = null;
+    }
   }
   if (!messages.length && key === "main" && channel && channel.is_app) nodes.push(el("div", { class: "empty", text: "No messages from the app yet." }));
   container.replaceChildren(...nodes);
-  const switched = changed(`scroll:${key}`, [channel && channel.id, ui.user, ui.thread && ui.thread.ts]);
-  if (atBottom || switched) container.scrollTop = container.scrollHeight;
+  const switched = changed(`scroll:${key}`, [channel && channel.id, ui.user, key === "thread" && ui.thread && ui.thread.ts]);
+  if (switched) ui.stick[key] = true;
+  const reveal = key === "main" && ui.reveal && container.querySelector(`.msg[data-ts="${CSS.escape(ui.reveal)}"]`);
+  if (reveal) {
+    ui.reveal = null;
+    ui.stick[key] = false;
+    requestAnimationFrame(() => reveal.scrollIntoView({ block: "end" }));
+  } else if (ui.stick[key]) container.scrollTop = container.scrollHeight;
   else container.scrollTop = previousTop;
+}
+
+// Stay at the newest message while the pane is at the bottom: after a render, and when the pane
+// changes size (the thread panel opens, the composer grows, the window is resized).
+for (const [key, node] of [["main", $("#messages")], ["thread", $("#thread-messages")]]) {
+  node.addEventListener("scroll", () => {
+    if (node.clientHeight) ui.stick[key] = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
+  });
+  new ResizeObserver(() => {
+    if (ui.stick[key]) node.scrollTop = node.scrollHeight;
+  }).observe(node);
 }
 
 function renderMessage(message, key, compact) {
@@ -541,21 +580,48 @@ function collectValues(root) {
 
 // ------------------------------------------------------------------------ interactions
 
+// Slack's confirm dialog: the renderer put it, already rendered, in an inert <template> beside the
+// element; it is cloned (never parsed from text) into the dialog. Resolves true to go ahead.
 function confirmed(node) {
-  if (!node.dataset.confirm) return true;
-  const confirm = JSON.parse(node.dataset.confirm);
-  return window.confirm(`${confirm.title}\n\n${confirm.text}`);
+  if (!node.dataset.confirm) return Promise.resolve(true);
+  const scope = node.closest(".msg-content, .view-body") || document;
+  const template = [...scope.querySelectorAll("template.el-confirm")].find(
+    (t) => t.dataset.actionId === node.dataset.actionId && t.dataset.blockId === node.dataset.blockId,
+  );
+  if (!template) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const box = el("div", { class: "confirm", role: "alertdialog", "aria-modal": "true" });
+    box.append(template.content.cloneNode(true));
+    const overlay = el("div", { class: "overlay confirm-overlay" }, box);
+    const onKey = (event) => {
+      if (event.key !== "Escape") return;
+      event.stopPropagation();
+      done(false);
+    };
+    const done = (answer) => {
+      overlay.remove();
+      document.removeEventListener("keydown", onKey, true);
+      resolve(answer);
+    };
+    box.querySelector(".confirm-deny").addEventListener("click", () => done(false));
+    box.querySelector(".confirm-ok").addEventListener("click", () => done(true));
+    overlay.addEventListener("click", (event) => event.target === overlay && done(false));
+    document.addEventListener("keydown", onKey, true);
+    $("#confirm-root").replaceChildren(overlay);
+    box.querySelector(".confirm-ok").focus();
+  });
 }
 
-function act(node, value) {
-  if (!confirmed(node)) return;
+async function act(node, value) {
   const base = { action_id: node.dataset.actionId, block_id: node.dataset.blockId, type: node.dataset.type, value };
   const view = node.closest("[data-view-id]");
+  const message = node.closest(".msg");
+  const values = view ? collectValues(view) : null;
+  if (!(await confirmed(node))) return;
   if (view) {
-    post("view_action", { ...base, view_id: view.dataset.viewId, values: collectValues(view) });
+    post("view_action", { ...base, view_id: view.dataset.viewId, values });
     return;
   }
-  const message = node.closest(".msg");
   if (message) post("click", { ...base, channel: message.dataset.channel, ts: message.dataset.ts });
 }
 

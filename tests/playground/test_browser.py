@@ -1,19 +1,29 @@
-"""The playground in real headless Chromium: the story as far as the product goes, clicked in a browser.
+"""The playground in real headless Chromium: the issue's whole story, clicked in a browser.
 
-The playground runs in-process (bot + emulated Slack + UI on one free port, temporary SQLite);
-Playwright drives Debian's Chromium (never a downloaded browser). Screenshots go to
-`test-artifacts/` and the README's picture to `docs/playground.png`.
+The playground runs in-process (bot + emulated Slack + UI on one free port, temporary SQLite,
+the demo seed played through the bot as on a fresh `make run`); Playwright drives Debian's
+Chromium (never a downloaded browser). Screenshots of every step go to `test-artifacts/` and
+the README's picture to `docs/playground.png`.
 
-To extend the story (breach incident, reminders): use the helpers below — `run_command`,
-`fill_modal`, `submit_modal`, `click_button`, `switch_user`, `open_channel`, `open_app_home`,
-`reply_in_thread`, `advance_clock`, `expect_text`.
+The story: the first screen (the seeded incident's mediation thread); a new campaign through its
+modal (with a field error); Ivy invited, acknowledging, replying in a thread; a deliverable with a
+due time; as the brand manager a breach reported through `/breach` and its modal (the engagement
+select updates the clause list); the card and its thread; as Ivy, Acknowledge and Respond; back as
+the manager, the Escalate confirm dialog (cancelled), Resolve, a shared review; the clock moved a
+day at a time until the deliverable's reminders arrive; App Home.
+
+Helpers for extending it: `run_command`, `fill_modal`, `submit_modal`, `click_button`,
+`card_button`, `switch_user`, `open_channel`, `open_thread`, `open_app_home`, `reply_in_thread`,
+`advance_clock`, `expect_text`.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -49,8 +59,8 @@ expect = playwright_api.expect
 @pytest.fixture
 async def playground(sqlite_template, tmp_path) -> AsyncIterator[Playground]:
     settings = Settings(database_url=sqlite_template.fresh(tmp_path), _env_file=None)
-    pg, runner = await start_playground(
-        settings, "127.0.0.1", 0, persist=False, seed_if_empty=False, progress=lambda _line: None
+    pg, runner = await start_playground(  # seeded, as `make run` on a fresh database
+        settings, "127.0.0.1", 0, persist=False, progress=lambda _line: None
     )
     try:
         yield pg
@@ -165,12 +175,41 @@ async def advance_clock(page, label: str = "+1 day") -> None:
     await expect(page.locator("#clock-label")).not_to_have_text(before or "")
 
 
+async def card_button(page, card: str, text: str) -> None:
+    """Press a button of the message whose text contains `card` (e.g. an incident card's "BR-2 ·")."""
+    message = page.locator("#messages .msg", has_text=card).last
+    await message.locator("button.el-btn", has_text=text).first.click()
+
+
+async def open_thread(page, message_text: str) -> None:
+    message = page.locator("#messages .msg", has_text=message_text).last
+    await message.locator(".thread-summary").click()
+    await expect(page.locator("#thread")).to_be_visible()
+
+
+def local_input(playground: Playground, person, delta: timedelta) -> str:
+    """A date-time input's value (`YYYY-MM-DDTHH:MM`, the person's zone) `delta` from the playground's now."""
+    when = (playground.clock.now() + delta).astimezone(ZoneInfo(person.tz))
+    return when.strftime("%Y-%m-%dT%H:%M")
+
+
 # --------------------------------------------------------------------------------- story
 
 
-async def test_campaign_story_in_the_browser(playground: Playground, page):
-    # The brand manager starts on the app's Home tab and creates a campaign with /campaign new.
-    await expect(page.locator("#tabs .tab.active")).to_have_text("Home")
+async def test_the_story_in_the_browser(playground: Playground, page):
+    card = page.locator("#messages .msg", has_text="BR-2 ·").last
+    thread = "#thread-messages"
+
+    # The first screen: the demo's open incident (BR-1) in the shared channel, its mediation thread open.
+    await expect(page.locator("#chan-header")).to_contain_text("cg-spring-launch-ivy")
+    await expect_text(page, "BR-1 · G1")
+    await expect_text(page, "Yes, will do today", thread)
+    await expect(page.locator("#messages .msg", has_text="BR-1 ·").last).to_be_in_viewport()
+    shot = await screenshot(page, "00-first-screen")
+    (ROOT / "docs").mkdir(exist_ok=True)
+    shutil.copyfile(shot, ROOT / "docs" / "playground.png")  # the README's picture
+
+    # The brand manager creates a campaign with /campaign new (a bad slug first: a field error).
     await run_command(page, "/campaign new")
     await fill_modal(
         page,
@@ -182,14 +221,12 @@ async def test_campaign_story_in_the_browser(playground: Playground, page):
             "Escalation channel": "legal",
         },
     )
-    await submit_modal(page, expect_closed=False)  # a bad slug: the bot answers with a field error
+    await submit_modal(page, expect_closed=False)  # the bot answers with a field error
     await expect(modal(page).locator(".b-error")).to_contain_text("lowercase letters, digits or hyphens")
     await expect(modal(page).locator('[data-action-id="name"]')).to_have_value("Summer Drop")  # kept
     await screenshot(page, "01-modal-field-error")
     await fill_modal(page, {"Short name": "summer"})
     await submit_modal(page)
-    await page.click('#tabs [data-pane="messages"]')
-    await expect_text(page, "Summer Drop")
 
     # Invite Ivy: the shared channel appears with the guidelines.
     await run_command(page, "/campaign invite summer @ivy")
@@ -199,35 +236,129 @@ async def test_campaign_story_in_the_browser(playground: Playground, page):
 
     # Ivy sees the shared channel, acknowledges, and answers in a thread.
     await switch_user(page, people.INFLUENCER.real_name)
-    await expect(page.locator('#channel-list [data-channel="cg-summer-ivy"]')).to_be_visible()
     await open_channel(page, "cg-summer-ivy")
     await click_button(page, "I acknowledge these guidelines")
     await expect_text(page, "Acknowledged by @Ivy")
     await reply_in_thread(page, "Acknowledged by", "Read them all <b>twice</b> & agreed!")
     await screenshot(page, "02-influencer-acknowledged")
-
     # Text typed by a user is shown, never run: nothing executes, the tags read as text.
     await run_command(page, '<img src=x onerror="window.__xss=1"> hello')
     await expect_text(page, '<img src=x onerror="window.__xss=1"> hello')
     assert await page.evaluate("window.__xss === undefined")
 
-    # Back to the brand manager: the acknowledgement and the thread are there.
+    # Back to the manager: a deliverable due in a day and half an hour (date-time in her zone).
     await switch_user(page, people.MANAGER.real_name)
     await open_channel(page, "cg-summer-ivy")
-    await expect_text(page, "Acknowledged by @Ivy")
-    await expect_text(page, "1 reply")
-    await page.locator("#messages .thread-summary").first.click()
-    await expect_text(page, "Read them all <b>twice</b> & agreed!", "#thread-messages")
+    await run_command(page, "/campaign deliverable summer")
+    await fill_modal(
+        page,
+        {
+            "Influencer": "Ivy",
+            "Title": "Teaser reel",
+            "Platform": "TikTok",
+            "Due": local_input(playground, people.MANAGER, timedelta(hours=24, minutes=30)),
+        },
+    )
+    await submit_modal(page)
+    await expect_text(page, "Teaser reel")
 
-    shot = await screenshot(page, "03-manager-thread")
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(shot, ROOT / "docs" / "playground.png")  # the README's picture
+    # She reports a breach through /breach: choosing the engagement narrows the clause list.
+    await run_command(page, "/breach")
+    await expect(modal(page)).to_contain_text("Report a breach")
+    clauses = modal(page).locator('[data-action-id="guideline"]')
+    await expect(clauses.locator("optgroup")).to_have_count(2)  # both campaigns, until one is chosen
+    await fill_modal(page, {"Campaign and influencer": "Summer Drop · Ivy"})
+    await expect(clauses.locator("optgroup")).to_have_count(0)
+    await expect(clauses.locator("option", has_text="G8")).to_have_count(1)
+    await fill_modal(
+        page,
+        {
+            "Clause breached": "G1 ·",
+            "What happened?": "The teaser went up with #collab only, no #ad.",
+            "Evidence links": "https://tiktok.example/@ivy/video/42",
+        },
+    )
+    await screenshot(page, "03-breach-modal")
+    await submit_modal(page)
+    await expect(card).to_contain_text("reported")
+    await expect(card).to_contain_text("https://tiktok.example/@ivy/video/42")
+    await open_thread(page, "BR-2 ·")
+    await expect_text(page, "this thread is the mediation of BR-2", thread)
+    await screenshot(page, "04-incident-card-and-thread")
 
-    # Time moves on.
+    # Ivy acknowledges, then responds through the modal.
+    await switch_user(page, people.INFLUENCER.real_name)
+    await open_channel(page, "cg-summer-ivy")
+    await card_button(page, "BR-2 ·", "Acknowledge")
+    await expect(card).to_contain_text("acknowledged")
+    await card_button(page, "BR-2 ·", "Respond")
+    await expect(modal(page)).to_contain_text("What was reported")
+    await fill_modal(page, {"Your statement": "Sorry! I have added #ad at the start of the caption."})
+    await screenshot(page, "05-influencer-responds")
+    await submit_modal(page)
+    await expect(card).to_contain_text("in mediation")
+    await open_thread(page, "BR-2 ·")
+    await expect_text(page, "I have added #ad at the start", thread)
+    await screenshot(page, "06-influencer-responded")
+
+    # The manager: Escalate asks first (Slack's confirm dialog); cancelled, nothing is sent.
+    await switch_user(page, people.MANAGER.real_name)
+    await open_channel(page, "cg-summer-ivy")
+    await card_button(page, "BR-2 ·", "Escalate")
+    dialog = page.locator("#confirm-root .confirm")
+    await expect(dialog).to_contain_text("Escalate?")
+    await expect(dialog).to_contain_text("goes to the campaign's escalation channel")
+    await screenshot(page, "07-escalate-confirm")
+    await dialog.locator(".confirm-deny").click()
+    await expect(dialog).to_have_count(0)
+    await expect(card).to_contain_text("in mediation")
+
+    # She resolves it: outcome, strikes, note.
+    await card_button(page, "BR-2 ·", "Resolve")
+    await fill_modal(
+        page, {"Outcome": "Warning", "Strikes": "1 strike", "Note": "First warning; fixed quickly."}
+    )
+    await screenshot(page, "08-resolve-modal")
+    await submit_modal(page)
+    await expect(card).to_contain_text("resolved")
+    await expect(card.locator("button.el-btn")).to_have_count(0)  # a closed incident has no buttons
+    await open_thread(page, "BR-2 ·")
+    await expect_text(page, "Resolved by @Maya", thread)
+    await expect_text(page, "First warning; fixed quickly.", thread)
+    await screenshot(page, "09-resolved")
+
+    # A review shared with Ivy (radio buttons and a checkbox).
+    await run_command(page, "/review")
+    await fill_modal(
+        page,
+        {
+            "Influencer and campaign": "Summer Drop · Ivy",
+            "Conduct": "4 · ",
+            "Communication": "5 · ",
+            "Timeliness": "5 · ",
+            "Content quality": "4 · ",
+            "Would you work with them again?": "Yes",
+            "Follow-up and visibility": "Share with the influencer",
+        },
+    )
+    await screenshot(page, "10-review-modal")
+    await submit_modal(page)
+    await expect_text(page, "shared a review of your work on *Summer Drop*".replace("*", ""))
+
+    # Time moves on: an hour later the deliverable is due in 24 hours; a day later, it is due now.
+    await advance_clock(page, "+1 h")
+    await expect(page.locator("#clock-offset")).to_contain_text("1 h")
+    await expect_text(page, "Teaser reel (tiktok) is due")
+    await expect_text(page, "in 24 hours")
+    await screenshot(page, "11-reminder-due-in-24-h")
     await advance_clock(page, "+1 day")
-    await expect(page.locator("#clock-offset")).to_contain_text("1 d")
-    await screenshot(page, "04-clock-advanced")
+    await expect(page.locator("#clock-offset")).to_contain_text("1 d 1 h")
+    await expect_text(page, "Teaser reel (tiktok) is due now")
+    last = page.locator("#messages .msg").last
+    await expect(last).to_be_in_viewport()  # the pane follows the newest message
+    await screenshot(page, "12-reminder-due-now")
 
     # The App Home renders whatever the bot publishes.
     await open_app_home(page)
-    await screenshot(page, "05-app-home")
+    await expect(page.locator("#home")).to_contain_text("BR-1")
+    await screenshot(page, "13-app-home")

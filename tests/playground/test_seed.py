@@ -10,7 +10,7 @@ from bot.settings import Settings
 from playground import people
 from playground.app import start_playground
 from playground.web import advance_time
-from storage.models import Campaign, Deliverable, Engagement
+from storage.models import Campaign, Deliverable, Engagement, Incident, IncidentEvent, Review
 
 
 async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_template, tmp_path):
@@ -29,6 +29,33 @@ async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_templa
         now = pg.clock.now()
         overdue = [d for d in deliverables if d.due_at.replace(tzinfo=now.tzinfo) < now]
         assert len(deliverables) == 3 and [d.title for d in overdue] == ["Launch reel"]
+        # one open incident in mediation, reported by Mo, acknowledged and answered by Ivy, talked over
+        async with pg.bot.services.db.transaction() as s:
+            incident = (await s.exec(select(Incident))).scalars().one()
+            kinds = [
+                e.kind for e in (await s.exec(select(IncidentEvent).order_by(IncidentEvent.id))).scalars()
+            ]
+            reviews = (await s.exec(select(Review).order_by(Review.id))).scalars().all()
+        assert (incident.number, incident.status, incident.reporter_id) == (
+            1,
+            "in_mediation",
+            people.MEMBER.user_id,
+        )
+        assert kinds[:3] == ["created", "status_changed", "response"] and kinds.count("thread_reply") == 2
+        ivy = pg.emulator.channel("cg-spring-launch-ivy")
+        assert incident.channel_id == ivy.id
+        thread = pg.emulator.replies(ivy.id, incident.card_ts)
+        assert thread[-1].user == people.INFLUENCER.user_id and "will do today" in thread[-1].text
+        # reviews by Maya and Mo; only Maya's of Ivy is shared with the influencer
+        assert [(r.reviewer_id, r.shared_with_influencer) for r in reviews] == [
+            (people.MANAGER.user_id, True),
+            (people.MEMBER.user_id, False),
+            (people.MANAGER.user_id, False),
+        ]
+        # a first visit opens the incident's mediation thread
+        start = pg.web.state(people.MANAGER.user_id, None, None, start=True)["start"]
+        assert start == {"channel": ivy.id, "thread": incident.card_ts}
+
         eve = pg.emulator.channel("cg-spring-launch-eve")
         assert eve.is_ext_shared
         assert pg.emulator.workspace.user_by_email(people.EXTERNAL.email).real_name == "Eve External"

@@ -1,299 +1,27 @@
-"""Breach incidents: reporting, the card and mediation thread, every lifecycle move, reading.
-
-Rules live in `bot.domain.incidents`; this module applies them with one conditional UPDATE per
-move (so double clicks and races give exactly one transition) and then tells Slack.
-"""
+"""The lifecycle moves: one conditional UPDATE each, then the card, thread and legal are told."""
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.domain import incidents as rules
-from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role, Severity
-from bot.domain.enums import IncidentStatus as S
+from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role
 from bot.domain.incidents import Move
-from bot.domain.permissions import campaign_roles
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows.access import is_the_influencer, roles_on
-from bot.flows.home import refresh_home
-from bot.ids import Action, Field
+from bot.flows.incidents import shared
+from bot.ids import Field
 from bot.services import Services
-from bot.slack import slack_error
-from bot.views import export as export_views
 from bot.views import incidents as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, plural, quote, user, when
-from scheduler import plans
 from storage.models import Engagement, Incident, Influencer
-from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
 from storage.queries.incidents import IncidentContext
-
-log = logging.getLogger(__name__)
-
-URL = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
-REPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
-
-
-# ------------------------------------------------------------------------------------------------
-# Opening the report form
-
-
-async def open_report(
-    svc: Services,
-    team_id: str,
-    user_id: str,
-    trigger_id: str,
-    *,
-    engagement_id: int | None = None,
-    guideline_code: str | None = None,
-    evidence: list[str] | None = None,
-    description: str | None = None,
-) -> None:
-    is_admin = await svc.directory.is_admin(user_id)
-    async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
-        if not choices:
-            raise NotPermitted(
-                "report a breach",
-                REPORTERS,
-                ":no_entry: You have no campaign with influencers to "
-                "report on: a campaign's brand team (manager, member, legal) can report breaches.",
-            )
-        if engagement_id is not None and all(e.id != engagement_id for e, _, _ in choices):
-            engagement_id = None  # not one the user may report on: let them pick
-        clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
-    chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
-    guideline_id = next(
-        (g.id for g in clauses if g.campaign_id == chosen_campaign and g.code == guideline_code), None
-    )
-    view = views.report_modal(
-        choices,
-        clauses,
-        engagement_id=engagement_id,
-        guideline_id=guideline_id,
-        evidence=evidence or [],
-        occurred_at=svc.clock.now(),
-        description=description,
-    )
-    await svc.client.views_open(trigger_id=trigger_id, view=view)
-
-
-async def open_report_from_message(
-    svc: Services, team_id: str, user_id: str, trigger_id: str, channel_id: str, message: dict[str, Any]
-) -> None:
-    """The `report_breach` shortcut: the message's permalink as evidence, its author as the
-    influencer when they are one on the reporter's campaigns."""
-    permalink = (await svc.client.chat_getPermalink(channel=channel_id, message_ts=message["ts"]))[
-        "permalink"
-    ]
-    engagement_id = None
-    author = message.get("user")
-    if author:
-        is_admin = await svc.directory.is_admin(user_id)
-        async with svc.db.transaction() as s:
-            choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
-        in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
-        anywhere = [e.id for e, i, _ in choices if i.slack_user_id == author]
-        engagement_id = (in_channel or anywhere or [None])[0]
-    await open_report(svc, team_id, user_id, trigger_id, engagement_id=engagement_id, evidence=[permalink])
-
-
-async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
-    """The engagement changed in the open report form: show that campaign's clauses."""
-    form = FormValues(view)
-    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
-    engagement_id = int(chosen["value"]) if str(chosen.get("value", "")).isdigit() else None
-    is_admin = await svc.directory.is_admin(user_id)
-    async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
-        clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
-    evidence = form.text(Field.EVIDENCE).splitlines()
-    occurred = form.datetime(Field.OCCURRED_AT) or svc.clock.now()
-    updated = views.report_modal(
-        choices,
-        clauses,
-        engagement_id=engagement_id,
-        guideline_id=None,
-        evidence=[e for e in evidence if e.strip()],
-        occurred_at=occurred,
-        description=form.text(Field.DESCRIPTION) or None,
-    )
-    await svc.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
-
-
-# ------------------------------------------------------------------------------------------------
-# Submitting a report
-
-
-def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
-    links = [line.strip() for line in raw.splitlines() if line.strip()]
-    bad = [link for link in links if not URL.match(link) or len(link) > 2000]
-    if bad:
-        errors[Field.EVIDENCE] = f"Use http(s) links only, one per line; not: {bad[0][:60]}"
-    elif len(links) > views.EVIDENCE_MAX:
-        errors[Field.EVIDENCE] = f"At most {views.EVIDENCE_MAX} links."
-    return links
-
-
-async def submit_report(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
-    """Validate and store the report (before the ack); returns the incident id."""
-    errors: dict[str, str] = {}
-    now = svc.clock.now()
-    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
-    engagement_value = str(chosen.get("value") or "")
-    guideline_value = form.selected(Field.GUIDELINE) or ""
-    severity = form.selected(Field.SEVERITY) or "default"
-    description = form.text(Field.DESCRIPTION)
-    occurred_at = form.datetime(Field.OCCURRED_AT)
-    evidence = _evidence(form.text(Field.EVIDENCE), errors)
-    if not engagement_value.isdigit():
-        errors[Field.ENGAGEMENT] = "Pick the campaign and influencer."
-    if not guideline_value.isdigit():
-        errors[Field.GUIDELINE] = "Pick the clause that was breached."
-    if severity != "default" and severity not in set(Severity):
-        errors[Field.SEVERITY] = "Pick a severity."
-    if not description:
-        errors[Field.DESCRIPTION] = "Describe what happened."
-    elif len(description) > views.DESCRIPTION_MAX:
-        errors[Field.DESCRIPTION] = (
-            f"Keep it to {views.DESCRIPTION_MAX} characters (it has {len(description)})."
-        )
-    if occurred_at is None:
-        errors[Field.OCCURRED_AT] = "Say when it happened."
-    elif occurred_at > now:
-        errors[Field.OCCURRED_AT] = "That is in the future."
-    if errors:
-        raise FormErrors(errors)
-
-    async with svc.db.transaction() as s:
-        row = await campaign_q.engagement(s, team_id, int(engagement_value))
-        if row is None:
-            raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
-        engagement, _ = row
-        campaign = await campaign_q.by_id(s, team_id, engagement.campaign_id)
-        roles = await roles_on(s, svc.directory, campaign, user_id, needed=REPORTERS, is_influencer=False)
-        if REPORTERS.isdisjoint(roles):
-            raise FormErrors(
-                {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
-            )
-        guideline = next(
-            (g for g in await campaign_q.guidelines(s, campaign.id) if g.id == int(guideline_value)), None
-        )
-        if guideline is None:
-            raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
-        severity = guideline.default_severity if severity == "default" else severity
-        incident = Incident(
-            team_id=team_id,
-            number=await q.next_number(s, team_id),
-            engagement_id=engagement.id,
-            guideline_id=guideline.id,
-            guidelines_version=campaign.guidelines_version,
-            severity=severity,
-            title=guideline.title,
-            description=description,
-            evidence=evidence,
-            occurred_at=occurred_at,
-            reporter_id=user_id,
-            status=S.REPORTED,
-            channel_id=engagement.channel_id,
-            response_due_at=rules.response_due(severity, now),
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(incident)
-        await s.flush()
-        q.add_event(
-            s,
-            incident,
-            IncidentEventKind.CREATED,
-            now,
-            user_id,
-            description,
-            to=S.REPORTED,
-            severity=severity,
-            clause=guideline.code,
-            evidence=evidence,
-        )
-        await _plan(s, incident, now)
-    return incident.id
-
-
-async def publish_report(svc: Services, team_id: str, incident_id: int) -> None:
-    """After the ack: the card and mediation thread, the escalation post, the reporter's receipt."""
-    async with svc.db.transaction() as s:
-        ctx = await q.context_by_id(s, team_id, incident_id)
-    text, blocks = views.card(ctx)
-    posted = await svc.client.chat_postMessage(channel=ctx.engagement.channel_id, text=text, blocks=blocks)
-    ctx.incident.card_ts = posted["ts"]
-    async with svc.db.transaction() as s:
-        await s.exec(update(Incident).where(Incident.id == incident_id).values(card_ts=posted["ts"]))
-        await _plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
-    await svc.client.chat_postMessage(
-        channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx)
-    )
-    link = await _permalink(svc, ctx)
-    if ctx.incident.severity in rules.ESCALATION_CHANNEL_SEVERITIES:
-        critical = ctx.incident.severity == Severity.CRITICAL
-        await _to_legal(
-            svc, ctx, views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link)
-        )
-    await svc.client.chat_postMessage(
-        channel=ctx.incident.reporter_id, text=views.reporter_confirmation(ctx, link)
-    )
-    await _refresh_homes(svc, ctx)
-
-
-async def _permalink(svc: Services, ctx: IncidentContext) -> str | None:
-    if not ctx.incident.card_ts:
-        return None
-    try:
-        response = await svc.client.chat_getPermalink(
-            channel=ctx.incident.channel_id, message_ts=ctx.incident.card_ts
-        )
-        return response["permalink"]
-    except SlackApiError:
-        return None
-
-
-async def _to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
-    """Post to the campaign's escalation channel; without one (or if Slack refuses), DM the owner."""
-    channel = ctx.campaign.escalation_channel_id
-    if channel:
-        try:
-            await svc.client.chat_postMessage(channel=channel, text=text)
-            return
-        except SlackApiError as exc:
-            log.warning("escalation channel %s refused: %s", channel, slack_error(exc))
-            text += (
-                f"\n_(I could not post in <#{channel}>: `{slack_error(exc)}`. Add me to it with "
-                "`/invite @Campaign Guard`.)_"
-            )
-    else:
-        text += f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, its owner.)_"
-    await svc.client.chat_postMessage(channel=ctx.campaign.owner_id, text=text)
-
-
-async def _plan(s, incident: Incident, now: datetime) -> None:
-    """Reminders for the incident, written in the same transaction (the scheduler's planner)."""
-    await plans.incident(s, incident, now)
-
-
-async def _refresh_homes(svc: Services, ctx: IncidentContext) -> None:
-    """Everyone whose App Home lists this incident: the brand team, the reporter, the influencer."""
-    async with svc.db.transaction() as s:
-        team = [r.user_id for r in await campaign_q.team(s, ctx.campaign.id)]
-    await refresh_home(
-        svc, ctx.incident.team_id, [*team, ctx.incident.reporter_id, ctx.influencer.slack_user_id]
-    )
-
 
 # ------------------------------------------------------------------------------------------------
 # Moves
@@ -390,7 +118,7 @@ async def apply_move(
         )
         verdict = await _effects(s, ctx, move, values, now)
         refreshed = await q.context_by_id(s, team_id, incident_id)
-        await _plan(s, refreshed.incident, now)
+        await shared.plan(s, refreshed.incident, now)
     return Applied(
         ctx=refreshed, move=move, actor_id=actor_id, automatic=automatic, strikes=verdict, text=text
     )
@@ -495,8 +223,10 @@ async def announce(svc: Services, applied: Applied) -> None:
             if applied.automatic
             else f"was escalated by {user(applied.actor_id)}"
         )
-        await _to_legal(
-            svc, ctx, views.escalation_post(ctx, why, suggest_hold=False, link=await _permalink(svc, ctx))
+        await shared.to_legal(
+            svc,
+            ctx,
+            views.escalation_post(ctx, why, suggest_hold=False, link=await shared.permalink(svc, ctx)),
         )
     verdict = applied.strikes
     if verdict and (verdict.probation or verdict.suspension):
@@ -509,8 +239,8 @@ async def announce(svc: Services, applied: Applied) -> None:
             line += " They are now *on probation*; legal, please review."
         if verdict.suspension:
             line += f" {rules.SUSPENSION_AT} strikes reached: *suspension is recommended*."
-        await _to_legal(svc, ctx, line)
-    await _refresh_homes(svc, ctx)
+        await shared.to_legal(svc, ctx, line)
+    await shared.refresh_homes(svc, ctx)
 
 
 def _thread_note(applied: Applied) -> str:
@@ -681,79 +411,5 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
                 update(Incident).where(Incident.id == incident.id).values(responded_at=now, updated_at=now)
             )
             incident.responded_at = now
-            await _plan(s, incident, now)
+            await shared.plan(s, incident, now)
     return True
-
-
-# ------------------------------------------------------------------------------------------------
-# Reading: list, show, export
-
-
-async def _visibility(svc: Services, user_id: str) -> bool:
-    return await svc.directory.is_admin(user_id)
-
-
-async def list_incidents(
-    svc: Services, team_id: str, user_id: str, open_only: bool, slug: str | None
-) -> list:
-    is_admin = await _visibility(svc, user_id)
-    async with svc.db.transaction() as s:
-        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
-            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
-        rows, total = await q.visible(
-            s, team_id, user_id, is_admin=is_admin, open_only=open_only, slug=slug, limit=40
-        )
-    return views.incident_list(rows, total, "open" if open_only else "all")
-
-
-async def show_incident(svc: Services, team_id: str, user_id: str, number: int) -> list:
-    async with svc.db.transaction() as s:
-        ctx = await q.context_by_number(s, team_id, number)
-        if ctx is None or not await _may_see(svc, s, ctx, user_id):
-            raise NotFound(f":mag: No incident BR-{number} that you can see.")
-        events = await q.timeline(s, ctx.incident.id)
-    return views.incident_detail(ctx, events)
-
-
-async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool:
-    if ctx.influencer.slack_user_id == user_id:
-        return True
-    granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)
-    roles = campaign_roles(is_admin=False, granted=granted, is_influencer=False)
-    return bool(roles) or await svc.directory.is_admin(user_id)
-
-
-EXPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
-
-
-async def export(svc: Services, team_id: str, user_id: str, slug: str | None) -> str:
-    """A CSV of the incidents the user may export, uploaded to their DM with the bot."""
-    is_admin = await svc.directory.is_admin(user_id)
-    async with svc.db.transaction() as s:
-        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
-            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
-        rows, total = await q.visible(
-            s,
-            team_id,
-            user_id,
-            is_admin=is_admin,
-            open_only=False,
-            slug=slug,
-            roles=[Role.MANAGER, Role.LEGAL],
-            limit=None,
-        )
-        if not rows and not is_admin and not await q.exports_anything(s, team_id, user_id):
-            raise NotPermitted("export incidents", EXPORTERS)
-        counts = await q.event_counts(s, [ctx.incident.id for ctx in rows])
-    content = export_views.incidents_csv(rows, counts)
-    stamp = svc.clock.now().strftime("%Y-%m-%d")
-    name = f"incidents-{slug or 'all'}-{stamp}.csv"
-    dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]
-    await svc.client.files_upload_v2(
-        channel=dm,
-        filename=name,
-        title=name,
-        content=content,
-        initial_comment=f":bar_chart: {plural(total, 'incident')} exported.",
-    )
-    return f":inbox_tray: Sent `{name}` ({plural(total, 'incident')}) to our DM."

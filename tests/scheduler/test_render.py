@@ -1,0 +1,136 @@
+"""Reminder Block Kit: the dispatcher fills cached shapes (`views.render`); the shapes come from
+slack_sdk models. For every kind and stage the planner produces, the filled dicts equal what the
+models build and serialise (`to_dict()`, which validates), and parse back into valid models."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.domain.enums import DeliverableStatus, EngagementStatus, ReviewCadence
+from bot.views import reminders as views
+from scheduler.planner import DeliverableFacts, EngagementFacts, IncidentFacts, Planned, plan
+from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+NASTY = 'Zoë "<!channel>" & <@U0HIJACK> *bold* ' + "x" * 120  # escaped, and long
+
+
+def _campaign() -> Campaign:
+    return Campaign(
+        id=7,
+        team_id="T1",
+        slug="spring",
+        name=NASTY,
+        brand="Acme",
+        start_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+        owner_id="U0OWNER",
+        review_cadence=ReviewCadence.WEEKLY,
+        guidelines_version=2,
+    )
+
+
+def _influencer(slack_user_id: str | None) -> Influencer:
+    return Influencer(id=3, team_id="T1", display_name=NASTY, slack_user_id=slack_user_id)
+
+
+def _engagement(status: str) -> Engagement:
+    return Engagement(
+        id=11,
+        team_id="T1",
+        campaign_id=7,
+        influencer_id=3,
+        channel_id="C0SHARED",
+        status=status,
+        acknowledged_version=1,
+        invited_by="U0OWNER",
+        created_at=NOW - timedelta(days=20),
+    )
+
+
+def _deliverable(status: str, **values) -> Deliverable:
+    return Deliverable(
+        id=21,
+        team_id="T1",
+        engagement_id=11,
+        title=NASTY[:150],
+        platform="instagram",
+        due_at=NOW,
+        status=status,
+        created_by="U0OWNER",
+        **values,
+    )
+
+
+def _incident() -> Incident:
+    return Incident(
+        id=31,
+        team_id="T1",
+        number=4,
+        engagement_id=11,
+        guideline_id=1,
+        guidelines_version=2,
+        severity="moderate",
+        title=NASTY[:150],
+        description="…",
+        reporter_id="U0OWNER",
+        status="in_mediation",
+        channel_id="C0SHARED",
+        card_ts="1700000000.000100",
+        response_due_at=NOW + timedelta(days=3),
+        created_at=NOW - timedelta(days=9),
+    )
+
+
+def _facts():
+    c = _campaign()
+    for who in ("U0CREATOR", None):  # a mention, or the escaped display name
+        i = _influencer(who)
+        yield EngagementFacts(_engagement(EngagementStatus.INVITED), i, c, NOW - timedelta(days=2))
+        yield EngagementFacts(_engagement(EngagementStatus.ACTIVE), i, c, None, NOW - timedelta(days=30))
+        active = _engagement(EngagementStatus.ACTIVE)
+        for code in ("G2", None):
+            yield DeliverableFacts(_deliverable(DeliverableStatus.PLANNED), active, i, c, code, None)
+        for url, pending in (("https://instagram.com/p/1", 2), (None, None), ("ftp://x", 1)):
+            published = _deliverable(DeliverableStatus.PUBLISHED, published_url=url, published_at=NOW)
+            yield DeliverableFacts(published, active, i, c, "G2", pending)
+        yield IncidentFacts(_incident(), active, i, c)
+
+
+def _cases():
+    for facts in _facts():
+        for p in plan(facts, NOW):
+            for escalated in (False, True) if p.payload.get("stage") == "end" else (False,):
+                yield pytest.param(facts, p, escalated, id=f"{p.key}{'-escalated' if escalated else ''}")
+
+
+CASES = list(_cases())
+
+
+def test_every_kind_and_stage_is_covered():
+    kinds = {p.kind for _, p, _ in (c.values for c in CASES)}
+    stages = {p.payload.get("stage") for _, p, _ in (c.values for c in CASES)}
+    shapes = {views.message(p.kind, f, p.payload).shape for f, p, _ in (c.values for c in CASES)}
+    assert len(kinds) == 7
+    assert {"t-72h", "t-24h", "t-0h", "overdue+24h", "overdue+48h", "owner", "half", "end"} <= stages
+    assert shapes == set(views.SHAPES)
+
+
+@pytest.mark.parametrize(("facts", "planned", "escalated"), CASES)
+def test_rendered_blocks_are_what_slack_sdk_models_build(facts, planned: Planned, escalated: bool):
+    text, blocks = views.render(planned.kind, facts, planned.payload, escalated=escalated)
+    message = views.message(planned.kind, facts, planned.payload, escalated=escalated)
+    assert text == message.text
+    assert blocks == [b.to_dict() for b in views.model_blocks(message)]  # to_dict() validates
+    assert [Block.parse(b).to_dict() for b in blocks] == blocks  # and they parse back, valid
+    assert "<!channel>" not in str(blocks) and "<@U0HIJACK>" not in str(blocks)
+
+
+def test_render_returns_fresh_dicts():
+    facts, planned, _ = CASES[0].values
+    first = views.render(planned.kind, facts, planned.payload)[1]
+    first[0]["text"]["text"] = "mutated"
+    assert views.render(planned.kind, facts, planned.payload)[1][0]["text"]["text"] != "mutated"

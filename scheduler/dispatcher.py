@@ -97,6 +97,7 @@ class Pass:
     retried: int = 0
     failed: int = 0
     escalated: int = 0
+    marked_late: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -104,6 +105,13 @@ async def _default_escalate(svc: Any, team_id: str, incident_id: int) -> bool:
     from bot.flows.incidents import auto_escalate
 
     return await auto_escalate(svc, team_id, incident_id)
+
+
+async def _mark_late(svc: Any) -> int:
+    """Deliverables past their due time with nothing submitted become `late` (cards updated)."""
+    from bot.flows.deliverables import mark_overdue
+
+    return len(await mark_overdue(svc))
 
 
 class Dispatcher:
@@ -216,6 +224,8 @@ class Dispatcher:
         async with self._lock:
             self._slack()
             await asyncio.gather(*(self._drain(result) for _ in range(self.workers)))
+            if self.svc is not None:  # what time alone changes: deliverables past due become late
+                result.marked_late = await _mark_late(self.svc)
         return result
 
     def _held(self) -> bool:

@@ -509,3 +509,13 @@ async def test_report_breach_button_opens_the_prefilled_report(world: World):
     view = world.top_view(MANAGER)
     assert view.callback_id == Callback.BREACH_REPORT
     assert POST in json.dumps(view.blocks) and "G1" in json.dumps(view.blocks)
+
+
+async def test_the_scheduler_tick_marks_overdue_deliverables_late(world: World):
+    d, channel = await setup(world)
+    dispatcher = world.stack.bot.dispatcher
+    assert (await dispatcher.tick()).marked_late == 0
+    world.clock.advance(timedelta(days=3, minutes=1))
+    assert (await dispatcher.tick()).marked_late == 1
+    assert (await deliverable(world)).status == "late"
+    assert ":hourglass: *late*" in text_of(card(world, channel, d))

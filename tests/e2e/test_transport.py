@@ -85,3 +85,15 @@ async def test_healthz_goes_down_when_the_database_does(world: World, database_u
         await asyncio.to_thread(_replace_with_directory, Path(url.database))
     async with aiohttp.ClientSession() as http, http.get(f"{world.stack.bot_url}/healthz") as response:
         assert response.status == 503
+
+
+async def test_web_api_rate_limits_and_server_errors_are_retried(world: World):
+    """The bot's client honours Retry-After on 429 and retries a 5xx (slack_sdk's retry handlers)."""
+    from tests.e2e.harness import IVY
+
+    await world.new_campaign()
+    world.emulator.inject_failure("conversations.create", status=429, retry_after=1)
+    world.emulator.inject_failure("chat.postMessage", status=503)
+    said = await world.invite(IVY)
+    assert said.startswith(f":handshake: <@{IVY}> joined `spring`")
+    assert len(world.emulator.calls_to("conversations.create")) == 2  # refused once, then retried

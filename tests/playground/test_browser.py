@@ -2,8 +2,9 @@
 
 The playground runs in-process (bot + emulated Slack + UI on one free port, temporary SQLite,
 the demo seed played through the bot as on a fresh `make run`); Playwright drives Debian's
-Chromium (never a downloaded browser). Screenshots of every step go to `test-artifacts/` and
-the README's picture to `docs/playground.png`.
+Chromium (never a downloaded browser). Screenshots of every step go to `test-artifacts/`; with
+`UPDATE_README_SCREENSHOT=1` the first screen also replaces the README's `docs/playground.png`
+(a test run never changes a tracked file otherwise).
 
 The story: the first screen (the seeded incident's mediation thread); a new campaign through its
 modal (with a field error); Ivy invited, acknowledging, replying in a thread; a deliverable with a
@@ -19,6 +20,7 @@ Helpers for extending it: `run_command`, `fill_modal`, `submit_modal`, `click_bu
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -206,8 +208,8 @@ async def test_the_story_in_the_browser(playground: Playground, page):
     await expect_text(page, "Yes, will do today", thread)
     await expect(page.locator("#messages .msg", has_text="BR-1 ·").last).to_be_in_viewport()
     shot = await screenshot(page, "00-first-screen")
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(shot, ROOT / "docs" / "playground.png")  # the README's picture
+    if os.environ.get("UPDATE_README_SCREENSHOT"):
+        shutil.copyfile(shot, ROOT / "docs" / "playground.png")  # the README's picture
 
     # The brand manager creates a campaign with /campaign new (a bad slug first: a field error).
     await run_command(page, "/campaign new")

@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 log = logging.getLogger(__name__)
 
 
-def _prepare_sqlite_file(url: str) -> None:
+def prepare_sqlite_file(url: str) -> None:
+    """SQLite creates the file but not its folder (`var/` on a fresh clone)."""
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -31,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
     if url.startswith("sqlite"):
-        _prepare_sqlite_file(url)
+        prepare_sqlite_file(url)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

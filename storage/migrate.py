@@ -8,6 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from storage.db import prepare_sqlite_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,6 +22,8 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Synchronous entry point (CLI): runs the async migration environment."""
+    if database_url.startswith("sqlite"):
+        prepare_sqlite_file(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -156,3 +156,10 @@ async def test_timestamps_come_back_in_utc(db):
         loaded = await s.get(Campaign, campaign.id)
     assert loaded.created_at == NOW
     assert loaded.created_at.tzinfo is not None
+
+
+async def test_sqlite_migration_creates_the_missing_folder(tmp_path):
+    """A fresh clone has no `var/`: `campaign-guard migrate` must still work."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'nested' / 'cg.db'}"
+    await upgrade_async(url)
+    assert (tmp_path / "var" / "nested" / "cg.db").exists()

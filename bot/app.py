@@ -36,6 +36,7 @@ class BotIdentity:
                 bot_token=self._svc.client.token,
             )
             self._svc.bot_user_id = response.get("user_id")
+            self._svc.directory.team_id = response.get("team_id")
         return self._result
 
     def authorize_function(self):

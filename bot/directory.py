@@ -47,6 +47,9 @@ class Directory:
         self._client = client
         self._admins = admin_user_ids
         self._cache: dict[str, tuple[float, SlackUser]] = {}
+        #: The workspace the app is installed in (set once `auth.test` answered). Slack reports a
+        #: Slack Connect guest's admin rights in *their own* workspace; those count for nothing here.
+        self.team_id: str | None = None
 
     async def user(self, user_id: str) -> SlackUser:
         hit = self._cache.get(user_id)
@@ -78,7 +81,8 @@ class Directory:
         """`ADMIN_USER_IDS`, or a Slack workspace owner/admin."""
         if user_id in self._admins:
             return True
-        return (await self.user(user_id)).is_admin
+        found = await self.user(user_id)
+        return found.is_admin and found.team_id == self.team_id
 
     def forget(self, user_id: str) -> None:
         self._cache.pop(user_id, None)

@@ -141,15 +141,7 @@ def register(app: AsyncApp, svc: Services) -> None:
         app,
         svc,
         Action.ACKNOWLEDGE_GUIDELINES,
-        lambda c: flows.acknowledge(
-            svc,
-            c.team_id,
-            c.user_id,
-            c.value,
-            c.body["channel"]["id"],
-            (c.body.get("message") or {}).get("ts") or c.body["container"]["message_ts"],
-            (c.body.get("message") or {}).get("blocks") or [],
-        ),
+        lambda c: flows.acknowledge(svc, c.team_id, c.user_id, c.value),
     )
 
 

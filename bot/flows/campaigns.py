@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -42,6 +43,7 @@ from storage.queries import campaigns as q
 log = logging.getLogger(__name__)
 
 CHANNEL_NAME_ATTEMPTS = 20
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,6 +80,10 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
     ):
         if value not in {str(v) for v in allowed}:
             errors[field] = "Pick one of the options."
+    escalation = form.conversation(Field.ESCALATION_CHANNEL)
+    if escalation is not None and (not isinstance(escalation, str) or not CHANNEL_ID.match(escalation)):
+        # a forged value would be echoed as `<#…>` (a fake link or mention) and posted to as a channel
+        errors[Field.ESCALATION_CHANNEL] = "Pick a channel."
     if errors:
         raise FormErrors(errors)
 
@@ -96,7 +102,7 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
                 end_date=end,
                 status=CampaignStatus.ACTIVE,
                 owner_id=user_id,
-                escalation_channel_id=form.conversation(Field.ESCALATION_CHANNEL),
+                escalation_channel_id=escalation,
                 review_cadence=cadence,
                 created_at=now,
             )
@@ -612,9 +618,9 @@ async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
 # "I acknowledge these guidelines"
 
 
-async def acknowledge(
-    svc: Services, team_id: str, user_id: str, value: str, channel_id: str, ts: str, blocks: list[dict]
-) -> None:
+async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> None:
+    """The influencer's "I acknowledge". Only the button's value is read from the payload: the
+    message updated is the engagement's own guidelines message, rebuilt from the store."""
     engagement_id, _, version_text = (value or "").partition(":")
     if not engagement_id.isdigit() or not version_text.isdigit():
         raise InvalidInput("That button is not one of mine.")
@@ -625,7 +631,13 @@ async def acknowledge(
             raise NotFound("That engagement no longer exists.")
         engagement, influencer = row
         campaign = await q.by_id(s, team_id, engagement.campaign_id)
+        clauses = await q.guidelines(s, campaign.id)
     await _check_is_the_influencer(svc, influencer, user_id)
+    # Never trust the payload's channel, ts or blocks: a forged click could make the bot rewrite
+    # any of its messages (an incident card, an escalation post) with the forger's blocks.
+    channel_id, ts = engagement.channel_id, engagement.guidelines_message_ts
+    _, posted = views.guidelines_message(campaign, clauses, user(user_id), engagement.id)
+    blocks = [block.to_dict() for block in posted]
     if engagement.status == EngagementStatus.TERMINATED:
         raise Conflict("This engagement was terminated; there is nothing to acknowledge.")
     if version != campaign.guidelines_version:
@@ -658,12 +670,13 @@ async def acknowledge(
                 update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id)
             )
         await plans.engagement(s, engagement, now)  # cancels the reminders; starts the review cadence
-    await svc.client.chat_update(
-        channel=channel_id,
-        ts=ts,
-        text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
-        blocks=views.acknowledged_message(blocks, user_id, version, now),
-    )
+    if ts:
+        await svc.client.chat_update(
+            channel=channel_id,
+            ts=ts,
+            text=f"Guidelines v{version} acknowledged by {user(user_id)}.",
+            blocks=views.acknowledged_message(blocks, user_id, version, now),
+        )
     await refresh_home(svc, team_id, [user_id])
 
 

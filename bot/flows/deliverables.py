@@ -39,6 +39,16 @@ NOT_MINE = "That button is not one of mine."
 _INFLUENCER_ACTS = {Move.SUBMIT: "mark it submitted", Move.PUBLISH: "mark it published"}
 
 
+def _url_problem(url: str, what: str = "link") -> str | None:
+    """`rules.url_problem`, and no `<`, `>` or `|`: the URL is rendered inside `<…|…>` links
+    (the compliance reminder), where those would let the influencer forge a link or a mention."""
+    if problem := rules.url_problem(url, what):
+        return problem
+    if any(ch in url for ch in "<>|"):
+        return f"A {what} can't contain <, > or |; paste the link as the browser shows it."
+    return None
+
+
 def _id(value: str | int | None) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -137,7 +147,7 @@ async def submit(svc: Services, team_id: str, user_id: str, form: FormValues) ->
     """Validate and store a submission (before the ack); returns the deliverable id."""
     deliverable_id = _id(form.int_metadata("deliverable_id"))
     url = form.text(Field.URL)
-    if problem := rules.url_problem(url):
+    if problem := _url_problem(url):
         raise FormErrors({Field.URL: problem})
     now = svc.clock.now()
     async with svc.db.transaction() as s:
@@ -173,7 +183,7 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
     deliverable_id = _id(form.int_metadata("deliverable_id"))
     url, caption = form.text(Field.URL), form.text(Field.CAPTION)
     errors = {}
-    if problem := rules.url_problem(url, "post URL"):
+    if problem := _url_problem(url, "post URL"):
         errors[Field.URL] = problem
     if problem := rules.caption_problem(caption):
         errors[Field.CAPTION] = problem

@@ -248,7 +248,7 @@ def guidelines_message(
             ],
         )
     )
-    fallback = f"Guidelines v{version} of {campaign.name}: please read and acknowledge."
+    fallback = f"Guidelines v{version} of {esc(campaign.name)}: please read and acknowledge."
     return fallback, blocks
 
 

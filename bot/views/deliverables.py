@@ -110,7 +110,7 @@ def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
         )
     if buttons:
         blocks.append(ActionsBlock(block_id=f"deliverable:{d.id}", elements=buttons))
-    fallback = f"Deliverable “{d.title}” ({d.status}), due {d.due_at:%Y-%m-%d %H:%M} UTC"
+    fallback = f"Deliverable “{esc(d.title)}” ({d.status}), due {d.due_at:%Y-%m-%d %H:%M} UTC"
     return fallback, blocks
 
 
@@ -305,5 +305,5 @@ def checklist(
     if failed:
         summary += f" · {len(failed)} failed"
     blocks.append(context(f"{summary} · the suggestions are the bot's reading of the caption; you decide."))
-    fallback = f"Compliance checklist for “{d.title}”: {summary}"
+    fallback = f"Compliance checklist for “{esc(d.title)}”: {summary}"
     return fallback, blocks

@@ -247,7 +247,9 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
         blocks.append(
             ActionsBlock(block_id="incident", elements=[_button(move, i.id, i.number) for move in moves])
         )
-    text = f"{number(i.number)} ({i.severity}, {i.status.replace('_', ' ')}): breach of {g.code} {g.title}"
+    text = (
+        f"{number(i.number)} ({i.severity}, {i.status.replace('_', ' ')}): breach of {g.code} {esc(g.title)}"
+    )
     return text, blocks
 
 

@@ -186,7 +186,7 @@ def review_confirmation(review: Review, row: EngagementRow) -> tuple[str, list[B
                 ],
             )
         )
-    fallback = f"Review of {row.influencer.display_name} on {row.campaign.slug} saved."
+    fallback = f"Review of {esc(row.influencer.display_name)} on {row.campaign.slug} saved."
     return fallback, blocks
 
 
@@ -201,7 +201,7 @@ def shared_review(review: Review, row: EngagementRow) -> tuple[str, list[Block]]
     ]
     if review.notes:
         blocks.append(section(f"*Notes*\n{esc(review.notes)}"))
-    return f"A review of your work on {row.campaign.name} was shared with you.", blocks
+    return f"A review of your work on {esc(row.campaign.name)} was shared with you.", blocks
 
 
 # ---------------------------------------------------------------------------------------------

@@ -187,6 +187,8 @@ def visible_filter(team_id: str, user_id: str, *, is_admin: bool, roles: Sequenc
     if roles:
         role_filter.append(CampaignRole.role.in_(list(roles)))
     has_role = select(CampaignRole.id).where(*role_filter).exists()
+    if roles:  # only those brand roles (the export): being the influencer grants none of them
+        return and_(Incident.team_id == team_id, has_role)
     return and_(Incident.team_id == team_id, or_(has_role, Influencer.slack_user_id == user_id))
 
 

@@ -398,13 +398,15 @@ async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagem
 async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target: str, role: str) -> str:
     if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
         raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
+    async with svc.db.transaction() as s:  # first: may this user grant roles at all?
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)
     person = await svc.directory.user(target)
     if person.is_bot or person.deleted:
         raise InvalidInput(f"{user(target)} is a bot or a deactivated account.")
     now = svc.clock.now()
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)
+        await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)  # still, in this transaction
         if target == campaign.owner_id and role != Role.MANAGER:
             raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
         if await q.is_influencer_on(s, campaign.id, target):

@@ -35,8 +35,9 @@ COLUMNS = (
     "thread_replies",
     "responses",
 )
-#: A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: A spreadsheet runs a cell starting with one of these as a formula (full-width forms too, which
+#: some spreadsheets normalise), even after leading spaces or line breaks.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def cell(value: object) -> str:
@@ -44,7 +45,7 @@ def cell(value: object) -> str:
     if value is None:
         return ""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return "'" + text if text.lstrip(" \n").startswith(FORMULA_TRIGGERS) else text
 
 
 def incidents_csv(rows: Sequence[IncidentContext], counts: Mapping[int, Mapping[str, int]]) -> str:

@@ -102,3 +102,13 @@ def test_detail_escapes_influencer_names():
     )
     rendered = _rendered(views.campaign_detail(detail))
     assert "<!channel>" not in rendered and "<@U123>" not in rendered
+
+
+def test_csv_cells_neutralise_formulas():
+    from bot.views.export import cell
+
+    for dangerous in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=x", "\r=x", "  =HYPERLINK()", "\n=x", "＝1"):
+        assert cell(dangerous).startswith("'"), dangerous
+    assert cell("plain text") == "plain text"
+    assert cell(None) == ""
+    assert cell(date(2027, 3, 1)) == "2027-03-01"

@@ -43,6 +43,6 @@ def unknown_slug(slug: str) -> str:
 
 def unexpected_error(error_id: str) -> str:
     return (
-        f":boom: Something went wrong on our side and nothing was changed. "
-        f"If it happens again, give this id to your admin: `{error_id}`."
+        f":boom: Something went wrong on our side. If it happens again, give this id to your admin: "
+        f"`{error_id}`."
     )

@@ -6,8 +6,10 @@ calling `tick()`). One pass:
 1. claim a batch of due rows with a lease (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so N replicas
    claim disjoint rows; SQLite: one process dispatches);
 2. re-plan each row's subject from its current facts: a row the subject no longer wants (the
-   deliverable was submitted, the incident resolved) is `cancelled`; a row a later due row of
-   the same chain replaces is `superseded` (no "due in 24 h" after the deadline);
+   deliverable was submitted, the incident resolved, the engagement terminated, the campaign
+   completed) or of a workspace that uninstalled the app is `cancelled`, with the reason; a
+   row a later due row of the same chain replaces is `superseded` (no "due in 24 h" after the
+   deadline);
 3. send the rest concurrently (`chat.postMessage`; a user id as channel is a DM; mediation
    reminders in the incident's thread) — the end of the cure period first escalates the
    incident through the lifecycle code (`bot.flows.incidents.auto_escalate`);
@@ -44,9 +46,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from bot.domain.enums import ReminderKind, ReminderStatus
+from bot.domain.enums import IncidentStatus, ReminderKind, ReminderStatus
 from bot.views import reminders as views
-from scheduler.planner import RECURRING, Facts, Planned, Subject, wanted
+from scheduler.planner import RECURRING, Facts, Planned, Subject, unwanted_reason, wanted
 from storage.db import Database
 from storage.queries import reminders as q
 
@@ -63,6 +65,9 @@ BACKOFF_CAP = timedelta(minutes=30)
 TRANSIENT_ERRORS = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "timeout"}
 )
+
+#: The note on rows cancelled because the workspace uninstalled the app or revoked its token.
+UNINSTALLED = "app uninstalled from the workspace"
 
 Escalate = Callable[[Any, str, int], Awaitable[bool]]
 
@@ -242,12 +247,21 @@ class Dispatcher:
             rows = await q.claim(s, now, self.name, self.lease, self.batch_size)
             if not rows:
                 return 0
-            facts = await q.facts_for(s, {(r.subject_type, r.subject_id) for r in rows})
-            plans = {
-                r.id: wanted(facts.get((r.subject_type, r.subject_id)), r.dedupe_key, r.due_at) for r in rows
-            }
-            stale = [row_id for row_id, p in plans.items() if p is None]
-            await q.close(s, stale, ReminderStatus.CANCELLED, self.name, now, "subject changed")
+            gone = await q.inactive_teams(s, {r.team_id for r in rows})
+            facts = await q.facts_for(
+                s, {(r.subject_type, r.subject_id) for r in rows if r.team_id not in gone}
+            )
+            plans: dict[int, Planned | None] = {}
+            why: dict[str, list[int]] = {}  # cancellation note → row ids
+            for r in rows:
+                subject = facts.get((r.subject_type, r.subject_id))
+                plans[r.id] = None if r.team_id in gone else wanted(subject, r.dedupe_key, r.due_at)
+                if plans[r.id] is None:
+                    note = UNINSTALLED if r.team_id in gone else unwanted_reason(subject)
+                    why.setdefault(note, []).append(r.id)
+            for note, ids in why.items():
+                await q.close(s, ids, ReminderStatus.CANCELLED, self.name, now, note)
+            stale = [row_id for ids in why.values() for row_id in ids]
             live = [r for r in rows if r.id not in set(stale)]
             replaced = await q.superseded(s, live, now)
             await q.close(
@@ -318,6 +332,8 @@ class Dispatcher:
             if row.kind == ReminderKind.MEDIATION_RESPONSE and row.payload.get("stage") == "end":
                 escalated = await self._escalate(row)
                 result.escalated += int(escalated)
+                # a retry (the escalation of an earlier attempt stuck, its send did not) says so too
+                escalated = escalated or facts.incident.status == IncidentStatus.ESCALATED
             text, blocks = views.render(row.kind, facts, row.payload, escalated=escalated)
             async with asyncio.timeout(self.send_timeout):
                 response = await self._slack().chat_postMessage(

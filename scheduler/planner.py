@@ -65,6 +65,9 @@ REVIEW_STEP_DAYS = {ReviewCadence.WEEKLY: 7, ReviewCadence.BIWEEKLY: 14}  # mont
 
 #: Deliverable states in which the influencer still owes the content.
 OUTSTANDING = frozenset({DeliverableStatus.PLANNED, DeliverableStatus.LATE})
+#: Campaign states in which influencers still owe guidelines acknowledgements and deliverables
+#: (a completed or cancelled campaign cancels them; its open incidents still need closing).
+LIVE_CAMPAIGN = frozenset({CampaignStatus.DRAFT, CampaignStatus.ACTIVE})
 #: Recurring kinds: the dispatcher re-plans the subject after sending one, for the next occurrence.
 RECURRING = frozenset({ReminderKind.INCIDENT_UNRESOLVED, ReminderKind.REVIEW_DUE})
 
@@ -151,7 +154,7 @@ def _hours(delta: timedelta) -> str:
 
 def plan_engagement(f: EngagementFacts, now: datetime) -> list[Planned]:
     e, c = f.engagement, f.campaign
-    if e.status == EngagementStatus.TERMINATED:
+    if ended(f) is not None:
         return []
     out: list[Planned] = []
     version = c.guidelines_version
@@ -245,7 +248,7 @@ def _review(f: EngagementFacts, at: datetime, period_start: datetime) -> Planned
 
 def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
     d, e, c = f.deliverable, f.engagement, f.campaign
-    if e.status == EngagementStatus.TERMINATED or c.status == CampaignStatus.CANCELLED:
+    if ended(f) is not None:
         return []
     out: list[Planned] = []
     chain = f"deliverable:{d.id}:influencer"
@@ -307,7 +310,7 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
 
 def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
     i, e, c = f.incident, f.engagement, f.campaign
-    if i.status not in OPEN:
+    if i.status not in OPEN or ended(f) is not None:
         return []
     out: list[Planned] = []
     if i.responded_at is None:
@@ -349,6 +352,17 @@ def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
     return out
 
 
+def ended(f: Facts) -> str | None:
+    """Why nothing about this subject may be sent any more, whatever its own state, or None:
+    the engagement was terminated (every subject), or the campaign completed or cancelled
+    (guidelines, deliverables and reviews; an open incident still has to be closed)."""
+    if f.engagement.status == EngagementStatus.TERMINATED:
+        return "engagement terminated"
+    if f.subject != Subject.INCIDENT and f.campaign.status not in LIVE_CAMPAIGN:
+        return f"campaign {f.campaign.status}"
+    return None
+
+
 PLANNERS = {
     Subject.ENGAGEMENT: plan_engagement,
     Subject.DELIVERABLE: plan_deliverable,
@@ -358,6 +372,13 @@ PLANNERS = {
 
 def plan(facts: Facts, now: datetime) -> list[Planned]:
     return PLANNERS[facts.subject](facts, now)  # type: ignore[operator]
+
+
+def unwanted_reason(facts: Facts | None) -> str:
+    """Why the dispatcher cancels a row its subject no longer wants (stored as the row's note)."""
+    if facts is None:
+        return "subject deleted"
+    return ended(facts) or "subject changed"
 
 
 def wanted(facts: Facts | None, key: str, due_at: datetime) -> Planned | None:

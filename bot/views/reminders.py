@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.ids import Action
 from bot.views.common import SECTION_TEXT_MAX, capped, context, plain, section
-from bot.views.text import esc, plural, truncate, user, when
+from bot.views.text import channel, esc, plural, truncate, user, when
 from scheduler.planner import DeliverableFacts, EngagementFacts, Facts, IncidentFacts
 
 # ---------------------------------------------------------------------------------------------
@@ -28,6 +29,7 @@ from scheduler.planner import DeliverableFacts, EngagementFacts, Facts, Incident
 # tests/scheduler/test_render.py proves both agree and validate for every kind and stage.
 
 Slots = tuple[str, ...]
+_LINKABLE = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
 
 
 def _owner_blocks(text: str, value: str, note: str) -> list[Block]:
@@ -138,7 +140,7 @@ def guidelines_unacknowledged(f: EngagementFacts, payload: Mapping[str, Any]) ->
         f"of {_campaign(f)}. Press *I acknowledge these guidelines* on the guidelines message in this "
         "channel."
     )
-    fallback = f"Reminder: please acknowledge the guidelines of {f.campaign.name}."
+    fallback = f"Reminder: please acknowledge the guidelines of {esc(f.campaign.name)}."
     asked = payload.get("asked_at")
     if asked:
         return Message(fallback, "text+note", (text, f"Asked {when(_at(asked))}."))
@@ -163,9 +165,14 @@ def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Message:
     line = _DUE_LINES.get(stage, _DUE_LINES["t-0h"]).format(
         who=_who(f), title=esc(d.title), platform=d.platform, due=when(d.due_at)
     )
-    note = f"{_campaign(f)} · mark it submitted when it's done, or tell the brand team here."
+    note = (
+        f"{_campaign(f)} · press *Mark submitted* on its card in this channel when it's done, "
+        "or tell the brand team here if you need more time."
+    )
     fallback = (
-        f"Reminder: {truncate(d.title, 80)} is due" if stage.startswith("t-") else "Deliverable overdue"
+        f"Reminder: {esc(truncate(d.title, 80))} is due"
+        if stage.startswith("t-")
+        else f"Overdue: {esc(truncate(d.title, 80))}"
     )
     return Message(fallback, "text+note", (line, note))
 
@@ -186,7 +193,7 @@ def deliverable_overdue_owner(f: DeliverableFacts) -> Message:
     clause = f" under {f.deadline_code}" if f.deadline_code else ""
     note = f"Opens the breach report{clause}, prefilled; nothing is reported until you submit it."
     return Message(
-        f"{d.title} is 48 hours overdue. Report missed deadline?",
+        f"{esc(d.title)} is 48 hours overdue. Report missed deadline?",
         "overdue_owner",
         (text, report_missed_deadline_value(f), note),
     )
@@ -199,12 +206,20 @@ def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Messa
         if f.checks_pending is None
         else (f"{plural(f.checks_pending, 'compliance check')} still pending")
     )
-    where = f" <{d.published_url}|(post)>" if d.published_url and d.published_url.startswith("http") else ""
+    # only a plain http(s) URL goes inside <…|…>: `<`, `>` or `|` in it would forge a link or mention
+    safe = d.published_url and _LINKABLE.match(d.published_url)
+    where = f" <{esc(d.published_url)}|(post)>" if safe else ""
+    checklist = (
+        "the *compliance checklist* I sent you in this conversation"
+        if d.checklist_ts
+        else f"its compliance checklist (the card is in {channel(f.engagement.channel_id)})"
+    )
     text = (
         f":clipboard: *{esc(d.title)}* by {esc(f.influencer.display_name)} on {_campaign(f)} was published "
-        f"{when(d.published_at)}{where}, and {left}."
+        f"{when(d.published_at)}{where}, and {left}. Please go through {checklist} and mark each item "
+        "passed, failed or waived."
     )
-    return Message(f"Compliance checks pending for {d.title}", "text", (text,))
+    return Message(f"Compliance checks pending for {esc(d.title)}", "text", (text,))
 
 
 def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: bool = False) -> Message:
@@ -232,10 +247,12 @@ def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: 
 def incident_unresolved(f: IncidentFacts, payload: Mapping[str, Any]) -> Message:
     i = f.incident
     days = payload.get("days", 7)
+    where = i.channel_id or f.engagement.channel_id
     text = (
         f":hourglass: *BR-{i.number}* · {esc(i.title)} ({i.severity}) about "
         f"{esc(f.influencer.display_name)} on {_campaign(f)} has been open for {days} days "
         f"(reported {when(i.created_at)}); it is {i.status.replace('_', ' ')}. "
+        f"Resolve or dismiss it on the incident card in {channel(where)}; "
         f"`/breach show BR-{i.number}` has the timeline."
     )
     return Message(f"BR-{i.number} is still unresolved after {days} days", "text", (text,))
@@ -250,7 +267,7 @@ def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Message:
         f"content{period}."
     )
     return Message(
-        f"Review due: {f.influencer.display_name} on {f.campaign.name}",
+        f"Review due: {esc(f.influencer.display_name)} on {esc(f.campaign.name)}",
         "review",
         (text, str(f.engagement.id)),
     )

@@ -41,6 +41,7 @@ from storage.models import (
     Influencer,
     Reminder,
     Review,
+    Workspace,
 )
 
 T = Reminder.__table__
@@ -276,6 +277,18 @@ async def sync_subjects(s: AsyncSession, subjects: Iterable[tuple[str, int]], no
 
 # ---------------------------------------------------------------------------------------------
 # dispatching
+
+
+async def inactive_teams(s: AsyncSession, team_ids: Iterable[str]) -> set[str]:
+    """Those of `team_ids` whose workspace uninstalled the app or revoked its token (a team with
+    no workspace row is active)."""
+    team_ids = list(set(team_ids))
+    if not team_ids:
+        return set()
+    rows = await s.exec(
+        select(Workspace.team_id).where(Workspace.team_id.in_(team_ids), Workspace.active.is_(False))
+    )
+    return set(rows.scalars().all())
 
 
 async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, limit: int) -> Sequence[Row]:

@@ -586,3 +586,16 @@ async def test_app_home_follows_the_incident(world: World):
     await fill(world, LEGAL, {Field.REASON: "Fixed in time."})
     assert "BR-1" not in text_of({"blocks": world.emulator.home(IVY).blocks})
     assert "BR-1" not in text_of({"blocks": world.emulator.home(MANAGER).blocks})
+
+
+async def test_an_escalation_reaches_legal_even_if_the_card_update_fails(world: World):
+    channel = await set_up_team(world)
+    await report(world, clause="G2")  # moderate: nothing posted to legal at report time
+    legal = world.emulator.channel_by_name("legal").id
+    before = len(world.emulator.history(legal))
+    world.emulator.inject_failure("chat.update", error="message_not_found")
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    assert (await incident(world)).status == "escalated"
+    posts = world.emulator.history(legal)[before:]
+    assert len(posts) == 1 and f"was escalated by <@{MEMBER}>" in text_of(posts[0])
+    assert "Something went wrong" in world.said_to(MEMBER)  # the card failure is still reported

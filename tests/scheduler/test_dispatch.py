@@ -169,3 +169,34 @@ async def test_automatic_escalation_happens_once_with_two_dispatchers(world: Wor
         card_ts = (await s.exec(select(Incident.card_ts))).scalar_one()
     thread = [text_of(m) for m in world.emulator.replies(channel, card_ts)]
     assert sum("escalated to the legal team" in t for t in thread) == 1
+
+
+async def test_a_retried_end_of_cure_reminder_still_says_the_incident_was_escalated(world: World):
+    """The escalation of the first attempt commits, then Slack fails the reminder itself: the retry
+    must not tell the influencer "please respond" as if nothing had happened."""
+    from scheduler.dispatcher import _default_escalate
+
+    async def escalate_then_slack_fails(svc, team_id: str, incident_id: int) -> bool:
+        done = await _default_escalate(svc, team_id, incident_id)
+        if done:  # the first attempt: Slack fails the reminder's own post
+            world.emulator.inject_failure("chat.postMessage", status=500)
+        return done
+
+    channel = await set_up_team(world)
+    await report(world)
+    other = replica(world, escalate=escalate_then_slack_fails)
+    try:
+        world.clock.set(START + 48 * H)
+        first = await other.tick()
+        assert (first.escalated, first.retried) == (1, 1)
+        world.clock.advance(BACKOFF_BASE)
+        assert (await other.tick()).sent == 1
+    finally:
+        await other.stop()
+        await other.db.dispose()
+    async with world.db.transaction() as s:
+        incident = (await s.exec(select(Incident))).scalars().one()
+    assert incident.status == "escalated"
+    thread = [text_of(m) for m in world.emulator.replies(channel, incident.card_ts)]
+    ends = [t for t in thread if "the cure period of" in t]
+    assert len(ends) == 1 and "escalated to the legal team" in ends[0]

@@ -288,3 +288,65 @@ async def test_a_terminated_engagement_gets_nothing(world: World):
         await s.exec(update(Engagement).values(status="terminated"))
     await at(world, START + 300 * H)
     assert texts(world, channel, "Launch reel") == [] and texts(world, channel, ACK) == []
+
+
+async def _notes(world: World, **where) -> dict[str, tuple[str, str | None]]:
+    return {key: (r.status, r.last_error) for key, r in (await reminders(world, **where)).items()}
+
+
+async def test_a_terminated_engagement_cancels_with_the_reason(world: World):
+    """Terminated by another incident's resolution (nothing re-plans the engagement's rows): the
+    dispatcher's re-check cancels them, saying why, and its open incidents go quiet too — no
+    mediation reminder to the influencer, no automatic escalation, no "still unresolved"."""
+    channel = await set_up_team(world)
+    await add_deliverable(world, START + 100 * H)
+    await report(world)
+    async with world.db.transaction() as s:
+        await s.exec(update(Engagement).values(status="terminated"))
+    legal = world.emulator.channel_by_name("legal").id
+    legal_before = len(world.emulator.history(legal))
+    posted = len(world.emulator.calls_to("chat.postMessage"))
+    done = await at(world, START + 30 * 24 * H)
+    assert (done.sent, done.escalated) == (0, 0)
+    assert texts(world, channel, "Launch reel") == []
+    assert dm_texts(world, MANAGER, "open for") == []
+    assert len(world.emulator.history(legal)) == legal_before
+    assert len(world.emulator.calls_to("chat.postMessage")) == posted  # nothing in the thread either
+    notes = await _notes(world)
+    assert notes["incident:1:end"] == ("cancelled", "engagement terminated")
+    assert {notes[k] for k in notes if k.startswith("deliverable:")} == {
+        ("cancelled", "engagement terminated")
+    }
+
+
+async def test_a_completed_or_cancelled_campaign_stops_guidelines_and_deliverable_reminders(world: World):
+    from storage.models import Campaign
+
+    channel = await _invited(world)
+    await add_deliverable(world, START + 100 * H)
+    async with world.db.transaction() as s:
+        await s.exec(update(Campaign).values(status="completed"))
+    done = await at(world, START + 200 * H)
+    assert done.sent == 0
+    assert texts(world, channel, ACK) == [] and texts(world, channel, "Launch reel") == []
+    assert dm_texts(world, MANAGER, "Report missed deadline") == []
+    notes = await _notes(world)
+    assert {status for status, _ in notes.values()} <= {"cancelled", "superseded"}
+    assert ("cancelled", "campaign completed") in notes.values()
+
+
+async def test_an_uninstalled_workspace_gets_nothing_and_its_rows_say_why(world: World):
+    """`app_uninstalled` / `tokens_revoked` mark the workspace inactive (handlers/events.py)."""
+    from storage.models import Workspace
+
+    channel = await _invited(world)
+    d = await add_deliverable(world, START + 100 * H)
+    async with world.db.transaction() as s:
+        s.add(Workspace(team_id=d.team_id, active=False, uninstalled_at=START + H, created_at=START))
+    posted = len(world.emulator.calls_to("chat.postMessage"))
+    done = await at(world, START + 200 * H)
+    assert (done.sent, done.cancelled) == (0, 8)  # 2 guidelines, 5 deliverable, 1 the owner's
+    assert len(world.emulator.calls_to("chat.postMessage")) == posted
+    assert texts(world, channel, ACK) == [] and texts(world, channel, "Launch reel") == []
+    notes = await _notes(world)
+    assert set(notes.values()) == {("cancelled", "app uninstalled from the workspace")}

@@ -127,6 +127,30 @@ def test_rendered_blocks_are_what_slack_sdk_models_build(facts, planned: Planned
     assert blocks == [b.to_dict() for b in views.model_blocks(message)]  # to_dict() validates
     assert [Block.parse(b).to_dict() for b in blocks] == blocks  # and they parse back, valid
     assert "<!channel>" not in str(blocks) and "<@U0HIJACK>" not in str(blocks)
+    # the fallback text is mrkdwn too (notifications, screen readers): user text escaped there as well
+    assert "<!channel>" not in text and "<@U0HIJACK>" not in text
+
+
+def test_reminders_to_the_brand_team_say_what_to_do_and_where():
+    c, i = _campaign(), _influencer("U0CREATOR")
+    active = _engagement(EngagementStatus.ACTIVE)
+    published = _deliverable(DeliverableStatus.PUBLISHED, published_at=NOW)
+    for sent_to_owner in ("1700000000.000200", None):
+        published.checklist_ts = sent_to_owner
+        text = views.message(
+            "compliance_pending", DeliverableFacts(published, active, i, c, None, 2), {}
+        ).slots[0]
+        assert (
+            "2 compliance checks still pending" in text and "mark each item passed, failed or waived" in text
+        )
+        assert ("in this conversation" in text) == bool(sent_to_owner)
+        assert ("<#C0SHARED>" in text) != bool(sent_to_owner)
+    text = views.message("incident_unresolved", IncidentFacts(_incident(), active, i, c), {"days": 9}).slots[
+        0
+    ]
+    assert "open for 9 days" in text and "Resolve or dismiss it on the incident card in <#C0SHARED>" in text
+    due = views.message("deliverable_due", DeliverableFacts(_deliverable("planned"), active, i, c), {})
+    assert "*Mark submitted* on its card" in due.slots[1]
 
 
 def test_render_returns_fresh_dicts():

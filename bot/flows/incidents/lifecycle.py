@@ -207,40 +207,47 @@ async def _effects(
 
 
 async def announce(svc: Services, applied: Applied) -> None:
-    """After a move: keep the card current, say it in the thread, tell legal when it matters."""
+    """After a move: tell legal when it matters, keep the card current, say it in the thread.
+
+    Legal comes first, so a refused card update can never swallow an escalation.
+    """
     ctx = applied.ctx
-    text, blocks = views.card(ctx)
+    for line in await _legal_lines(svc, applied):
+        await shared.to_legal(svc, ctx, line)
     if ctx.incident.card_ts:
+        text, blocks = views.card(ctx)
         await svc.client.chat_update(
             channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
         )
         await svc.client.chat_postMessage(
             channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=_thread_note(applied)
         )
+    await shared.refresh_homes(svc, ctx)
+
+
+async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
+    """What the escalation channel hears about this move: escalations and strike thresholds."""
+    ctx, lines = applied.ctx, []
     if applied.move is Move.ESCALATE:
         why = (
             "was escalated automatically: no response within the cure period"
             if applied.automatic
             else f"was escalated by {user(applied.actor_id)}"
         )
-        await shared.to_legal(
-            svc,
-            ctx,
-            views.escalation_post(ctx, why, suggest_hold=False, link=await shared.permalink(svc, ctx)),
-        )
+        link = await shared.permalink(svc, ctx)
+        lines.append(views.escalation_post(ctx, why, suggest_hold=False, link=link))
     verdict = applied.strikes
     if verdict and (verdict.probation or verdict.suspension):
-        who = views.influencer_mention(ctx.influencer)
         line = (
-            f":warning: {who} now has {plural(verdict.total, 'strike')} across campaigns "
-            f"(after {views.number(ctx.incident.number)})."
+            f":warning: {views.influencer_mention(ctx.influencer)} now has {plural(verdict.total, 'strike')} "
+            f"across campaigns (after {views.number(ctx.incident.number)})."
         )
         if verdict.probation:
             line += " They are now *on probation*; legal, please review."
         if verdict.suspension:
             line += f" {rules.SUSPENSION_AT} strikes reached: *suspension is recommended*."
-        await shared.to_legal(svc, ctx, line)
-    await shared.refresh_homes(svc, ctx)
+        lines.append(line)
+    return lines
 
 
 def _thread_note(applied: Applied) -> str:

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.slack import create_client
 from scheduler.dispatcher import DEFAULT_TICK_SECONDS, Dispatcher
 from storage.db import Database
+from storage.queries import workspaces
 
 
 @dataclass
@@ -28,7 +29,9 @@ class Bot:
 
     async def start(self) -> None:
         """Learn the bot's identity once, so no request waits on `auth.test`; start the reminders."""
-        await self.identity.load()
+        identity = await self.identity.load()
+        async with self.services.db.transaction() as s:  # a token that works: the app is installed
+            await workspaces.set_active(s, identity.team_id, True, self.services.clock.now())
         if self.dispatcher is not None:
             self.dispatcher.start()
 

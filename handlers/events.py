@@ -8,24 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import update
 
 from bot.flows import incidents
 from bot.ids import Event
 from bot.services import Services
 from handlers._runtime import team_of
-from storage.models import Workspace
+from storage.queries import workspaces
 
 
 def register(app: AsyncApp, svc: Services) -> None:
     async def deactivate(team_id: str) -> None:
-        now = svc.clock.now()
         async with svc.db.transaction() as s:
-            result = await s.exec(
-                update(Workspace).where(Workspace.team_id == team_id).values(active=False, uninstalled_at=now)
-            )
-            if result.rowcount == 0:
-                s.add(Workspace(team_id=team_id, active=False, uninstalled_at=now, created_at=now))
+            await workspaces.set_active(s, team_id, False, svc.clock.now())
 
     @app.event(Event.APP_UNINSTALLED)
     async def app_uninstalled(context) -> None:

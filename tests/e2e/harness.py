@@ -213,3 +213,16 @@ def card_of(world: World, channel: str) -> Message:
         if any(b.get("block_id") == "incident" for b in message.blocks) or "BR-" in text_of(message)[:40]:
             return message
     raise AssertionError("no incident card in the channel")
+
+
+async def uninstall(world: World) -> None:
+    """Slack's `app_uninstalled` event, as Slack sends it (signed JSON envelope)."""
+    envelope = payloads.event_envelope(
+        world.slack.ws,
+        {"type": "app_uninstalled"},
+        event_id=world.slack.ws.ids.new("Ev"),
+        event_time=int(world.slack.ws.wall_clock()),
+        channel=None,
+    )
+    reply = await world.slack.send_raw(json.dumps(envelope), "application/json")
+    assert reply.ok, reply.body

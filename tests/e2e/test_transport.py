@@ -97,3 +97,20 @@ async def test_web_api_rate_limits_and_server_errors_are_retried(world: World):
     said = await world.invite(IVY)
     assert said.startswith(f":handshake: <@{IVY}> joined `spring`")
     assert len(world.emulator.calls_to("conversations.create")) == 2  # refused once, then retried
+
+
+async def test_uninstall_then_reinstall(world: World):
+    """`app_uninstalled` marks the workspace inactive; a (re)started bot with a working token
+    marks it active again."""
+    from storage.models import Workspace
+    from tests.e2e.harness import uninstall
+
+    async def active() -> bool:
+        async with world.db.transaction() as s:
+            return (await s.get(Workspace, world.emulator.team_id)).active
+
+    assert await active()
+    await uninstall(world)
+    assert not await active()
+    await world.stack.bot.start()
+    assert await active()

@@ -337,12 +337,11 @@ async def test_a_completed_or_cancelled_campaign_stops_guidelines_and_deliverabl
 
 async def test_an_uninstalled_workspace_gets_nothing_and_its_rows_say_why(world: World):
     """`app_uninstalled` / `tokens_revoked` mark the workspace inactive (handlers/events.py)."""
-    from storage.models import Workspace
+    from tests.e2e.harness import uninstall
 
     channel = await _invited(world)
-    d = await add_deliverable(world, START + 100 * H)
-    async with world.db.transaction() as s:
-        s.add(Workspace(team_id=d.team_id, active=False, uninstalled_at=START + H, created_at=START))
+    await add_deliverable(world, START + 100 * H)
+    await uninstall(world)
     posted = len(world.emulator.calls_to("chat.postMessage"))
     done = await at(world, START + 200 * H)
     assert (done.sent, done.cancelled) == (0, 8)  # 2 guidelines, 5 deliverable, 1 the owner's

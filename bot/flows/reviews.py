@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.views import reviews as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, user
+from scheduler import plans
 from storage.models import Review
 from storage.queries import campaigns as campaign_q
 from storage.queries import reviews as q
@@ -114,6 +115,7 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
             created_at=now,
         )
         s.add(review)
+        await plans.engagement(s, row.engagement, now)  # this period's "review due" is done
         team = [r.user_id for r in await campaign_q.team(s, row.campaign.id)]
     return StoredReview(review=review, row=row, team=team)
 

@@ -349,3 +349,21 @@ async def test_an_uninstalled_workspace_gets_nothing_and_its_rows_say_why(world:
     assert texts(world, channel, ACK) == [] and texts(world, channel, "Launch reel") == []
     notes = await _notes(world)
     assert set(notes.values()) == {("cancelled", "app uninstalled from the workspace")}
+
+
+async def test_logging_a_review_settles_that_periods_reminder_at_once(world: World):
+    from tests.e2e.test_reviews import _open_review, _values
+
+    channel = await _invited(world)
+    await world.slack.click(IVY, channel, world.guidelines_message(channel).ts, Action.ACKNOWLEDGE_GUIDELINES)
+    e = await engagement(world)
+    key = f"review:{e.id}:2027-03-08"
+    assert (await reminders(world, kind="review_due"))[key].status == "pending"
+    world.clock.set(datetime(2027, 3, 7, 12, 0, tzinfo=UTC))  # inside the first period
+    view = await _open_review(world)
+    reply = await world.slack.submit_view(MANAGER, view.id, _values(str(e.id)))
+    assert reply.ok and not reply.body, reply.body
+    rows = await reminders(world, kind="review_due")
+    assert rows[key].status == "cancelled"  # settled in the review's own transaction
+    await at(world, datetime(2027, 3, 8, 9, 0, tzinfo=UTC))
+    assert dm_texts(world, MANAGER, "review of") == []

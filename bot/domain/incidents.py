@@ -155,10 +155,6 @@ def response_due(severity: str, reported_at: datetime) -> datetime:
     return reported_at + timedelta(hours=CURE_PERIOD_HOURS[severity])
 
 
-def cure_period(severity: str) -> timedelta:
-    return timedelta(hours=CURE_PERIOD_HOURS[severity])
-
-
 @dataclass(frozen=True, slots=True)
 class StrikeVerdict:
     total: int
@@ -173,12 +169,6 @@ def strikes_after(previous_total: int, added: int) -> StrikeVerdict:
         probation=previous_total < PROBATION_AT <= total,
         suspension=previous_total < SUSPENSION_AT <= total,
     )
-
-
-def check_strikes(value: int) -> int:
-    if not 0 <= value <= MAX_STRIKES:
-        raise ValueError(f"strikes must be between 0 and {MAX_STRIKES}")
-    return value
 
 
 #: What an outcome does to the engagement.

@@ -252,13 +252,6 @@ async def reportable_engagements(
     return [tuple(row) for row in rows.all()]
 
 
-async def guideline_by_code(s: AsyncSession, campaign_id: int, code: str) -> Guideline | None:
-    result = await s.exec(
-        select(Guideline).where(Guideline.campaign_id == campaign_id, Guideline.code == code)
-    )
-    return result.scalars().first()
-
-
 async def guidelines_of(s: AsyncSession, campaign_ids: Sequence[int]) -> Sequence[Guideline]:
     if not campaign_ids:
         return []

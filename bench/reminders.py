@@ -34,6 +34,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
 from bot.domain.enums import DeliverableStatus, EngagementStatus, ReminderKind, ReviewCadence
+from scheduler.planner import deliverable_series
 from storage.db import Database
 from storage.models import Campaign, Deliverable, Engagement, Guideline, Influencer, Reminder
 
@@ -127,7 +128,7 @@ async def seed(
                         {
                             "team_id": team_id,
                             "kind": ReminderKind.DELIVERABLE_DUE.value,
-                            "dedupe_key": f"deliverable:{d}:t-0h",
+                            "dedupe_key": f"{deliverable_series(d, due)}:t-0h",
                             "chain": f"deliverable:{d}:influencer",
                             "subject_type": "deliverable",
                             "subject_id": d,

@@ -25,6 +25,7 @@ class Callback:
     DELIVERABLE_NEW = "deliverable_new"
     DELIVERABLE_SUBMIT = "deliverable_submit_form"
     DELIVERABLE_PUBLISH = "deliverable_publish_form"
+    DELIVERABLE_RESCHEDULE = "deliverable_reschedule_form"
     #: Fail / waive a compliance check with a note.
     CHECK_NOTE = "compliance_check_note_form"
     REVIEW_LOG = "review_log_form"
@@ -47,6 +48,7 @@ class Action:
     DELIVERABLE_PUBLISH = "deliverable_publish"
     DELIVERABLE_APPROVE = "deliverable_approve"
     DELIVERABLE_CANCEL = "deliverable_cancel"
+    DELIVERABLE_RESCHEDULE = "deliverable_reschedule"
     #: Compliance checklist buttons; value is the compliance check id.
     CHECK_PASS = "compliance_check_pass"
     CHECK_FAIL = "compliance_check_fail"

@@ -27,6 +27,20 @@ def register(app: AsyncApp, svc: Services) -> None:
         app, svc, Action.DELIVERABLE_APPROVE, lambda c: flows.approve(svc, c.team_id, c.user_id, c.value)
     )
     on_click(app, svc, Action.DELIVERABLE_CANCEL, lambda c: flows.cancel(svc, c.team_id, c.user_id, c.value))
+    on_click(
+        app,
+        svc,
+        Action.DELIVERABLE_RESCHEDULE,
+        lambda c: flows.open_reschedule_form(svc, c.team_id, c.user_id, c.value, c.trigger_id),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.DELIVERABLE_RESCHEDULE,
+        Field.DUE,
+        lambda team, user, form: flows.reschedule(svc, team, user, form),
+        lambda team, user, done: flows.announce_reschedule(svc, team, done),
+    )
     on_submit(
         app,
         svc,

@@ -246,18 +246,26 @@ def _review(f: EngagementFacts, at: datetime, period_start: datetime) -> Planned
 # deliverable: due, overdue, compliance checklist
 
 
+def deliverable_series(deliverable_id: int, due_at: datetime) -> str:
+    """The key prefix of a deliverable's reminders. The due time is part of it: a new due time is
+    a new series, while what was sent for the old one stays as it was (its rows still pending are
+    cancelled)."""
+    return f"deliverable:{deliverable_id}@{int(due_at.timestamp())}"
+
+
 def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
     d, e, c = f.deliverable, f.engagement, f.campaign
     if ended(f) is not None:
         return []
     out: list[Planned] = []
     chain = f"deliverable:{d.id}:influencer"
+    series = deliverable_series(d.id, d.due_at)
     if d.status in OUTSTANDING:
         for before in DUE_BEFORE:
             out.append(
                 Planned(
                     kind=ReminderKind.DELIVERABLE_DUE,
-                    key=f"deliverable:{d.id}:t-{_hours(before)}",
+                    key=f"{series}:t-{_hours(before)}",
                     chain=chain,
                     due_at=d.due_at - before,
                     channel=e.channel_id,
@@ -268,7 +276,7 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
             out.append(
                 Planned(
                     kind=ReminderKind.DELIVERABLE_OVERDUE,
-                    key=f"deliverable:{d.id}:overdue+{_hours(after)}",
+                    key=f"{series}:overdue+{_hours(after)}",
                     chain=chain,
                     due_at=d.due_at + after,
                     channel=e.channel_id,
@@ -278,7 +286,7 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
         out.append(
             Planned(
                 kind=ReminderKind.DELIVERABLE_OVERDUE,
-                key=f"deliverable:{d.id}:overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner",
+                key=f"{series}:overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner",
                 chain=f"deliverable:{d.id}:owner",
                 due_at=d.due_at + MANAGER_OVERDUE_AFTER,
                 user=c.owner_id,

@@ -66,6 +66,9 @@ DONE: dict[DeliverableStatus, str] = {
     S.CANCELLED: "cancelled",
 }
 OVERDUE_FROM = frozenset({S.PLANNED})
+#: A due time can move while nothing has been delivered; a late deliverable given a new, future
+#: due time is planned again.
+RESCHEDULE_FROM = frozenset({S.PLANNED, S.LATE})
 
 
 def can(move: Move, status: str) -> bool:

@@ -24,6 +24,7 @@ class Act(StrEnum):
     PUBLISH_DELIVERABLE = "mark a deliverable published"
     APPROVE_DELIVERABLE = "approve deliverables"
     CANCEL_DELIVERABLE = "cancel deliverables"
+    RESCHEDULE_DELIVERABLE = "change a deliverable's due time"
     RUN_COMPLIANCE_CHECK = "run compliance checks"
     LOG_REVIEW = "log reviews"
     VIEW_SCORECARD = "see influencer scorecards"
@@ -45,6 +46,7 @@ PERMISSIONS: dict[Act, frozenset[Role]] = {
     Act.PUBLISH_DELIVERABLE: frozenset({Role.INFLUENCER}),
     Act.APPROVE_DELIVERABLE: BRAND,
     Act.CANCEL_DELIVERABLE: SETUP,
+    Act.RESCHEDULE_DELIVERABLE: SETUP,
     Act.RUN_COMPLIANCE_CHECK: BRAND,
     Act.LOG_REVIEW: BRAND,
     # brand roles only: an influencer never sees another influencer's reviews or scores

@@ -9,6 +9,8 @@ messages (cards, checklist, DMs) follow after it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -272,6 +274,59 @@ async def approve(svc: Services, team_id: str, user_id: str, value: str) -> None
 
 async def cancel(svc: Services, team_id: str, user_id: str, value: str) -> None:
     await _brand_move(svc, team_id, user_id, value, Move.CANCEL)
+
+
+async def open_reschedule_form(
+    svc: Services, team_id: str, user_id: str, value: str, trigger_id: str
+) -> None:
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, _id(value))
+        await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
+    await _live(f)
+    if f.deliverable.status not in rules.RESCHEDULE_FROM:
+        raise Conflict(
+            f"“{esc(f.deliverable.title)}” is {f.deliverable.status}; its due time can't move now."
+        )
+    await svc.client.views_open(trigger_id=trigger_id, view=views.reschedule_modal(f))
+
+
+@dataclass(frozen=True, slots=True)
+class Rescheduled:
+    deliverable_id: int
+    was: datetime
+    by: str
+
+
+async def reschedule(svc: Services, team_id: str, user_id: str, form: FormValues) -> Rescheduled:
+    """A new due time (before the ack): a late deliverable is planned again; reminders move."""
+    deliverable_id = _id(form.int_metadata("deliverable_id"))
+    due = form.datetime(Field.DUE)
+    now = svc.clock.now()
+    if due is None:
+        raise FormErrors({Field.DUE: "Pick the new due date and time."})
+    if due <= now:
+        raise FormErrors({Field.DUE: "The new due time is in the past."})
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, deliverable_id)
+        await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
+        await _live(f)
+        was = f.deliverable.due_at
+        if not await q.transition(s, deliverable_id, rules.RESCHEDULE_FROM, S.PLANNED, due_at=due):
+            await s.refresh(f.deliverable)
+            raise FormErrors({Field.DUE: f"It is {f.deliverable.status} now; its due time can't move."})
+        await s.refresh(f.deliverable)
+        await plans.deliverable(s, f.deliverable, now)
+    return Rescheduled(deliverable_id, was, user_id)
+
+
+async def announce_reschedule(svc: Services, team_id: str, done: Rescheduled) -> None:
+    f = await refresh_card(svc, team_id, done.deliverable_id)
+    await svc.client.chat_postMessage(
+        channel=f.engagement.channel_id,
+        thread_ts=f.deliverable.card_ts,
+        text=views.rescheduled_note(f, done.by, done.was),
+    )
+    await _refresh_homes(svc, f)
 
 
 async def mark_overdue(svc: Services) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -12,6 +13,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ConfirmObject,
+    DateTimePickerElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -93,6 +95,8 @@ def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
     if rules.can(rules.Move.PUBLISH, d.status):
         style = "primary" if d.status == S.APPROVED else None
         buttons.append(_button(Action.DELIVERABLE_PUBLISH, "Mark published", value, style))
+    if d.status in rules.RESCHEDULE_FROM:
+        buttons.append(_button(Action.DELIVERABLE_RESCHEDULE, "Change due time", value))
     if rules.can(rules.Move.CANCEL, d.status):
         buttons.append(
             _button(
@@ -141,6 +145,32 @@ def submit_modal(f: DeliverableFacts) -> View:
             ),
         ],
         metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def reschedule_modal(f: DeliverableFacts) -> View:
+    return modal(
+        Callback.DELIVERABLE_RESCHEDULE,
+        "Change due time",
+        "Save",
+        [
+            _about(f),
+            InputBlock(
+                block_id=Field.DUE,
+                label=plain("New due time (your time zone)"),
+                element=DateTimePickerElement(
+                    action_id=Field.DUE, initial_date_time=int(f.deliverable.due_at.timestamp())
+                ),
+            ),
+        ],
+        metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def rescheduled_note(f: DeliverableFacts, by: str, was: datetime) -> str:
+    return (
+        f":spiral_calendar_pad: {user(by)} moved the due time of *{esc(f.deliverable.title)}* to "
+        f"{when(f.deliverable.due_at)} (was {when(was)}). {f.who}, reminders follow the new time."
     )
 
 

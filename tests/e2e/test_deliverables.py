@@ -14,7 +14,8 @@ from bot.domain.enums import ComplianceItem
 from bot.flows.deliverables import mark_overdue
 from bot.ids import Action, Callback, Field
 from playground.emulator import BotReply, Message, payloads
-from storage.models import ComplianceCheck, Deliverable, Engagement
+from scheduler.planner import deliverable_series
+from storage.models import ComplianceCheck, Deliverable, Engagement, Reminder
 from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
 
 POST = "https://instagram.example/p/abc123"
@@ -155,6 +156,7 @@ async def test_card_is_posted_with_the_influencer_buttons(world: World):
     assert buttons(message) == [
         Action.DELIVERABLE_SUBMIT,
         Action.DELIVERABLE_PUBLISH,
+        Action.DELIVERABLE_RESCHEDULE,
         Action.DELIVERABLE_CANCEL,
     ]
 
@@ -519,3 +521,45 @@ async def test_the_scheduler_tick_marks_overdue_deliverables_late(world: World):
     assert (await dispatcher.tick()).marked_late == 1
     assert (await deliverable(world)).status == "late"
     assert ":hourglass: *late*" in text_of(card(world, channel, d))
+
+
+async def test_the_manager_moves_the_due_time_and_a_late_deliverable_is_planned_again(world: World):
+    d, channel = await setup(world)
+    world.clock.advance(timedelta(days=3, minutes=1))
+    await world.stack.bot.dispatcher.tick()
+    d = await deliverable(world)
+    assert d.status == "late" and Action.DELIVERABLE_RESCHEDULE in buttons(card(world, channel, d))
+    was = d.due_at
+
+    for outsider in (MEMBER, IVY):  # members run checks, not the schedule; influencers never
+        await world.slack.click(outsider, channel, d.card_ts, Action.DELIVERABLE_RESCHEDULE, value=str(d.id))
+        assert world.said_to(outsider) == (
+            ":no_entry: Only a campaign *admin* or *manager* can change a deliverable's due time."
+        )
+    view = await open_form(world, MANAGER, channel, d, Action.DELIVERABLE_RESCHEDULE)
+    assert view.callback_id == Callback.DELIVERABLE_RESCHEDULE
+    past = int((world.clock.now() - timedelta(hours=1)).timestamp())
+    reply = await world.slack.submit_view(MANAGER, view.id, {Field.DUE: {Field.DUE: past}})
+    assert reply.body == {
+        "response_action": "errors",
+        "errors": {Field.DUE: "The new due time is in the past."},
+    }
+
+    new_due = (world.clock.now() + timedelta(days=5)).replace(microsecond=0)
+    reply = await world.slack.submit_view(
+        MANAGER, view.id, {Field.DUE: {Field.DUE: int(new_due.timestamp())}}
+    )
+    assert reply.ok and not reply.body
+    d = await deliverable(world)
+    assert (d.status, d.due_at) == ("planned", new_due)
+    thread = [text_of(m) for m in world.emulator.replies(channel, d.card_ts)]
+    assert any(f"<@{MANAGER}> moved the due time of *" in t and "(was <!date^" in t for t in thread)
+    assert f"{int(was.timestamp())}" in "".join(thread)
+    # the reminders follow the new time: the "due in 24 hours" row moved and is sent then
+    world.clock.set(new_due - timedelta(hours=24))
+    await world.stack.bot.dispatcher.tick()
+    async with world.db.transaction() as s:
+        key = f"{deliverable_series(d.id, new_due)}:t-24h"
+        row = (await s.exec(select(Reminder).where(Reminder.dedupe_key == key))).scalar_one()
+    assert (row.due_at, row.status) == (new_due - timedelta(hours=24), "sent")
+    assert "*Launch &lt;reel&gt;* (instagram) is due" in text_of(world.emulator.history(channel)[-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -60,11 +61,13 @@ async def change_deliverable(world: World, deliverable_id: int, *, replan: bool 
 
 
 async def reminders(world: World, **where) -> dict[str, Reminder]:
+    """Rows by dedupe key, without the due-time series of deliverable keys
+    (`deliverable:1@1803…:t-24h` → `deliverable:1:t-24h`); the latest row wins."""
     async with world.db.transaction() as s:
         query = select(Reminder).order_by(Reminder.due_at, Reminder.id)
         for key, value in where.items():
             query = query.where(getattr(Reminder, key) == value)
-        return {r.dedupe_key: r for r in (await s.exec(query)).scalars()}
+        return {re.sub(r"@\d+", "", r.dedupe_key): r for r in (await s.exec(query)).scalars()}
 
 
 def texts(world: World, channel: str, needle: str) -> list[str]:

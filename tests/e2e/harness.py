@@ -226,3 +226,31 @@ async def uninstall(world: World) -> None:
     )
     reply = await world.slack.send_raw(json.dumps(envelope), "application/json")
     assert reply.ok, reply.body
+
+
+async def forge_click(
+    world: World, user: str, channel: str, ts: str, action_id: str, value: str, blocks: list | None = None
+) -> BotReply:
+    """A signed block_actions payload as `user` would send it by hand: any channel, any message,
+    any action, any value, and (when given) any `message.blocks`."""
+    ws = world.slack.ws
+    actor, where = ws.users[user], world.emulator.channel(channel)
+    message = world.emulator.find_message(channel, ts)
+    action = {"action_id": action_id, "block_id": "forged", "value": value, "type": "button"}
+    action["action_ts"] = ws.ts_clock.next()
+    target = ws.issue_response_url(where.id, actor.id, message_ts=ts, is_ephemeral=False)
+    payload = payloads.message_block_actions(
+        ws,
+        actor,
+        where,
+        message,
+        action,
+        state={},
+        trigger_id=ws.issue_trigger(actor.id),
+        response_url=world.emulator.response_url(target),
+    )
+    if blocks is not None:
+        payload["message"]["blocks"] = blocks
+    return await world.slack.send_raw(
+        urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+    )

@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import select
 
 from bot.domain.enums import ComplianceItem
 from bot.flows.deliverables import mark_overdue
 from bot.ids import Action, Callback, Field
-from playground.emulator import BotReply, Message, payloads
+from playground.emulator import BotReply, Message
 from scheduler.planner import deliverable_series
 from storage.models import ComplianceCheck, Deliverable, Engagement, Reminder
-from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
+from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, forge_click, text_of
 
 POST = "https://instagram.example/p/abc123"
 DRAFT = "https://drive.example/file/draft-1"
@@ -75,30 +74,6 @@ def card(world: World, channel: str, d: Deliverable) -> Message:
 def buttons(message: Message | dict) -> list[str]:
     blocks = message.blocks if isinstance(message, Message) else message["blocks"]
     return [e["action_id"] for b in blocks if b.get("type") == "actions" for e in b["elements"]]
-
-
-async def forge_click(world: World, user: str, channel: str, ts: str, action_id: str, value: str) -> BotReply:
-    """A signed block_actions payload as if `user` pressed the button: what anyone in a channel
-    (or a forger, on a message they can't see, or a stale copy of a card) can send."""
-    ws = world.slack.ws
-    actor, where = ws.users[user], world.emulator.channel(channel)
-    message = world.emulator.find_message(channel, ts)
-    action = {"action_id": action_id, "block_id": "forged", "value": value, "type": "button"}
-    action["action_ts"] = ws.ts_clock.next()
-    target = ws.issue_response_url(where.id, actor.id, message_ts=ts, is_ephemeral=False)
-    payload = payloads.message_block_actions(
-        ws,
-        actor,
-        where,
-        message,
-        action,
-        state={},
-        trigger_id=ws.issue_trigger(actor.id),
-        response_url=world.emulator.response_url(target),
-    )
-    return await world.slack.send_raw(
-        urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-    )
 
 
 async def open_form(world: World, user: str, channel: str, d: Deliverable, action_id: str):

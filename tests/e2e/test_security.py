@@ -3,46 +3,25 @@ text, and who may take what out of the app."""
 
 from __future__ import annotations
 
-import json
-from urllib.parse import urlencode
-
 from sqlalchemy import select
 
 from bot.ids import Action, Field
-from playground.emulator import payloads
 from storage.models import Campaign, Deliverable, Engagement
-from tests.e2e.harness import EVE_EMAIL, IVY, MANAGER, MEMBER, World, card_of, report, set_up_team, text_of
+from tests.e2e.harness import (
+    EVE_EMAIL,
+    IVY,
+    MANAGER,
+    MEMBER,
+    World,
+    card_of,
+    forge_click,
+    report,
+    set_up_team,
+    text_of,
+)
 from tests.e2e.test_deliverables import open_form, setup
 
 EVIL = "https://evil.example/invoice"
-
-
-async def forge_click(
-    world: World, user: str, channel: str, ts: str, action_id: str, value: str, blocks: list | None = None
-):
-    """A signed block_actions payload as `user` would send it by hand: any channel, any message,
-    any action, any value, and (when given) any `message.blocks`."""
-    ws = world.slack.ws
-    actor, where = ws.users[user], world.emulator.channel(channel)
-    message = world.emulator.find_message(channel, ts)
-    action = {"action_id": action_id, "block_id": "forged", "value": value, "type": "button"}
-    action["action_ts"] = ws.ts_clock.next()
-    target = ws.issue_response_url(where.id, actor.id, message_ts=ts, is_ephemeral=False)
-    payload = payloads.message_block_actions(
-        ws,
-        actor,
-        where,
-        message,
-        action,
-        state={},
-        trigger_id=ws.issue_trigger(actor.id),
-        response_url=world.emulator.response_url(target),
-    )
-    if blocks is not None:
-        payload["message"]["blocks"] = blocks
-    return await world.slack.send_raw(
-        urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-    )
 
 
 async def test_forged_acknowledgement_cannot_rewrite_another_bot_message(world: World):

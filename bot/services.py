@@ -9,7 +9,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.background import Background
 from bot.clock import Clock
 from bot.directory import Directory
-from bot.domain.permissions import Actor
 from bot.settings import Settings
 from storage.db import Database
 
@@ -23,7 +22,3 @@ class Services:
     directory: Directory
     background: Background = field(default_factory=Background)
     bot_user_id: str | None = None
-
-    async def actor(self, team_id: str, user_id: str) -> Actor:
-        """The acting user, with the admin flag resolved (may call `users.info`: after the ack only)."""
-        return Actor(team_id, user_id, is_admin=await self.directory.is_admin(user_id))

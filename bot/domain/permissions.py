@@ -76,17 +76,3 @@ def campaign_roles(*, is_admin: bool, granted: str | None, is_influencer: bool) 
     if is_influencer:
         roles.add(Role.INFLUENCER)
     return frozenset(roles)
-
-
-class Actor:
-    """Who is acting, in which workspace. `is_admin` is resolved after the ack (it may need Slack)."""
-
-    __slots__ = ("is_admin", "team_id", "user_id")
-
-    def __init__(self, team_id: str, user_id: str, is_admin: bool = False) -> None:
-        self.team_id = team_id
-        self.user_id = user_id
-        self.is_admin = is_admin
-
-    def __repr__(self) -> str:
-        return f"Actor({self.team_id}/{self.user_id}{' admin' if self.is_admin else ''})"

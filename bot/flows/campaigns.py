@@ -68,8 +68,11 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
         errors[Field.START] = "Pick the start date."
     if end is None:
         errors[Field.END] = "Pick the end date."
-    elif start is not None and end < start:
-        errors[Field.END] = "The end date is before the start date."
+    elif start is not None:
+        try:
+            rules.check_dates(start, end, Field.END)
+        except InvalidInput as exc:
+            errors[Field.END] = exc.message
     market = form.selected(Field.MARKET) or Market.US
     cadence = form.selected(Field.REVIEW_CADENCE) or ReviewCadence.WEEKLY
     template = form.selected(Field.TEMPLATE) or "default"

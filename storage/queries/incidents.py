@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import IncidentStatus
@@ -23,6 +22,7 @@ from storage.models import (
     Influencer,
     ProcessedEvent,
 )
+from storage.queries import insert
 
 OPEN_STATUSES = (
     IncidentStatus.REPORTED,
@@ -33,10 +33,6 @@ OPEN_STATUSES = (
 )
 
 
-def _insert(s: AsyncSession, model):
-    return (postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert)(model)
-
-
 async def next_number(s: AsyncSession, team_id: str) -> int:
     """The workspace's next incident number: one atomic upsert on the counter row.
 
@@ -44,7 +40,7 @@ async def next_number(s: AsyncSession, team_id: str) -> int:
     numbers are unique; a rolled-back report gives its number back. The unique constraint on
     (team_id, number) stays the last line of defence.
     """
-    statement = _insert(s, Counter).values(team_id=team_id, name="incident", value=1)
+    statement = insert(s, Counter).values(team_id=team_id, name="incident", value=1)
     statement = statement.on_conflict_do_update(
         index_elements=["team_id", "name"], set_={"value": Counter.value + 1}
     ).returning(Counter.value)
@@ -164,7 +160,7 @@ async def last_change_to(s: AsyncSession, incident_id: int, status: str) -> Inci
 
 async def first_delivery(s: AsyncSession, team_id: str, event_id: str, at: datetime) -> bool:
     """Record an Events API delivery; False when this event id was already handled (a retry)."""
-    statement = _insert(s, ProcessedEvent).values(team_id=team_id, event_id=event_id, received_at=at)
+    statement = insert(s, ProcessedEvent).values(team_id=team_id, event_id=event_id, received_at=at)
     statement = statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"])
     return (await s.exec(statement)).rowcount == 1
 

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,6 +42,7 @@ from storage.models import (
     Review,
     Workspace,
 )
+from storage.queries import insert
 
 T = Reminder.__table__
 PENDING = ReminderStatus.PENDING.value
@@ -178,10 +178,6 @@ class SyncResult:
     cancelled: int = 0
 
 
-def _insert(dialect: str):
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(T)
-
-
 async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
     """Insert missing rows (due in the future), move pending rows whose time or target changed,
     cancel pending rows the plan no longer wants.
@@ -242,7 +238,7 @@ async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
             )
         )
     if inserts:
-        stmt = _insert(s.get_bind().dialect.name).values(
+        stmt = insert(s, T).values(
             [_row(team_id, campaign_id, subject_type, subject_id, p, now) for p in inserts]
         )
         await s.exec(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Workspace
-
-
-def _insert(s: AsyncSession):
-    return (postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert)(Workspace)
+from storage.queries import insert
 
 
 async def set_active(s: AsyncSession, team_id: str, active: bool, now: datetime) -> None:
     """Upsert the workspace's state (`uninstalled_at` records when it was last uninstalled)."""
     values = {"active": active, "uninstalled_at": None if active else now}
-    statement = _insert(s).values(team_id=team_id, created_at=now, **values)
+    statement = insert(s, Workspace).values(team_id=team_id, created_at=now, **values)
     await s.exec(statement.on_conflict_do_update(index_elements=["team_id"], set_=values))

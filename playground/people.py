@@ -17,6 +17,7 @@ class Person:
     title: str
     is_admin: bool = False
     external: bool = False
+    is_guest: bool = False
 
 
 ADMIN = Person(
@@ -43,6 +44,15 @@ OUTSIDER = Person(
     "U0OTTO", "otto", "Otto Outsider", "otto@acme.example", "Europe/Berlin", "Not on any campaign"
 )
 
+GUEST = Person(
+    "U0GUS", "gus", "Gus Guest", "gus@agency.example", "Europe/Madrid", "Guest (multi-channel)", is_guest=True
+)
+#: A member of another organisation who shares a channel with this workspace (Slack Connect).
+PARTNER = Person(
+    "U0PAT", "pat", "Pat Partner", "pat@partner.example", "Asia/Tokyo", "Partner organisation", external=True
+)
+PARTNER_TEAM_ID = "T0PARTNER"
+
 WORKSPACE_PEOPLE = (ADMIN, MANAGER, MEMBER, LEGAL, INFLUENCER, OUTSIDER)
 
 
@@ -58,7 +68,29 @@ def populate(emulator: SlackEmulator) -> None:
             tz=person.tz,
             is_admin=person.is_admin,
         )
-    emulator.add_channel("general", members=[p.user_id for p in WORKSPACE_PEOPLE] + [emulator.bot_user.id])
+    emulator.add_user(
+        GUEST.name,
+        user_id=GUEST.user_id,
+        real_name=GUEST.real_name,
+        display_name=GUEST.real_name.split()[0],
+        email=GUEST.email,
+        tz=GUEST.tz,
+        is_restricted=True,
+    )
+    emulator.add_user(
+        PARTNER.name,
+        user_id=PARTNER.user_id,
+        real_name=PARTNER.real_name,
+        display_name=PARTNER.real_name.split()[0],
+        email=PARTNER.email,
+        tz=PARTNER.tz,
+        team_id=PARTNER_TEAM_ID,
+    )
+    emulator.add_channel(
+        "general",
+        members=[p.user_id for p in WORKSPACE_PEOPLE] + [emulator.bot_user.id],
+        is_general=True,
+    )
     emulator.add_channel(
         "legal",
         is_private=True,

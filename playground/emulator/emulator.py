@@ -83,14 +83,23 @@ class SlackEmulator:
 
     def add_user(self, name: str, **fields: Any) -> User:
         """See Workspace.add_user: user_id, real_name, display_name, email, tz, is_admin, is_owner,
-        is_bot, team_id (another team id makes a Slack Connect external user)."""
+        is_bot, team_id (another team id makes a Slack Connect external user), is_restricted and
+        is_ultra_restricted (guests)."""
         return self.workspace.add_user(name, **fields)
 
     def add_channel(
-        self, name: str, *, is_private: bool = False, creator: str | None = None, members: Any = ()
+        self,
+        name: str,
+        *,
+        is_private: bool = False,
+        creator: str | None = None,
+        members: Any = (),
+        is_general: bool = False,
     ) -> Channel:
         """A channel created by `creator` (default: the bot). Add the bot to `members` if needed."""
-        return self.workspace.add_channel(name, is_private=is_private, creator=creator, members=members)
+        return self.workspace.add_channel(
+            name, is_private=is_private, creator=creator, members=members, is_general=is_general
+        )
 
     def archive_channel(self, channel: str) -> None:
         self.channel(channel).is_archived = True

@@ -85,6 +85,8 @@ class User:
     is_bot: bool = False
     bot_id: str | None = None
     deleted: bool = False
+    is_restricted: bool = False  # a multi-channel guest
+    is_ultra_restricted: bool = False  # a single-channel guest
 
     def _now_local(self) -> datetime:
         return datetime.now(UTC).astimezone(ZoneInfo(self.tz))
@@ -114,6 +116,7 @@ class Channel:
     topic: str = ""
     purpose: str = ""
     shared_team_ids: set[str] = field(default_factory=set)
+    is_general: bool = False  # the workspace's #general: every member is in it
 
     @property
     def channel_type(self) -> str:
@@ -272,6 +275,8 @@ class Workspace:
         is_bot: bool = False,
         bot_id: str | None = None,
         team_id: str | None = None,
+        is_restricted: bool = False,
+        is_ultra_restricted: bool = False,
     ) -> User:
         user = User(
             id=user_id or self.ids.new("U"),
@@ -285,6 +290,8 @@ class Workspace:
             is_owner=is_owner,
             is_bot=is_bot,
             bot_id=bot_id,
+            is_restricted=is_restricted or is_ultra_restricted,
+            is_ultra_restricted=is_ultra_restricted,
         )
         ZoneInfo(user.tz)  # fail early on a misspelled time zone
         self.users[user.id] = user
@@ -303,6 +310,7 @@ class Workspace:
         is_private: bool = False,
         creator: str | None = None,
         members: Iterable[str] = (),
+        is_general: bool = False,
     ) -> Channel:
         if self.channel_by_name(name):
             raise SlackError("name_taken")
@@ -314,6 +322,7 @@ class Workspace:
             created=int(self.wall_clock()),
             is_private=is_private,
             members={creator, *members},
+            is_general=is_general,
         )
         self.channels[channel.id] = channel
         return channel

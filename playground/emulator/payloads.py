@@ -1,4 +1,4 @@
-"""Payloads Slack sends to an app, shaped like the samples in slack-specs/samples/bolt-python.
+"""Payloads Slack sends to an app, shaped like the samples in specs/samples/bolt-python.
 
 Slash commands (form fields), interactivity payloads (block_actions, view_submission,
 view_closed, message_action) and Events API envelopes (event_callback).

@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# The project's shared specs live beside the checkout (`../shared/slack-specs/`).
-_BESIDE_CHECKOUT = (
-    Path(__file__).resolve().parents[3] / "shared" / "slack-specs" / "slack_web_openapi_v2.json"
-)
-DEFAULT_SPEC_PATH = Path(os.environ.get("SLACK_OPENAPI_SPEC", str(_BESIDE_CHECKOUT)))
+# The methods and their parameters, extracted from Slack's spec and shipped with the emulator
+# (specs/README.md says where it comes from); SLACK_OPENAPI_SPEC may name the full upstream file.
+SPECS_DIR = Path(__file__).resolve().parent / "specs"  # also Slack's schemas and samples the tests read
+BUNDLED_SPEC_PATH = SPECS_DIR / "slack_web_openapi_v2.params.json"
+DEFAULT_SPEC_PATH = Path(os.environ.get("SLACK_OPENAPI_SPEC", str(BUNDLED_SPEC_PATH)))
 
 # Always accepted: the token may travel in a header, the query string or the body; slack_sdk adds
 # `team_id` to every call of a client built for a team (Bolt does this), and Slack accepts it.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,9 +14,10 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from playground.emulator import SlackEmulator, SlackUserClient, serve_emulator
+from playground.emulator.spec import SPECS_DIR
 
 SIGNING_SECRET = "test-signing-secret"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "slack-specs" / "samples" / "bolt-python"
+SAMPLES = SPECS_DIR / "samples" / "bolt-python"
 
 
 def sample(name: str) -> Any:

@@ -18,8 +18,15 @@ Decisions (the rules are data, see rules/*.toml; these are how the data is appli
 - Trailing hashtags: the run of hashtags (with mentions, emoji and punctuation between them) that
   ends the caption. A clear label inside a run of at least `trailing_hashtags` tags is buried,
   wherever the run starts — unless the caption is only hashtags and the label is the first.
+- Not labels: anything inside a link (with or without `https://`, its path, query and fragment), an
+  e-mail address, an @handle (dots included) or a file name: `shop.com/ad`, `?utm_source=ad`,
+  `ad@brand.com`, `@the.ad.shop`, `ad.png` are what the reader sees as an address, not a label.
+- A negated label is the opposite of a disclosure: a label preceded by a negating word with only
+  filler words between ("NOT sponsored", "not an ad", "ce n'est pas une publicité", "pas
+  sponsorisé"), or a negated tag ("#notsponsored"), counts for nothing; the verdict names it.
 - Verdict: a visible, unburied clear label → pass; else a clear label elsewhere → buried; else a
-  weak label anywhere → weak; else missing. The matched label is the earliest of its kind.
+  weak label anywhere → weak; else missing. The matched label is the earliest of its kind. Every
+  reason names the rule applied (the market file's `rule`, or the weak group's `why`).
 - Retouched / AI-generated images (FR): not part of the verdict; reported in `notes`, from the
   `images=` declaration (the publish form's tick boxes) or hints in the caption (#facetune,
   "généré par IA", #ai …).
@@ -79,6 +86,37 @@ class Verdict:
 
 
 _TAG = re.compile(r"[#@]\w+")
+
+# Spans that are addresses, not words: a label entirely inside one is not a label.
+_TLDS = (
+    "com|net|org|co|io|ly|me|fr|uk|ie|us|eu|de|es|it|be|ch|ca|au|shop|store|app|link|gg|tv|ai|info|biz|"
+    "xyz|site|online|page|club|fm|to|gl|gd|cc"
+)
+_FILE_EXT = (
+    "png|jpe?g|gif|webp|heic|mp4|mov|avi|mkv|m4v|pdf|psd|ai|docx?|xlsx?|pptx?|key|zip|txt|csv|svg|tiff?|raw"
+)
+_ADDRESSES = re.compile(
+    "|".join(
+        [
+            r"(?:https?://|www\.)\S+",  # links, with their path, query and fragment
+            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
+            rf"(?<![\w@#])[\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})(?![\w-])(?:[/?#]\S*)?",  # bare domains
+            r"(?<![\w@#])[\w-]+(?:\.[\w-]+)*/\S+",  # a path after a host (bit.ly/…, host/ad)
+            rf"[\w.-]*\w\.(?:{_FILE_EXT})(?!\w)",  # file names
+            r"@\w(?:[\w.]*\w)?",  # @handles, dots included
+        ]
+    )
+)
+
+
+def _address_spans(norm: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _ADDRESSES.finditer(norm)]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
 _OPENERS = "([{【「|/•·"
 _CLOSERS = ")]}】」|:–—/•·"
 
@@ -114,14 +152,44 @@ def _set_apart(norm: str, start: int, end: int) -> bool:
     return prev in _OPENERS or nxt in _CLOSERS or bool(re.match(r"\s+[-–—]\s", after))
 
 
-def _find(text: str, norm: str, index: list[int], rules: RuleSet, visible_end: int) -> list[Match]:
+def _negated(norm: str, rules: RuleSet, addresses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans (in `norm`) of labels turned into their opposite: "not an ad", "#notsponsored". The span
+    runs from the negating word to the end of the label."""
+    neg = rules.negation
+    spans: list[tuple[int, int]] = []
+    for _term, pattern in neg.terms:
+        spans.extend(m.span() for m in pattern.finditer(norm) if not _inside(addresses, *m.span()))
+    if neg.before is not None:
+        for label in rules.labels:
+            for m in label.pattern.finditer(norm):
+                if _inside(addresses, m.start(), m.end()):
+                    continue
+                line_start = norm.rfind("\n", 0, m.start()) + 1
+                hit = neg.before.search(norm, line_start, m.start())
+                if hit:
+                    spans.append((hit.start(), m.end()))
+    return sorted(set(spans))
+
+
+def _find(
+    text: str,
+    norm: str,
+    index: list[int],
+    rules: RuleSet,
+    visible_end: int,
+    skip: list[tuple[int, int]],
+) -> list[Match]:
     run_start, run_count = _trailing_run(norm)
     only_tags = not re.search(r"\w", _TAG.sub("", norm[:run_start]))
     found: dict[tuple[int, int, Strength], Match] = {}
     for label in rules.labels:
         for m in label.pattern.finditer(norm):
+            if _inside(skip, m.start(), m.end()):
+                continue  # inside a link, address, handle or file name, or negated
             if label.standalone and not _set_apart(norm, m.start(), m.end()):
                 continue
+            if label.unless_next and label.unless_next.match(norm, m.end()):
+                continue  # "ad hoc", "ad nauseam": a phrase, not a label
             start, end = index[m.start()], index[m.end() - 1] + 1
             in_run = run_count >= rules.trailing_hashtags and m.start() >= run_start
             if in_run and only_tags and m.start() == run_start:
@@ -180,7 +248,9 @@ def lint(
     text = (caption or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     norm, index = fold(text)
     visible_end = _visible_end(text, rules)
-    matches = tuple(_find(text, norm, index, rules, visible_end))
+    addresses = _address_spans(norm)
+    negated = _negated(norm, rules, addresses)
+    matches = tuple(_find(text, norm, index, rules, visible_end, addresses + negated))
     notes, images_missing = _image_notes(norm, rules, images)
 
     def verdict(finding: Finding, reason: str, match: Match | None = None) -> Verdict:
@@ -203,7 +273,7 @@ def lint(
         first = shown[0]
         return verdict(
             Finding.PASS,
-            f"{_quoted(first)} is a clear label in the visible part (line {first.line}).",
+            f"{_quoted(first)} is a clear label in the visible part (line {first.line}) — {rules.rule}.",
             first,
         )
     if clear:
@@ -216,12 +286,24 @@ def lint(
                 f"{rules.visible_chars} characters or {rules.visible_lines} lines)"
             )
         also = f" The visible part has only {_quoted(weak[0])}." if weak and weak[0].visible else ""
-        return verdict(Finding.BURIED, f"{_quoted(first)} is {why}: move it to the start.{also}", first)
+        return verdict(
+            Finding.BURIED,
+            f"{_quoted(first)} is {why}: move it to the start — {rules.rule}.{also}",
+            first,
+        )
     if weak:
         first = weak[0]
         return verdict(
             Finding.WEAK,
-            f"{_quoted(first)} is {first.why}. Use {rules.expects} at the start.",
+            f"{_quoted(first)}: {first.why}. Use {rules.expects} at the start.",
             first,
         )
-    return verdict(Finding.MISSING, f"No disclosure label. {rules.name} expect {rules.expects} at the start.")
+    expect = f"{rules.name} expect {rules.expects} at the start."
+    if negated:
+        a, b = negated[0]
+        said = text[index[a] : index[b - 1] + 1]
+        return verdict(
+            Finding.MISSING,
+            f"“{said}” denies being an ad: a negated label is not a disclosure. {expect}",
+        )
+    return verdict(Finding.MISSING, f"No disclosure label. {expect}")

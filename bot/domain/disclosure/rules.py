@@ -44,15 +44,32 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+MENTION = "@brand"
+_MENTION = r"@\w(?:[\w.]*\w)?"
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
     """`#tag` matches that whole hashtag (glued to a word before it is fine, a longer tag is not);
     a word or phrase matches whole words (not part of a hyphenated word: "ad-free" is not "ad"),
-    any run of spaces between them, and never inside a tag or a mention."""
+    any run of spaces between them, and never inside a tag or a mention. The word `@brand` in a
+    phrase stands for any mention ("thanks @brand" matches "Thanks @glowlab")."""
     folded = fold(term.strip())[0]
     if folded.startswith("#"):
         return re.compile(r"#" + re.escape(folded[1:]) + r"(?!\w)")
-    words = r"\s+".join(re.escape(w) for w in folded.split())
+    words = r"\s+".join(_MENTION if w == MENTION else re.escape(w) for w in folded.split())
     return re.compile(r"(?<![\w#@])(?<!\w-)" + words + r"(?!\w|-\w)")
+
+
+def fused_terms(parts: list[str], words: list[str]) -> list[str]:
+    """The hashtags that glue a label onto a partnership word, either way round: `fuse = ["ad"]` with
+    `terms = ["partner"]` gives `#adpartner` and `#partnerad`."""
+    out: list[str] = []
+    for part in parts:
+        for word in words:
+            for tag in (f"#{part}{word}", f"#{word}{part}"):
+                if tag not in out:
+                    out.append(tag)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +79,7 @@ class Label:
     why: str
     standalone: bool
     pattern: re.Pattern[str]
+    unless_next: re.Pattern[str] | None = None  # the next word that makes it another phrase ("ad hoc")
 
     @property
     def is_hashtag(self) -> bool:
@@ -77,15 +95,27 @@ class ImageRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Negation:
+    """Words that turn a label into its opposite ("not an ad", "pas sponsorisé"), the filler words
+    allowed between them and the label, and whole negated labels ("#notsponsored")."""
+
+    before: re.Pattern[str] | None
+    terms: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     market: str
     name: str
+    rule: str
     expects: str
     visible_chars: int
     visible_lines: int
     trailing_hashtags: int
     labels: tuple[Label, ...]
     images: tuple[ImageRule, ...]
+    negation: Negation = Negation(None, ())
+    cites: tuple[str, ...] = ()
 
 
 class RulesError(ValueError):
@@ -99,19 +129,46 @@ def _strings(data: dict, key: str, where: str) -> list[str]:
     return value
 
 
+def _negation(data: dict, where: str) -> Negation:
+    """`[negation] words` (negating words), `filler` (words allowed between the negation and the
+    label: "not *an* ad", "ce n'est pas *une* publicité") and `terms` (labels negated in one word)."""
+    words = [fold(w)[0] for w in _strings(data, "words", where)]
+    filler = [fold(w)[0] for w in _strings(data, "filler", where)]
+    before = None
+    if words:
+        # the text just before a label: a negating word, then only filler words, spaces, quotes or
+        # emphasis marks (no sentence punctuation: "No. Ad: …" is not a negation)
+        gap = r"[\s*_~\"'“”«»‘’()]*"
+        fill = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(filler, key=len, reverse=True))
+        neg = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        fill_part = rf"(?:{gap}(?:{fill})(?!\w))*" if fill else ""
+        before = re.compile(rf"(?<![\w#@])(?:{neg})(?!\w){fill_part}{gap}$")
+    terms = tuple((t, term_pattern(t)) for t in _strings(data, "terms", where))
+    return Negation(before, terms)
+
+
 def parse(data: dict, where: str = "rules") -> RuleSet:
     try:
         visible = data.get("visible", {})
+        cites = tuple(_strings(data, "cites", where))
         labels = []
         for group in data.get("labels", []):
             strength = Strength(group["strength"])
             why = group.get("why", "")
             if strength is Strength.WEAK and not why:
                 raise RulesError(f"{where}: a weak label group needs `why`")
-            for term in _strings(group, "terms", where):
-                labels.append(
-                    Label(term, strength, why, bool(group.get("standalone", False)), term_pattern(term))
+            if why and cites and not any(c in why for c in cites):
+                raise RulesError(
+                    f"{where}: `why` must name the rule it applies ({', '.join(cites)}): {why!r}"
                 )
+            terms = _strings(group, "terms", where)
+            if group.get("fuse"):
+                terms = fused_terms(_strings(group, "fuse", where), terms)
+            nexts = [re.escape(fold(w)[0]) for w in _strings(group, "unless_next", where)]
+            unless_next = re.compile(r"\s+(?:" + "|".join(nexts) + r")(?!\w)") if nexts else None
+            standalone = bool(group.get("standalone", False))
+            for term in terms:
+                labels.append(Label(term, strength, why, standalone, term_pattern(term), unless_next))
         images = tuple(
             ImageRule(
                 kind=str(rule["kind"]),
@@ -124,12 +181,15 @@ def parse(data: dict, where: str = "rules") -> RuleSet:
         rules = RuleSet(
             market=str(data["market"]),
             name=str(data["name"]),
+            rule=str(data.get("rule", data["name"])),
             expects=str(data["expects"]),
             visible_chars=int(visible.get("chars", 125)),
             visible_lines=int(visible.get("lines", 3)),
             trailing_hashtags=int(visible.get("trailing_hashtags", 3)),
             labels=tuple(labels),
             images=images,
+            negation=_negation(data.get("negation", {}), where),
+            cites=cites,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, RulesError):

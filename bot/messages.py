@@ -1,10 +1,15 @@
-"""Sentences the bot says, in one place."""
+"""Sentences the bot says, in one place.
+
+Anything a user typed is escaped (`esc`) before it is echoed, and so are the usage texts: Slack
+reads `<slug>` or `<@user | email>` as a link or a mention even inside backticks, so they are
+written `&lt;slug&gt;` to show as typed."""
 
 from __future__ import annotations
 
 from bot.ids import Command
+from bot.views.text import esc
 
-CAMPAIGN_USAGE = f"""*Campaign Guard — campaign setup*
+CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} new [slug]` — create a campaign (opens a form)
 `{Command.CAMPAIGN} list` — the campaigns you are part of
 `{Command.CAMPAIGN} show <slug>` — details, team, guidelines and influencers
@@ -13,32 +18,44 @@ CAMPAIGN_USAGE = f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
 `{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
 `{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
-`{Command.CAMPAIGN} help` — this message"""
+`{Command.CAMPAIGN} help` — this message""")
 
-BREACH_USAGE = f"""*Campaign Guard — breach reports*
+BREACH_USAGE = esc(f"""*Campaign Guard — breach reports*
 `{Command.BREACH}` — report a breach of a campaign's guidelines
 `{Command.BREACH} list [open | all] [<slug>]` · `{Command.BREACH} show BR-<n>` · \
-`{Command.BREACH} export [<slug>]` · `{Command.BREACH} help`"""
+`{Command.BREACH} export [<slug>]` · `{Command.BREACH} help`""")
 
-REVIEW_USAGE = f"""*Campaign Guard — performance reviews*
+REVIEW_USAGE = esc(f"""*Campaign Guard — performance reviews*
 `{Command.REVIEW}` — log a review of an influencer's conduct and work (opens a form)
 `{Command.REVIEW} history <@user | influencer name>` — scorecard across all campaigns \
 (incidents, strikes, ratings and trend, on-time delivery)
-`{Command.REVIEW} help` — this message"""
+`{Command.REVIEW} help` — this message""")
 
 GUIDELINES_UNCHANGED = "No change to the guidelines, so the version stays the same."
+INCIDENT_GONE = "That incident no longer exists."
 
 
-def unknown_subcommand(command: str, word: str, usage: str) -> str:
-    return f":warning: `{command} {word[:40]}` is not a command I know.\n\n{usage}"
+def usage(usage_line: str) -> str:
+    """`:warning: Usage: …` for a command typed with the wrong arguments."""
+    return f":warning: Usage: `{esc(usage_line)}`"
+
+
+def unknown_subcommand(command: str, word: str, usage_text: str) -> str:
+    """`usage_text` is one of the (already escaped) `*_USAGE` texts above."""
+    return f":warning: `{esc(command)} {esc(word[:40])}` is not a command I know.\n\n{usage_text}"
 
 
 def missing_argument(usage_line: str) -> str:
-    return f":warning: Missing argument. Usage: `{usage_line}`"
+    return f":warning: Missing argument. Usage: `{esc(usage_line)}`"
+
+
+def bad_argument(word: str, problem: str, usage_line: str) -> str:
+    """`:warning: `<what they typed>` <problem>. Usage: …`, with what they typed escaped."""
+    return f":warning: `{esc(word[:60])}` {problem}. Usage: `{esc(usage_line)}`"
 
 
 def unknown_slug(slug: str) -> str:
-    return f":mag: No campaign `{slug[:40]}` in this workspace. `/campaign list` shows yours."
+    return f":mag: No campaign `{esc(slug[:40])}` in this workspace. `/campaign list` shows yours."
 
 
 def unexpected_error(error_id: str) -> str:

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from bot import messages
 from bot.domain import parsing
 from bot.domain.incidents import Move
+from bot.errors import NotFound
 from bot.flows import incidents as flows
 from bot.ids import Action, Callback, Command, Field, Shortcut
 from bot.services import Services
@@ -23,6 +24,8 @@ FORM_CALLBACKS = {
     Callback.INCIDENT_DISMISS: (Move.DISMISS, Field.REASON),
 }
 LIST_USAGE = "/breach list [open | all] [<slug>]"
+SHOW_USAGE = "/breach show BR-<n>"
+EXPORT_USAGE = "/breach export [<slug>]"
 
 
 def _list_args(args: list[str]) -> tuple[bool, str | None] | None:
@@ -42,10 +45,9 @@ def _prefill(value: str) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         return {}
-    engagement = data.get("engagement_id")
     evidence = [e for e in data.get("evidence") or [] if isinstance(e, str)][:10]
     return {
-        "engagement_id": engagement if isinstance(engagement, int) else None,
+        "engagement_id": parsing.db_id(data.get("engagement_id")),
         "guideline_code": data.get("guideline_code") if isinstance(data.get("guideline_code"), str) else None,
         "evidence": evidence,
     }
@@ -76,20 +78,20 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "list":
             parsed = _list_args(args)
             if parsed is None:
-                await ack(text=f":warning: Usage: `{LIST_USAGE}`")
+                await ack(text=messages.usage(LIST_USAGE))
                 return
             await ack()
             run(answer(flows.list_incidents(svc, team, user, *parsed)), reply)
         elif sub == "show":
             number = parsing.incident_number(args[0]) if len(args) == 1 else None
             if number is None:
-                await ack(text=":warning: Usage: `/breach show BR-<n>`, for example `/breach show BR-3`.")
+                await ack(text=f"{messages.usage(SHOW_USAGE)}, for example `/breach show BR-3`.")
                 return
             await ack()
             run(answer(flows.show_incident(svc, team, user, number)), reply)
         elif sub == "export":
             if len(args) > 1:
-                await ack(text=":warning: Usage: `/breach export [<slug>]`")
+                await ack(text=messages.usage(EXPORT_USAGE))
                 return
             await ack()
             run(say(flows.export(svc, team, user, args[0].lower() if args else None)), reply)
@@ -147,11 +149,10 @@ def register(app: AsyncApp, svc: Services) -> None:
 
 async def _pressed(svc: Services, click: Click, move: Move) -> None:
     """A card button: moves with a form open it; the others happen at once."""
-    if not click.value.isdigit():
-        return
+    incident_id = parsing.db_id(click.value)
+    if incident_id is None:  # a forged value reads as an incident that does not exist
+        raise NotFound(messages.INCIDENT_GONE)
     if move in flows.FORM_MOVES:
-        await flows.open_move_form(
-            svc, click.team_id, click.user_id, int(click.value), move, click.trigger_id
-        )
+        await flows.open_move_form(svc, click.team_id, click.user_id, incident_id, move, click.trigger_id)
     else:
-        await flows.move_and_announce(svc, click.team_id, int(click.value), move, click.user_id)
+        await flows.move_and_announce(svc, click.team_id, incident_id, move, click.user_id)

@@ -1,6 +1,7 @@
 """Events API: workspace lifecycle (`tokens_revoked`, `app_uninstalled`) and message events.
 
-Message events in mediation threads feed incident timelines. App Home lives in handlers/home.py.
+Message events in mediation threads feed incident timelines; messages of bots and other apps are
+ignored there (see `is_a_person_replying`). App Home lives in handlers/home.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.flows import incidents
+from bot.flows.incidents.lifecycle import is_a_person_replying
 from bot.ids import Event
 from bot.services import Services
 from handlers._runtime import team_of
@@ -32,7 +34,9 @@ def register(app: AsyncApp, svc: Services) -> None:
 
     @app.event(Event.MESSAGE)
     async def message(body: dict[str, Any], event: dict[str, Any], context) -> None:
-        if event.get("thread_ts") and not event.get("subtype"):
+        # Only people's replies: another app's message (or one an app posts with a person's
+        # token) is never the influencer's reply, so it is not recorded at all.
+        if is_a_person_replying(event, svc.bot_user_id):
             svc.background.run(
                 incidents.record_thread_reply(svc, team_of(context), body.get("event_id", ""), event)
             )

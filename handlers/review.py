@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
-from bot.errors import InvalidInput
+from bot.domain import parsing
+from bot.errors import NotFound
 from bot.flows import reviews as flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
@@ -55,7 +56,7 @@ def register(app: AsyncApp, svc: Services) -> None:
 
 async def _log_review(svc: Services, click: Click) -> None:
     """From a review-due reminder (value: engagement id) or App Home (empty value: no prefill)."""
-    if click.value and not (click.value.isdigit() and len(click.value) < 12):
-        raise InvalidInput("That button is not one of mine.")
-    engagement_id = int(click.value) if click.value else None
+    engagement_id = parsing.db_id(click.value) if click.value else None
+    if click.value and engagement_id is None:  # a forged value reads as an engagement that does not exist
+        raise NotFound("That engagement no longer exists.")
     await flows.open_review_form(svc, click.team_id, click.user_id, click.trigger_id, engagement_id)

@@ -1,5 +1,8 @@
-"""Parsing slash-command text. Slack escapes mentions when the command has `should_escape: true`:
-`<@U123|name>`, `<#C123|name>`, `<mailto:a@b.co|a@b.co>`."""
+"""Parsing what users and payloads send: slash-command text and database ids.
+
+Slack escapes mentions when the command has `should_escape: true`: `<@U123|name>`, `<#C123|name>`,
+`<mailto:a@b.co|a@b.co>`. Ids (button values, form metadata, selected options, incident numbers)
+go through `db_id` only."""
 
 from __future__ import annotations
 
@@ -13,7 +16,12 @@ MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
-INCIDENT_NUMBER = re.compile(r"^(?:BR-)?([0-9]{1,9})$", re.IGNORECASE)
+INCIDENT_PREFIX = re.compile(r"^BR-", re.IGNORECASE)
+
+#: The largest value of an `Integer` column on PostgreSQL (SQLite's are wider): no id the bot
+#: handed out is larger, and a larger one must never reach a query (it would overflow there).
+DB_ID_MAX = 2**31 - 1
+_CANONICAL_NUMBER = re.compile(r"0|[1-9][0-9]{0,9}")  # ASCII only: `str.isdigit` takes "²" too
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,32 @@ def person(token: str) -> Person | None:
     return None
 
 
+def whole_number(value: object, low: int, high: int) -> int | None:
+    """A whole number from a payload within [low, high], or None.
+
+    Accepted: an int (not a bool) or a string of ASCII digits written the way the bot writes
+    numbers: no sign, no spaces, no leading zero. Everything else (Unicode digits such as "²" or
+    Arabic-Indic one, which `str.isdigit` takes and `int` crashes on or reads as 1; "01", " 1",
+    "+1", floats, 40 digits) is None.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _CANONICAL_NUMBER.fullmatch(value):
+        number = int(value)
+    else:
+        return None
+    return number if low <= number <= high else None
+
+
+def db_id(value: object) -> int | None:
+    """The id in a button value, form metadata or selected option, or None when it is not an id
+    the bot could have written (see `whole_number`) or is outside the `Integer` columns' range.
+    Callers answer None as "not found": an odd id is never a crash and never another id."""
+    return whole_number(value, 1, DB_ID_MAX)
+
+
 def incident_number(token: str) -> int | None:
-    match = INCIDENT_NUMBER.match(token.strip())
-    return int(match.group(1)) if match else None
+    """`BR-12`, `br-12` or `12` (surrounding spaces allowed): the number, or None."""
+    return db_id(INCIDENT_PREFIX.sub("", token.strip(), count=1))

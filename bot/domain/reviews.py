@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.enums import ReviewCadence
+from bot.domain.parsing import whole_number
 from bot.ids import Field
 
 RATING_MIN, RATING_MAX = 1, 5
@@ -83,10 +84,7 @@ CADENCE_DAYS: dict[str, int | None] = {
 
 def parse_rating(value: str | None) -> int | None:
     """The rating a form sent, or None when it is not a whole number from 1 to 5 (forged, missing)."""
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 1:
-        return None
-    rating = int(value)
-    return rating if RATING_MIN <= rating <= RATING_MAX else None
+    return whole_number(value, RATING_MIN, RATING_MAX) if isinstance(value, str) else None
 
 
 def needs_notes(ratings: dict[str, int]) -> bool:

@@ -24,7 +24,7 @@ from bot.domain.enums import (
     Severity,
 )
 from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, clause_problems, next_code
-from bot.domain.parsing import Person
+from bot.domain.parsing import Person, db_id
 from bot.domain.permissions import Act, may
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows.access import authorize, campaign_by_slug, is_the_influencer
@@ -586,14 +586,14 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
         errors[Field.DUE] = "Pick the due date and time."
     elif due <= now:
         errors[Field.DUE] = "The due time is in the past."
-    engagement_value = form.selected(Field.ENGAGEMENT) or ""
+    engagement_id = form.selected_id(Field.ENGAGEMENT)
     campaign_id = form.int_metadata("campaign_id")
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
             raise NotFound("That campaign no longer exists.")
         await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
-        row = await q.engagement(s, team_id, int(engagement_value)) if engagement_value.isdigit() else None
+        row = await q.engagement(s, team_id, engagement_id) if engagement_id else None
         if row is None or row[0].campaign_id != campaign.id or row[0].status == EngagementStatus.TERMINATED:
             errors[Field.ENGAGEMENT] = "Pick an influencer of this campaign."
         if errors:
@@ -626,12 +626,10 @@ async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
 async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> None:
     """The influencer's "I acknowledge". Only the button's value is read from the payload: the
     message updated is the engagement's own guidelines message, rebuilt from the store."""
-    engagement_id, _, version_text = (value or "").partition(":")
-    if not engagement_id.isdigit() or not version_text.isdigit():
-        raise InvalidInput("That button is not one of mine.")
-    version = int(version_text)
+    engagement_text, _, version_text = (value or "").partition(":")
+    engagement_id, version = db_id(engagement_text), db_id(version_text)  # odd ids: not found
     async with svc.db.transaction() as s:
-        row = await q.engagement(s, team_id, int(engagement_id))
+        row = await q.engagement(s, team_id, engagement_id) if engagement_id and version else None
         if row is None:
             raise NotFound("That engagement no longer exists.")
         engagement, influencer = row

@@ -18,6 +18,7 @@ from bot.domain import deliverables as rules
 from bot.domain.deliverables import Move
 from bot.domain.disclosure import lint, rules_for
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus, EngagementStatus, Role
+from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows.access import authorize, is_the_influencer
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 S = DeliverableStatus
 NOT_MINE = "That button is not one of mine."
+CHECK = "compliance check"
 
 #: How the refusal completes "Only <influencer>, the influencer of this deliverable, can …".
 _INFLUENCER_ACTS = {Move.SUBMIT: "mark it submitted", Move.PUBLISH: "mark it published"}
@@ -51,12 +53,11 @@ def _url_problem(url: str, what: str = "link") -> str | None:
     return None
 
 
-def _id(value: str | int | None) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    raise InvalidInput(NOT_MINE)
+def _id(value: str | int | None, what: str = "deliverable") -> int:
+    """The id in a button value or form metadata; an odd one (see `db_id`) is not found."""
+    if (found := db_id(value)) is None:
+        raise NotFound(f"That {what} no longer exists.")
+    return found
 
 
 async def _facts(s: AsyncSession, team_id: str, deliverable_id: int) -> DeliverableFacts:
@@ -399,7 +400,7 @@ async def refresh_checklist(svc: Services, team_id: str, deliverable_id: int) ->
 
 
 async def pass_check(svc: Services, team_id: str, user_id: str, value: str) -> None:
-    deliverable_id = await decide(svc, team_id, user_id, _id(value), ComplianceStatus.PASSED, None)
+    deliverable_id = await decide(svc, team_id, user_id, _id(value, CHECK), ComplianceStatus.PASSED, None)
     await refresh_checklist(svc, team_id, deliverable_id)
 
 
@@ -408,7 +409,7 @@ async def open_note_form(
 ) -> None:
     """Fail and waive ask for a note; a fail the lint suggested starts from the lint's reason."""
     async with svc.db.transaction() as s:
-        check, f = await _check_and_facts(s, svc, team_id, user_id, _id(value))
+        check, f = await _check_and_facts(s, svc, team_id, user_id, _id(value, CHECK))
     if check.status != ComplianceStatus.PENDING:
         raise _already(check)
     prefill = check.suggestion if check.suggested_status == decision else None
@@ -418,7 +419,7 @@ async def open_note_form(
 
 
 async def decide_with_note(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
-    check_id = _id(form.int_metadata("check_id"))
+    check_id = _id(form.int_metadata("check_id"), CHECK)
     decision = form.metadata.get("decision")
     if decision not in (ComplianceStatus.FAILED, ComplianceStatus.WAIVED):
         raise InvalidInput(NOT_MINE, Field.NOTE)

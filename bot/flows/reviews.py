@@ -91,9 +91,9 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
     errors = rules.review_problems(ratings, notes, start, end, now.date(), would_work_again)
     options = form.checked(Field.REVIEW_OPTIONS)
 
-    value = form.selected(Field.ENGAGEMENT) or ""
+    engagement_id = form.selected_id(Field.ENGAGEMENT)
     async with svc.db.transaction() as s:
-        row = await q.engagement_row(s, team_id, int(value)) if value.isdigit() and len(value) < 12 else None
+        row = await q.engagement_row(s, team_id, engagement_id) if engagement_id else None
         allowed = row is not None and may(
             Act.LOG_REVIEW, await roles_on(s, svc.directory, row.campaign, user_id, Act.LOG_REVIEW)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from bot.domain.enums import IncidentEventKind
@@ -36,8 +37,24 @@ COLUMNS = (
     "responses",
 )
 #: A spreadsheet runs a cell starting with one of these as a formula (full-width forms too, which
-#: some spreadsheets normalise), even after leading spaces or line breaks.
+#: some spreadsheets normalise), even after leading whitespace.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _skippable(ch: str) -> bool:
+    """Characters a spreadsheet may skip before reading a formula: any Unicode whitespace
+    (`str.isspace`: no-break, ideographic, en/em spaces, line breaks…) and invisible format
+    characters (category Cf: zero-width space, zero-width no-break space / BOM, joiners, marks)."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
+def _leading_trigger(text: str) -> bool:
+    for ch in text:
+        if ch in FORMULA_TRIGGERS:  # before the whitespace test: tab and CR are both
+            return True
+        if not _skippable(ch):
+            return False
+    return False
 
 
 def cell(value: object) -> str:
@@ -45,7 +62,7 @@ def cell(value: object) -> str:
     if value is None:
         return ""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.lstrip(" \n").startswith(FORMULA_TRIGGERS) else text
+    return "'" + text if _leading_trigger(text) else text
 
 
 def incidents_csv(rows: Sequence[IncidentContext], counts: Mapping[int, Mapping[str, int]]) -> str:

@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.domain.parsing import db_id
+
 
 class FormValues:
     def __init__(self, view: dict[str, Any]) -> None:
@@ -62,6 +64,11 @@ class FormValues:
         except (TypeError, ValueError, OverflowError, OSError):
             return None
 
+    def selected_id(self, block_id: str, action_id: str | None = None) -> int | None:
+        """The database id a select's chosen option carries (None: nothing chosen, or not an id)."""
+        option = self.element(block_id, action_id).get("selected_option")
+        return db_id(option.get("value")) if isinstance(option, dict) else None
+
     def int_metadata(self, key: str) -> int | None:
-        value = self.metadata.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        """An id the bot put in `private_metadata` (None when missing or not an id, see `db_id`)."""
+        return db_id(self.metadata.get(key))

@@ -286,7 +286,7 @@ async def test_usage(world: World):
     await world.run(MEMBER, "/review history")
     assert (
         world.said_to(MEMBER)
-        == ":warning: Missing argument. Usage: `/review history <@user | influencer name>`"
+        == ":warning: Missing argument. Usage: `/review history &lt;@user | influencer name&gt;`"
     )
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import update
 from bot.domain import incidents as rules
 from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role
 from bot.domain.incidents import Move
-from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
+from bot.domain.parsing import whole_number
+from bot.errors import Conflict, FormErrors, NotFound, NotPermitted
 from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Field
@@ -345,8 +346,8 @@ async def submit_move_form(
 ) -> Applied:
     """Validate a lifecycle form and make the move (before the ack)."""
     incident_id = form.int_metadata("incident_id")
-    if incident_id is None:
-        raise InvalidInput("This form is not one of mine.")
+    if incident_id is None:  # forged metadata reads as an incident that does not exist
+        raise NotFound("That incident no longer exists.")
     errors: dict[str, str] = {}
     kwargs: dict[str, Any] = {}
     if move is Move.RESPOND:
@@ -360,11 +361,11 @@ async def submit_move_form(
         kwargs["deadline"] = deadline
     elif move is Move.RESOLVE:
         kwargs["outcome"] = _outcome(form, errors)
-        raw = form.selected(Field.STRIKES) or ""
-        if not raw.isdigit() or not 0 <= int(raw) <= rules.MAX_STRIKES:
+        strikes = whole_number(form.selected(Field.STRIKES), 0, rules.MAX_STRIKES)
+        if strikes is None:
             errors[Field.STRIKES] = f"Strikes go from 0 to {rules.MAX_STRIKES}."
         else:
-            kwargs["strikes"] = int(raw)
+            kwargs["strikes"] = strikes
         note = form.text(Field.NOTE)
         if len(note) > 3000:
             errors[Field.NOTE] = "Keep the note to 3000 characters."
@@ -388,11 +389,30 @@ def _outcome(form: FormValues, errors: dict[str, str]) -> str | None:
 # The mediation thread
 
 
+def is_a_person_replying(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A plain message a person wrote in a thread: not an edit or a join (any subtype, including
+    `bot_message`), not this bot, and not another app or bot (`bot_id`, `app_id` or `bot_profile`,
+    which an app also sets when it posts with a person's token, under their `user` id)."""
+    return bool(
+        event.get("thread_ts")
+        and event.get("user")
+        and event.get("user") != bot_user_id
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and not event.get("app_id")
+        and not event.get("bot_profile")
+    )
+
+
 async def record_thread_reply(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> bool:
     """A reply in an incident's thread goes on its timeline, once per Events API event id.
-    The influencer's reply counts as their response for the cure period."""
+    The influencer's reply counts as their response for the cure period.
+
+    Messages of bots and other apps are ignored, not recorded: they are neither side's statement,
+    so they stay out of the audit trail and can never count as the influencer's response (an app
+    posting "on behalf of" the influencer is not the influencer answering)."""
     thread_ts, channel_id, author = event.get("thread_ts"), event.get("channel"), event.get("user")
-    if not thread_ts or not channel_id or not author or event.get("subtype") or thread_ts == event.get("ts"):
+    if not is_a_person_replying(event, svc.bot_user_id) or not channel_id or thread_ts == event.get("ts"):
         return False
     now = svc.clock.now()
     async with svc.db.transaction() as s:

@@ -87,8 +87,7 @@ async def open_report_from_message(
 async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
     """The engagement changed in the open report form: show that campaign's clauses."""
     form = FormValues(view)
-    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
-    engagement_id = int(chosen["value"]) if str(chosen.get("value", "")).isdigit() else None
+    engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
@@ -125,16 +124,15 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
     """Validate and store the report (before the ack); returns the incident id."""
     errors: dict[str, str] = {}
     now = svc.clock.now()
-    chosen = form.element(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN).get("selected_option") or {}
-    engagement_value = str(chosen.get("value") or "")
-    guideline_value = form.selected(Field.GUIDELINE) or ""
+    engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
+    guideline_id = form.selected_id(Field.GUIDELINE)
     severity = form.selected(Field.SEVERITY) or "default"
     description = form.text(Field.DESCRIPTION)
     occurred_at = form.datetime(Field.OCCURRED_AT)
     evidence = _evidence(form.text(Field.EVIDENCE), errors)
-    if not engagement_value.isdigit():
+    if engagement_id is None:
         errors[Field.ENGAGEMENT] = "Pick the campaign and influencer."
-    if not guideline_value.isdigit():
+    if guideline_id is None:
         errors[Field.GUIDELINE] = "Pick the clause that was breached."
     if severity != "default" and severity not in set(Severity):
         errors[Field.SEVERITY] = "Pick a severity."
@@ -152,7 +150,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         raise FormErrors(errors)
 
     async with svc.db.transaction() as s:
-        row = await campaign_q.engagement(s, team_id, int(engagement_value))
+        row = await campaign_q.engagement(s, team_id, engagement_id)
         if row is None:
             raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
         engagement, _ = row
@@ -165,7 +163,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                 {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
             )
         guideline = next(
-            (g for g in await campaign_q.guidelines(s, campaign.id) if g.id == int(guideline_value)), None
+            (g for g in await campaign_q.guidelines(s, campaign.id) if g.id == guideline_id), None
         )
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})

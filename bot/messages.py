@@ -49,11 +49,6 @@ def missing_argument(usage_line: str) -> str:
     return f":warning: Missing argument. Usage: `{esc(usage_line)}`"
 
 
-def bad_argument(word: str, problem: str, usage_line: str) -> str:
-    """`:warning: `<what they typed>` <problem>. Usage: …`, with what they typed escaped."""
-    return f":warning: `{esc(word[:60])}` {problem}. Usage: `{esc(usage_line)}`"
-
-
 def unknown_slug(slug: str) -> str:
     return f":mag: No campaign `{esc(slug[:40])}` in this workspace. `/campaign list` shows yours."
 

@@ -7,6 +7,7 @@ answers `response_action: "errors"` on the offending field instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class CampaignGuardError(Exception):
@@ -50,6 +51,15 @@ class SlackRefused(CampaignGuardError):
     def __init__(self, message: str, error: str) -> None:
         super().__init__(message)
         self.error = error
+
+
+class FormReplaced(CampaignGuardError):
+    """A modal submission that can no longer succeed: the modal is replaced by `view` (read-only,
+    saying what happened) instead of showing a field error whose button could never work."""
+
+    def __init__(self, view: Any) -> None:
+        super().__init__("This form is out of date.")
+        self.view = view
 
 
 class FormErrors(CampaignGuardError):

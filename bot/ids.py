@@ -34,6 +34,8 @@ class Callback:
     INCIDENT_PROPOSE = "incident_propose_form"
     INCIDENT_RESOLVE = "incident_resolve_form"
     INCIDENT_DISMISS = "incident_dismiss_form"
+    INCIDENT_DISPUTE = "incident_dispute_form"
+    INCIDENT_ESCALATE = "incident_escalate_form"
 
 
 class Action:
@@ -68,6 +70,10 @@ class Action:
     LOG_REVIEW = "review_log"
     #: App Home: opens the same modal as `/campaign new`.
     HOME_NEW_CAMPAIGN = "home_campaign_new"
+    #: `/breach list`'s next page; value is JSON {"open": bool, "slug": str | None, "before": int}.
+    INCIDENT_LIST_MORE = "incident_list_more"
+    #: App Home: the whole list behind a section, sent by DM; value is the list ("open", "waiting").
+    HOME_VIEW_ALL = "home_view_all"
 
 
 class Event:
@@ -120,6 +126,10 @@ class Field:
     STRIKES = "strikes"
     NOTE = "note"
     REASON = "reason"
+    #: Checkbox: "I confirm the change of standing" when a resolution crosses a strike threshold.
+    CONFIRM_STANDING = "confirm_standing"
+    #: Checkbox: "report anyway" when a report looks like a duplicate of a recent one.
+    CONFIRM_DUPLICATE = "confirm_duplicate"
 
     URL = "url"
     CAPTION = "caption"

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.background import Reply, report
 from bot.domain.parsing import split
-from bot.errors import CampaignGuardError, FormErrors, InvalidInput
+from bot.errors import CampaignGuardError, FormErrors, FormReplaced, InvalidInput
 from bot.views.forms import FormValues
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ async def submit_form(
         result = await validate_and_store()
     except FormErrors as exc:
         await ack(response_action="errors", errors=exc.errors)
+        return False, None
+    except FormReplaced as exc:
+        await ack(response_action="update", view=exc.view)
         return False, None
     except InvalidInput as exc:
         await ack(response_action="errors", errors={exc.field or first_field: exc.message})

@@ -22,6 +22,8 @@ FORM_CALLBACKS = {
     Callback.INCIDENT_PROPOSE: (Move.PROPOSE, Field.OUTCOME),
     Callback.INCIDENT_RESOLVE: (Move.RESOLVE, Field.OUTCOME),
     Callback.INCIDENT_DISMISS: (Move.DISMISS, Field.REASON),
+    Callback.INCIDENT_DISPUTE: (Move.DISPUTE, Field.REASON),
+    Callback.INCIDENT_ESCALATE: (Move.ESCALATE, Field.REASON),
 }
 LIST_USAGE = "/breach list [open | all] [<slug>]"
 SHOW_USAGE = "/breach show BR-<n>"
@@ -72,7 +74,12 @@ def register(app: AsyncApp, svc: Services) -> None:
 
         if sub == "":
             await ack()
-            run(flows.open_report(svc, team, user, command["trigger_id"]), reply)
+            run(
+                flows.open_report(
+                    svc, team, user, command["trigger_id"], channel_id=command.get("channel_id")
+                ),
+                reply,
+            )
         elif sub == "help":
             await ack(text=messages.BREACH_USAGE)
         elif sub == "list":

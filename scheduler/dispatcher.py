@@ -35,7 +35,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,6 +104,18 @@ class Pass:
     escalated: int = 0
     marked_late: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What a claim pass leased: the rows, their subjects' facts and plans, and what to send."""
+
+    rows: Sequence[Any]
+    facts: dict[tuple[str, int], Facts]
+    plans: dict[int, Planned | None]
+    cancelled: int
+    to_send: list[Any]
+    superseded: int
 
 
 async def _default_escalate(svc: Any, team_id: str, incident_id: int) -> bool:
@@ -241,12 +253,13 @@ class Dispatcher:
             if not await self._batch(result):
                 return
 
-    async def _batch(self, result: Pass) -> int:
-        now = self.clock.now()
+    async def _claim(self, now: datetime) -> Claimed | None:
+        """The claim pass (one transaction): lease a batch, re-plan each row's subject, close the
+        rows nobody wants any more. None when nothing is due."""
         async with self.db.transaction() as s:
             rows = await q.claim(s, now, self.name, self.lease, self.batch_size)
             if not rows:
-                return 0
+                return None
             gone = await q.inactive_teams(s, {r.team_id for r in rows})
             facts = await q.facts_for(
                 s, {(r.subject_type, r.subject_id) for r in rows if r.team_id not in gone}
@@ -261,16 +274,23 @@ class Dispatcher:
                     why.setdefault(note, []).append(r.id)
             for note, ids in why.items():
                 await q.close(s, ids, ReminderStatus.CANCELLED, self.name, now, note)
-            stale = [row_id for ids in why.values() for row_id in ids]
-            live = [r for r in rows if r.id not in set(stale)]
+            stale = {row_id for ids in why.values() for row_id in ids}
+            live = [r for r in rows if r.id not in stale]
             replaced = await q.superseded(s, live, now)
             await q.close(
                 s, replaced, ReminderStatus.SUPERSEDED, self.name, now, "a later reminder replaced it"
             )
+        return Claimed(rows, facts, plans, len(stale), [r for r in live if r.id not in replaced], len(replaced))
+
+    async def _batch(self, result: Pass) -> int:
+        claimed = await self._claim(self.clock.now())
+        if claimed is None:
+            return 0
+        rows, facts, plans = claimed.rows, claimed.facts, claimed.plans
         result.claimed += len(rows)
-        result.cancelled += len(stale)
-        result.superseded += len(replaced)
-        to_send = [r for r in live if r.id not in replaced]
+        result.cancelled += claimed.cancelled
+        result.superseded += claimed.superseded
+        to_send = claimed.to_send
 
         gate = asyncio.Semaphore(self.concurrency)
 
@@ -309,7 +329,7 @@ class Dispatcher:
         return {
             "team_id": row.team_id,
             "incident_id": row.subject_id,
-            "text": f"Reminder sent: {row.kind.replace('_', ' ')} "
+            "text": f"{row.kind.replace('_', ' ')} "
             f"({row.payload.get('stage') or row.dedupe_key})",
             "data": {
                 "reminder": row.dedupe_key,

@@ -38,6 +38,17 @@ DEFAULT_STRIKES: dict[str, int] = {
 MAX_STRIKES = 10
 PROBATION_AT = 3
 SUSPENSION_AT = 5
+#: How many strikes each outcome may carry: a resolution's outcome and strikes must agree. A
+#: "no action" resolution adds none, a warning at most one; only termination allows any number.
+OUTCOME_STRIKES: dict[str, range] = {
+    Outcome.NO_ACTION: range(0, 1),
+    Outcome.WARNING: range(0, 2),
+    Outcome.CORRECTIVE_ACTION: range(0, 3),
+    Outcome.CONTENT_REMOVAL: range(0, 4),
+    Outcome.FEE_REDUCTION: range(0, 4),
+    Outcome.PAYMENT_WITHHELD: range(0, 6),
+    Outcome.CONTRACT_TERMINATED: range(0, MAX_STRIKES + 1),
+}
 #: Severities also posted to the campaign's escalation channel when reported.
 ESCALATION_CHANNEL_SEVERITIES = frozenset({Severity.MAJOR, Severity.CRITICAL})
 
@@ -82,6 +93,9 @@ WHO: dict[Move, frozenset[Role]] = {
     Move.RESOLVE: _DECIDERS,
     Move.DISMISS: _DECIDERS,
 }
+
+#: The influencer's own moves (the card shows them in a row of their own).
+INFLUENCER_MOVES = frozenset(move for move, who in WHO.items() if who == _INFLUENCER)
 
 #: From which statuses each move is valid.
 FROM: dict[Move, frozenset[S]] = {
@@ -160,6 +174,33 @@ class StrikeVerdict:
     total: int
     probation: bool  # crossed PROBATION_AT with this resolution
     suspension: bool  # crossed SUSPENSION_AT with this resolution
+
+
+def strikes_problem(outcome: str, strikes: int) -> str | None:
+    """Why `strikes` don't go with `outcome` (plain text for a form field), or None when they agree."""
+    allowed = OUTCOME_STRIKES[outcome]
+    if strikes in allowed:
+        return None
+    name = Outcome(outcome).value.replace("_", " ")
+    if allowed.stop == 1:
+        return f"A {name} resolution adds no strikes; pick 0 or another outcome."
+    return f"A {name} resolution adds 0 to {allowed.stop - 1} strikes; pick fewer or another outcome."
+
+
+def accepted_strikes(severity: str, outcome: str | None) -> int:
+    """Strikes when the influencer accepts a proposal: the severity's default, within what the
+    proposed outcome allows (accepting "no action" never adds strikes)."""
+    default = DEFAULT_STRIKES[severity]
+    return min(default, OUTCOME_STRIKES[outcome].stop - 1) if outcome else default
+
+
+def standing(total: int) -> str:
+    """The influencer's standing at `total` strikes, in words."""
+    if total >= SUSPENSION_AT:
+        return "suspension recommended"
+    if total >= PROBATION_AT:
+        return "on probation"
+    return "in good standing"
 
 
 def strikes_after(previous_total: int, added: int) -> StrikeVerdict:

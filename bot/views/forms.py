@@ -12,6 +12,8 @@ from bot.domain.parsing import db_id
 class FormValues:
     def __init__(self, view: dict[str, Any]) -> None:
         self._values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
+        #: Slack's id of the submitted view: one submission per view (a double click sends two).
+        self.view_id: str | None = view.get("id") if isinstance(view.get("id"), str) else None
         try:
             self.metadata: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
         except json.JSONDecodeError:

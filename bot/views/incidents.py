@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
+    CheckboxesElement,
     DateTimePickerElement,
     DividerBlock,
     HeaderBlock,
@@ -38,8 +38,8 @@ from bot.views.common import (
     plain,
     section,
 )
-from bot.views.text import esc, plural, truncate, user, when
-from storage.models import Campaign, Engagement, Guideline, IncidentEvent, Influencer
+from bot.views.text import esc, plural, slack_text, truncate, user, when
+from storage.models import Campaign, Engagement, Guideline, Incident, IncidentEvent, Influencer
 from storage.queries.incidents import IncidentContext
 
 DESCRIPTION_MAX = 3000
@@ -115,9 +115,12 @@ def report_modal(
     evidence: Sequence[str],
     occurred_at: datetime,
     description: str | None = None,
+    severity: str | None = None,
+    possible_duplicate: Incident | None = None,
 ) -> View:
     """The breach report. Clauses are those of the chosen engagement's campaign (grouped by
-    campaign until one is chosen); severity defaults to the clause's own."""
+    campaign until one is chosen); severity defaults to the clause's own. With
+    `possible_duplicate`, the form says so and needs "report anyway" ticked."""
     engagement_options = [option(f"{c.name} · {i.display_name}", str(e.id)) for e, i, c in choices][:100]
     names = {c.id: c.name for _, _, c in choices}
     chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
@@ -165,7 +168,9 @@ def report_modal(
                 block_id=Field.SEVERITY,
                 label=plain("Severity"),
                 element=StaticSelectElement(
-                    action_id=Field.SEVERITY, options=severity_options, initial_option=severity_options[0]
+                    action_id=Field.SEVERITY,
+                    options=severity_options,
+                    initial_option=find_option(severity_options, severity) or severity_options[0],
                 ),
             ),
             InputBlock(
@@ -197,8 +202,29 @@ def report_modal(
                     initial_value="\n".join(evidence) or None,
                 ),
             ),
+            *_duplicate_blocks(possible_duplicate),
         ],
     )
+
+
+def _duplicate_blocks(duplicate: Incident | None) -> list[Block]:
+    if duplicate is None:
+        return []
+    return [
+        section(
+            f":warning: Possible duplicate of *{number(duplicate.number)}*, reported by "
+            f"{user(duplicate.reporter_id)} {when(duplicate.created_at)} on the same influencer and "
+            f"clause ({duplicate.status.replace('_', ' ')})."
+        ),
+        InputBlock(
+            block_id=Field.CONFIRM_DUPLICATE,
+            label=plain("Report anyway?"),
+            element=CheckboxesElement(
+                action_id=Field.CONFIRM_DUPLICATE,
+                options=[option(f"Yes, this is a new breach, not {number(duplicate.number)}", "confirmed")],
+            ),
+        ),
+    ]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -224,15 +250,17 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
     ]
     if i.status in rules.OPEN:
         hours = rules.CURE_PERIOD_HOURS[i.severity]
-        response = (
-            f":speech_balloon: Influencer responded {when(i.responded_at)}"
-            if i.responded_at
-            else f":hourglass_flowing_sand: Response due {when(i.response_due_at)}"
-        )
-        blocks.append(context(f"{response} · cure period {hours} h"))
+        if i.responded_at:
+            blocks.append(context(f":speech_balloon: Influencer responded {when(i.responded_at)}"))
+        elif i.status != IncidentStatus.ESCALATED:  # once escalated, the cure period is over
+            blocks.append(
+                context(
+                    f":hourglass_flowing_sand: Response due {when(i.response_due_at)} · cure period {hours} h"
+                )
+            )
     if i.status == IncidentStatus.RESOLUTION_PROPOSED and i.proposed_outcome:
         deadline = f" by {when(i.proposal_due_at)}" if i.proposal_due_at else ""
-        strikes = rules.DEFAULT_STRIKES[i.severity]
+        strikes = rules.accepted_strikes(i.severity, i.proposed_outcome)
         blocks.append(
             section(
                 f"*Proposed resolution* by {user(i.proposed_by)}: *{outcome_label(i.proposed_outcome)}*"
@@ -242,30 +270,36 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
         )
     if i.status in rules.TERMINAL:
         blocks.append(section(_closing_line(ctx)))
-    moves = rules.moves_for(i.status)
-    if moves:
-        blocks.append(
-            ActionsBlock(block_id="incident", elements=[_button(move, i.id, i.number) for move in moves])
-        )
+    blocks += action_rows(ctx)
     text = (
         f"{number(i.number)} ({i.severity}, {i.status.replace('_', ' ')}): breach of {g.code} {esc(g.title)}"
     )
     return text, blocks
 
 
-def _button(move: Move, incident_id: int, n: int) -> ButtonElement:
-    action_id, label, style = BUTTONS[move]
-    confirm = None
-    if move is Move.ESCALATE:
-        confirm = ConfirmObject(
-            title=plain("Escalate?", 100),
-            confirm=plain("Escalate", 30),
-            deny=plain("Cancel", 30),
-            text=md(f"{number(n)} goes to the campaign's escalation channel for legal."),
-        )
-    return ButtonElement(
-        action_id=action_id, text=plain(label), value=str(incident_id), style=style, confirm=confirm
+#: The card's two rows of buttons: what the influencer may press, and what the brand team may.
+INFLUENCER_ROW, BRAND_ROW = "incident_influencer", "incident_brand"
+
+
+def action_rows(ctx: IncidentContext) -> list[Block]:
+    """The open moves, each side's in its own labelled row ("For @Ivy", "For the brand team"), so
+    nobody meets a button only to be told it is not theirs. The server still checks every press."""
+    i, rows = ctx.incident, []
+    moves = rules.moves_for(i.status)
+    sides = (
+        (INFLUENCER_ROW, f"*For {influencer_mention(ctx.influencer)}*", rules.INFLUENCER_MOVES),
+        (BRAND_ROW, "*For the brand team*", frozenset(Move) - rules.INFLUENCER_MOVES),
     )
+    for block_id, label, side in sides:
+        buttons = [_button(move, i.id) for move in moves if move in side]
+        if buttons:
+            rows += [context(label), ActionsBlock(block_id=block_id, elements=buttons)]
+    return rows
+
+
+def _button(move: Move, incident_id: int) -> ButtonElement:
+    action_id, label, style = BUTTONS[move]
+    return ButtonElement(action_id=action_id, text=plain(label), value=str(incident_id), style=style)
 
 
 def _closing_line(ctx: IncidentContext) -> str:
@@ -398,30 +432,102 @@ def propose_modal(ctx: IncidentContext, now: datetime) -> View:
     )
 
 
-def resolve_modal(ctx: IncidentContext) -> View:
-    default = rules.DEFAULT_STRIKES[ctx.incident.severity]
+def strikes_guide() -> str:
+    """Which strikes go with which outcome (the rule the Resolve form checks)."""
+
+    def span(allowed: range) -> str:
+        return str(allowed.start) if len(allowed) == 1 else f"{allowed.start}–{allowed.stop - 1}"
+
+    return " · ".join(
+        f"{OUTCOME_LABELS[Outcome(o)].split(' (')[0]}: {span(r)}" for o, r in rules.OUTCOME_STRIKES.items()
+    )
+
+
+def resolve_modal(ctx: IncidentContext, current_strikes: int) -> View:
+    i = ctx.incident
+    outcome = i.proposed_outcome
+    default = rules.accepted_strikes(i.severity, outcome)
     strike_options = [option(plural(n, "strike"), str(n)) for n in range(rules.MAX_STRIKES + 1)]
+    who = influencer_mention(ctx.influencer)
     return _form(
         Callback.INCIDENT_RESOLVE,
         "Resolve",
         "Resolve",
         ctx,
         [
-            _outcomes(ctx.incident.proposed_outcome),
+            section(
+                f"{who} has *{plural(current_strikes, 'strike')}* across campaigns "
+                f"({rules.standing(current_strikes)}). {rules.PROBATION_AT} strikes put them on probation; "
+                f"{rules.SUSPENSION_AT} recommend suspension."
+            ),
+            _outcomes(outcome),
             InputBlock(
                 block_id=Field.STRIKES,
-                label=plain("Strikes"),
-                hint=plain(
-                    f"Default for a {ctx.incident.severity} breach: {default}. 3 in total puts the "
-                    "influencer on probation; 5 recommends suspension.",
-                    150,
-                ),
+                label=plain("Strikes to add"),
+                hint=plain(f"Default for a {i.severity} breach: {rules.DEFAULT_STRIKES[i.severity]}.", 150),
                 element=StaticSelectElement(
                     action_id=Field.STRIKES, options=strike_options, initial_option=strike_options[default]
                 ),
             ),
-            _text(Field.NOTE, "Note", max_length=3000, optional=True),
+            context(f"Strikes each outcome allows: {strikes_guide()}"),
+            _text(Field.NOTE, "Note", max_length=3000, optional=True, initial=i.proposed_terms),
+            InputBlock(
+                block_id=Field.CONFIRM_STANDING,
+                label=plain("Change of standing"),
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=Field.CONFIRM_STANDING,
+                    options=[
+                        option(
+                            "I confirm, if these strikes reach a threshold (probation or suspension).",
+                            "confirmed",
+                        )
+                    ],
+                ),
+            ),
         ],
+    )
+
+
+def standing_change(name: str, verdict: rules.StrikeVerdict) -> str | None:
+    """The confirmation a threshold-crossing resolution needs (plain text), or None."""
+    if not (verdict.probation or verdict.suspension):
+        return None
+    return (
+        f"This brings {name} to {plural(verdict.total, 'strike')}: {rules.standing(verdict.total)}. "
+        "Tick the box to confirm."
+    )
+
+
+def reason_modal(move: Move, ctx: IncidentContext) -> View:
+    """Dispute and Escalate ask why: the reason goes on the timeline and in the thread."""
+    callback, title, submit, label, intro = {
+        Move.DISPUTE: (
+            Callback.INCIDENT_DISPUTE,
+            "Dispute",
+            "Dispute",
+            "Why do you dispute the proposal?",
+            f"*Proposed:* {outcome_label(ctx.incident.proposed_outcome)}\n{esc(ctx.incident.proposed_terms)}",
+        ),
+        Move.ESCALATE: (
+            Callback.INCIDENT_ESCALATE,
+            "Escalate to legal",
+            "Escalate",
+            "Why does this need legal?",
+            f"{number(ctx.incident.number)} goes to the campaign's escalation channel for legal.",
+        ),
+    }[move]
+    return _form(callback, title, submit, ctx, [section(intro), _text(Field.REASON, label, max_length=3000)])
+
+
+def stale_form(title: str, what_happened: str) -> View:
+    """Replaces a form whose incident moved on meanwhile: what happened, by whom and when (mrkdwn,
+    so names and dates render for the reader), and nothing left to submit."""
+    return View(
+        type="modal",
+        title=plain(title, 24),
+        close=plain("Close", 24),
+        blocks=[section(f":information_source: {what_happened}"), context("Nothing was changed.")],
     )
 
 
@@ -451,15 +557,39 @@ def incident_line(ctx: IncidentContext) -> str:
     )
 
 
-def incident_list(rows: Sequence[IncidentContext], total: int, scope: str) -> list[Block]:
+def list_more_value(open_only: bool, slug: str | None, before: int) -> str:
+    """The "Show more" button's value: the same list, numbered below `before`."""
+    return json.dumps({"open": open_only, "slug": slug, "before": before}, separators=(",", ":"))
+
+
+def incident_list(
+    rows: Sequence[IncidentContext],
+    total: object,
+    scope: str,
+    *,
+    more: str | None = None,
+    continued: bool = False,
+) -> list[Block]:
+    """One page of `/breach list`, newest first. `total` is the (capped) count shown on the first
+    page; `more` the value of a "Show more" button for the next page (None: this is the last)."""
     if not rows:
-        return [section(f"No {scope} incidents you can see.")]
-    blocks: list[Block] = [section(f"*{scope.capitalize()} incidents* ({total})")]
+        return [section(f"No {'more ' if continued else ''}{scope} incidents you can see.")]
+    if continued:
+        head = f"*{scope.capitalize()} incidents*, continued from {number(rows[0].incident.number)}"
+    else:
+        head = f"*{scope.capitalize()} incidents* ({total})"
+    blocks: list[Block] = [section(head)]
     blocks += [section(incident_line(ctx)) for ctx in rows]
-    if total > len(rows):
+    if more is not None:
         blocks.append(
-            context(f"…and {total - len(rows)} more. Narrow it with a campaign: `/breach list all <slug>`.")
+            ActionsBlock(
+                block_id="incident_list_more",
+                elements=[
+                    ButtonElement(action_id=Action.INCIDENT_LIST_MORE, text=plain("Show more"), value=more)
+                ],
+            )
         )
+        blocks.append(context("Narrow it with a campaign: `/breach list all <slug>`."))
     return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")
 
 
@@ -475,14 +605,47 @@ EVENT_WORDS = {
 }
 
 
+#: Moves whose timeline entry names the move rather than the status it led to.
+_MOVE_WORDS = {
+    Move.ACKNOWLEDGE.name: "acknowledged it",
+    Move.ACCEPT.name: "accepted the proposed resolution",
+    Move.DISPUTE.name: "disputed the proposed resolution",
+    Move.RESOLVE.name: "resolved it",
+    Move.DISMISS.name: "dismissed it",
+}
+
+
 def _event_line(event: IncidentEvent) -> str:
+    data = event.data or {}
     who = user(event.actor_id) if event.actor_id else "Campaign Guard"
-    if event.kind == IncidentEventKind.STATUS_CHANGED:
-        what = f"moved it to *{str(event.data.get('to', '')).replace('_', ' ')}*"
+    kind = IncidentEventKind(event.kind)
+    if kind == IncidentEventKind.STATUS_CHANGED:
+        what = _MOVE_WORDS.get(
+            str(data.get("move")), f"moved it to *{str(data.get('to', '')).replace('_', ' ')}*"
+        )
+    elif kind == IncidentEventKind.ESCALATED and data.get("automatic"):
+        what = "escalated it automatically (no response within the cure period)"
     else:
-        what = EVENT_WORDS.get(IncidentEventKind(event.kind), event.kind)
-    text = f": {esc(truncate(event.text, 300))}" if event.text else ""
+        what = EVENT_WORDS.get(kind, event.kind)
+    if data.get("outcome") and data.get("move") in (Move.RESOLVE.name, Move.ACCEPT.name, Move.PROPOSE.name):
+        what += f" · *{outcome_label(str(data['outcome']))}*"
+        if data.get("strikes") is not None:
+            what += f", {plural(int(data['strikes']), 'strike')}"
+    if not event.text:
+        text = ""
+    elif kind == IncidentEventKind.REMINDER_SENT:
+        text = f": {esc(truncate(_without_lead(event.text, 'reminder sent'), 300))}"
+    elif kind == IncidentEventKind.THREAD_REPLY:  # Slack's own text: already escaped by Slack
+        text = f": {truncate(slack_text(event.text), 300)}"
+    else:
+        text = f": {esc(truncate(event.text, 300))}"
     return f"{when(event.created_at, '{date_short} {time}')} · {who} {what}{text}"
+
+
+def _without_lead(text: str, words: str) -> str:
+    """`text` without a leading "<words>:" that would repeat the entry's own words."""
+    head, sep, rest = text.partition(":")
+    return rest.strip() if sep and head.strip().lower() == words else text
 
 
 def incident_detail(ctx: IncidentContext, events: Sequence[IncidentEvent]) -> list[Block]:

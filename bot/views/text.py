@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -10,6 +11,35 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 def esc(text: str | None) -> str:
     """Escape user text for mrkdwn so nobody can smuggle `<!channel>`, a mention or a fake link."""
     return (text or "").translate(_ESCAPES)
+
+
+_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def slack_text(text: str | None) -> str:
+    """Text that came from Slack itself (a message event), shown again without its live parts.
+
+    Slack already escaped `&`, `<` and `>` in what the person typed, so escaping again would show
+    `&lt;` to the reader. What is left in angle brackets is Slack's own markup: user and channel
+    mentions stay (they are names, and nobody is notified by a quote), while `@here`/`@channel`/
+    `@everyone`, group mentions and links are turned into inert text (a link shows its address).
+    """
+
+    def inert(match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition("|")
+        if re.fullmatch(r"[@#][UWC][A-Z0-9]+", target):
+            return match.group(0)
+        if target.startswith("!subteam^"):
+            return label or "@group"
+        if target.startswith("!date^"):
+            return label or "a date"
+        if target.startswith("!"):
+            return "@" + target[1:]
+        if target.startswith("mailto:"):
+            return label or target.removeprefix("mailto:")
+        return target if not label or label == target else f"{label} ({target})"
+
+    return _SLACK_TOKEN.sub(inert, text or "")
 
 
 def truncate(text: str, limit: int) -> str:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, union, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.enums import IncidentStatus
+from bot.domain.enums import IncidentEventKind, IncidentStatus
+from storage.db import id_in
 from storage.models import (
     Campaign,
     CampaignRole,
@@ -175,51 +176,239 @@ async def strike_total(s: AsyncSession, influencer_id: int) -> int:
     return int(result.scalar_one())
 
 
-def visible_filter(team_id: str, user_id: str, *, is_admin: bool, roles: Sequence[str] | None = None):
-    """Incidents a user may see: admins all; brand roles their campaigns'; influencers their own."""
-    if is_admin:
-        return Incident.team_id == team_id
-    role_filter = [CampaignRole.campaign_id == Engagement.campaign_id, CampaignRole.user_id == user_id]
-    if roles:
-        role_filter.append(CampaignRole.role.in_(list(roles)))
-    has_role = select(CampaignRole.id).where(*role_filter).exists()
-    if roles:  # only those brand roles (the export): being the influencer grants none of them
-        return and_(Incident.team_id == team_id, has_role)
-    return and_(Incident.team_id == team_id, or_(has_role, Influencer.slack_user_id == user_id))
+# ---------------------------------------------------------------------------------------------
+# what a user may see, as a set of engagements resolved first
 
 
-async def visible(
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose incidents a list covers: the whole workspace (`engagement_ids` None: an admin) or
+    those of a set of engagements, resolved once per request.
+
+    Resolving the set first keeps every incident query a plain `engagement_id = ANY($1)` that the
+    indexes serve; "has a role on the campaign OR is the influencer" written per incident row
+    cannot use any index (it walked a million rows to return thirty)."""
+
+    team_id: str
+    engagement_ids: tuple[int, ...] | None
+
+    @property
+    def empty(self) -> bool:
+        return self.engagement_ids is not None and not self.engagement_ids
+
+
+def dialect(s: AsyncSession) -> str:
+    return s.get_bind().dialect.name
+
+
+async def scope_of(
     s: AsyncSession,
     team_id: str,
     user_id: str,
     *,
     is_admin: bool,
-    open_only: bool,
-    slug: str | None,
+    campaign_id: int | None = None,
     roles: Sequence[str] | None = None,
-    limit: int | None = 50,
-) -> tuple[list[IncidentContext], int]:
-    where = [visible_filter(team_id, user_id, is_admin=is_admin, roles=roles)]
+) -> Scope:
+    """Admins: the workspace (or the campaign). Others: the engagements of the campaigns where they
+    hold a brand role (only `roles`, when given: being the influencer then grants nothing), plus
+    their own engagements as an influencer; within `campaign_id` when given."""
+    if is_admin:
+        if campaign_id is None:
+            return Scope(team_id, None)
+        ids = await s.exec(
+            select(Engagement.id).where(Engagement.team_id == team_id, Engagement.campaign_id == campaign_id)
+        )
+        return Scope(team_id, tuple(ids.scalars().all()))
+    campaigns = select(CampaignRole.campaign_id).where(
+        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
+    )
+    if roles:
+        campaigns = campaigns.where(CampaignRole.role.in_(list(roles)))
+    branded = select(Engagement.id).where(
+        Engagement.team_id == team_id, Engagement.campaign_id.in_(campaigns)
+    )
+    if campaign_id is not None:
+        branded = branded.where(Engagement.campaign_id == campaign_id)
+    query = branded
+    if not roles:
+        own = (
+            select(Engagement.id)
+            .join(Influencer, Influencer.id == Engagement.influencer_id)
+            .where(
+                Engagement.team_id == team_id,
+                Influencer.team_id == team_id,
+                Influencer.slack_user_id == user_id,
+            )
+        )
+        if campaign_id is not None:
+            own = own.where(Engagement.campaign_id == campaign_id)
+        query = union(branded, own)
+    ids = (await s.exec(query)).scalars().all()
+    return Scope(team_id, tuple(sorted(set(ids))))
+
+
+def _in_scope(s: AsyncSession, scope: Scope) -> list:
+    where = [Incident.team_id == scope.team_id]
+    if scope.engagement_ids is not None:
+        where.append(id_in(dialect(s), Incident.engagement_id, scope.engagement_ids))
+    return where
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A count that stops at `cap`: "1,000+" costs what counting a thousand rows costs."""
+
+    n: int
+    capped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.n:,}+" if self.capped else f"{self.n:,}"
+
+
+async def capped_count(s: AsyncSession, query, cap: int) -> Count:
+    """How many rows `query` (a SELECT of anything) returns, counting at most `cap`."""
+    n = (await s.exec(select(func.count()).select_from(query.limit(cap + 1).subquery()))).scalar_one()
+    return Count(cap, True) if n > cap else Count(n)
+
+
+#: Incidents per page of `/breach list`; the count above the list stops here.
+LIST_PAGE = 25
+COUNT_CAP = 1000
+
+
+async def list_page(
+    s: AsyncSession, scope: Scope, *, open_only: bool, before: int | None = None, limit: int = LIST_PAGE
+) -> tuple[list[IncidentContext], bool]:
+    """One page of incidents in scope, newest first, numbered below `before` (keyset: page N costs
+    what page 1 costs); and whether there are more."""
+    if scope.empty:
+        return [], False
+    where = _in_scope(s, scope)
     if open_only:
         where.append(Incident.status.in_(OPEN_STATUSES))
-    if slug:
-        where.append(Campaign.slug == slug)
-    base = _context_query().where(*where)
-    total = (await s.exec(select(func.count()).select_from(base.subquery()))).scalar_one()
-    query = base.order_by(Incident.number.desc())
-    if limit:
-        query = query.limit(limit)
+    if before is not None:
+        where.append(Incident.number < before)
+    query = _context_query().where(*where).order_by(Incident.number.desc()).limit(limit + 1)
     rows = (await s.exec(query)).all()
-    return [IncidentContext(*row) for row in rows], total
+    return [IncidentContext(*row) for row in rows[:limit]], len(rows) > limit
+
+
+async def list_count(s: AsyncSession, scope: Scope, *, open_only: bool, cap: int = COUNT_CAP) -> Count:
+    if scope.empty:
+        return Count(0)
+    where = _in_scope(s, scope)
+    if open_only:
+        where.append(Incident.status.in_(OPEN_STATUSES))
+    return await capped_count(s, select(Incident.id).where(*where), cap)
+
+
+# ---------------------------------------------------------------------------------------------
+# the export: only the columns of the CSV, in batches
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    id: int
+    number: int
+    campaign: str
+    influencer: str
+    influencer_email: str | None
+    clause: str
+    clause_title: str
+    severity: str
+    status: str
+    description: str
+    evidence: list[str]
+    occurred_at: datetime
+    reported_at: datetime
+    reporter_id: str
+    response_due_at: datetime
+    responded_at: datetime | None
+    escalated_at: datetime | None
+    outcome: str | None
+    strikes: int | None
+    resolution_note: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    events: int = 0
+    thread_replies: int = 0
+    responses: int = 0
+
+
+_EXPORT_COLUMNS = (
+    Incident.id,
+    Incident.number,
+    Campaign.slug,
+    Influencer.display_name,
+    Influencer.email,
+    Guideline.code,
+    Guideline.title,
+    Incident.severity,
+    Incident.status,
+    Incident.description,
+    Incident.evidence,
+    Incident.occurred_at,
+    Incident.created_at,
+    Incident.reporter_id,
+    Incident.response_due_at,
+    Incident.responded_at,
+    Incident.escalated_at,
+    Incident.outcome,
+    Incident.strikes,
+    Incident.resolution_note,
+    Incident.resolved_by,
+    Incident.resolved_at,
+)
+EXPORT_BATCH = 2000
+
+
+async def export_batch(
+    s: AsyncSession, scope: Scope, *, before: int | None, limit: int = EXPORT_BATCH
+) -> list[ExportRow]:
+    """Up to `limit` incidents in scope numbered below `before`, newest first, with their timeline
+    counts (one grouped query over the batch's ids, as one array parameter)."""
+    if scope.empty:
+        return []
+    where = _in_scope(s, scope)
+    if before is not None:
+        where.append(Incident.number < before)
+    query = (
+        select(*_EXPORT_COLUMNS)
+        .select_from(Incident)
+        .join(Engagement, Engagement.id == Incident.engagement_id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .join(Guideline, Guideline.id == Incident.guideline_id)
+        .where(*where)
+        .order_by(Incident.number.desc())
+        .limit(limit)
+    )
+    rows = (await s.exec(query)).all()
+    if not rows:
+        return []
+    counts = await event_counts(s, [row[0] for row in rows])
+    out = []
+    for row in rows:
+        kinds = counts.get(row[0], {})
+        out.append(
+            ExportRow(
+                *row,
+                events=sum(kinds.values()),
+                thread_replies=kinds.get(IncidentEventKind.THREAD_REPLY, 0),
+                responses=kinds.get(IncidentEventKind.RESPONSE, 0),
+            )
+        )
+    return out
 
 
 async def event_counts(s: AsyncSession, incident_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Per incident: timeline events by kind (one grouped query)."""
+    """Per incident: timeline events by kind (one grouped query, the ids as one parameter)."""
     if not incident_ids:
         return {}
     rows = await s.exec(
         select(IncidentEvent.incident_id, IncidentEvent.kind, func.count())
-        .where(IncidentEvent.incident_id.in_(list(incident_ids)))
+        .where(id_in(dialect(s), IncidentEvent.incident_id, incident_ids))
         .group_by(IncidentEvent.incident_id, IncidentEvent.kind)
     )
     counts: dict[int, dict[str, int]] = {}
@@ -271,3 +460,21 @@ async def exports_anything(s: AsyncSession, team_id: str, user_id: str) -> bool:
         .limit(1)
     )
     return result.first() is not None
+
+
+async def recent_report(
+    s: AsyncSession, engagement_id: int, guideline_id: int, since: datetime
+) -> Incident | None:
+    """The newest incident on this engagement and clause reported since `since` (a possible
+    duplicate of a new report), or None."""
+    result = await s.exec(
+        select(Incident)
+        .where(
+            Incident.engagement_id == engagement_id,
+            Incident.guideline_id == guideline_id,
+            Incident.created_at >= since,
+        )
+        .order_by(Incident.created_at.desc())
+        .limit(1)
+    )
+    return result.scalars().first()

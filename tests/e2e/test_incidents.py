@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.enums import Outcome
+from bot.domain.incidents import OUTCOME_STRIKES
 from bot.ids import Action, Callback, Field, Shortcut
 from storage.models import Engagement, Incident, IncidentEvent, Influencer
 from tests.e2e.harness import (
@@ -154,13 +155,23 @@ async def test_dispute_escalate_and_resolve_by_legal(world: World):
     await press(world, MANAGER, channel, Action.INCIDENT_PROPOSE)
     await fill(world, MANAGER, {Field.OUTCOME: "fee_reduction", Field.TERMS: "10% off the fee."})
     await press(world, IVY, channel, Action.INCIDENT_DISPUTE)
+    assert (await incident(world)).status == "resolution_proposed"  # the form asks why first
+    await fill(world, IVY, {Field.REASON: "The reel had #ad in the first line."})
     row = await incident(world)
     assert row.status == "in_mediation" and row.proposed_outcome is None
     await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MEMBER, {Field.REASON: "She keeps disputing; legal should decide."})
     row = await incident(world)
     assert row.status == "escalated" and row.escalated_at == world.clock.now()
     legal = text_of(world.emulator.history(world.emulator.channel_by_name("legal").id)[-1])
-    assert f"was escalated by <@{MEMBER}>" in legal
+    assert f"was escalated by <@{MEMBER}>: _She keeps disputing; legal should decide._" in legal
+    card = card_of(world, channel)
+    thread = [text_of(m) for m in world.emulator.replies(channel, card.ts)]
+    assert any("disputed the proposed resolution" in n and "> The reel had #ad" in n for n in thread)
+    assert any("escalated BR-1 to legal" in n and "> She keeps disputing" in n for n in thread)
+    timeline = [(e.kind, e.text) for e in await events(world)]
+    assert ("status_changed", "The reel had #ad in the first line.") in timeline
+    assert ("escalated", "She keeps disputing; legal should decide.") in timeline
     await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
     await fill(world, LEGAL, {Field.OUTCOME: "warning", Field.STRIKES: "1", Field.NOTE: "First warning."})
     row = await incident(world)
@@ -181,7 +192,8 @@ async def test_each_outcome_acts(world: World, outcome: str):
     view = world.top_view(MANAGER)
     strikes_block = next(b for b in view.blocks if b.get("block_id") == Field.STRIKES)
     assert strikes_block["element"]["initial_option"]["value"] == "2"  # major → 2 by default
-    await fill(world, MANAGER, {Field.OUTCOME: outcome, Field.STRIKES: "2"})
+    strikes = str(min(2, len(OUTCOME_STRIKES[outcome]) - 1))  # what the outcome allows
+    await fill(world, MANAGER, {Field.OUTCOME: outcome, Field.STRIKES: strikes})
     async with world.db.transaction() as s:
         engagement = (await s.exec(select(Engagement))).scalars().one()
     row = await incident(world)
@@ -276,17 +288,27 @@ async def test_double_click_gives_one_transition(world: World):
 async def test_concurrent_clicks_give_one_transition(world: World):
     channel = await set_up_team(world)
     await report(world)
-    card = card_of(world, channel)
-    world.slack.after_request = None  # let both requests race; settle afterwards
-    await asyncio.gather(
-        *(world.slack.click(u, channel, card.ts, Action.INCIDENT_ESCALATE) for u in (MANAGER, MEMBER, LEGAL))
+    forms = {}
+    for u in (MANAGER, MEMBER, LEGAL):  # three people open Escalate, then all submit at once
+        await press(world, u, channel, Action.INCIDENT_ESCALATE)
+        forms[u] = world.top_view(u)
+    world.slack.after_request = None  # let the requests race; settle afterwards
+    replies = await asyncio.gather(
+        *(
+            world.slack.submit_view(u, v.id, {Field.REASON: {Field.REASON: f"Escalated by {u}"}})
+            for u, v in forms.items()
+        )
     )
     await world.stack.settle()
     escalations = await events(world, "escalated")
     assert len(escalations) == 1
-    losers = [u for u in (MANAGER, MEMBER, LEGAL) if u != escalations[0].actor_id]
-    for loser in losers:
-        assert world.said_to(loser).startswith("BR-1 was already escalated by ")
+    losers = [u for u, r in zip(forms, replies, strict=True) if u != escalations[0].actor_id]
+    for loser, reply in zip(forms, replies, strict=True):
+        if loser in losers:  # the form is replaced by what happened, with nothing left to submit
+            assert reply.body["response_action"] == "update" and "submit" not in reply.body["view"]
+            assert text_of(reply.body["view"]).startswith(
+                ":information_source: BR-1 was already escalated by"
+            )
 
 
 async def test_concurrent_reports_get_distinct_numbers(world: World):
@@ -533,11 +555,19 @@ async def test_export_csv(world: World):
 async def test_strike_thresholds_notify_legal(world: World):
     channel = await set_up_team(world)
     legal_channel = world.emulator.channel_by_name("legal").id
-    for n, strikes in ((1, "2"), (2, "1"), (3, "2")):
-        await report(world)
+    confirmed = {Field.CONFIRM_STANDING: ["confirmed"]}
+    resolutions = (
+        (1, "G1", "fee_reduction", "2"),
+        (2, "G2", "warning", "1"),
+        (3, "G3", "fee_reduction", "2"),
+    )
+    for n, clause, outcome, strikes in resolutions:
+        await report(world, clause=clause)
         card = next(m for m in world.emulator.history(channel) if f"BR-{n} " in text_of(m))
         await world.slack.click(MANAGER, channel, card.ts, Action.INCIDENT_RESOLVE)
-        await fill(world, MANAGER, {Field.OUTCOME: "warning", Field.STRIKES: strikes})
+        await fill(
+            world, MANAGER, {Field.OUTCOME: outcome, Field.STRIKES: strikes, **(confirmed if n > 1 else {})}
+        )
     legal_posts = [text_of(m) for m in world.emulator.history(legal_channel)]
     probation = [p for p in legal_posts if "on probation" in p]
     suspension = [p for p in legal_posts if "suspension is recommended" in p]
@@ -593,9 +623,12 @@ async def test_an_escalation_reaches_legal_even_if_the_card_update_fails(world: 
     await report(world, clause="G2")  # moderate: nothing posted to legal at report time
     legal = world.emulator.channel_by_name("legal").id
     before = len(world.emulator.history(legal))
-    world.emulator.inject_failure("chat.update", error="message_not_found")
     await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    world.emulator.inject_failure("chat.update", error="message_not_found")
+    await fill(world, MEMBER, {Field.REASON: "Needs legal."})
     assert (await incident(world)).status == "escalated"
     posts = world.emulator.history(legal)[before:]
     assert len(posts) == 1 and f"was escalated by <@{MEMBER}>" in text_of(posts[0])
-    assert "Something went wrong" in world.said_to(MEMBER)  # the card failure is still reported
+    assert "Something went wrong" in world.dm_to(
+        MEMBER
+    )  # the card failure is still reported (by DM: the form closed)

@@ -12,14 +12,14 @@ from bot.domain import incidents as rules
 from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role
 from bot.domain.incidents import Move
 from bot.domain.parsing import whole_number
-from bot.errors import Conflict, FormErrors, NotFound, NotPermitted
+from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
 from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Field
 from bot.services import Services
 from bot.views import incidents as views
 from bot.views.forms import FormValues
-from bot.views.text import esc, plural, quote, user, when
+from bot.views.text import esc, plural, quote, truncate, user, when
 from storage.models import Engagement, Incident, Influencer
 from storage.queries import incidents as q
 from storage.queries.incidents import IncidentContext
@@ -138,10 +138,10 @@ def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple
                     "proposal_due_at": deadline,
                     "proposed_by": actor_id,
                 },
-                {"outcome": outcome, "deadline": deadline and deadline.isoformat()},
+                {"outcome": outcome, "deadline": deadline and deadline.isoformat(), "terms": text},
             )
         case Move.ACCEPT:
-            strikes = rules.DEFAULT_STRIKES[i.severity]
+            strikes = rules.accepted_strikes(i.severity, i.proposed_outcome)
             return (
                 {
                     "outcome": i.proposed_outcome,
@@ -173,7 +173,7 @@ def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple
                     "resolved_at": now,
                     "resolution_note": text,
                 },
-                {"outcome": outcome, "strikes": strikes},
+                {"outcome": outcome, "strikes": strikes, "note": text},
             )
         case Move.DISMISS:
             return ({"resolved_by": actor_id, "resolved_at": now, "resolution_note": text}, {})
@@ -220,9 +220,12 @@ async def announce(svc: Services, applied: Applied) -> None:
         await svc.client.chat_update(
             channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
         )
-        await svc.client.chat_postMessage(
-            channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=_thread_note(applied)
-        )
+        # An automatic escalation is told in the thread by the cure-period reminder that set it
+        # off (scheduler/dispatcher.py): one message, not two saying the same.
+        if not (applied.move is Move.ESCALATE and applied.automatic):
+            await svc.client.chat_postMessage(
+                channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=_thread_note(applied)
+            )
     await shared.refresh_homes(svc, ctx)
 
 
@@ -234,6 +237,7 @@ async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
             "was escalated automatically: no response within the cure period"
             if applied.automatic
             else f"was escalated by {user(applied.actor_id)}"
+            + (f": _{esc(truncate(' '.join(applied.text.split()), 300))}_" if applied.text else "")
         )
         link = await shared.permalink(svc, ctx)
         lines.append(views.escalation_post(ctx, why, suggest_hold=False, link=link))
@@ -272,15 +276,20 @@ def _thread_note(applied: Applied) -> str:
                 f"resolved with {plural(i.strikes or 0, 'strike')}."
             )
         case Move.DISPUTE:
-            return f":warning: {actor} disputed the proposed resolution; mediation continues."
+            return (
+                f":warning: {actor} disputed the proposed resolution; mediation continues.\n"
+                f"{quote(applied.text)}"
+            )
         case Move.ESCALATE:
             if applied.automatic:
                 return ":rotating_light: No response within the cure period, so this was escalated to legal."
-            return f":rotating_light: {actor} escalated {views.number(i.number)} to legal."
+            why = f"\n{quote(applied.text)}" if applied.text else ""
+            return f":rotating_light: {actor} escalated {views.number(i.number)} to legal.{why}"
         case Move.RESOLVE:
+            note = f"\n{quote(i.resolution_note)}" if i.resolution_note else ""
             return (
                 f":white_check_mark: Resolved by {actor}: *{views.outcome_label(i.outcome)}*, "
-                f"{plural(i.strikes or 0, 'strike')}."
+                f"{plural(i.strikes or 0, 'strike')}.{note}"
             )
         case Move.DISMISS:
             return f":heavy_minus_sign: Dismissed by {actor}: {esc(i.resolution_note)}"
@@ -309,7 +318,7 @@ async def auto_escalate(svc: Services, team_id: str, incident_id: int) -> bool:
 # Buttons that open forms, and the forms
 
 
-FORM_MOVES = {Move.RESPOND, Move.PROPOSE, Move.RESOLVE, Move.DISMISS}
+FORM_MOVES = {Move.RESPOND, Move.PROPOSE, Move.RESOLVE, Move.DISMISS, Move.DISPUTE, Move.ESCALATE}
 
 
 async def open_move_form(
@@ -323,12 +332,18 @@ async def open_move_form(
         await _authorize_move(svc, s, ctx, user_id, move)
         if ctx.incident.status not in rules.FROM[move]:
             raise await _conflict(s, ctx, move)
-    build = {
-        Move.RESPOND: views.respond_modal,
-        Move.RESOLVE: views.resolve_modal,
-        Move.DISMISS: views.dismiss_modal,
-    }
-    view = views.propose_modal(ctx, svc.clock.now()) if move is Move.PROPOSE else build[move](ctx)
+        current_strikes = await q.strike_total(s, ctx.influencer.id) if move is Move.RESOLVE else 0
+    match move:
+        case Move.PROPOSE:
+            view = views.propose_modal(ctx, svc.clock.now())
+        case Move.RESOLVE:
+            view = views.resolve_modal(ctx, current_strikes)
+        case Move.DISPUTE | Move.ESCALATE:
+            view = views.reason_modal(move, ctx)
+        case Move.RESPOND:
+            view = views.respond_modal(ctx)
+        case _:
+            view = views.dismiss_modal(ctx)
     await svc.client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -348,6 +363,11 @@ async def submit_move_form(
     incident_id = form.int_metadata("incident_id")
     if incident_id is None:  # forged metadata reads as an incident that does not exist
         raise NotFound("That incident no longer exists.")
+    async with svc.db.transaction() as s:  # moved on while the form was open? say so before anything
+        ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is not None and ctx.incident.status not in rules.FROM[move]:
+            conflict = await _conflict(s, ctx, move)
+            raise FormReplaced(views.stale_form(_FORM_TITLES[move], conflict.message))
     errors: dict[str, str] = {}
     kwargs: dict[str, Any] = {}
     if move is Move.RESPOND:
@@ -372,9 +392,50 @@ async def submit_move_form(
         kwargs["text"] = note or None
     elif move is Move.DISMISS:
         kwargs["text"] = _required(form, Field.REASON, "Say why it is dismissed.", errors)
+    elif move is Move.DISPUTE:
+        kwargs["text"] = _required(form, Field.REASON, "Say why you dispute the proposal.", errors)
+    elif move is Move.ESCALATE:
+        kwargs["text"] = _required(form, Field.REASON, "Say why this needs legal.", errors)
+    if move is Move.RESOLVE and not errors:
+        _check_strikes(kwargs["outcome"], kwargs["strikes"], errors)
     if errors:
         raise FormErrors(errors)
-    return await apply_move(svc, team_id, incident_id, move, user_id, **kwargs)
+    try:
+        if move is Move.RESOLVE:
+            await _check_standing(svc, team_id, incident_id, kwargs["strikes"], form)
+        return await apply_move(svc, team_id, incident_id, move, user_id, **kwargs)
+    except Conflict as exc:  # the incident moved on while the form was open: say so, read-only
+        raise FormReplaced(views.stale_form(_FORM_TITLES[move], exc.message)) from exc
+
+
+_FORM_TITLES = {
+    Move.RESPOND: "Respond",
+    Move.PROPOSE: "Propose resolution",
+    Move.RESOLVE: "Resolve",
+    Move.DISMISS: "Dismiss",
+    Move.DISPUTE: "Dispute",
+    Move.ESCALATE: "Escalate to legal",
+}
+
+
+def _check_strikes(outcome: str | None, strikes: int | None, errors: dict[str, str]) -> None:
+    if outcome is not None and strikes is not None and (problem := rules.strikes_problem(outcome, strikes)):
+        errors[Field.STRIKES] = problem
+
+
+async def _check_standing(
+    svc: Services, team_id: str, incident_id: int, strikes: int, form: FormValues
+) -> None:
+    """Crossing the probation or suspension threshold needs the explicit tick."""
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is None:
+            raise NotFound("That incident no longer exists.")
+        verdict = rules.strikes_after(await q.strike_total(s, ctx.influencer.id), strikes)
+    name = ctx.influencer.display_name or "the influencer"
+    problem = views.standing_change(name, verdict)
+    if problem and "confirmed" not in form.checked(Field.CONFIRM_STANDING):
+        raise FormErrors({Field.CONFIRM_STANDING: problem})
 
 
 def _outcome(form: FormValues, errors: dict[str, str]) -> str | None:

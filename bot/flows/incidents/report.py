@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -9,13 +11,14 @@ from sqlalchemy import update
 from bot.domain import incidents as rules
 from bot.domain.enums import IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
-from bot.errors import FormErrors, NotPermitted
+from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows.access import roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
 from bot.views import incidents as views
 from bot.views.forms import FormValues
+from bot.views.text import slack_text, truncate
 from storage.models import Incident
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
@@ -34,7 +37,11 @@ async def open_report(
     guideline_code: str | None = None,
     evidence: list[str] | None = None,
     description: str | None = None,
+    occurred_at: datetime | None = None,
+    channel_id: str | None = None,
 ) -> None:
+    """Open the report form. `channel_id`: where it was asked from — in an engagement's shared
+    channel, that engagement is preselected."""
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
@@ -47,6 +54,8 @@ async def open_report(
             )
         if engagement_id is not None and all(e.id != engagement_id for e, _, _ in choices):
             engagement_id = None  # not one the user may report on: let them pick
+        if engagement_id is None and channel_id:
+            engagement_id = next((e.id for e, _, _ in choices if e.channel_id == channel_id), None)
         clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
     chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
     guideline_id = next(
@@ -58,7 +67,7 @@ async def open_report(
         engagement_id=engagement_id,
         guideline_id=guideline_id,
         evidence=evidence or [],
-        occurred_at=svc.clock.now(),
+        occurred_at=min(occurred_at or svc.clock.now(), svc.clock.now()),
         description=description,
     )
     await svc.client.views_open(trigger_id=trigger_id, view=view)
@@ -81,7 +90,35 @@ async def open_report_from_message(
         in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
         anywhere = [e.id for e, i, _ in choices if i.slack_user_id == author]
         engagement_id = (in_channel or anywhere or [None])[0]
-    await open_report(svc, team_id, user_id, trigger_id, engagement_id=engagement_id, evidence=[permalink])
+    await open_report(
+        svc,
+        team_id,
+        user_id,
+        trigger_id,
+        engagement_id=engagement_id,
+        evidence=[permalink],
+        description=_quoted(message.get("text")),
+        occurred_at=_message_time(message.get("ts")),
+        channel_id=channel_id,
+    )
+
+
+def _message_time(ts: object) -> datetime | None:
+    """A message `ts` ("1712345678.000200") as the moment it was posted."""
+    try:
+        return datetime.fromtimestamp(float(str(ts)), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _quoted(text: object) -> str | None:
+    """The reported message, quoted as the start of the description (readable plain text: Slack's
+    markup becomes names and addresses, its entities characters again)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    plain = html.unescape(slack_text(text))
+    quoted = "\n".join(f"> {line}" for line in plain.splitlines())
+    return truncate(f"The message:\n{quoted}\n\n", views.DESCRIPTION_MAX - 200)
 
 
 async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
@@ -120,8 +157,13 @@ def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
     return links
 
 
-async def submit_report(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
-    """Validate and store the report (before the ack); returns the incident id."""
+#: A second report on the same engagement and clause within this window asks "report anyway?".
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+
+async def submit_report(svc: Services, team_id: str, user_id: str, form: FormValues) -> int | None:
+    """Validate and store the report (before the ack); returns the incident id (None when this
+    very form was already submitted: a double click reports once)."""
     errors: dict[str, str] = {}
     now = svc.clock.now()
     engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
@@ -167,6 +209,25 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         )
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
+        recent = await q.recent_report(s, engagement.id, guideline.id, now - DUPLICATE_WINDOW)
+        if recent is not None and "confirmed" not in form.checked(Field.CONFIRM_DUPLICATE):
+            is_admin = await svc.directory.is_admin(user_id)
+            choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+            raise FormReplaced(
+                views.report_modal(
+                    choices,
+                    await q.guidelines_of(s, sorted({c.id for _, _, c in choices})),
+                    engagement_id=engagement.id,
+                    guideline_id=guideline.id,
+                    evidence=evidence,
+                    occurred_at=occurred_at,
+                    description=description,
+                    severity=form.selected(Field.SEVERITY),
+                    possible_duplicate=recent,
+                )
+            )
+        if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):
+            return None  # the same form submitted twice (a double click): one incident
         severity = guideline.default_severity if severity == "default" else severity
         incident = Incident(
             team_id=team_id,
@@ -204,8 +265,10 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
     return incident.id
 
 
-async def publish_report(svc: Services, team_id: str, incident_id: int) -> None:
+async def publish_report(svc: Services, team_id: str, incident_id: int | None) -> None:
     """After the ack: the card and mediation thread, the escalation post, the reporter's receipt."""
+    if incident_id is None:  # a repeated submission: the first one publishes
+        return
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
     text, blocks = views.card(ctx)

@@ -1,0 +1,319 @@
+"""Mediation that adds up: outcomes and strikes agree, every move says why, the timeline tells it
+all, stale forms say what happened, one report is one incident, and the card speaks to each side."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.ids import Action, Callback, Field, Shortcut
+from storage.models import Incident, IncidentEvent, Influencer
+from tests.e2e.harness import (
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    World,
+    card_of,
+    option_value,
+    report,
+    set_up_team,
+    text_of,
+)
+from tests.e2e.test_incidents import events, fill, incident, press
+
+
+def _errors(reply) -> dict:
+    assert isinstance(reply.body, dict) and reply.body.get("response_action") == "errors", reply.body
+    return reply.body["errors"]
+
+
+async def _resolve(world: World, channel: str, values: dict, user: str = MANAGER):
+    await press(world, user, channel, Action.INCIDENT_RESOLVE)
+    return await fill(world, user, values)
+
+
+# ------------------------------------------------------------------------------------------------
+# Outcomes and strikes
+
+
+async def test_no_action_with_strikes_is_a_field_error_and_nothing_changes(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    before = await world.row_counts()
+    reply = await _resolve(world, channel, {Field.OUTCOME: "no_action", Field.STRIKES: "10"})
+    assert _errors(reply) == {
+        Field.STRIKES: "A no action resolution adds no strikes; pick 0 or another outcome."
+    }
+    reply = await world.slack.submit_view(
+        MANAGER, world.top_view(MANAGER).id, {Field.OUTCOME: {Field.OUTCOME: "warning"}}
+    )
+    assert Field.STRIKES in _errors(reply)  # a warning allows 0–1, the form still says 10
+    assert await world.row_counts() == before
+    row = await incident(world)
+    assert row.status == "reported" and row.strikes is None
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(Influencer.status))).scalar_one() == "active"
+
+
+async def test_resolve_form_shows_current_strikes_and_needs_a_tick_to_cross_a_threshold(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await _resolve(world, channel, {Field.OUTCOME: "fee_reduction", Field.STRIKES: "2"})
+    await report(world, clause="G2", description="Late again.")
+    card = next(m for m in world.emulator.history(channel) if "BR-2 " in text_of(m))
+    await world.slack.click(MANAGER, channel, card.ts, Action.INCIDENT_RESOLVE)
+    form = text_of({"blocks": world.top_view(MANAGER).blocks})
+    assert f"<@{IVY}> has *2 strikes* across campaigns (in good standing)" in form
+    assert "Warning: 0–1" in form and "No action: 0" in form
+
+    before = await world.row_counts()
+    reply = await fill(world, MANAGER, {Field.OUTCOME: "warning", Field.STRIKES: "1"})
+    assert _errors(reply) == {
+        Field.CONFIRM_STANDING: "This brings Ivy to 3 strikes: on probation. Tick the box to confirm."
+    }
+    assert await world.row_counts() == before
+    reply = await fill(world, MANAGER, {Field.CONFIRM_STANDING: ["confirmed"]})
+    assert reply.ok and not reply.body
+    assert (await incident(world, 2)).strikes == 1
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(Influencer.status))).scalar_one() == "probation"
+
+
+async def test_accepting_no_action_adds_no_strikes(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 2 strikes by default
+    await press(world, MANAGER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MANAGER, {Field.OUTCOME: "no_action", Field.TERMS: "Honest mistake, fixed."})
+    assert "Accepting resolves BR-1 with 0 strikes" in text_of(card_of(world, channel))
+    await press(world, IVY, channel, Action.INCIDENT_ACCEPT)
+    row = await incident(world)
+    assert (row.status, row.outcome, row.strikes) == ("resolved", "no_action", 0)
+
+
+async def test_resolve_prefills_the_pending_proposal(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MANAGER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MANAGER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad within a day."})
+    await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
+    blocks = {b.get("block_id"): b for b in world.top_view(LEGAL).blocks}
+    assert blocks[Field.OUTCOME]["element"]["initial_option"]["value"] == "warning"
+    assert blocks[Field.NOTE]["element"]["initial_value"] == "Add #ad within a day."
+    assert blocks[Field.STRIKES]["element"]["initial_option"]["value"] == "1"  # what a warning allows
+
+
+# ------------------------------------------------------------------------------------------------
+# Reasons and the timeline
+
+
+async def test_escalate_and_dispute_need_a_reason(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    view = world.top_view(MEMBER)
+    assert view.callback_id == Callback.INCIDENT_ESCALATE
+    forged = await world.forge_submission(MEMBER, view, {})
+    assert _errors(forged) == {Field.REASON: "Say why this needs legal."}
+    assert (await incident(world)).status == "reported"
+
+
+async def test_the_timeline_says_everything(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    card = card_of(world, channel)
+    await world.slack.post_message(IVY, channel, "<!here> look at this", thread_ts=card.ts)
+    await press(world, MANAGER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MANAGER, {Field.OUTCOME: "corrective_action", Field.TERMS: "Add #ad to the caption."})
+    await press(world, IVY, channel, Action.INCIDENT_DISPUTE)
+    await fill(world, IVY, {Field.REASON: "It was there from the start."})
+    await _resolve(
+        world, channel, {Field.OUTCOME: "warning", Field.STRIKES: "1", Field.NOTE: "Keep it visible."}
+    )
+
+    await world.run(MANAGER, "/breach show BR-1")
+    shown = world.said_to(MANAGER)
+    assert (
+        "proposed a resolution · *Corrective action (add disclosure, edit post…)*: Add #ad to the caption."
+        in shown
+    )
+    assert "disputed the proposed resolution: It was there from the start." in shown
+    assert f"<@{MANAGER}> resolved it · *Warning*, 1 strike: Keep it visible." in shown
+    assert "replied in the thread: @here look at this" in shown  # neither live nor escaped twice
+    assert "&lt;" not in shown and "&amp;" not in shown and "<!here>" not in shown
+
+
+async def test_reminders_on_the_timeline_say_it_once(world: World):
+    await set_up_team(world)
+    await report(world)
+    world.clock.advance(timedelta(hours=25))  # half of the 48 h cure period
+    await world.stack.bot.dispatcher.tick()
+    await world.run(MANAGER, "/breach show BR-1")
+    shown = world.said_to(MANAGER)
+    assert "reminder sent: mediation response (half)" in shown
+    assert "Reminder sent" not in shown
+
+
+# ------------------------------------------------------------------------------------------------
+# Stale forms, automatic escalation, the card
+
+
+async def test_a_stale_form_is_replaced_by_what_happened(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MANAGER, channel, Action.INCIDENT_RESOLVE)  # Maya opens Resolve…
+    stale = world.top_view(MANAGER)
+    await press(world, LEGAL, channel, Action.INCIDENT_DISMISS)  # …while Lee dismisses it
+    await fill(world, LEGAL, {Field.REASON: "Organic post."})
+    before = await world.row_counts()
+    reply = await world.slack.submit_view(MANAGER, stale.id, {Field.OUTCOME: {Field.OUTCOME: "warning"}})
+    body = reply.body
+    assert body["response_action"] == "update"
+    view = body["view"]
+    assert "submit" not in view  # nothing left that could never succeed
+    section = view["blocks"][0]["text"]
+    assert section["type"] == "mrkdwn"  # names and dates render for the reader
+    assert section["text"].startswith(
+        f":information_source: BR-1 was already dismissed by <@{LEGAL}> on <!date^"
+    )
+    assert await world.row_counts() == before
+    assert (await incident(world)).status == "dismissed"
+
+
+async def test_automatic_escalation_posts_one_thread_message_and_the_card_mirrors_it(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 48 h to respond
+    card = card_of(world, channel)
+    before = len(world.emulator.replies(channel, card.ts))
+    world.clock.advance(timedelta(hours=49))
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    assert (await incident(world)).status == "escalated"
+    new = [text_of(m) for m in world.emulator.replies(channel, card.ts)[before:]]
+    escalation_notes = [n for n in new if "escalated" in n]
+    assert len(escalation_notes) == 1, new
+    shown = text_of(world.emulator.find_message(channel, card.ts))
+    assert ":rotating_light: escalated" in shown and "Response due" not in shown
+
+
+async def test_the_card_has_a_row_for_each_side(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    blocks = card_of(world, channel).blocks
+    rows = [(i, b) for i, b in enumerate(blocks) if b["type"] == "actions"]
+    labels = {b["block_id"]: blocks[i - 1]["elements"][0]["text"] for i, b in rows}
+    buttons = {b["block_id"]: [e["text"]["text"] for e in b["elements"]] for _, b in rows}
+    assert labels == {"incident_influencer": f"*For <@{IVY}>*", "incident_brand": "*For the brand team*"}
+    assert buttons["incident_influencer"] == ["Acknowledge", "Respond"]
+    assert buttons["incident_brand"] == ["Propose resolution", "Escalate", "Resolve", "Dismiss"]
+    assert all("confirm" not in e for _, b in rows for e in b["elements"])
+    await press(world, IVY, channel, Action.INCIDENT_ESCALATE)  # the server still refuses the wrong side
+    assert world.said_to(IVY).startswith(":no_entry: Only a campaign")
+    assert not world.emulator.open_views(IVY)
+
+
+# ------------------------------------------------------------------------------------------------
+# One report is one incident
+
+
+async def _open_report(world: World, user: str = MEMBER, channel: str | None = None):
+    await world.run(user, "/breach", channel=channel)
+    return world.top_view(user)
+
+
+async def test_a_double_submitted_report_makes_one_incident(world: World):
+    channel = await set_up_team(world)
+    view = await _open_report(world)
+    engagement = option_value(view, Field.ENGAGEMENT, "Spring Launch · Ivy")
+    await world.slack.click_in_view(MEMBER, view.id, "report_engagement", value=engagement)
+    view = world.top_view(MEMBER)
+    values = {  # the same view submitted twice, as a double click sends it
+        Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": engagement}},
+        Field.GUIDELINE: {
+            "type": "static_select",
+            "selected_option": {"value": option_value(view, Field.GUIDELINE, "G1 ")},
+        },
+        Field.DESCRIPTION: {"type": "plain_text_input", "value": "No #ad."},
+        Field.OCCURRED_AT: {
+            "type": "datetimepicker",
+            "selected_date_time": int(world.clock.now().timestamp()),
+        },
+    }
+    world.slack.after_request = None
+    replies = await asyncio.gather(*(world.forge_submission(MEMBER, view, values) for _ in range(2)))
+    await world.stack.settle()
+    assert all(r.ok and not r.body for r in replies)
+    async with world.db.transaction() as s:
+        assert len((await s.exec(select(Incident))).scalars().all()) == 1
+    assert sum(text_of(m).startswith("BR-") for m in world.emulator.history(channel)) == 1
+
+
+async def test_a_second_report_within_a_day_asks_first(world: World):
+    await set_up_team(world)
+    await report(world)
+    before = await world.row_counts()
+    reply = await report(world, user=MANAGER, description="Same thing again?")
+    assert reply.body["response_action"] == "update"
+    view = world.top_view(MANAGER)
+    shown = text_of({"blocks": view.blocks})
+    assert "Possible duplicate of *BR-1*" in shown
+    blocks = {b.get("block_id"): b for b in view.blocks}
+    assert blocks[Field.DESCRIPTION]["element"]["initial_value"] == "Same thing again?"  # nothing lost
+    assert await world.row_counts() == before
+    reply = await world.slack.submit_view(
+        MANAGER, view.id, {Field.CONFIRM_DUPLICATE: {Field.CONFIRM_DUPLICATE: ["confirmed"]}}
+    )
+    assert reply.ok and not reply.body
+    assert (await incident(world, 2)).description == "Same thing again?"
+    world.clock.advance(timedelta(hours=25))  # a day later it is not asked again
+    reply = await report(world, user=MANAGER, description="Third time.")
+    assert reply.ok and not reply.body
+
+
+# ------------------------------------------------------------------------------------------------
+# Prefill from where the person already is
+
+
+async def test_breach_in_a_shared_channel_preselects_its_engagement(world: World):
+    channel = await set_up_team(world)
+    view = await _open_report(world, MANAGER, channel=channel)
+    blocks = {b.get("block_id"): b for b in view.blocks}
+    assert blocks[Field.ENGAGEMENT]["element"]["initial_option"]["text"]["text"] == "Spring Launch · Ivy"
+    view = await _open_report(world, LEGAL)  # elsewhere: nothing preselected
+    blocks = {b.get("block_id"): b for b in view.blocks}
+    assert "initial_option" not in blocks[Field.ENGAGEMENT]["element"]
+
+
+async def test_the_shortcut_uses_the_message_time_and_quotes_it(world: World):
+    channel = await set_up_team(world)
+    said = await world.slack.post_message(IVY, channel, "Honestly your brand is a joke & <@U0MANAGER> too")
+    world.clock.advance(timedelta(hours=3))
+    await world.slack.message_shortcut(MANAGER, channel, said.ts, Shortcut.REPORT_BREACH)
+    blocks = {b.get("block_id"): b for b in world.top_view(MANAGER).blocks}
+    posted = datetime.fromtimestamp(float(said.ts), UTC)
+    assert blocks[Field.OCCURRED_AT]["element"]["initial_date_time"] == int(posted.timestamp())
+    description = blocks[Field.DESCRIPTION]["element"]["initial_value"]
+    assert description.startswith("The message:\n> Honestly your brand is a joke & <@U0MANAGER> too")
+
+
+async def test_events_are_recorded_for_every_move(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MANAGER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MANAGER, {Field.OUTCOME: "warning", Field.TERMS: "One warning."})
+    proposal = (await events(world, "resolution_proposed"))[-1]
+    assert proposal.text == "One warning." and proposal.data["terms"] == "One warning."
+    await _resolve(world, channel, {Field.OUTCOME: "warning", Field.STRIKES: "1", Field.NOTE: "Noted."})
+    async with world.db.transaction() as s:
+        resolved = (
+            (await s.exec(select(IncidentEvent).where(IncidentEvent.kind == "status_changed")))
+            .scalars()
+            .all()[-1]
+        )
+    assert (resolved.data["outcome"], resolved.data["strikes"], resolved.data["note"]) == (
+        "warning",
+        1,
+        "Noted.",
+    )

@@ -180,7 +180,7 @@ async def test_slack_refusing_the_guidelines_post_undoes_the_engagement(world: W
 
 async def test_invite_bad_input(world: World):
     await world.new_campaign()
-    usage = "Usage: `/campaign invite <slug> <@user | email> [#channel]`"
+    usage = "Usage: `/campaign invite &lt;slug&gt; &lt;@user | email&gt; [#channel]`"  # shown as typed
     cases = {
         "/campaign invite": f":warning: Missing argument. {usage}",
         "/campaign invite spring": f":warning: Missing argument. {usage}",

@@ -264,12 +264,13 @@ async def test_the_story_in_the_browser(playground: Playground, page):
     await submit_modal(page)
     await expect_text(page, "Teaser reel")
 
-    # She reports a breach through /breach: choosing the engagement narrows the clause list.
+    # She reports a breach through /breach: typed in Ivy's shared channel, it starts on that
+    # engagement, with that campaign's clauses only.
     await run_command(page, "/breach")
     await expect(modal(page)).to_contain_text("Report a breach")
     clauses = modal(page).locator('[data-action-id="guideline"]')
-    await expect(clauses.locator("optgroup")).to_have_count(2)  # both campaigns, until one is chosen
-    await fill_modal(page, {"Campaign and influencer": "Summer Drop · Ivy"})
+    engagement = modal(page).locator('[data-action-id="report_engagement"]')
+    await expect(engagement.locator("option:checked")).to_have_text("Summer Drop · Ivy")
     await expect(clauses.locator("optgroup")).to_have_count(0)
     await expect(clauses.locator("option", has_text="G8")).to_have_count(1)
     await fill_modal(
@@ -303,20 +304,24 @@ async def test_the_story_in_the_browser(playground: Playground, page):
     await expect_text(page, "I have added #ad at the start", thread)
     await screenshot(page, "06-influencer-responded")
 
-    # The manager: Escalate asks first (Slack's confirm dialog); cancelled, nothing is sent.
+    # The card speaks to each side: Ivy's row and the brand team's row, each labelled.
+    await expect(card).to_contain_text("For @Ivy")
+    await expect(card).to_contain_text("For the brand team")
+
+    # The manager: Escalate asks why first (a form); cancelled, nothing is sent.
     await switch_user(page, people.MANAGER.real_name)
     await open_channel(page, "cg-summer-ivy")
     await card_button(page, "BR-2 ·", "Escalate")
-    dialog = page.locator("#confirm-root .confirm")
-    await expect(dialog).to_contain_text("Escalate?")
-    await expect(dialog).to_contain_text("goes to the campaign's escalation channel")
-    await screenshot(page, "07-escalate-confirm")
-    await dialog.locator(".confirm-deny").click()
-    await expect(dialog).to_have_count(0)
+    await expect(modal(page)).to_contain_text("Why does this need legal?")
+    await expect(modal(page)).to_contain_text("goes to the campaign's escalation channel")
+    await screenshot(page, "07-escalate-asks-why")
+    await modal(page).locator(".modal-foot .el-btn").first.click()
+    await expect(modal(page)).to_have_count(0)
     await expect(card).to_contain_text("in mediation")
 
-    # She resolves it: outcome, strikes, note.
+    # She resolves it: the form shows Ivy's standing; outcome, strikes, note.
     await card_button(page, "BR-2 ·", "Resolve")
+    await expect(modal(page)).to_contain_text("across campaigns (in good standing)")
     await fill_modal(
         page, {"Outcome": "Warning", "Strikes": "1 strike", "Note": "First warning; fixed quickly."}
     )

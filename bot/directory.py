@@ -23,6 +23,13 @@ class SlackUser:
     is_admin: bool
     is_bot: bool
     deleted: bool
+    #: A Slack guest: `is_restricted` (multi-channel) or `is_ultra_restricted` (single-channel).
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+
+    @property
+    def is_guest(self) -> bool:
+        return self.is_restricted or self.is_ultra_restricted
 
 
 def _from_api(user: dict) -> SlackUser:
@@ -39,6 +46,8 @@ def _from_api(user: dict) -> SlackUser:
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         deleted=bool(user.get("deleted")),
+        is_restricted=bool(user.get("is_restricted")),
+        is_ultra_restricted=bool(user.get("is_ultra_restricted")),
     )
 
 

@@ -18,6 +18,7 @@ CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
 `{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
 `{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
+`{Command.CAMPAIGN} creators <add | remove | list> [<@user>]` — who may create campaigns (admins)
 `{Command.CAMPAIGN} help` — this message""")
 
 BREACH_USAGE = esc(f"""*Campaign Guard — breach reports*

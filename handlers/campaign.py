@@ -11,9 +11,10 @@ from bot.domain import parsing
 from bot.errors import InvalidInput
 from bot.flows import campaigns as flows
 from bot.flows import reminders as reminder_flows
+from bot.flows import trust as trust_flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
-from bot.views import campaign as views
+from bot.views.text import esc
 from handlers._runtime import direct_message, ephemeral, on_click, on_submit, team_of, words
 
 USAGE = {
@@ -23,6 +24,7 @@ USAGE = {
     "guidelines": "/campaign guidelines <slug>",
     "deliverable": "/campaign deliverable <slug>",
 }
+CREATORS_USAGE = "/campaign creators <add | remove> <@user> · /campaign creators list"
 
 
 def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
@@ -31,12 +33,14 @@ def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
     person = parsing.person(args[1])
     if person is None:
         raise InvalidInput(
-            f":warning: `{args[1][:60]}` is neither a @mention nor a valid email address. "
-            f"Usage: `{USAGE['invite']}`"
+            f":warning: `{esc(args[1][:60])}` is neither a @mention nor a valid email address. "
+            f"Usage: `{esc(USAGE['invite'])}`"
         )
     link = None
     if len(args) == 3 and (link := parsing.channel_id(args[2])) is None:
-        raise InvalidInput(f":warning: `{args[2][:60]}` is not a #channel. Usage: `{USAGE['invite']}`")
+        raise InvalidInput(
+            f":warning: `{esc(args[2][:60])}` is not a #channel. Usage: `{esc(USAGE['invite'])}`"
+        )
     return args[0], person, link
 
 
@@ -45,8 +49,33 @@ def _parse_role(args: list[str]) -> tuple[str, str, str]:
         raise InvalidInput(messages.missing_argument(USAGE["role"]))
     target = parsing.user_id(args[1])
     if target is None:
-        raise InvalidInput(f":warning: `{args[1][:60]}` is not a @mention. Usage: `{USAGE['role']}`")
+        raise InvalidInput(
+            f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: `{esc(USAGE['role'])}`"
+        )
     return args[0], target, args[2].lower()
+
+
+def _parse_creators(args: list[str]) -> tuple[str, str | None]:
+    """`list`, or `add|remove @user`."""
+    action = args[0].lower() if args else ""
+    if action == "list" and len(args) == 1:
+        return action, None
+    if action in ("add", "remove") and len(args) == 2:
+        target = parsing.user_id(args[1])
+        if target is None:
+            raise InvalidInput(
+                f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: `{esc(CREATORS_USAGE)}`"
+            )
+        return action, target
+    raise InvalidInput(f":warning: Usage: `{esc(CREATORS_USAGE)}`")
+
+
+async def _creators(svc: Services, team: str, user: str, action: str, target: str | None) -> str:
+    if action == "list":
+        return await trust_flows.list_creators(svc, team, user)
+    if action == "add":
+        return await trust_flows.add_creator(svc, team, user, target)
+    return await trust_flows.remove_creator(svc, team, user, target)
 
 
 def register(app: AsyncApp, svc: Services) -> None:
@@ -67,12 +96,15 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "new":
             await ack()
             slug = args[0].lower() if args else None
-            run(
-                svc.client.views_open(
-                    trigger_id=trigger, view=views.new_campaign_modal(svc.clock.now().date(), slug)
-                ),
-                reply,
-            )
+            run(flows.open_new_campaign(svc, team, user, trigger, slug), reply)
+        elif sub == "creators":
+            try:
+                action, target = _parse_creators(args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(_say(reply, _creators(svc, team, user, action, target)), reply)
         elif sub == "list":
             await ack()
             run(answer_blocks(flows.list_campaigns(svc, team, user)), reply)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SLUG = "spring-launch"
 STORY_DAYS_AGO = 4
 MANAGER, MEMBER, LEGAL = people.MANAGER.user_id, people.MEMBER.user_id, people.LEGAL.user_id
+ADMIN = people.ADMIN.user_id
 IVY = people.INFLUENCER.user_id
 
 
@@ -119,6 +120,14 @@ async def add_deliverable(
 
 async def rewind(pg: Playground) -> None:
     pg.clock.advance(-timedelta(days=STORY_DAYS_AGO))
+
+
+async def grant_creator(pg: Playground) -> None:
+    """Only admins and campaign creators may create campaigns: Ada (admin) makes Maya a creator."""
+    await command(pg, ADMIN, f"/campaign creators add <@{MANAGER}|maya>")
+    said = [m.text for m in pg.emulator.ephemerals(ADMIN)][-1:]
+    if not said or "may now create campaigns" not in said[0]:
+        raise SeedError(f"Maya was not made a campaign creator; the bot said {said}")
 
 
 async def create_campaign(pg: Playground) -> None:
@@ -286,6 +295,7 @@ async def back_to_now(pg: Playground) -> None:
 #: The demo story, in order. EXTENSION POINT: append steps before `back_to_now`.
 SEED_STEPS: list[SeedStep] = [
     SeedStep(f"rewinding the clock {STORY_DAYS_AGO} days (the story starts in the past)", rewind),
+    SeedStep("Maya made a campaign creator by Ada (admin)", grant_creator),
     SeedStep("campaign Spring Launch 2027 for Acme Outdoor, default guidelines", create_campaign),
     SeedStep("team roles (member, legal)", add_team),
     SeedStep("influencer Ivy: shared channel, guidelines acknowledged", invite_ivy),

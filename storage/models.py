@@ -68,6 +68,7 @@ class Campaign(SQLModel, table=True):
     __tablename__ = "campaign"
     __table_args__ = (
         UniqueConstraint("team_id", "slug"),
+        Index(None, "team_id", "escalation_channel_id"),  # "is this channel an escalation channel?"
         one_of("status", CampaignStatus),
         one_of("market", Market),
         one_of("review_cadence", ReviewCadence),
@@ -107,6 +108,20 @@ class CampaignRole(SQLModel, table=True):
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
     user_id: str = Field(max_length=32)
     role: str = Field(max_length=16)
+    granted_by: str = Field(max_length=32)
+    created_at: datetime = utc()
+
+
+class CampaignCreator(SQLModel, table=True):
+    """The workspace-level right to create campaigns, granted by an admin (`/campaign creators add`).
+    Admins may always create campaigns and need no row."""
+
+    __tablename__ = "campaign_creator"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    user_id: str = Field(max_length=32)
     granted_by: str = Field(max_length=32)
     created_at: datetime = utc()
 
@@ -289,6 +304,24 @@ class IncidentEvent(SQLModel, table=True):
     actor_id: str | None = Field(default=None, max_length=32)
     text: str | None = Field(default=None, max_length=40000)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc()
+
+
+class HeldNotice(SQLModel, table=True):
+    """A notice for the escalation channel that was not posted there because the channel is no
+    longer safe (public, shared with another organisation, or the bot left); the campaign's
+    managers got it by DM instead. Append-only."""
+
+    __tablename__ = "held_notice"
+    __table_args__ = (Index(None, "team_id", "campaign_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="CASCADE")
+    channel_id: str = Field(max_length=32)
+    reason: str = Field(max_length=200)
+    text: str = Field(max_length=40000)
     created_at: datetime = utc()
 
 

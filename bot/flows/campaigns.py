@@ -26,7 +26,9 @@ from bot.domain.enums import (
 from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, clause_problems, next_code
 from bot.domain.parsing import Person, db_id
 from bot.domain.permissions import Act, may
+from bot.domain.trust import Someone, brand_role_refusal
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
+from bot.flows import trust
 from bot.flows.access import authorize, campaign_by_slug, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
@@ -50,8 +52,21 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 # /campaign new
 
 
+async def open_new_campaign(
+    svc: Services, team_id: str, user_id: str, trigger_id: str, slug: str | None
+) -> None:
+    """The creation form, for those who may create campaigns (bot/domain/trust.py)."""
+    await trust.require_creator(svc, team_id, user_id)
+    view = views.new_campaign_modal(svc.clock.now().date(), slug)
+    await svc.client.views_open(trigger_id=trigger_id, view=view)
+
+
 async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormValues) -> Campaign:
-    """Validate the form and store the campaign, its owner and its guidelines (before the ack)."""
+    """Validate the form and store the campaign, its owner and its guidelines (before the ack).
+
+    Who may create is checked again here: a submission can be forged without opening the form.
+    """
+    await trust.require_creator(svc, team_id, user_id, plain=True)
     errors: dict[str, str] = {}
     name, brand = form.text(Field.NAME), form.text(Field.BRAND)
     if not name:
@@ -87,6 +102,11 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
     if escalation is not None and (not isinstance(escalation, str) or not CHANNEL_ID.match(escalation)):
         # a forged value would be echoed as `<#…>` (a fake link or mention) and posted to as a channel
         errors[Field.ESCALATION_CHANNEL] = "Pick a channel."
+    elif escalation is not None:
+        # private, not shared, not an engagement's channel, and chosen by one of its members
+        problem = await trust.check_escalation_channel(svc, team_id, user_id, escalation)
+        if problem:
+            errors[Field.ESCALATION_CHANNEL] = problem
     if errors:
         raise FormErrors(errors)
 
@@ -287,6 +307,8 @@ async def _invite_people(svc: Services, channel_id: str, user_ids: list[str], *,
 async def invite(
     svc: Services, team_id: str, user_id: str, slug: str, person: Person, link: str | None
 ) -> str:
+    """Everything that may refuse is checked first, and only reads; the first side effect (joining
+    or creating the channel) comes after, so a refusal invites nobody, posts nothing, stores nothing."""
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.INVITE)
@@ -301,6 +323,10 @@ async def invite(
         influencer = await _known_influencer(s, team_id, invitee)
         if influencer and await q.engagement_of(s, campaign.id, influencer.id):
             raise Conflict(f"{invitee.mention} is already on the campaign `{campaign.slug}`.")
+    if invitee.user_id:  # one person, one side: nobody of the brand side becomes an influencer
+        await trust.require_not_brand_side(svc, team_id, invitee.user_id, invitee.mention)
+    if link:  # the inviter's channel, not #general, not legal's, not another engagement's, not shared
+        await trust.check_link(svc, team_id, user_id, link, external=invitee.user_id is None)
 
     channel_id = await _link_channel(svc, link) if link else await _create_channel(svc, campaign, invitee)
     people = [*brand_team, user_id] + ([invitee.user_id] if invitee.user_id else [])
@@ -316,7 +342,7 @@ async def invite(
                 slack_error(exc) or "error",
             ) from exc
 
-    engagement = await _store_engagement(svc, campaign, invitee, channel_id, user_id)
+    engagement = await _store_engagement(svc, campaign, invitee, channel_id, user_id, linked=bool(link))
     try:
         await post_guidelines(svc, campaign, engagement, invitee.mention)
     except Exception as exc:
@@ -348,11 +374,16 @@ async def _known_influencer(s, team_id: str, invitee: Invitee) -> Influencer | N
 
 
 async def _store_engagement(
-    svc: Services, campaign: Campaign, invitee: Invitee, channel_id: str, user_id: str
+    svc: Services, campaign: Campaign, invitee: Invitee, channel_id: str, user_id: str, *, linked: bool
 ) -> Engagement:
     now = svc.clock.now()
     try:
         async with svc.db.transaction() as s:
+            if linked and (
+                await q.is_engagement_channel(s, campaign.team_id, channel_id)
+                or await q.is_escalation_channel(s, campaign.team_id, channel_id)
+            ):  # taken since the checks (a race): never two uses of one channel
+                raise Conflict(f"<#{channel_id}> was just taken by another campaign; nothing was saved.")
             influencer = await _known_influencer(s, campaign.team_id, invitee)
             if influencer is None:
                 influencer = Influencer(
@@ -416,6 +447,8 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
             raise Conflict(
                 f"{user(target)} is an influencer on `{campaign.slug}` and can't hold a brand role."
             )
+        if await q.is_influencer_anywhere(s, team_id, target, person.email):  # one person, one side
+            raise Conflict(brand_role_refusal(Someone(is_influencer=True), user(target)))
         current = await q.granted_role(s, campaign.id, target)
         if current == role:
             raise Conflict(f"{user(target)} is already a {role} on `{campaign.slug}`.")

@@ -12,7 +12,9 @@ from bot.domain import reviews as rules
 from bot.domain.parsing import user_id as mentioned_user
 from bot.domain.permissions import PERMISSIONS, Act, may
 from bot.domain.scorecard import scorecard as compute_scorecard
+from bot.domain.trust import may_see_scorecards
 from bot.errors import FormErrors, InvalidInput, NotFound, NotPermitted
+from bot.flows import trust
 from bot.flows.access import roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Field
@@ -44,8 +46,12 @@ def _refuse(act: Act) -> NotPermitted:
 async def open_review_form(
     svc: Services, team_id: str, user_id: str, trigger_id: str, engagement_id: int | None = None
 ) -> None:
-    """`/review` (engagement_id None) or "Log review" (prefilled with the engagement)."""
-    is_admin = await svc.directory.is_admin(user_id)
+    """`/review` (engagement_id None) or "Log review" (prefilled with the engagement). The form lists
+    influencers and campaigns: brand side only, never someone who is an influencer anywhere."""
+    viewer = await trust.someone(svc, team_id, user_id)
+    if viewer.is_influencer:
+        raise _refuse(Act.LOG_REVIEW)
+    is_admin = viewer.is_admin
     today = svc.clock.now().date()
     async with svc.db.transaction() as s:
         selected: EngagementRow | None = None
@@ -138,23 +144,35 @@ async def announce_review(svc: Services, stored: StoredReview) -> None:
 
 
 async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
-    async with svc.db.transaction() as s:
-        is_brand = await q.has_brand_role(s, team_id, user_id)
-    if not is_brand and not await svc.directory.is_admin(user_id):
+    """A scorecard holds every review, shared or not: brand side only (bot/domain/trust.py).
+
+    Admins see every influencer's; a brand-role holder only those of influencers engaged on a
+    campaign where they hold a brand role (anyone else reads as "not found", so a scorecard never
+    tells who works for whom elsewhere); an influencer sees none, whatever else they are.
+    """
+    viewer = await trust.someone(svc, team_id, user_id)
+    if not may_see_scorecards(viewer):
+        if viewer.is_influencer and (viewer.is_admin or viewer.has_brand_role):
+            raise NotPermitted(
+                Act.VIEW_SCORECARD.value,
+                PERMISSIONS[Act.VIEW_SCORECARD],
+                ":no_entry: Scorecards are for the brand side only, and you are an influencer on a "
+                "campaign of this workspace.",
+            )
         raise _refuse(Act.VIEW_SCORECARD)
+    scope = None if viewer.is_admin else user_id  # a brand-role holder: the influencers they work with
+    where = "any campaign of this workspace" if scope is None else "any campaign you work on"
     target = target.strip()
     async with svc.db.transaction() as s:
         if (mentioned := mentioned_user(target)) is not None:
             influencer = await q.influencer_by_user(s, team_id, mentioned)
-            if influencer is None:
-                raise NotFound(
-                    f":mag: {user(mentioned)} is not an influencer on any campaign of this workspace."
-                )
+            if influencer is None or (scope and not await q.works_with(s, team_id, scope, influencer.id)):
+                raise NotFound(f":mag: {user(mentioned)} is not an influencer on {where}.")
         else:
-            found = await q.influencers_named(s, team_id, target)
+            found = await q.influencers_named(s, team_id, target, scope)
             if not found:
                 raise NotFound(
-                    f":mag: No influencer named “{esc(target[:80])}” in this workspace. "
+                    f":mag: No influencer named “{esc(target[:80])}” on {where}. "
                     "Try `/review history @user`."
                 )
             if len(found) > 1:

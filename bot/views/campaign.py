@@ -95,10 +95,16 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
                 block_id=Field.ESCALATION_CHANNEL,
                 label=plain("Escalation channel (private legal channel)"),
                 optional=True,
-                hint=plain("Major and critical incidents are posted here. Invite the app to it."),
+                hint=plain(
+                    "Major and critical incidents and legal's notices are posted here: a private "
+                    "channel of the brand team that you are in. Add the app to it first."
+                ),
                 element=ConversationSelectElement(
                     action_id=Field.ESCALATION_CHANNEL,
-                    filter=ConversationFilter(include=["private", "public"], exclude_bot_users=True),
+                    # what the server accepts (bot/domain/trust.py); a forged value is checked anyway
+                    filter=ConversationFilter(
+                        include=["private"], exclude_external_shared_channels=True, exclude_bot_users=True
+                    ),
                 ),
             ),
             _select(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import EngagementStatus, Role
-from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
+from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, Guideline, Influencer
 
 
 async def by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign | None:
@@ -143,3 +143,90 @@ async def bump_guidelines_version(s: AsyncSession, campaign_id: int, expected: i
         .values(guidelines_version=expected + 1)
     )
     return result.rowcount == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# trust boundaries: campaign creators, one person one side, channels in use
+
+
+async def is_creator(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Granted the campaign creator right (unique (team_id, user_id))."""
+    result = await s.exec(
+        select(CampaignCreator.id).where(
+            CampaignCreator.team_id == team_id, CampaignCreator.user_id == user_id
+        )
+    )
+    return result.first() is not None
+
+
+async def creators(s: AsyncSession, team_id: str, limit: int = 100) -> tuple[Sequence[CampaignCreator], int]:
+    """The workspace's campaign creators, oldest grant first; and how many there are."""
+    where = CampaignCreator.team_id == team_id
+    total = (await s.exec(select(func.count()).select_from(CampaignCreator).where(where))).one()[0]
+    rows = await s.exec(select(CampaignCreator).where(where).order_by(CampaignCreator.id).limit(limit))
+    return rows.scalars().all(), total
+
+
+async def remove_creator(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    result = await s.exec(
+        delete(CampaignCreator).where(CampaignCreator.team_id == team_id, CampaignCreator.user_id == user_id)
+    )
+    return result.rowcount == 1
+
+
+async def is_influencer_anywhere(
+    s: AsyncSession, team_id: str, user_id: str, email: str | None = None
+) -> bool:
+    """An influencer on an engagement (any status) of the workspace: by Slack id, or by the email an
+    external influencer was invited with before Slack told us their id (influencer (team_id,
+    slack_user_id) / (team_id, email), then engagement (team_id, influencer_id))."""
+    who = Influencer.slack_user_id == user_id
+    if email:
+        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email.lower()))
+    result = await s.exec(
+        select(Engagement.id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, who)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Manager, member or legal on any campaign of the workspace (campaign_role (team_id, user_id))."""
+    result = await s.exec(
+        select(CampaignRole.id)
+        .where(CampaignRole.team_id == team_id, CampaignRole.user_id == user_id)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def is_engagement_channel(s: AsyncSession, team_id: str, channel_id: str) -> bool:
+    """The shared channel of an engagement, any status (engagement (team_id, channel_id))."""
+    result = await s.exec(
+        select(Engagement.id)
+        .where(Engagement.team_id == team_id, Engagement.channel_id == channel_id)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def is_escalation_channel(s: AsyncSession, team_id: str, channel_id: str) -> bool:
+    """Some campaign's escalation channel (campaign (team_id, escalation_channel_id))."""
+    result = await s.exec(
+        select(Campaign.id)
+        .where(Campaign.team_id == team_id, Campaign.escalation_channel_id == channel_id)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def managers(s: AsyncSession, campaign_id: int) -> list[str]:
+    """The campaign's managers (the owner is stored as one), oldest first."""
+    result = await s.exec(
+        select(CampaignRole.user_id)
+        .where(CampaignRole.campaign_id == campaign_id, CampaignRole.role == Role.MANAGER)
+        .order_by(CampaignRole.id)
+    )
+    return list(result.scalars().all())

@@ -101,16 +101,41 @@ async def influencer_by_user(s: AsyncSession, team_id: str, user_id: str) -> Inf
     return result.scalars().first()
 
 
-async def influencers_named(s: AsyncSession, team_id: str, name: str) -> Sequence[Influencer]:
+def _engaged_with(team_id: str, viewer_id: str):
+    """Subquery: ids of the influencers engaged on a campaign where `viewer_id` holds a brand role
+    (campaign_role (team_id, user_id), then engagement by campaign)."""
+    return select(Engagement.influencer_id).where(
+        Engagement.team_id == team_id, Engagement.campaign_id.in_(brand_campaign_ids(team_id, viewer_id))
+    )
+
+
+async def works_with(s: AsyncSession, team_id: str, viewer_id: str, influencer_id: int) -> bool:
+    """Is the influencer engaged (any status) on a campaign where `viewer_id` holds a brand role?"""
+    result = await s.exec(
+        select(Engagement.id)
+        .where(
+            Engagement.team_id == team_id,
+            Engagement.influencer_id == influencer_id,
+            Engagement.campaign_id.in_(brand_campaign_ids(team_id, viewer_id)),
+        )
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def influencers_named(
+    s: AsyncSession, team_id: str, name: str, viewer_id: str | None = None
+) -> Sequence[Influencer]:
     """Influencers whose display name is `name` (any case); failing that, those whose name starts
-    with it. Uses the (team_id, lower(display_name)) index; at most CANDIDATES_MAX + 1 rows."""
+    with it. Uses the (team_id, lower(display_name)) index; at most CANDIDATES_MAX + 1 rows.
+    With `viewer_id`, only the influencers that brand-role holder works with (`works_with`)."""
     wanted = name.strip().lower()
     lowered = func.lower(Influencer.display_name)
+    where = [Influencer.team_id == team_id]
+    if viewer_id is not None:
+        where.append(Influencer.id.in_(_engaged_with(team_id, viewer_id)))
     exact = await s.exec(
-        select(Influencer)
-        .where(Influencer.team_id == team_id, lowered == wanted)
-        .order_by(Influencer.id)
-        .limit(CANDIDATES_MAX + 1)
+        select(Influencer).where(*where, lowered == wanted).order_by(Influencer.id).limit(CANDIDATES_MAX + 1)
     )
     found = exact.scalars().all()
     if found:
@@ -118,7 +143,7 @@ async def influencers_named(s: AsyncSession, team_id: str, name: str) -> Sequenc
     pattern = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     prefix = await s.exec(
         select(Influencer)
-        .where(Influencer.team_id == team_id, lowered.like(pattern, escape="\\"))
+        .where(*where, lowered.like(pattern, escape="\\"))
         .order_by(Influencer.display_name, Influencer.id)
         .limit(CANDIDATES_MAX + 1)
     )

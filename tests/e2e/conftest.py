@@ -22,4 +22,6 @@ async def world(database_url) -> AsyncIterator[World]:
     people.populate(emulator)
     clock = FakeClock(START)
     async with running_stack(emulator, database_url=database_url, clock=clock) as stack:
-        yield World(stack=stack, clock=clock)
+        world = World(stack=stack, clock=clock)
+        await world.grant_creator(people.MANAGER.user_id)  # Maya creates most tests' campaigns
+        yield world

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -52,6 +52,8 @@ def text_of(message: Message | dict) -> str:
 class World:
     stack: Stack
     clock: FakeClock
+    #: who an admin has made a campaign creator so far (`grant_creator`)
+    creators: set[str] = field(default_factory=set)
 
     @property
     def slack(self):
@@ -115,7 +117,18 @@ class World:
 
     # ---- campaign setup in one line each
 
+    async def grant_creator(self, user: str) -> None:
+        """The admin makes `user` a campaign creator, as a workspace admin would."""
+        await self.run(ADMIN, f"/campaign creators add <@{user}>")
+        said = self.said_to(ADMIN)
+        assert said.startswith(f":white_check_mark: <@{user}> may now create campaigns"), said
+        self.creators.add(user)
+
     async def open_new_campaign(self, user: str = MANAGER, slug: str = "") -> View:
+        """The creation form as `user`; only admins and campaign creators may create campaigns, so a
+        user who is neither is made a creator first (the `world` fixture does it for Maya)."""
+        if user != ADMIN and user not in self.creators:
+            await self.grant_creator(user)
         await self.run(user, f"/campaign new {slug}".strip())
         view = self.top_view(user)
         assert view.callback_id == Callback.CAMPAIGN_NEW
@@ -171,10 +184,11 @@ def option_value(view: View, block_id: str, label_prefix: str) -> str:
 
 async def set_up_team(world: World, slug: str = "spring") -> str:
     """A campaign with a member and legal, Ivy invited and acknowledged; returns the shared channel id."""
-    await world.new_campaign(slug, **{Field.ESCALATION_CHANNEL: world.emulator.channel_by_name("legal").id})
+    legal = world.emulator.channel_by_name("legal")
+    legal.members.add(world.emulator.bot_user.id)  # someone typed `/invite @Campaign Guard` in #legal
+    await world.new_campaign(slug, **{Field.ESCALATION_CHANNEL: legal.id})
     await world.run(MANAGER, f"/campaign role {slug} <@{MEMBER}> member")
     await world.run(MANAGER, f"/campaign role {slug} <@{LEGAL}> legal")
-    world.emulator.channel_by_name("legal").members.add(world.emulator.bot_user.id)
     await world.invite(IVY, slug)
     channel = world.emulator.channel_by_name(f"cg-{slug}-ivy").id
     from bot.ids import Action

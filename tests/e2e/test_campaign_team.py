@@ -138,11 +138,13 @@ async def test_channel_name_taken_picks_a_free_name(world: World):
 
 async def test_link_an_existing_channel(world: World):
     await world.new_campaign()
-    public = world.emulator.add_channel("ivy-collab", creator=IVY, members=[IVY])
+    # the inviter must be in the channel (tests/e2e/test_trust.py); the rest of the team is added
+    public = world.emulator.add_channel("ivy-collab", creator=IVY, members=[IVY, MANAGER])
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
     said = await world.invite(IVY, extra=f"<#{public.id}|ivy-collab>")
     assert f"in <#{public.id}>" in said
     assert world.emulator.bot_user.id in public.members  # joined the public channel itself
-    assert MANAGER in public.members
+    assert MEMBER in public.members
     assert world.emulator.calls_to("conversations.create") == []
 
 

@@ -394,8 +394,22 @@ async def test_scorecard_end_to_end(world: World):
 async def test_scorecard_name_lookup(world: World):
     await _setup(world)
     async with world.db.transaction() as s:
+        # engaged on `spring`: a scorecard is for the brand team of a campaign the influencer is on
+        spring = (await s.exec(select(Engagement.campaign_id))).scalars().first()
         for name, email in (("Ivana Petrova", "ivana@x.example"), ("Ivan Petrov", "ivan@x.example")):
-            s.add(Influencer(team_id=TEAM, display_name=name, email=email, created_at=world.clock.now()))
+            person = Influencer(team_id=TEAM, display_name=name, email=email, created_at=world.clock.now())
+            s.add(person)
+            await s.flush()
+            s.add(
+                Engagement(
+                    team_id=TEAM,
+                    campaign_id=spring,
+                    influencer_id=person.id,
+                    channel_id=f"C0{name[:4].upper()}",
+                    invited_by=MANAGER,
+                    created_at=world.clock.now(),
+                )
+            )
     await world.run(MANAGER, "/review history iva")
     said = world.said_to(MANAGER)
     assert said.startswith(":mag: Several influencers match “iva”. Which one?")
@@ -404,12 +418,10 @@ async def test_scorecard_name_lookup(world: World):
     assert "Scorecard · Ivan Petrov" in world.said_to(MANAGER)
     await world.run(MANAGER, "/review history Zed <b>")
     assert world.said_to(MANAGER) == (
-        ":mag: No influencer named “Zed &lt;b&gt;” in this workspace. Try `/review history @user`."
+        ":mag: No influencer named “Zed &lt;b&gt;” on any campaign you work on. Try `/review history @user`."
     )
     await world.run(MANAGER, f"/review history <@{OTTO}>")
-    assert (
-        world.said_to(MANAGER) == f":mag: <@{OTTO}> is not an influencer on any campaign of this workspace."
-    )
+    assert world.said_to(MANAGER) == f":mag: <@{OTTO}> is not an influencer on any campaign you work on."
 
 
 async def test_scorecard_is_refused_to_influencers_and_outsiders(world: World):

@@ -29,9 +29,9 @@ async def test_forged_acknowledgement_cannot_rewrite_another_bot_message(world: 
     make the bot overwrite any of its messages (here the escalation post in legal's private
     channel) with blocks of her own."""
     legal = world.emulator.channel_by_name("legal")
+    legal.members.add(world.emulator.bot_user.id)
     await world.new_campaign("spring", **{Field.ESCALATION_CHANNEL: legal.id})
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
-    legal.members.add(world.emulator.bot_user.id)
     await world.invite(IVY)
     shared = world.emulator.channel_by_name("cg-spring-ivy").id
     reply = await report(world)  # G1 is major: posted to legal's channel too

@@ -34,6 +34,8 @@ TABLES = {
     "processed_event",
     "counter",
     "workspace",
+    "campaign_creator",
+    "held_notice",
 }
 
 

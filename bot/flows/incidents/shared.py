@@ -9,11 +9,12 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.enums import Role
+from bot.flows import trust
 from bot.flows.home import refresh_home
 from bot.services import Services
 from bot.slack import slack_error
 from scheduler import plans
-from storage.models import Incident
+from storage.models import HeldNotice, Incident
 from storage.queries import campaigns as campaign_q
 from storage.queries.incidents import IncidentContext
 
@@ -37,21 +38,55 @@ async def permalink(svc: Services, ctx: IncidentContext) -> str | None:
 
 
 async def to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
-    """Post to the campaign's escalation channel; without one (or if Slack refuses), DM the owner."""
+    """Post to the campaign's escalation channel; without one, DM the owner.
+
+    The channel is checked again before every post (bot/domain/trust.py `hold_reason`): one that
+    has since become public or shared with another organisation, or that the bot left, gets
+    nothing. The notice is held back: stored (`held_notice`) and sent to the campaign's managers
+    by DM, with the reason, so nothing is lost and nothing leaks.
+    """
     channel = ctx.campaign.escalation_channel_id
-    if channel:
+    if not channel:
+        text += f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, its owner.)_"
+        await svc.client.chat_postMessage(channel=ctx.campaign.owner_id, text=text)
+        return
+    reason = await trust.escalation_hold_reason(svc, ctx.campaign.team_id, channel)
+    if reason is None:
         try:
             await svc.client.chat_postMessage(channel=channel, text=text)
             return
         except SlackApiError as exc:
             log.warning("escalation channel %s refused: %s", channel, slack_error(exc))
-            text += (
-                f"\n_(I could not post in <#{channel}>: `{slack_error(exc)}`. Add me to it with "
-                "`/invite @Campaign Guard`.)_"
+            reason = f"Slack refused the post ({slack_error(exc)})"
+    await _hold_back(svc, ctx, channel, reason, text)
+
+
+async def _hold_back(svc: Services, ctx: IncidentContext, channel: str, reason: str, text: str) -> None:
+    """Record the notice that was not posted, and give it to the campaign's managers by DM."""
+    async with svc.db.transaction() as s:
+        s.add(
+            HeldNotice(
+                team_id=ctx.campaign.team_id,
+                campaign_id=ctx.campaign.id,
+                incident_id=ctx.incident.id,
+                channel_id=channel,
+                reason=reason[:200],
+                text=text[:40000],
+                created_at=svc.clock.now(),
             )
-    else:
-        text += f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, its owner.)_"
-    await svc.client.chat_postMessage(channel=ctx.campaign.owner_id, text=text)
+        )
+        managers = await campaign_q.managers(s, ctx.campaign.id)
+    log.warning("escalation notice for campaign %s held back: %s", ctx.campaign.id, reason)
+    note = (
+        f"\n_(:lock: I held this back from <#{channel}>: {reason}. Legal's notices only go to a private "
+        "channel of the brand team that I am in and that is shared with nobody, so it comes to you, "
+        f"a manager of `{ctx.campaign.slug}`, instead.)_"
+    )
+    for manager in managers or [ctx.campaign.owner_id]:
+        try:
+            await svc.client.chat_postMessage(channel=manager, text=text + note)
+        except SlackApiError as exc:
+            log.warning("held-back notice not delivered to %s: %s", manager, slack_error(exc))
 
 
 async def plan(s, incident: Incident, now: datetime) -> None:

@@ -1,0 +1,224 @@
+"""The trust boundaries between the brand and the influencers, as plain rules (docs/trust-boundaries.md).
+
+Campaign Guard mediates between two parties with opposed interests, so a few rules hold around the
+per-campaign roles of `permissions.py`:
+
+- **Who may create campaigns**: admins and the people an admin granted the workspace's *campaign
+  creator* right; never a Slack guest, a user of another organisation, or an influencer.
+- **One person, one side**: an influencer on any engagement of the workspace holds no brand role,
+  and nobody on the brand side (a brand role, an admin, a campaign creator) is invited as an
+  influencer. The influencer side wins: an influencer who is also an admin (Slack made them one
+  later, say) still may not create campaigns, grant the creator right or read scorecards.
+- **Channels**: a linked engagement channel and an escalation channel each have their own rules,
+  checked from what Slack says about the channel (`ChannelFacts`) and what the store knows.
+
+Each rule returns the sentence of the refusal, or None when allowed. Sentences meant for a modal
+field error are plain text (no mrkdwn, no channel mentions: a field error shows them raw).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WHO_CREATES = (
+    "Campaigns are created by workspace admins and by campaign creators: members of this workspace "
+    "(not guests, not another organisation, not influencers) to whom an admin gave the right."
+)
+HOW_TO_GET_IT = "Ask a workspace admin to run `/campaign creators add @you`."
+ONE_SIDE = "one person is on one side only: the brand's or the influencer's"
+
+
+@dataclass(frozen=True, slots=True)
+class Someone:
+    """What the trust rules need to know about a Slack user (from `users.info` and the store)."""
+
+    is_admin: bool = False  # ADMIN_USER_IDS, or a Slack owner/admin of this workspace
+    is_guest: bool = False  # `is_restricted` or `is_ultra_restricted`
+    other_org: bool = False  # their team differs from the workspace's (Slack Connect)
+    is_influencer: bool = False  # an influencer on an engagement of this workspace (any status)
+    is_creator: bool = False  # granted the campaign creator right
+    has_brand_role: bool = False  # manager, member or legal on a campaign of this workspace
+    is_bot: bool = False
+
+
+def _never_brand_side(p: Someone, who: str) -> str | None:
+    """Those who never act for the brand, whatever else they are."""
+    if p.is_bot:
+        return f"{who} a bot or a deactivated account."
+    if p.is_guest:
+        return f"{who} a guest of this workspace, and guests never act for the brand."
+    if p.other_org:
+        return f"{who} from another organisation (Slack Connect), and only this workspace acts for the brand."
+    if p.is_influencer:
+        return f"{who} an influencer on a campaign of this workspace, and {ONE_SIDE}."
+    return None
+
+
+def creator_refusal(p: Someone, *, plain: bool = False) -> str | None:
+    """May this person create a campaign (open the form, or submit it)? `plain`: for a modal field
+    error (no emoji, no backticks)."""
+    never = _never_brand_side(p, "you are")
+    if never:
+        text = f"You can't create campaigns: {never} {WHO_CREATES}"
+    elif p.is_admin or p.is_creator:
+        return None
+    else:
+        text = f"You can't create campaigns yet. {WHO_CREATES} {HOW_TO_GET_IT}"
+    return text.replace("`", "") if plain else f":no_entry: {text}"
+
+
+def may_manage_creators(p: Someone) -> bool:
+    """`/campaign creators add|remove|list` is for admins (who are not on the influencer side)."""
+    return p.is_admin and _never_brand_side(p, "") is None
+
+
+def creator_grant_refusal(p: Someone, mention: str) -> str | None:
+    """May `mention` be given the campaign creator right?"""
+    never = _never_brand_side(p, f"{mention} is")
+    return f":no_entry: {never} They can't be a campaign creator." if never else None
+
+
+def brand_role_refusal(p: Someone, mention: str) -> str | None:
+    """May `mention` be made a manager, member or legal (`/campaign role`)?"""
+    if p.is_influencer:
+        return (
+            f":no_entry: {mention} is an influencer on a campaign of this workspace and can't hold a "
+            f"brand role: {ONE_SIDE}."
+        )
+    return None
+
+
+def influencer_refusal(p: Someone, mention: str) -> str | None:
+    """May `mention` be invited as an influencer (`/campaign invite`)?"""
+    if p.has_brand_role or p.is_admin or p.is_creator:
+        side = (
+            "holds a brand role on a campaign"
+            if p.has_brand_role
+            else "is an admin"
+            if p.is_admin
+            else "is a campaign creator"
+        )
+        return f":no_entry: {mention} {side} of this workspace and can't also be an influencer: {ONE_SIDE}."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# channels
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelFacts:
+    """One channel as Slack (`conversations.info` / `conversations.members`) and the store see it."""
+
+    visible: bool = True  # conversations.info answered (a private channel the bot is in, or public)
+    is_private: bool = False
+    is_archived: bool = False
+    is_general: bool = False
+    bot_is_member: bool = False
+    #: organisations (team ids) other than this workspace the channel is shared with; a channel
+    #: shared inside an Enterprise Grid org (`is_org_shared`) or with a pending invite counts as
+    #: shared too (`shared_elsewhere`).
+    other_teams: frozenset[str] = frozenset()
+    shared_elsewhere: bool = False
+    person_is_member: bool = False  # the inviter (linking) or the chooser (escalation channel)
+    is_engagement_channel: bool = False  # of any engagement of the workspace
+    is_escalation_channel: bool = False  # of any campaign of the workspace
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.other_teams) or self.shared_elsewhere
+
+
+def link_refusal(c: ChannelFacts, channel: str, *, external_influencer: bool) -> str | None:
+    """May this existing channel become an engagement's shared channel?
+
+    `channel` is how to name it (a `<#C…>` mention). For a workspace member the channel must not be
+    shared with any other organisation; for an influencer invited by email (whose organisation is
+    not known before they accept), it must not be shared with anyone.
+    """
+    if not c.visible:
+        return None  # said by the caller: "add me first"
+    if c.is_general:
+        return (
+            f":no_entry: {channel} is the workspace's general channel; an engagement needs its own channel."
+        )
+    if c.is_archived:
+        return f":no_entry: {channel} is archived; pick another channel."
+    if not c.person_is_member:
+        return (
+            f":no_entry: You are not a member of {channel}, so you can't link it: I only link channels "
+            "the person inviting is already in."
+        )
+    if c.is_escalation_channel:
+        return (
+            f":no_entry: {channel} is a campaign's escalation channel; legal's notices stay there, away "
+            "from influencers. Pick another channel."
+        )
+    if c.is_engagement_channel:
+        return (
+            f":no_entry: {channel} is already the shared channel of another engagement. Pick another channel."
+        )
+    if c.is_shared:
+        if external_influencer:
+            return (
+                f":no_entry: {channel} is shared with another organisation. An influencer invited by "
+                "email can only be linked to a channel shared with nobody yet (or leave out the "
+                "#channel and I create one)."
+            )
+        return (
+            f":no_entry: {channel} is shared with another organisation; an engagement channel is shared "
+            "with nobody but its influencer. Pick another channel, or leave it out and I create one."
+        )
+    return None
+
+
+def escalation_refusal(c: ChannelFacts) -> str | None:
+    """May this channel be chosen as a campaign's escalation channel? Plain text (a field error)."""
+    if not c.visible or not c.bot_is_member:
+        return (
+            "I can't see that channel. Add me to it first (type /invite @Campaign Guard in the "
+            "channel), then pick it again."
+        )
+    if not c.is_private or c.is_general:
+        return "Pick a private channel: escalations carry legal's notes, which only the brand team may read."
+    if c.is_archived:
+        return "That channel is archived; pick another one."
+    if c.is_shared:
+        return "That channel is shared with another organisation; pick a channel only your team is in."
+    if c.is_engagement_channel:
+        return "That is an influencer's shared channel; pick a private channel of the brand team."
+    if not c.person_is_member:
+        return "You are not a member of that channel; pick one you are in."
+    return None
+
+
+def hold_reason(c: ChannelFacts) -> str | None:
+    """Before each post to an escalation channel: why it must be held back, or None to post."""
+    if not c.visible or not c.bot_is_member:
+        return "I am no longer in the channel"
+    if c.is_archived:
+        return "the channel is archived"
+    if not c.is_private:
+        return "the channel is now public"
+    if c.is_shared:
+        return "the channel is now shared with another organisation"
+    if c.is_engagement_channel:
+        return "the channel is now an influencer's shared channel"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# scorecards
+
+
+def may_see_scorecards(viewer: Someone) -> bool:
+    """May `viewer` see influencer scorecards (every review, shared or not) at all?
+
+    Admins and brand-role holders may; an influencer never does, even one who is also an admin or
+    still holds a role from before this rule, and neither does a guest or a user of another
+    organisation. Which influencers a brand-role holder sees is narrower: only those engaged on a
+    campaign where they hold a brand role (`storage.queries.reviews.works_with`); admins see all.
+    """
+    if viewer.is_influencer or viewer.is_guest or viewer.other_org:
+        return False
+    return viewer.is_admin or viewer.has_brand_role

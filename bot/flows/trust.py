@@ -1,0 +1,197 @@
+"""The trust boundaries in action: gathering the facts the rules of `bot.domain.trust` decide on
+(from Slack and the store), the campaign creator right, and the channel checks.
+
+Every check here only reads: callers run them all before their first Slack side effect, so a
+refusal changes nothing (no invite, no post, no row).
+"""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+from bot.directory import SlackUser
+from bot.domain import trust as rules
+from bot.errors import Conflict, NotFound, NotPermitted, SlackRefused
+from bot.services import Services
+from bot.slack import slack_error
+from bot.views.text import user, when
+from storage.models import CampaignCreator
+from storage.queries import campaigns as q
+
+#: Who may manage the creator list; named by NotPermitted's refusal.
+CREATOR_ADMINS = ("admin",)
+CREATOR_ROLES = ("admin", "campaign creator")
+LIST_MAX = 50
+
+
+async def someone(svc: Services, team_id: str, user_id: str, found: SlackUser | None = None) -> rules.Someone:
+    """What the trust rules need to know about `user_id`: Slack first, then one short transaction."""
+    found = found or await svc.directory.user(user_id)
+    is_admin = await svc.directory.is_admin(user_id)
+    async with svc.db.transaction() as s:
+        return rules.Someone(
+            is_admin=is_admin,
+            is_guest=found.is_guest,
+            # a user of another organisation (Slack Connect) carries their own team id
+            other_org=found.team_id != team_id,
+            is_influencer=await q.is_influencer_anywhere(s, team_id, user_id, found.email),
+            is_creator=await q.is_creator(s, team_id, user_id),
+            has_brand_role=await q.has_brand_role(s, team_id, user_id),
+            is_bot=found.is_bot or found.deleted,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# who may create campaigns
+
+
+async def require_creator(svc: Services, team_id: str, user_id: str, *, plain: bool = False) -> None:
+    """Refuse unless `user_id` may create a campaign (checked when the form opens and again when it
+    is submitted: a submission can be forged without ever opening the form)."""
+    refusal = rules.creator_refusal(await someone(svc, team_id, user_id), plain=plain)
+    if refusal:
+        raise NotPermitted("create campaigns", CREATOR_ROLES, refusal)
+
+
+async def _require_creator_admin(svc: Services, team_id: str, user_id: str) -> None:
+    if not rules.may_manage_creators(await someone(svc, team_id, user_id)):
+        raise NotPermitted(
+            "manage campaign creators",
+            CREATOR_ADMINS,
+            ":no_entry: Only a workspace *admin* can manage campaign creators.",
+        )
+
+
+async def add_creator(svc: Services, team_id: str, user_id: str, target: str) -> str:
+    await _require_creator_admin(svc, team_id, user_id)
+    found = await svc.directory.user(target)
+    refusal = rules.creator_grant_refusal(await someone(svc, team_id, target, found), user(target))
+    if refusal:
+        raise Conflict(refusal)
+    async with svc.db.transaction() as s:
+        if await q.is_creator(s, team_id, target):
+            raise Conflict(f"{user(target)} is already a campaign creator.")
+        s.add(
+            CampaignCreator(team_id=team_id, user_id=target, granted_by=user_id, created_at=svc.clock.now())
+        )
+    return (
+        f":white_check_mark: {user(target)} may now create campaigns (`/campaign new`). "
+        f"`/campaign creators remove {user(target)}` takes the right back."
+    )
+
+
+async def remove_creator(svc: Services, team_id: str, user_id: str, target: str) -> str:
+    await _require_creator_admin(svc, team_id, user_id)
+    async with svc.db.transaction() as s:
+        if not await q.remove_creator(s, team_id, target):
+            raise NotFound(f"{user(target)} is not a campaign creator.")
+    return (
+        f":white_check_mark: {user(target)} may no longer create campaigns. The campaigns they "
+        "created keep them as their manager."
+    )
+
+
+async def list_creators(svc: Services, team_id: str, user_id: str) -> str:
+    await _require_creator_admin(svc, team_id, user_id)
+    async with svc.db.transaction() as s:
+        rows, total = await q.creators(s, team_id, LIST_MAX)
+    lines = ["*Campaign creators* — admins may always create campaigns and are not listed."]
+    if not rows:
+        lines.append("Nobody else yet. `/campaign creators add @someone` gives the right.")
+    for row in rows:
+        lines.append(f"• {user(row.user_id)} — granted by {user(row.granted_by)} on {when(row.created_at)}")
+    if total > len(rows):
+        lines.append(f"… and {total - len(rows)} more.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# one person, one side
+
+
+async def require_not_brand_side(svc: Services, team_id: str, invitee_id: str, mention: str) -> None:
+    """An influencer must not hold a brand role anywhere, be an admin or a campaign creator."""
+    refusal = rules.influencer_refusal(await someone(svc, team_id, invitee_id), mention)
+    if refusal:
+        raise Conflict(refusal)
+
+
+# ---------------------------------------------------------------------------------------------
+# channels
+
+
+async def channel_facts(
+    svc: Services, team_id: str, channel_id: str, person_id: str | None = None
+) -> rules.ChannelFacts:
+    """What Slack says about the channel (and whether `person_id` is in it), and what the store
+    knows (an engagement's channel? an escalation channel?). Only reads."""
+    try:
+        info = (await svc.client.conversations_info(channel=channel_id))["channel"]
+    except SlackApiError as exc:
+        if slack_error(exc) in ("channel_not_found", "not_in_channel"):
+            return rules.ChannelFacts(visible=False)
+        raise
+    other_teams = frozenset(t for t in info.get("shared_team_ids") or () if t != team_id)
+    shared = any(
+        info.get(flag) for flag in ("is_shared", "is_ext_shared", "is_org_shared", "is_pending_ext_shared")
+    )
+    member = False
+    if person_id:
+        async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
+            if person_id in (page.get("members") or ()):
+                member = True
+                break
+    async with svc.db.transaction() as s:
+        engagement = await q.is_engagement_channel(s, team_id, channel_id)
+        escalation = await q.is_escalation_channel(s, team_id, channel_id)
+    return rules.ChannelFacts(
+        visible=True,
+        is_private=bool(info.get("is_private") or info.get("is_group")),
+        is_archived=bool(info.get("is_archived")),
+        is_general=bool(info.get("is_general")),
+        bot_is_member=bool(info.get("is_member")),
+        other_teams=other_teams,
+        shared_elsewhere=bool(shared),
+        person_is_member=member,
+        is_engagement_channel=engagement,
+        is_escalation_channel=escalation,
+    )
+
+
+async def check_link(
+    svc: Services, team_id: str, inviter_id: str, channel_id: str, *, external: bool
+) -> None:
+    """May `inviter_id` link this existing channel to a new engagement? Raises the refusal."""
+    mention = f"<#{channel_id}>"
+    facts = await channel_facts(svc, team_id, channel_id, inviter_id)
+    if not facts.visible:
+        raise SlackRefused(
+            f"I can't see {mention}. Add me to {mention} first (`/invite @Campaign Guard` in the "
+            "channel), then run the command again.",
+            "channel_not_found",
+        )
+    if facts.is_private and not facts.bot_is_member:  # visible but not joined: not a case Slack has
+        raise SlackRefused(
+            f"I am not in {mention}. Add me to {mention} first (`/invite @Campaign Guard` in the "
+            "channel), then run the command again.",
+            "not_in_channel",
+        )
+    refusal = rules.link_refusal(facts, mention, external_influencer=external)
+    if refusal:
+        raise Conflict(refusal)
+
+
+async def check_escalation_channel(
+    svc: Services, team_id: str, chooser_id: str, channel_id: str
+) -> str | None:
+    """The field error for choosing `channel_id` as an escalation channel, or None."""
+    return rules.escalation_refusal(await channel_facts(svc, team_id, channel_id, chooser_id))
+
+
+async def escalation_hold_reason(svc: Services, team_id: str, channel_id: str) -> str | None:
+    """Checked before each post to an escalation channel: why not to post there now, or None."""
+    try:
+        facts = await channel_facts(svc, team_id, channel_id)
+    except SlackApiError as exc:  # not knowing is not safe
+        return f"Slack did not tell me what the channel is now ({slack_error(exc)})"
+    return rules.hold_reason(facts)

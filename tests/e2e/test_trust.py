@@ -1,0 +1,363 @@
+"""Trust boundaries between the brand and the influencers, end to end (docs/trust-boundaries.md).
+
+Each test is an attack that used to work: who may create a campaign, which channel may be linked to
+an engagement or chosen as the escalation channel, one person on both sides, and who sees a
+scorecard. A refusal writes nothing, invites nobody and posts nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.ids import Callback, Field
+from playground import people
+from storage.models import Campaign, CampaignCreator, CampaignRole, HeldNotice
+from tests.e2e.harness import (
+    ADMIN,
+    EVE_EMAIL,
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    OTTO,
+    World,
+    report,
+    set_up_team,
+    text_of,
+)
+
+GUEST, PARTNER = people.GUEST.user_id, people.PARTNER.user_id
+SIDE_EFFECTS = (
+    "conversations.create",
+    "conversations.invite",
+    "conversations.inviteShared",
+    "conversations.join",
+    "chat.postMessage",
+    "views.open",
+)
+
+
+async def snapshot(world: World) -> tuple[Any, ...]:
+    """Everything a refusal must leave alone: rows, every channel's members, history and sharing,
+    and how often the bot asked Slack to create, invite, join, post or open a form."""
+    channels = {
+        c.id: (frozenset(c.members), len(world.emulator.history(c.id)), frozenset(c.shared_team_ids))
+        for c in world.emulator.workspace.channels.values()
+        if not c.is_im
+    }
+    calls = {method: len(world.emulator.calls_to(method)) for method in SIDE_EFFECTS}
+    return await world.row_counts(), channels, calls
+
+
+async def refused(world: World, user: str, line: str) -> str:
+    """Run `line` as `user`, check nothing changed, return what the bot said."""
+    before = await snapshot(world)
+    await world.run(user, line)
+    await world.stack.bot.services.background.drain(5)
+    said = world.said_to(user)
+    assert await snapshot(world) == before, f"{line!r} changed something; the bot said {said!r}"
+    return said
+
+
+def share_with_partner(world: World, channel_id: str) -> None:
+    """Slack Connect: the partner organisation joins the channel."""
+    channel = world.emulator.channel(channel_id)
+    channel.shared_team_ids.update({world.emulator.team_id, people.PARTNER_TEAM_ID})
+    channel.members.add(PARTNER)
+
+
+async def campaign_of_otto(world: World, slug: str = "autumn") -> None:
+    """Otto, made a campaign creator, manages his own campaign."""
+    await world.new_campaign(slug, user=OTTO, **{Field.NAME: "Autumn"})
+
+
+# ---------------------------------------------------------------------------------------------
+# who may create campaigns
+
+
+async def test_an_influencer_cannot_create_a_campaign_not_even_by_a_forged_submission(world: World):
+    """An influencer with no brand role ran `/campaign new` and became the new campaign's manager."""
+    await world.new_campaign("spring")
+    await world.invite(IVY)
+    said = await refused(world, IVY, "/campaign new heist")
+    assert said.startswith(":no_entry: You can't create campaigns: you are an influencer on a campaign")
+    assert "workspace admins" in said and "campaign creators" in said
+    assert world.emulator.open_views(IVY) == []
+
+    # the form's submission, forged without opening it
+    view = await world.open_new_campaign(MANAGER)
+    before = await world.row_counts()
+    reply = await world.forge_submission(
+        IVY,
+        view,
+        {
+            Field.NAME: {"type": "plain_text_input", "value": "Heist"},
+            Field.SLUG: {"type": "plain_text_input", "value": "heist"},
+            Field.BRAND: {"type": "plain_text_input", "value": "Acme"},
+            Field.START: {"type": "datepicker", "selected_date": "2027-03-01"},
+            Field.END: {"type": "datepicker", "selected_date": "2027-04-01"},
+        },
+    )
+    assert reply.body["response_action"] == "errors"
+    error = reply.body["errors"][Field.NAME]
+    assert error.startswith("You can't create campaigns: you are an influencer") and "`" not in error
+    assert await world.row_counts() == before
+
+
+async def test_only_admins_and_campaign_creators_may_create(world: World):
+    for user in (OTTO, GUEST, PARTNER):
+        said = await refused(world, user, "/campaign new")
+        assert said.startswith(":no_entry: You can't create campaigns")
+    assert "Ask a workspace admin to run `/campaign creators add @you`" in world.said_to(OTTO)
+    assert "you are a guest of this workspace" in world.said_to(GUEST)
+    assert "you are from another organisation (Slack Connect)" in world.said_to(PARTNER)
+
+    await world.new_campaign("admin-camp", user=ADMIN)  # an admin needs no grant
+    await world.grant_creator(OTTO)
+    await world.new_campaign("otto-camp", user=OTTO)
+    async with world.db.transaction() as s:
+        owners = dict((await s.exec(select(Campaign.slug, Campaign.owner_id))).all())
+    assert owners == {"admin-camp": ADMIN, "otto-camp": OTTO}
+
+    # the right taken back: no new campaign; the one he made stays his
+    await world.run(ADMIN, f"/campaign creators remove <@{OTTO}>")
+    assert world.said_to(ADMIN).startswith(f":white_check_mark: <@{OTTO}> may no longer create campaigns.")
+    assert (await refused(world, OTTO, "/campaign new")).startswith(
+        ":no_entry: You can't create campaigns yet"
+    )
+
+
+async def test_the_creator_right_is_managed_by_admins_only_and_never_given_to_the_other_side(world: World):
+    await world.new_campaign("spring")
+    await world.invite(IVY)
+    for user in (MANAGER, OTTO, IVY, GUEST):
+        said = await refused(world, user, f"/campaign creators add <@{OTTO}>")
+        assert said == ":no_entry: Only a workspace *admin* can manage campaign creators."
+    for target, why in (
+        (IVY, "is an influencer on a campaign of this workspace"),
+        (GUEST, "is a guest of this workspace"),
+        (PARTNER, "is from another organisation"),
+    ):
+        said = await refused(world, ADMIN, f"/campaign creators add <@{target}>")
+        assert said.startswith(f":no_entry: <@{target}> {why}") and "can't be a campaign creator" in said
+    await world.run(ADMIN, "/campaign creators list")
+    listed = world.said_to(ADMIN)
+    assert f"<@{MANAGER}> — granted by <@{ADMIN}>" in listed and f"<@{IVY}>" not in listed
+    said = await refused(world, ADMIN, "/campaign creators add <!here>")
+    assert said.startswith(":warning: `&lt;!here&gt;` is not a @mention.")
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(CampaignCreator.user_id))).scalars().all() == [MANAGER]
+
+
+# ---------------------------------------------------------------------------------------------
+# linking an existing channel
+
+
+async def test_a_manager_cannot_link_legals_escalation_channel(world: World):
+    """`/campaign invite … #legal` made the bot invite the influencer into legal's private channel."""
+    await set_up_team(world)  # #legal is spring's escalation channel; Maya is in it
+    legal = world.emulator.channel_by_name("legal").id
+    await campaign_of_otto(world)
+    # Otto (not in #legal) and Maya (in it) both try, with a workspace influencer and by email
+    said = await refused(world, OTTO, f"/campaign invite autumn <@{IVY}> <#{legal}|legal>")
+    assert said.startswith(f":no_entry: You are not a member of <#{legal}>, so you can't link it")
+    said = await refused(world, MANAGER, f"/campaign invite spring {EVE_EMAIL} <#{legal}|legal>")
+    assert said.startswith(f":no_entry: <#{legal}> is a campaign's escalation channel")
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{GUEST}> <#{legal}|legal>")
+    assert said.startswith(f":no_entry: <#{legal}> is a campaign's escalation channel")
+
+
+async def test_a_manager_cannot_link_another_engagements_channel(world: World):
+    """Another influencer's shared channel, or campaign B's engagement channel linked from campaign A."""
+    ivy_channel = await set_up_team(world)
+    await campaign_of_otto(world)
+    world.emulator.channel(ivy_channel).members.add(OTTO)  # even a member of it may not link it
+    said = await refused(world, OTTO, f"/campaign invite autumn {EVE_EMAIL} <#{ivy_channel}>")
+    assert said == (
+        f":no_entry: <#{ivy_channel}> is already the shared channel of another engagement. "
+        "Pick another channel."
+    )
+    # Maya manages both campaigns now: spring's channel still can't serve autumn
+    await world.run(OTTO, f"/campaign role autumn <@{MANAGER}> manager")
+    said = await refused(world, MANAGER, f"/campaign invite autumn <@{IVY}> <#{ivy_channel}>")
+    assert "already the shared channel of another engagement" in said
+
+
+async def test_general_and_channels_the_inviter_is_not_in_are_refused(world: World):
+    await world.new_campaign("spring")
+    general = world.emulator.channel_by_name("general").id
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}> <#{general}|general>")
+    assert said.startswith(f":no_entry: <#{general}> is the workspace's general channel")
+    # a private channel the bot is in but the inviter is not
+    hr = world.emulator.add_channel(
+        "hr-private", is_private=True, creator=ADMIN, members=[ADMIN, world.emulator.bot_user.id]
+    )
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}> <#{hr.id}>")
+    assert "You are not a member of" in said
+
+
+async def test_a_channel_shared_with_another_organisation_is_refused(world: World):
+    await world.new_campaign("spring")
+    bot = world.emulator.bot_user.id
+    collab = world.emulator.add_channel("partner-collab", is_private=True, members=[MANAGER, bot])
+    share_with_partner(world, collab.id)
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}> <#{collab.id}>")
+    assert "is shared with another organisation" in said
+    said = await refused(world, MANAGER, f"/campaign invite spring {EVE_EMAIL} <#{collab.id}>")
+    assert "An influencer invited by email can only be linked to a channel shared with nobody" in said
+
+    # a channel of Maya's shared with nobody: linked, Eve invited there through Slack Connect
+    own = world.emulator.add_channel("eve-collab", is_private=True, members=[MANAGER, bot])
+    said = await world.invite(EVE_EMAIL, extra=f"<#{own.id}>")
+    assert said.startswith(":handshake:") and f"<#{own.id}>" in said
+
+
+# ---------------------------------------------------------------------------------------------
+# the escalation channel
+
+
+async def _escalation_refused(world: World, channel_id: str) -> str:
+    before = await world.row_counts()
+    reply = await world.submit_new_campaign(**{Field.ESCALATION_CHANNEL: channel_id})
+    assert reply.body["response_action"] == "errors", reply.body
+    assert list(reply.body["errors"]) == [Field.ESCALATION_CHANNEL]
+    assert await world.row_counts() == before
+    error = reply.body["errors"][Field.ESCALATION_CHANNEL]
+    assert "`" not in error and "<#" not in error  # a field error is plain text
+    await world.slack.close_view(MANAGER, world.top_view(MANAGER).id)
+    return error
+
+
+async def test_the_escalation_channel_must_be_a_private_brand_channel_of_the_chooser(world: World):
+    """An influencer's shared channel or #general as escalation channel let another influencer read
+    legal's notices."""
+    ivy_channel = await set_up_team(world)
+    bot = world.emulator.bot_user.id
+    assert "an influencer's shared channel" in await _escalation_refused(world, ivy_channel)
+    general = world.emulator.channel_by_name("general").id
+    assert "Pick a private channel" in await _escalation_refused(world, general)
+    finance = world.emulator.add_channel("finance", is_private=True, creator=ADMIN, members=[ADMIN, bot])
+    assert "You are not a member of that channel" in await _escalation_refused(world, finance.id)
+    shared = world.emulator.add_channel("legal-ext", is_private=True, members=[MANAGER, bot])
+    share_with_partner(world, shared.id)
+    assert "shared with another organisation" in await _escalation_refused(world, shared.id)
+    hidden = world.emulator.add_channel("legal-2", is_private=True, creator=MANAGER, members=[MANAGER])
+    assert "Add me to it first" in await _escalation_refused(world, hidden.id)
+
+
+async def _held_back(world: World, legal: str, clause: str) -> None:
+    posts = len(world.emulator.history(legal))
+    dms = len(world.emulator.dm(MANAGER))
+    reply = await report(world, clause=clause)  # a major clause: goes to the escalation channel
+    assert reply.ok and not reply.body
+    await world.stack.bot.services.background.drain(5)
+    assert len(world.emulator.history(legal)) == posts, "posted to an unsafe escalation channel"
+    notice = "\n".join(text_of(m) for m in world.emulator.dm(MANAGER)[dms:])
+    assert "*BR-" in notice and "was reported" in notice and "I held this back from" in notice
+
+
+async def test_an_escalation_channel_that_became_unsafe_gets_nothing(world: World):
+    await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal")
+    share_with_partner(world, legal.id)  # shared with another organisation since it was chosen
+    await _held_back(world, legal.id, "G1")
+    legal.shared_team_ids.clear()
+    legal.is_private = False  # made public
+    await _held_back(world, legal.id, "G3")
+    legal.is_private = True
+    legal.members.discard(world.emulator.bot_user.id)  # the bot was removed
+    await _held_back(world, legal.id, "G4")
+    async with world.db.transaction() as s:
+        held = (await s.exec(select(HeldNotice).order_by(HeldNotice.id))).scalars().all()
+    assert [h.reason for h in held] == [
+        "the channel is now shared with another organisation",
+        "the channel is now public",
+        "I am no longer in the channel",
+    ]
+    assert all(h.channel_id == legal.id and "was reported" in h.text for h in held)
+
+
+# ---------------------------------------------------------------------------------------------
+# one person, one side
+
+
+async def test_an_influencer_on_any_campaign_gets_no_brand_role(world: World):
+    """`/campaign role <slug> @influencer legal` succeeded when they were an influencer elsewhere."""
+    await world.new_campaign("spring")
+    await campaign_of_otto(world)
+    await world.run(OTTO, f"/campaign invite autumn <@{IVY}>")
+    assert world.said_to(OTTO).startswith(":handshake:")
+    said = await refused(world, MANAGER, f"/campaign role spring <@{IVY}> legal")
+    assert said == (
+        f":no_entry: <@{IVY}> is an influencer on a campaign of this workspace and can't hold a brand "
+        "role: one person is on one side only: the brand's or the influencer's."
+    )
+
+
+async def test_the_brand_side_is_never_invited_as_an_influencer(world: World):
+    await set_up_team(world)  # Mo is a member and Lee legal on spring
+    await world.grant_creator(OTTO)
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}>")
+    assert said.startswith(f":no_entry: <@{OTTO}> is a campaign creator of this workspace and can't also be")
+    await campaign_of_otto(world)
+    for target, side in ((MEMBER, "holds a brand role on a campaign"), (ADMIN, "is an admin")):
+        said = await refused(world, OTTO, f"/campaign invite autumn <@{target}>")
+        assert said.startswith(f":no_entry: <@{target}> {side} of this workspace and can't also be")
+    assert said.endswith("one person is on one side only: the brand's or the influencer's.")
+
+
+async def test_scorecards_are_brand_side_and_only_for_the_influencers_one_works_with(world: World):
+    """An influencer holding a brand role saw another influencer's scorecard, unshared reviews
+    included; and a brand role on any campaign opened every influencer's scorecard."""
+    await set_up_team(world)  # Ivy on spring; Lee is legal on spring
+    await campaign_of_otto(world)
+    await world.run(OTTO, f"/campaign invite autumn {EVE_EMAIL}")
+    eve = people.join_external(world.emulator)
+    async with world.db.transaction() as s:  # a role stored before one person, one side held
+        spring = (await s.exec(select(Campaign.id).where(Campaign.slug == "spring"))).scalar_one()
+        s.add(
+            CampaignRole(
+                team_id=world.emulator.team_id,
+                campaign_id=spring,
+                user_id=IVY,
+                role="legal",
+                granted_by=MANAGER,
+                created_at=world.clock.now(),
+            )
+        )
+    said = await refused(world, IVY, "/review history eve")
+    assert said.startswith(":no_entry: Scorecards are for the brand side only")
+    assert (await refused(world, IVY, "/review")).startswith(":no_entry:")
+    # Lee works on spring only: Eve (autumn) reads as unknown, Ivy (spring) is shown
+    said = await refused(world, LEGAL, "/review history eve")
+    assert said.startswith(":mag: No influencer named “eve” on any campaign you work on.")
+    await world.run(LEGAL, f"/review history <@{eve.id}>")
+    assert "Scorecard" not in world.said_to(LEGAL)
+    await world.run(LEGAL, "/review history ivy")
+    assert "Scorecard · Ivy" in world.said_to(LEGAL)
+    await world.run(ADMIN, "/review history eve")
+    assert "Scorecard · eve" in world.said_to(ADMIN) or "Scorecard · Eve" in world.said_to(ADMIN)
+
+
+async def test_invite_and_role_echo_user_text_escaped(world: World):
+    await world.new_campaign("spring")
+    said = await refused(world, MANAGER, "/campaign invite spring <!here>")
+    assert said.startswith(":warning: `&lt;!here&gt;` is neither a @mention")
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{IVY}> <https://evil.example|trusted>")
+    assert said.startswith(":warning: `&lt;https://evil.example|trusted&gt;` is not a #channel.")
+    said = await refused(world, MANAGER, "/campaign role spring <!channel> member")
+    assert said.startswith(":warning: `&lt;!channel&gt;` is not a @mention.")
+    assert "<!" not in said.replace("<!date", "")
+
+
+async def test_the_new_campaign_form_offers_private_channels_only(world: World):
+    view = await world.open_new_campaign()
+    assert view.callback_id == Callback.CAMPAIGN_NEW
+    block = next(b for b in view.blocks if b.get("block_id") == Field.ESCALATION_CHANNEL)
+    assert block["element"]["filter"] == {
+        "include": ["private"],
+        "exclude_external_shared_channels": True,
+        "exclude_bot_users": True,
+    }

@@ -1,0 +1,140 @@
+"""The trust rules of bot/domain/trust.py, without Slack: who may create, link, choose and see."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.trust import (
+    ChannelFacts,
+    Someone,
+    brand_role_refusal,
+    creator_grant_refusal,
+    creator_refusal,
+    escalation_refusal,
+    hold_reason,
+    influencer_refusal,
+    link_refusal,
+    may_manage_creators,
+    may_see_scorecards,
+)
+
+MEMBER = Someone()
+ADMIN = Someone(is_admin=True)
+CREATOR = Someone(is_creator=True)
+GUEST = Someone(is_guest=True, is_creator=True)
+PARTNER = Someone(other_org=True, is_admin=True)  # an admin of their own organisation
+INFLUENCER = Someone(is_influencer=True)
+INFLUENCER_ADMIN = Someone(is_influencer=True, is_admin=True, is_creator=True)
+
+
+def test_who_may_create_campaigns():
+    assert creator_refusal(ADMIN) is None and creator_refusal(CREATOR) is None
+    assert "Ask a workspace admin to run `/campaign creators add @you`" in creator_refusal(MEMBER)
+    for never, why in (
+        (GUEST, "guest"),
+        (PARTNER, "another organisation"),
+        (INFLUENCER, "influencer"),
+        (INFLUENCER_ADMIN, "influencer"),  # the influencer side wins, even over admin
+    ):
+        refusal = creator_refusal(never)
+        assert refusal.startswith(":no_entry: You can't create campaigns:") and why in refusal
+        assert "Campaigns are created by workspace admins and by campaign creators" in refusal
+
+
+def test_the_creator_refusal_for_a_modal_is_plain_text():
+    plain = creator_refusal(MEMBER, plain=True)
+    assert "`" not in plain and not plain.startswith(":")
+
+
+def test_only_admins_of_the_brand_side_manage_creators_and_only_members_get_the_right():
+    assert may_manage_creators(ADMIN)
+    for nobody in (MEMBER, CREATOR, PARTNER, INFLUENCER_ADMIN):
+        assert not may_manage_creators(nobody)
+    assert creator_grant_refusal(MEMBER, "<@U1>") is None
+    for never in (GUEST, PARTNER, INFLUENCER, Someone(is_bot=True)):
+        assert creator_grant_refusal(never, "<@U1>").endswith("They can't be a campaign creator.")
+
+
+def test_one_person_one_side():
+    assert brand_role_refusal(MEMBER, "<@U1>") is None
+    assert "can't hold a brand role" in brand_role_refusal(INFLUENCER, "<@U1>")
+    assert influencer_refusal(MEMBER, "<@U1>") is None
+    assert influencer_refusal(Someone(is_guest=True), "<@U1>") is None  # guests may be influencers
+    for brand, side in (
+        (Someone(has_brand_role=True), "holds a brand role"),
+        (ADMIN, "is an admin"),
+        (CREATOR, "is a campaign creator"),
+    ):
+        assert side in influencer_refusal(brand, "<@U1>")
+
+
+def test_scorecards_are_for_the_brand_side():
+    assert may_see_scorecards(ADMIN) and may_see_scorecards(Someone(has_brand_role=True))
+    for nobody in (
+        MEMBER,
+        CREATOR,
+        INFLUENCER,
+        INFLUENCER_ADMIN,
+        PARTNER,
+        Someone(is_guest=True, has_brand_role=True),
+    ):
+        assert not may_see_scorecards(nobody)
+
+
+SAFE = ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True)
+
+
+@pytest.mark.parametrize(
+    ("facts", "external", "expected"),
+    [
+        (SAFE, False, None),
+        (ChannelFacts(bot_is_member=True, person_is_member=True), False, None),  # a public channel is fine
+        (ChannelFacts(is_general=True, person_is_member=True), False, "general channel"),
+        (ChannelFacts(is_private=True, bot_is_member=True), False, "You are not a member"),
+        (ChannelFacts(is_private=True, person_is_member=True, is_archived=True), False, "archived"),
+        (ChannelFacts(person_is_member=True, is_escalation_channel=True), False, "escalation channel"),
+        (ChannelFacts(person_is_member=True, is_engagement_channel=True), False, "another engagement"),
+        (ChannelFacts(person_is_member=True, other_teams=frozenset({"T2"})), False, "shared with another"),
+        (ChannelFacts(person_is_member=True, shared_elsewhere=True), False, "shared with another"),
+        (ChannelFacts(person_is_member=True, shared_elsewhere=True), True, "shared with nobody yet"),
+    ],
+)
+def test_linking_an_existing_channel(facts, external, expected):
+    refusal = link_refusal(facts, "<#C1>", external_influencer=external)
+    assert refusal is None if expected is None else expected in refusal
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (SAFE, None),
+        (ChannelFacts(visible=False), "Add me to it first"),
+        (ChannelFacts(is_private=True, person_is_member=True), "Add me to it first"),
+        (ChannelFacts(bot_is_member=True, person_is_member=True), "Pick a private channel"),
+        (ChannelFacts(is_private=True, bot_is_member=True), "not a member"),
+        (
+            ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True, shared_elsewhere=True),
+            "shared",
+        ),
+        (
+            ChannelFacts(
+                is_private=True, bot_is_member=True, person_is_member=True, is_engagement_channel=True
+            ),
+            "influencer's shared channel",
+        ),
+    ],
+)
+def test_choosing_the_escalation_channel(facts, expected):
+    refusal = escalation_refusal(facts)
+    if expected is None:
+        assert refusal is None
+    else:
+        assert expected in refusal and "`" not in refusal and "<" not in refusal  # a plain-text field error
+
+
+def test_before_each_escalation_post():
+    assert hold_reason(SAFE) is None
+    assert hold_reason(ChannelFacts(visible=False)) == "I am no longer in the channel"
+    assert hold_reason(ChannelFacts(is_private=False, bot_is_member=True)) == "the channel is now public"
+    shared = ChannelFacts(is_private=True, bot_is_member=True, other_teams=frozenset({"T2"}))
+    assert hold_reason(shared) == "the channel is now shared with another organisation"

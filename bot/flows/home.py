@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.services import Services
 from bot.views import home as views
+from storage.queries import campaigns as campaign_q
 from storage.queries import home as q
 from storage.queries import reviews as review_q
 
@@ -31,7 +32,9 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
         brand = None
-        if is_admin or await review_q.has_brand_role(s, team_id, user_id):
+        # brand-side lists never reach an influencer, even one who is also an admin (docs/trust-boundaries.md)
+        influencer_anywhere = await campaign_q.is_influencer_anywhere(s, team_id, user_id)
+        if not influencer_anywhere and (is_admin or await review_q.has_brand_role(s, team_id, user_id)):
             scope = {"is_admin": is_admin}
             by_severity, open_page = await q.open_incidents(s, team_id, user_id, limit=ROWS, **scope)
             brand = views.BrandHome(

@@ -361,3 +361,24 @@ async def test_the_new_campaign_form_offers_private_channels_only(world: World):
         "exclude_external_shared_channels": True,
         "exclude_bot_users": True,
     }
+
+
+async def home_of(world: World, user: str) -> str:
+    reply = await world.slack.open_home(user)
+    assert reply.ok, reply.body
+    await world.stack.bot.services.background.drain(5)
+    view = world.emulator.home(user)
+    assert view is not None, f"no home published for {user}"
+    return text_of({"blocks": view.blocks})
+
+
+async def test_app_home_shows_no_brand_lists_to_an_influencer_even_an_admin_one(world: World):
+    """The brand side of App Home (incidents, reviews due, checks of every influencer) was shown to
+    anyone holding a brand role or Slack's admin flag, influencers included."""
+    await set_up_team(world)  # Ivy is spring's influencer
+    world.emulator.workspace.users[IVY].is_admin = True  # Slack made her an admin since
+    world.stack.bot.services.directory.forget(IVY)
+    assert "Reviews due" in await home_of(world, ADMIN)  # a brand admin's home, for comparison
+    home = await home_of(world, IVY)
+    assert "Your campaigns as a creator" in home and "`spring`" in home
+    assert "Reviews due" not in home and "Compliance checks pending" not in home

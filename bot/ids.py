@@ -28,6 +28,10 @@ class Callback:
     DELIVERABLE_RESCHEDULE = "deliverable_reschedule_form"
     #: Fail / waive a compliance check with a note.
     CHECK_NOTE = "compliance_check_note_form"
+    #: The compliance checklist opened as a modal (from the card or App Home); read-only frame.
+    CHECKLIST = "compliance_checklist_view"
+    DELIVERABLE_CHANGES = "deliverable_changes_form"
+    DELIVERABLE_CAPTION = "deliverable_caption_form"
     REVIEW_LOG = "review_log_form"
     BREACH_REPORT = "breach_report"
     INCIDENT_RESPOND = "incident_respond_form"
@@ -51,6 +55,11 @@ class Action:
     DELIVERABLE_APPROVE = "deliverable_approve"
     DELIVERABLE_CANCEL = "deliverable_cancel"
     DELIVERABLE_RESCHEDULE = "deliverable_reschedule"
+    DELIVERABLE_REQUEST_CHANGES = "deliverable_request_changes"
+    #: The influencer's "Edit caption" under their disclosure verdict; value is the deliverable id.
+    DELIVERABLE_EDIT_CAPTION = "deliverable_edit_caption"
+    #: Opens the compliance checklist as a modal; value is the deliverable id.
+    CHECKLIST_OPEN = "compliance_checklist_open"
     #: Compliance checklist buttons; value is the compliance check id.
     CHECK_PASS = "compliance_check_pass"
     CHECK_FAIL = "compliance_check_fail"

@@ -9,7 +9,7 @@ from bot.domain.enums import ComplianceStatus
 from bot.flows import deliverables as flows
 from bot.ids import Action, Callback, Field
 from bot.services import Services
-from handlers._runtime import on_click, on_submit
+from handlers._runtime import Click, on_click, on_submit
 
 
 def register(app: AsyncApp, svc: Services) -> None:
@@ -27,6 +27,40 @@ def register(app: AsyncApp, svc: Services) -> None:
         app, svc, Action.DELIVERABLE_APPROVE, lambda c: flows.approve(svc, c.team_id, c.user_id, c.value)
     )
     on_click(app, svc, Action.DELIVERABLE_CANCEL, lambda c: flows.cancel(svc, c.team_id, c.user_id, c.value))
+    on_click(
+        app,
+        svc,
+        Action.DELIVERABLE_REQUEST_CHANGES,
+        lambda c: flows.open_changes_form(svc, c.team_id, c.user_id, c.value, c.trigger_id),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.DELIVERABLE_CHANGES,
+        Field.NOTE,
+        lambda team, user, form: flows.request_changes(svc, team, user, form),
+        lambda team, user, asked: flows.announce_changes(svc, team, asked),
+    )
+    on_click(
+        app,
+        svc,
+        Action.DELIVERABLE_EDIT_CAPTION,
+        lambda c: flows.open_caption_form(svc, c.team_id, c.user_id, c.value, c.trigger_id),
+    )
+    on_submit(
+        app,
+        svc,
+        Callback.DELIVERABLE_CAPTION,
+        Field.CAPTION,
+        lambda team, user, form: flows.save_caption(svc, team, user, form),
+        lambda team, user, checked: flows.after_caption(svc, team, checked),
+    )
+    on_click(
+        app,
+        svc,
+        Action.CHECKLIST_OPEN,
+        lambda c: flows.open_checklist(svc, c.team_id, c.user_id, c.value, c.trigger_id),
+    )
     on_click(
         app,
         svc,
@@ -55,10 +89,15 @@ def register(app: AsyncApp, svc: Services) -> None:
         Callback.DELIVERABLE_PUBLISH,
         Field.URL,
         lambda team, user, form: flows.publish(svc, team, user, form),
-        lambda team, user, deliverable_id: flows.after_publish(svc, team, deliverable_id),
+        lambda team, user, checked: flows.after_publish(svc, team, checked),
     )
 
-    on_click(app, svc, Action.CHECK_PASS, lambda c: flows.pass_check(svc, c.team_id, c.user_id, c.value))
+    on_click(
+        app,
+        svc,
+        Action.CHECK_PASS,
+        lambda c: flows.pass_check(svc, c.team_id, c.user_id, c.value, _modal_id(c)),
+    )
     for action_id, decision in (
         (Action.CHECK_FAIL, ComplianceStatus.FAILED),
         (Action.CHECK_WAIVE, ComplianceStatus.WAIVED),
@@ -68,7 +107,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             svc,
             action_id,
             lambda c, decision=decision: flows.open_note_form(
-                svc, c.team_id, c.user_id, c.value, decision, c.trigger_id
+                svc, c.team_id, c.user_id, c.value, decision, c.trigger_id, _modal_id(c)
             ),
         )
     on_submit(
@@ -77,5 +116,17 @@ def register(app: AsyncApp, svc: Services) -> None:
         Callback.CHECK_NOTE,
         Field.NOTE,
         lambda team, user, form: flows.decide_with_note(svc, team, user, form),
-        lambda team, user, deliverable_id: flows.refresh_checklist(svc, team, deliverable_id),
+        lambda team, user, done: flows.refresh_checklist(svc, team, done.deliverable_id, done.parent_view_id),
     )
+
+
+def _modal_id(click: Click) -> str | None:
+    """The checklist modal a button was pressed in (None: in a message)."""
+    view = click.body.get("view")
+    if (
+        isinstance(view, dict)
+        and view.get("type") == "modal"
+        and view.get("callback_id") == Callback.CHECKLIST
+    ):
+        return view.get("id") if isinstance(view.get("id"), str) else None
+    return None

@@ -3,7 +3,9 @@
 Status (the spec's enum) is the deliverable's current stage:
 
     planned ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published
-       │                    └────────────publish──────────────────────▲
+       ▲                    │   └────────────publish──────────────────▲
+       └──request changes───┘ (from submitted or approved: back to planned, a new submission due)
+       │
        ├──(due time passes, nothing submitted)──▶ late ──submit / publish──┘
        └── cancel (from any stage before published) ──▶ cancelled
 
@@ -38,6 +40,7 @@ class Move(StrEnum):
     APPROVE = "approve"
     PUBLISH = "publish"
     CANCEL = "cancel"
+    REQUEST_CHANGES = "ask for changes on"
 
 
 FROM: dict[Move, frozenset[DeliverableStatus]] = {
@@ -45,18 +48,21 @@ FROM: dict[Move, frozenset[DeliverableStatus]] = {
     Move.APPROVE: frozenset({S.SUBMITTED}),
     Move.PUBLISH: frozenset({S.PLANNED, S.LATE, S.SUBMITTED, S.APPROVED}),
     Move.CANCEL: frozenset({S.PLANNED, S.LATE, S.SUBMITTED, S.APPROVED}),
+    Move.REQUEST_CHANGES: frozenset({S.SUBMITTED, S.APPROVED}),
 }
 TO: dict[Move, DeliverableStatus] = {
     Move.SUBMIT: S.SUBMITTED,
     Move.APPROVE: S.APPROVED,
     Move.PUBLISH: S.PUBLISHED,
     Move.CANCEL: S.CANCELLED,
+    Move.REQUEST_CHANGES: S.PLANNED,
 }
 ACT: dict[Move, Act] = {
     Move.SUBMIT: Act.SUBMIT_DELIVERABLE,
     Move.APPROVE: Act.APPROVE_DELIVERABLE,
     Move.PUBLISH: Act.PUBLISH_DELIVERABLE,
     Move.CANCEL: Act.CANCEL_DELIVERABLE,
+    Move.REQUEST_CHANGES: Act.REQUEST_CHANGES,
 }
 #: The status a finished move leaves, for "already …" answers.
 DONE: dict[DeliverableStatus, str] = {
@@ -135,6 +141,8 @@ ITEM_CATEGORY: dict[ComplianceItem, GuidelineCategory] = {
     ComplianceItem.BRAND_SAFETY: GuidelineCategory.BRAND_SAFETY,
 }
 
+#: The items the disclosure lint speaks to (checked again when the caption is edited).
+DISCLOSURE_ITEMS = frozenset({ComplianceItem.DISCLOSURE_PRESENT, ComplianceItem.DISCLOSURE_PLACEMENT})
 DECISIONS = frozenset({ComplianceStatus.PASSED, ComplianceStatus.FAILED, ComplianceStatus.WAIVED})
 SUGGESTION_MAX = 500
 

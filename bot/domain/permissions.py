@@ -25,6 +25,7 @@ class Act(StrEnum):
     APPROVE_DELIVERABLE = "approve deliverables"
     CANCEL_DELIVERABLE = "cancel deliverables"
     RESCHEDULE_DELIVERABLE = "change a deliverable's due time"
+    REQUEST_CHANGES = "ask for changes on a deliverable"
     RUN_COMPLIANCE_CHECK = "run compliance checks"
     LOG_REVIEW = "log reviews"
     VIEW_SCORECARD = "see influencer scorecards"
@@ -47,6 +48,7 @@ PERMISSIONS: dict[Act, frozenset[Role]] = {
     Act.APPROVE_DELIVERABLE: BRAND,
     Act.CANCEL_DELIVERABLE: SETUP,
     Act.RESCHEDULE_DELIVERABLE: SETUP,
+    Act.REQUEST_CHANGES: SETUP | {Role.MEMBER},
     Act.RUN_COMPLIANCE_CHECK: BRAND,
     Act.LOG_REVIEW: BRAND,
     # brand roles only: an influencer never sees another influencer's reviews or scores

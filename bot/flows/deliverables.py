@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import deliverables as rules
 from bot.domain.deliverables import Move
-from bot.domain.disclosure import lint, rules_for
+from bot.domain.disclosure import Verdict, lint, rules_for
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus, EngagementStatus, Role
 from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
@@ -181,7 +181,16 @@ async def after_submit(svc: Services, team_id: str, deliverable_id: int) -> None
     await _refresh_homes(svc, f)
 
 
-async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A caption that was checked: the deliverable, its verdict, and who published it."""
+
+    deliverable_id: int
+    verdict: Verdict
+    by: str
+
+
+async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -> Checked:
     """Validate and store the publication, lint the caption and open the checklist (before the ack)."""
     deliverable_id = _id(form.int_metadata("deliverable_id"))
     url, caption = form.text(Field.URL), form.text(Field.CAPTION)
@@ -226,12 +235,25 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
                 )
             )
         await plans.deliverable(s, f.deliverable, now)
-    return deliverable_id
+    return Checked(deliverable_id, verdict, user_id)
 
 
-async def after_publish(svc: Services, team_id: str, deliverable_id: int) -> None:
-    """Update the card, send the checklist to the campaign owner and remember where it is."""
+async def tell_verdict(svc: Services, f: DeliverableFacts, checked: Checked) -> None:
+    """The influencer sees the disclosure verdict first, privately in the shared channel, with what
+    to change and an "Edit caption" button that checks again."""
+    advice = None if checked.verdict.passed else rules_for(f.campaign.market).expects
+    text, blocks = views.verdict_message(f, checked.verdict, advice)
+    await svc.client.chat_postEphemeral(
+        channel=f.engagement.channel_id, user=checked.by, text=text, blocks=blocks
+    )
+
+
+async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
+    """Tell the influencer the verdict, update the card, send the checklist to the campaign owner
+    (every brand role can open it from the card or App Home) and remember where it is."""
+    deliverable_id = checked.deliverable_id
     f = await refresh_card(svc, team_id, deliverable_id)
+    await tell_verdict(svc, f, checked)
     async with svc.db.transaction() as s:
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
@@ -330,17 +352,17 @@ async def announce_reschedule(svc: Services, team_id: str, done: Rescheduled) ->
     await _refresh_homes(svc, f)
 
 
-async def mark_overdue(svc: Services) -> list[int]:
+async def mark_overdue(svc: Services, *, cards: bool = True) -> list[int]:
     """Planned deliverables past their due time become `late` (run by the scheduler's tick or
-    on demand); their cards are updated. Returns the ids marked."""
+    on demand); their cards are updated (unless `cards` is False). Returns the ids marked.
+
+    One set-based UPDATE marks up to 500 of them and their reminders are planned in bulk, in a
+    fixed number of statements whatever their number."""
     now = svc.clock.now()
-    marked: list[tuple[str, int]] = []
     async with svc.db.transaction() as s:
-        for d in await q.overdue(s, now):
-            if await q.transition(s, d.id, rules.OVERDUE_FROM, S.LATE):
-                marked.append((d.team_id, d.id))
-                await plans.deliverable(s, d, now)
-    for team_id, deliverable_id in marked:
+        marked = await q.mark_late(s, now, rules.OVERDUE_FROM)
+        await plans.deliverables(s, [deliverable_id for _, deliverable_id in marked], now)
+    for team_id, deliverable_id in marked if cards else ():
         try:
             await refresh_card(svc, team_id, deliverable_id)
         except Exception:  # the status is stored; the card catches up on the next change
@@ -349,7 +371,123 @@ async def mark_overdue(svc: Services) -> list[int]:
 
 
 # ---------------------------------------------------------------------------------------------
+# request changes (the brand team, with a note)
+
+
+async def open_changes_form(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, _id(value))
+        await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
+    await _live(f)
+    if not rules.can(Move.REQUEST_CHANGES, f.deliverable.status):
+        raise _refusal(f.deliverable, Move.REQUEST_CHANGES)
+    await svc.client.views_open(trigger_id=trigger_id, view=views.changes_modal(f))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesAsked:
+    deliverable_id: int
+    by: str
+    note: str
+
+
+async def request_changes(svc: Services, team_id: str, user_id: str, form: FormValues) -> ChangesAsked:
+    """Back to planned (before the ack): the submission is set aside and a new one is due."""
+    deliverable_id = _id(form.int_metadata("deliverable_id"))
+    note = form.text(Field.NOTE)
+    if not note:
+        raise FormErrors({Field.NOTE: "Say what should change: the influencer reads this note."})
+    if len(note) > rules.NOTE_MAX:
+        raise FormErrors({Field.NOTE: f"Keep the note to {rules.NOTE_MAX} characters."})
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, deliverable_id)
+        await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
+        await _live(f)
+        moved = await q.transition(
+            s,
+            deliverable_id,
+            rules.FROM[Move.REQUEST_CHANGES],
+            rules.TO[Move.REQUEST_CHANGES],
+            submitted_url=None,
+            submitted_at=None,
+        )
+        if not moved:
+            await s.refresh(f.deliverable)
+            raise FormErrors({Field.NOTE: f"It is {f.deliverable.status} now; changes can't be asked for."})
+        await s.refresh(f.deliverable)
+        await plans.deliverable(s, f.deliverable, now)
+    return ChangesAsked(deliverable_id, user_id, note)
+
+
+async def announce_changes(svc: Services, team_id: str, asked: ChangesAsked) -> None:
+    """The influencer is told in the shared channel (the card's thread), with the note."""
+    f = await refresh_card(svc, team_id, asked.deliverable_id)
+    await svc.client.chat_postMessage(
+        channel=f.engagement.channel_id,
+        thread_ts=f.deliverable.card_ts,
+        reply_broadcast=True,
+        text=views.changes_note(f, asked.by, asked.note),
+    )
+    await _refresh_homes(svc, f)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Edit caption": the influencer fixes the disclosure and checks again
+
+
+async def open_caption_form(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, _id(value))
+    await _require_influencer(svc, f, user_id, Move.PUBLISH)
+    if f.deliverable.status != S.PUBLISHED:
+        raise Conflict(f"“{esc(f.deliverable.title)}” isn't published; its caption is checked when it is.")
+    await svc.client.views_open(trigger_id=trigger_id, view=views.caption_modal(f))
+
+
+async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValues) -> Checked:
+    """Store the edited caption and check it again (before the ack): the disclosure items still
+    pending get the new suggestion; decisions already made stay as they were."""
+    deliverable_id = _id(form.int_metadata("deliverable_id"))
+    caption = form.text(Field.CAPTION)
+    if problem := rules.caption_problem(caption):
+        raise FormErrors({Field.CAPTION: problem})
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, deliverable_id)
+        await _require_influencer(svc, f, user_id, Move.PUBLISH)
+        if f.deliverable.status != S.PUBLISHED:
+            raise FormErrors({Field.CAPTION: "This deliverable isn't published any more."})
+        verdict = lint(caption, f.campaign.market)
+        await q.set_values(s, deliverable_id, caption=caption)
+        suggested = rules.suggestions(verdict, was_submitted=f.deliverable.submitted_at is not None)
+        for check in await q.checks(s, deliverable_id):
+            if check.status == ComplianceStatus.PENDING and check.item in rules.DISCLOSURE_ITEMS:
+                check.suggested_status, check.suggestion = suggested[ComplianceItem(check.item)]
+                s.add(check)
+    return Checked(deliverable_id, verdict, user_id)
+
+
+async def after_caption(svc: Services, team_id: str, checked: Checked) -> None:
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, checked.deliverable_id)
+    await tell_verdict(svc, f, checked)
+    await refresh_checklist(svc, team_id, checked.deliverable_id)
+
+
+# ---------------------------------------------------------------------------------------------
 # the compliance checklist (brand roles)
+
+
+async def open_checklist(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
+    """The checklist as a modal, for every brand role of the campaign (card button, App Home)."""
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, _id(value))
+        await authorize(s, svc.directory, f.campaign, user_id, Act.RUN_COMPLIANCE_CHECK)
+        checks = await q.checks(s, f.deliverable.id)
+        codes = await q.clause_codes(s, f.campaign.id)
+    if not checks:
+        raise Conflict(f"“{esc(f.deliverable.title)}” has no checklist yet: it is made when it is published.")
+    await svc.client.views_open(trigger_id=trigger_id, view=views.checklist_modal(f, checks, codes))
 
 
 async def _check_and_facts(
@@ -385,12 +523,18 @@ async def decide(
     return check.deliverable_id
 
 
-async def refresh_checklist(svc: Services, team_id: str, deliverable_id: int) -> None:
+async def refresh_checklist(
+    svc: Services, team_id: str, deliverable_id: int, view_id: str | None = None
+) -> None:
+    """Bring the owner's checklist message up to date, and the checklist modal `view_id` (the one
+    the decision was made in) when there is one."""
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
     d = f.deliverable
+    if view_id:
+        await svc.client.views_update(view_id=view_id, view=views.checklist_modal(f, checks, codes))
     if d.checklist_channel_id and d.checklist_ts:
         text, blocks = views.checklist(f, checks, codes)
         await svc.client.chat_update(
@@ -399,26 +543,43 @@ async def refresh_checklist(svc: Services, team_id: str, deliverable_id: int) ->
     await _refresh_homes(svc, f)
 
 
-async def pass_check(svc: Services, team_id: str, user_id: str, value: str) -> None:
+async def pass_check(
+    svc: Services, team_id: str, user_id: str, value: str, view_id: str | None = None
+) -> None:
     deliverable_id = await decide(svc, team_id, user_id, _id(value, CHECK), ComplianceStatus.PASSED, None)
-    await refresh_checklist(svc, team_id, deliverable_id)
+    await refresh_checklist(svc, team_id, deliverable_id, view_id)
 
 
 async def open_note_form(
-    svc: Services, team_id: str, user_id: str, value: str, decision: ComplianceStatus, trigger_id: str
+    svc: Services,
+    team_id: str,
+    user_id: str,
+    value: str,
+    decision: ComplianceStatus,
+    trigger_id: str,
+    view_id: str | None = None,
 ) -> None:
-    """Fail and waive ask for a note; a fail the lint suggested starts from the lint's reason."""
+    """Fail and waive ask for a note; a fail the lint suggested starts from the lint's reason.
+    From the checklist modal (`view_id`) the note form is pushed on top of it."""
     async with svc.db.transaction() as s:
         check, f = await _check_and_facts(s, svc, team_id, user_id, _id(value, CHECK))
     if check.status != ComplianceStatus.PENDING:
         raise _already(check)
     prefill = check.suggestion if check.suggested_status == decision else None
-    await svc.client.views_open(
-        trigger_id=trigger_id, view=views.note_modal(check, decision, f.deliverable.title, prefill)
-    )
+    view = views.note_modal(check, decision, f.deliverable.title, prefill, parent_view_id=view_id)
+    if view_id:
+        await svc.client.views_push(trigger_id=trigger_id, view=view)
+    else:
+        await svc.client.views_open(trigger_id=trigger_id, view=view)
 
 
-async def decide_with_note(svc: Services, team_id: str, user_id: str, form: FormValues) -> int:
+@dataclass(frozen=True, slots=True)
+class Decided:
+    deliverable_id: int
+    parent_view_id: str | None  # the checklist modal the note form was pushed from
+
+
+async def decide_with_note(svc: Services, team_id: str, user_id: str, form: FormValues) -> Decided:
     check_id = _id(form.int_metadata("check_id"), CHECK)
     decision = form.metadata.get("decision")
     if decision not in (ComplianceStatus.FAILED, ComplianceStatus.WAIVED):
@@ -429,4 +590,6 @@ async def decide_with_note(svc: Services, team_id: str, user_id: str, form: Form
         raise FormErrors({Field.NOTE: f"Say why it {verb}: the note is kept with the check."})
     if len(note) > rules.NOTE_MAX:
         raise FormErrors({Field.NOTE: f"Keep the note to {rules.NOTE_MAX} characters."})
-    return await decide(svc, team_id, user_id, check_id, ComplianceStatus(decision), note)
+    parent = form.metadata.get("parent_view_id")
+    deliverable_id = await decide(svc, team_id, user_id, check_id, ComplianceStatus(decision), note)
+    return Decided(deliverable_id, parent if isinstance(parent, str) and parent.startswith("V") else None)

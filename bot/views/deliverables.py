@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain import deliverables as rules
+from bot.domain.disclosure import Verdict
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
 from bot.ids import Action, Callback, Field
 from bot.views.common import context, influencer_mention, modal, option, plain, section, text_input
@@ -87,14 +88,19 @@ def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
         ),
         context(status_line(d)),
     ]
+    influencer: list[ButtonElement] = []  # the two sides' buttons, each in a labelled row
     buttons: list[ButtonElement] = []
     if rules.can(rules.Move.SUBMIT, d.status):
-        buttons.append(_button(Action.DELIVERABLE_SUBMIT, "Mark submitted", value, "primary"))
-    if rules.can(rules.Move.APPROVE, d.status):
-        buttons.append(_button(Action.DELIVERABLE_APPROVE, "Approve", value, "primary"))
+        influencer.append(_button(Action.DELIVERABLE_SUBMIT, "Mark submitted", value, "primary"))
     if rules.can(rules.Move.PUBLISH, d.status):
         style = "primary" if d.status == S.APPROVED else None
-        buttons.append(_button(Action.DELIVERABLE_PUBLISH, "Mark published", value, style))
+        influencer.append(_button(Action.DELIVERABLE_PUBLISH, "Mark published", value, style))
+    if rules.can(rules.Move.APPROVE, d.status):
+        buttons.append(_button(Action.DELIVERABLE_APPROVE, "Approve", value, "primary"))
+    if rules.can(rules.Move.REQUEST_CHANGES, d.status):
+        buttons.append(_button(Action.DELIVERABLE_REQUEST_CHANGES, "Request changes", value))
+    if d.status == S.PUBLISHED:
+        buttons.append(_button(Action.CHECKLIST_OPEN, "Compliance checklist", value, "primary"))
     if d.status in rules.RESCHEDULE_FROM:
         buttons.append(_button(Action.DELIVERABLE_RESCHEDULE, "Change due time", value))
     if rules.can(rules.Move.CANCEL, d.status):
@@ -112,8 +118,16 @@ def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
                 ),
             )
         )
+    if influencer:
+        blocks += [
+            context(f"*For {f.who}*"),
+            ActionsBlock(block_id=f"deliverable:{d.id}:influencer", elements=influencer),
+        ]
     if buttons:
-        blocks.append(ActionsBlock(block_id=f"deliverable:{d.id}", elements=buttons))
+        blocks += [
+            context("*For the brand team*"),
+            ActionsBlock(block_id=f"deliverable:{d.id}", elements=buttons),
+        ]
     fallback = f"Deliverable “{esc(d.title)}” ({d.status}), due {d.due_at:%Y-%m-%d %H:%M} UTC"
     return fallback, blocks
 
@@ -145,6 +159,88 @@ def submit_modal(f: DeliverableFacts) -> View:
             ),
         ],
         metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def changes_modal(f: DeliverableFacts) -> View:
+    return modal(
+        Callback.DELIVERABLE_CHANGES,
+        "Request changes",
+        "Send",
+        [
+            _about(f),
+            section(f"Submitted: {esc(f.deliverable.submitted_url)}"),
+            text_input(
+                Field.NOTE,
+                "What should change?",
+                max_length=rules.NOTE_MAX,
+                multiline=True,
+                hint=f"{f.influencer.display_name} reads this in the shared channel and submits again.",
+            ),
+        ],
+        metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def changes_note(f: DeliverableFacts, by: str, note: str) -> str:
+    return (
+        f":memo: {user(by)} asked for changes on *{esc(f.deliverable.title)}*:\n"
+        + "\n".join(f"> {esc(line)}" for line in note.splitlines())
+        + f"\n{f.who}, please submit it again (*Mark submitted* on the card) once it is updated."
+    )
+
+
+def caption_modal(f: DeliverableFacts) -> View:
+    return modal(
+        Callback.DELIVERABLE_CAPTION,
+        "Edit caption",
+        "Check again",
+        [
+            _about(f),
+            text_input(
+                Field.CAPTION,
+                "Caption, as posted now",
+                max_length=rules.CAPTION_MAX,
+                multiline=True,
+                initial=f.deliverable.caption,
+                hint="Edit the post first, then paste its caption here: the disclosure is checked again.",
+            ),
+        ],
+        metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def verdict_message(f: DeliverableFacts, verdict: Verdict, advice: str | None) -> tuple[str, list[Block]]:
+    """What the influencer sees first when they publish: the disclosure verdict, and what to change."""
+    title = esc(f.deliverable.title)
+    if verdict.passed:
+        text = (
+            f":white_check_mark: The disclosure of *{title}* passes the {esc(verdict.market)} rules: "
+            f"{esc(verdict.reason)}"
+        )
+        return f"Disclosure check of {title}: pass", [section(text)]
+    head = {
+        "missing": ":x: No ad disclosure found",
+        "weak": ":warning: The ad disclosure is too weak",
+        "buried": ":warning: The ad disclosure is hard to see",
+    }.get(str(verdict.finding), ":warning: The ad disclosure needs a look")
+    lines = [f"{head} in the caption of *{title}* ({esc(verdict.market)} rules).", esc(verdict.reason)]
+    if advice:
+        lines.append(f"*What to change:* {esc(advice)}")
+    lines.append(
+        "Edit the post, then *Edit caption* here to check again. The brand team sees this check too."
+    )
+    return (
+        f"Disclosure check of {title}: {verdict.finding}",
+        [
+            section("\n".join(lines)),
+            ActionsBlock(
+                block_id=f"verdict:{f.deliverable.id}",
+                elements=[
+                    _button(Action.DELIVERABLE_EDIT_CAPTION, "Edit caption", str(f.deliverable.id), "primary")
+                ],
+            ),
+        ],
     )
 
 
@@ -220,7 +316,14 @@ DECISION_WORDS = {
 }
 
 
-def note_modal(check: ComplianceCheck, decision: ComplianceStatus, title: str, prefill: str | None) -> View:
+def note_modal(
+    check: ComplianceCheck,
+    decision: ComplianceStatus,
+    title: str,
+    prefill: str | None,
+    *,
+    parent_view_id: str | None = None,
+) -> View:
     verb = DECISION_WORDS[decision][0]
     item = rules.ITEM_LABELS[ComplianceItem(check.item)]
     blocks: list[Block] = [section(f"*{item}* of *{esc(title)}*")]
@@ -240,7 +343,10 @@ def note_modal(check: ComplianceCheck, decision: ComplianceStatus, title: str, p
         f"{verb} check",
         verb,
         blocks,
-        metadata=json.dumps({"check_id": check.id, "decision": str(decision)}),
+        metadata=json.dumps(
+            {"check_id": check.id, "decision": str(decision)}
+            | ({"parent_view_id": parent_view_id} if parent_view_id else {})
+        ),
     )
 
 
@@ -310,6 +416,19 @@ def _item_blocks(f: DeliverableFacts, check: ComplianceCheck, codes: dict[str, s
 def _quote(text: str) -> str:
     shown = truncate(text, CAPTION_SHOWN)
     return "\n".join(f"> {esc(line)}" if line.strip() else ">" for line in shown.split("\n"))
+
+
+def checklist_modal(f: DeliverableFacts, checks: Sequence[ComplianceCheck], codes: dict[str, str]) -> View:
+    """The checklist as a modal, for any brand role of the campaign (from the card or App Home)."""
+    _, blocks = checklist(f, checks, codes)
+    return View(
+        type="modal",
+        callback_id=Callback.CHECKLIST,
+        private_metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+        title=plain("Compliance checklist", 24),
+        close=plain("Close", 24),
+        blocks=blocks,
+    )
 
 
 def checklist(

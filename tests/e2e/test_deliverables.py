@@ -157,9 +157,10 @@ async def test_submit_approve_publish(world: World):
     message = card(world, channel, d)
     assert ":inbox_tray: *submitted*" in text_of(message) and DRAFT in text_of(message)
     assert "late" not in text_of(message)
-    assert buttons(message) == [
-        Action.DELIVERABLE_APPROVE,
+    assert buttons(message) == [  # Ivy's row, then the brand team's
         Action.DELIVERABLE_PUBLISH,
+        Action.DELIVERABLE_APPROVE,
+        Action.DELIVERABLE_REQUEST_CHANGES,
         Action.DELIVERABLE_CANCEL,
     ]
     assert f"<@{IVY}> submitted *Launch &lt;reel&gt;* for `spring`: {DRAFT}" in world.dm_to(MANAGER)
@@ -167,7 +168,11 @@ async def test_submit_approve_publish(world: World):
     await world.slack.click(MEMBER, channel, d.card_ts, Action.DELIVERABLE_APPROVE, value=str(d.id))
     d = await deliverable(world)
     assert d.status == "approved"
-    assert buttons(card(world, channel, d)) == [Action.DELIVERABLE_PUBLISH, Action.DELIVERABLE_CANCEL]
+    assert buttons(card(world, channel, d)) == [
+        Action.DELIVERABLE_PUBLISH,
+        Action.DELIVERABLE_REQUEST_CHANGES,
+        Action.DELIVERABLE_CANCEL,
+    ]
     thread = world.emulator.replies(channel, d.card_ts)
     assert any(f"<@{MEMBER}> approved *Launch &lt;reel&gt;*" in text_of(m) for m in thread)
 
@@ -202,7 +207,7 @@ async def test_submit_approve_publish(world: World):
     d = await deliverable(world)
     assert (d.status, d.published_url, d.caption) == ("published", POST, "#ad Launch day!")
     message = card(world, channel, d)
-    assert ":rocket: *published*" in text_of(message) and buttons(message) == []
+    assert ":rocket: *published*" in text_of(message) and buttons(message) == [Action.CHECKLIST_OPEN]
     assert sorted(await checks(world)) == sorted(ComplianceItem)
     assert all(c.status == "pending" for c in (await checks(world)).values())
     said = text_of(checklist(world))
@@ -284,7 +289,8 @@ async def test_double_clicks_make_one_transition(world: World):
     second = await world.forge_submission(IVY, view, values)
     assert first.ok and not first.body
     assert second.body["response_action"] == "errors"
-    assert second.body["errors"][Field.URL].startswith("“Launch &lt;reel&gt;” is already published (<!date^")
+    # a field error is plain text: the title as typed, the date as words
+    assert second.body["errors"][Field.URL] == "“Launch <reel>” is already published (2027-03-01 14:00 UTC)."
     assert len(await checks(world)) == 5
     assert len([m for m in world.emulator.dm(MANAGER) if "Compliance checklist" in text_of(m)]) == 1
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.ids import Callback, Field
 from playground import people
-from storage.models import Campaign, CampaignCreator, CampaignRole, HeldNotice
+from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, HeldNotice
 from tests.e2e.harness import (
     ADMIN,
     EVE_EMAIL,
@@ -330,6 +330,34 @@ async def test_scorecards_are_brand_side_and_only_for_the_influencers_one_works_
     said = await refused(world, IVY, "/review history eve")
     assert said.startswith(":no_entry: Scorecards are for the brand side only")
     assert (await refused(world, IVY, "/review")).startswith(":no_entry:")
+    # nor a review logged through a forged submission of the form
+    await world.run(LEGAL, "/review")
+    view = world.top_view(LEGAL)
+    async with world.db.transaction() as s:
+        engagement = (
+            await s.exec(select(Engagement.id).where(Engagement.campaign_id == spring))
+        ).scalar_one()
+    rating = {"type": "radio_buttons", "selected_option": {"value": "4"}}
+    before = await world.row_counts()
+    reply = await world.forge_submission(
+        IVY,
+        view,
+        {
+            Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": str(engagement)}},
+            Field.PERIOD_START: {"type": "datepicker", "selected_date": "2027-02-20"},
+            Field.PERIOD_END: {"type": "datepicker", "selected_date": "2027-02-27"},
+            **{
+                f: rating
+                for f in (Field.CONDUCT, Field.COMMUNICATION, Field.TIMELINESS, Field.CONTENT_QUALITY)
+            },
+            Field.WOULD_WORK_AGAIN: {"type": "radio_buttons", "selected_option": {"value": "yes"}},
+        },
+    )
+    assert reply.body == {
+        "response_action": "errors",
+        "errors": {Field.ENGAGEMENT: "Pick an influencer on a campaign where you can log reviews."},
+    }
+    assert await world.row_counts() == before
     # Lee works on spring only: Eve (autumn) reads as unknown, Ivy (spring) is shown
     said = await refused(world, LEGAL, "/review history eve")
     assert said.startswith(":mag: No influencer named “eve” on any campaign you work on.")

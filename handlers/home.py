@@ -6,10 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.flows import campaigns as campaign_flows
 from bot.flows import home as flows
 from bot.ids import Action, Event
 from bot.services import Services
-from bot.views import campaign as campaign_views
 from handlers._runtime import on_click, team_of
 
 
@@ -22,11 +22,9 @@ def register(app: AsyncApp, svc: Services) -> None:
             return  # the Messages tab
         run(flows.publish_home(svc, team_of(context), event["user"]))
 
-    on_click(
+    on_click(  # the same door as `/campaign new`: only admins and campaign creators get the form
         app,
         svc,
         Action.HOME_NEW_CAMPAIGN,
-        lambda c: svc.client.views_open(
-            trigger_id=c.trigger_id, view=campaign_views.new_campaign_modal(svc.clock.now().date())
-        ),
+        lambda c: campaign_flows.open_new_campaign(svc, c.team_id, c.user_id, c.trigger_id, None),
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.ids import Callback, Field
+from bot.ids import Action, Callback, Field
 from playground import people
 from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, HeldNotice
 from tests.e2e.harness import (
@@ -410,3 +410,20 @@ async def test_app_home_shows_no_brand_lists_to_an_influencer_even_an_admin_one(
     home = await home_of(world, IVY)
     assert "Your campaigns as a creator" in home and "`spring`" in home
     assert "Reviews due" not in home and "Compliance checks pending" not in home
+
+
+async def test_the_app_home_new_campaign_button_is_the_same_door(world: World):
+    """The App Home's "New campaign" button opened the form for anyone."""
+    await home_of(world, OTTO)
+    home = world.emulator.home(OTTO)
+    before = await snapshot(world)
+    await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN, value="new")
+    await world.stack.bot.services.background.drain(5)
+    assert world.emulator.open_views(OTTO) == []
+    assert world.dm_to(OTTO).startswith(":no_entry: You can't create campaigns yet.")
+    rows, channels, calls = await snapshot(world)
+    assert (rows, channels) == before[:2] and calls["views.open"] == before[2]["views.open"]
+    await world.grant_creator(OTTO)
+    await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN, value="new")
+    await world.stack.bot.services.background.drain(5)
+    assert world.top_view(OTTO).callback_id == Callback.CAMPAIGN_NEW

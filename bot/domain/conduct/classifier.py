@@ -1,0 +1,216 @@
+"""The conduct classifier: is a chat message abusive, and how?
+
+    assess(text) -> ConductVerdict(flagged, category, score, lang, reason)
+
+How a message is read (the word lists and patterns are data: rules/<lang>.toml):
+1. Slack markup is read as text: `<@U123>` is a mention (`@u123`), `<https://…|label>` is its
+   label. Unicode is folded (styled letters, full-width forms), curly quotes straightened.
+2. What is not the author's own abuse is blanked before any rule runs, and remembered for the
+   reason: product names (a Title Case name next to a product noun, "the Killer Queen palette",
+   or after "called"), words quoted from someone else when the message reports them ("a commenter
+   wrote 'this brand is trash'"), slang praise ("kill it", "sick edit", "de la folie", "mortel"),
+   exclamations that aim at no one ("holy shit", "putain, enfin") and insults an apology reports
+   ("sorry I called you useless").
+3. The rules run on what is left (see 5 for which languages'); the best-scoring rule gives the
+   category, its `why` and the words it matched give the reason.
+4. Rules that found nothing leave English messages to alt-profanity-check's model (see
+   model.py): it flags only when it is confident and one of the words that weigh most in its
+   decision stands within three words of someone addressed ("you", "your", a mention) — the
+   issue is profanity or insults *aimed at a person*, and the model alone can't tell "holy shit
+   these numbers" from "shit, you again".
+5. `lang` is the language whose own common words (the `markers` no other language shares, plus
+   its `letters`) the message uses most ("en" on a tie or none). The rules of that language run,
+   and those of any other language with one of its own words in the message. `flagged` is
+   `score >= THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from bot.domain.conduct.model import load as load_model
+from bot.domain.conduct.rules import Category, Language, languages
+
+THRESHOLD = 0.5
+#: the model's probability from which an aimed message is flagged (measured in bench/conduct.py)
+MODEL_THRESHOLD = 0.8
+#: how many words away from "you" / a mention the model's strongest word may be
+MODEL_REACH = 3
+
+_BLANK = " | "
+_SLACK_MENTION = re.compile(r"<@(\w+)(?:\|[^>]*)?>")
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<(?:https?|mailto):[^>]*>")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# a quoted span: "…" or '…' (an apostrophe between letters, as in "you're", stays inside)
+_QUOTED = re.compile(r"\"[^\"\n]{2,}?\"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,}?'(?!\w)")
+_TITLE_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_WORDS = re.compile(r"[a-z0-9@]+(?:'[a-z]+)?")
+_TARGETS = frozenset({"you", "your", "u", "ur", "yourself", "yourselves", "ya", "yall", "y'all", "you're"})
+
+
+@dataclass(frozen=True, slots=True)
+class ConductVerdict:
+    flagged: bool
+    category: Category | None
+    score: float
+    lang: str
+    reason: str
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def _prepare(text: str) -> str:
+    text = _SLACK_MENTION.sub(r"@\1", text)
+    text = _SLACK_LINK.sub(lambda m: m.group(1) or " ", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).translate(_ZERO_WIDTH)
+
+
+@cache
+def _own_markers(langs: tuple[Language, ...]) -> tuple[frozenset[str], ...]:
+    """Each language's markers minus those another language shares ("on" is English and French)."""
+    return tuple(
+        lang.markers - frozenset().union(*(other.markers for other in langs if other is not lang))
+        for lang in langs
+    )
+
+
+def _detect(text: str, folded: str, langs: tuple[Language, ...]) -> tuple[str, tuple[Language, ...]]:
+    """The message's language, and the languages whose rules to run: the detected one and any
+    other with at least one of its own words in the message (people switch mid-sentence)."""
+    words = _WORDS.findall(folded)
+    pieces = words + [w.split("'")[0] + "'" for w in words if "'" in w]
+    lowered = text.lower()
+    scores = []
+    for language, own in zip(langs, _own_markers(langs), strict=True):
+        score = sum(1 for w in pieces if w in own)
+        score += any(ch in language.letters for ch in lowered)
+        scores.append(score)
+    best = max(range(len(langs)), key=lambda i: (scores[i], langs[i].lang == "en"), default=None)
+    if best is None or scores[best] == 0:
+        return "en", langs
+    return langs[best].lang, tuple(lang for i, lang in enumerate(langs) if i == best or scores[i] > 0)
+
+
+def _blank_products(text: str, langs: tuple[Language, ...]) -> tuple[str, list[str]]:
+    """Title Case names next to a product noun ("the Killer Queen palette", "la palette Killer
+    Queen", "the 'Savage X' sound") or after "called" / "s'appelle", blanked in the
+    case-preserving text. Returns the text and the names."""
+    nouns = [lang.product_nouns.pattern for lang in langs if lang.product_nouns is not None]
+    if not nouns:
+        return text, []
+    noun = "(?:" + "|".join(nouns) + ")"
+    before_name = re.compile(rf"(?i:\b{noun}|\bcalled|\bnamed|\bappelle|\bnomme|\bbaptise)\s+'?$")
+    after_name = re.compile(rf"'?\s+(?i:{noun})\b")
+    found: list[str] = []
+    out: list[str] = []
+    last = 0
+    for m in _TITLE_RUN.finditer(text):
+        start, end = m.span()
+        if before_name.search(text, max(0, start - 40), start) or after_name.match(text, end):
+            out += [text[last:start], _BLANK]
+            found.append(m.group())
+            last = end
+    out.append(text[last:])
+    return "".join(out), found
+
+
+def _neutralise(folded: str, langs: tuple[Language, ...]) -> tuple[str, list[str]]:
+    kinds: list[str] = []
+    if any(lang.quote_cues is not None and lang.quote_cues.search(folded) for lang in langs):
+        folded, n = _QUOTED.subn(_BLANK, folded)
+        if n:
+            kinds.append("quoted words")
+    for language in langs:
+        for neutral in language.neutral:
+            if neutral.pattern.search(folded) is None:
+                continue
+            folded, n = neutral.pattern.regex.subn(_BLANK, folded)
+            if n and neutral.kind not in kinds:
+                kinds.append(neutral.kind)
+    return folded, kinds
+
+
+def _excerpt(text: str, m: re.Match[str]) -> str:
+    said = " ".join(m.group().split()).strip(" |,.")
+    return said if len(said) <= 80 else said[:79] + "…"
+
+
+def _aimed(words: list[str], contributions: tuple[tuple[str, float], ...]) -> str | None:
+    """The word that weighs most in the model's decision (among those weighing at least half as
+    much as the heaviest) and stands within MODEL_REACH words of someone addressed, if any."""
+    if not contributions or contributions[0][1] <= 0:
+        return None
+    heavy = [w for w, share in contributions if share >= contributions[0][1] / 2]
+    targets = [i for i, w in enumerate(words) if w in _TARGETS or w.startswith("@")]
+    for word in heavy:
+        at = [i for i, w in enumerate(words) if w == word]
+        if any(abs(i - j) <= MODEL_REACH for i in at for j in targets):
+            return word
+    return None
+
+
+def assess(text: str) -> ConductVerdict:
+    """The verdict on one chat message. Pure: same text, same verdict."""
+    langs = languages()
+    prepared = _prepare(text or "")
+    lang, langs = _detect(prepared, _fold(prepared), langs)
+    cased, products = _blank_products(prepared, langs)
+    cleaned, kinds = _neutralise(_fold(cased), langs)
+    if products:
+        kinds.insert(0, "product names")
+
+    best = None
+    for language in langs:
+        for rule in language.rules:
+            if best is not None and rule.score <= best[0].score:
+                continue  # a rule can only win with a higher score
+            m = rule.search(cleaned)
+            if m is not None:
+                best = (rule, m)
+    if best is not None:
+        rule, m = best
+        flagged = rule.score >= THRESHOLD
+        return ConductVerdict(
+            flagged=flagged,
+            category=rule.category if flagged else None,
+            score=rule.score,
+            lang=lang,
+            reason=f"{rule.category.value}: {rule.why} (“{_excerpt(cleaned, m)}”)",
+        )
+
+    model = load_model() if lang == "en" else None
+    if model is not None:
+        scored = model.score(cleaned)
+        words = _WORDS.findall(cleaned)
+        word = _aimed(words, scored.contributions) if scored.probability >= MODEL_THRESHOLD else None
+        if word is not None:
+            vulgar = any(word in language.words for language in langs)
+            category = Category.PROFANITY if vulgar else Category.INSULT
+            return ConductVerdict(
+                flagged=True,
+                category=category,
+                score=round(scored.probability, 3),
+                lang=lang,
+                reason=(
+                    f"{category.value}: offensive language aimed at someone (alt-profanity-check "
+                    f"p={scored.probability:.2f}, “{word}” next to the person addressed)"
+                ),
+            )
+        if scored.probability >= MODEL_THRESHOLD:
+            kinds.append("offensive words aimed at no one")
+    why = f" (read as {', '.join(kinds)})" if kinds else ""
+    return ConductVerdict(False, None, 0.0, lang, f"no abuse found{why}")
+
+
+def warm() -> None:
+    """Load the rules and the model now rather than on the first message (about a second)."""
+    languages()
+    load_model()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.domain.enums import (
@@ -89,6 +89,8 @@ class Campaign(SQLModel, table=True):
     escalation_channel_id: str | None = Field(default=None, max_length=32)
     review_cadence: str = Field(default=ReviewCadence.WEEKLY, max_length=16)
     guidelines_version: int = 1
+    #: The Monday digest to the campaign's managers (`/campaign digest <slug> on|off`).
+    digest_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
     created_at: datetime = utc()
 
 
@@ -246,6 +248,9 @@ class Incident(SQLModel, table=True):
         Index(None, "team_id", "status"),
         Index(None, "engagement_id"),
         Index(None, "team_id", "channel_id", "card_ts"),
+        # insights: incidents reported / closed in a date range (storage/queries/insights.py)
+        Index(None, "team_id", "created_at"),
+        Index(None, "team_id", "resolved_at"),
         one_of("severity", Severity),
         one_of("status", IncidentStatus),
         one_of("outcome", Outcome, nullable=True),
@@ -271,6 +276,8 @@ class Incident(SQLModel, table=True):
     card_ts: str | None = Field(default=None, max_length=32)
     response_due_at: datetime = utc()
     responded_at: datetime | None = utc(nullable=True, default=None)
+    #: When the influencer pressed Acknowledge (insights: time to acknowledge).
+    acknowledged_at: datetime | None = utc(nullable=True, default=None)
     escalated_at: datetime | None = utc(nullable=True, default=None)
     escalation_ts: str | None = Field(
         default=None, max_length=32, description="post in the escalation channel"
@@ -420,4 +427,28 @@ class Workspace(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=32)
     active: bool = True
     uninstalled_at: datetime | None = utc(nullable=True, default=None)
+    created_at: datetime = utc()
+
+
+class UserTimeZone(SQLModel, table=True):
+    """A Slack user's time zone as `users.info` last gave it: the Monday digest is planned for 09:00
+    in each manager's own zone, and the dispatcher re-plans from the store alone."""
+
+    __tablename__ = "user_time_zone"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    tz: str = Field(max_length=64)
+    updated_at: datetime = utc()
+
+
+class ChartFile(SQLModel, table=True):
+    """A chart uploaded to Slack for one user (App Home's open incidents trend), reused while fresh."""
+
+    __tablename__ = "chart_file"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(primary_key=True, max_length=32)
+    file_id: str = Field(max_length=32)
     created_at: datetime = utc()

@@ -150,6 +150,7 @@ class ReminderKind(StrEnum):
     MEDIATION_RESPONSE = "mediation_response"
     INCIDENT_UNRESOLVED = "incident_unresolved"
     REVIEW_DUE = "review_due"
+    WEEKLY_DIGEST = "weekly_digest"  # Monday morning, to each manager of an active campaign
 
 
 class ReminderStatus(StrEnum):

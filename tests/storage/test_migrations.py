@@ -36,6 +36,8 @@ TABLES = {
     "workspace",
     "campaign_creator",
     "held_notice",
+    "user_time_zone",
+    "chart_file",
 }
 
 

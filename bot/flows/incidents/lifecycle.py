@@ -128,6 +128,8 @@ async def apply_move(
 def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple[dict, dict]:
     i = ctx.incident
     match move:
+        case Move.ACKNOWLEDGE:
+            return ({"acknowledged_at": now}, {})
         case Move.RESPOND:
             return ({"responded_at": i.responded_at or now}, {})
         case Move.PROPOSE:

@@ -1,0 +1,637 @@
+"""Insights as SQL aggregates: counts per period, duration histograms, sums per influencer.
+
+Every function reads one scope (a workspace, or the engagements of some campaigns) and returns a
+few hundred rows at most whatever the number of incidents: the store groups, Python only reads
+the groups (`bot.domain.insights` turns them into figures).
+
+- **Periods** are given as UTC bounds computed in the reader's time zone (`insights.periods`). A
+  row's period is `width_bucket(ts, bounds) - 1` on PostgreSQL (a binary search in the array) and
+  a CASE over the same bounds on SQLite; rows outside the bounds are filtered out before.
+- **Durations** (time to acknowledge, time to resolve) come back as a histogram per period:
+  per bin of `insights.DURATION_EDGES`, the count, the shortest and the longest.
+- Lists per influencer (on-time delivery, reviews, strikes) are ordered and limited in SQL.
+
+Indexes: incidents by (team_id, created_at) and (team_id, resolved_at) for date ranges over a
+workspace, (engagement_id, status) for a campaign; open incidents by the partial indexes over open
+statuses. See docs/insights.md for the measured figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql import ColumnElement
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain import insights as rules
+from bot.domain.enums import (
+    CampaignStatus,
+    ComplianceItem,
+    ComplianceStatus,
+    DeliverableStatus,
+    IncidentStatus,
+    ReminderKind,
+    ReminderStatus,
+    Role,
+)
+from bot.domain.incidents import OPEN
+from storage.models import (
+    Campaign,
+    CampaignRole,
+    ChartFile,
+    ComplianceCheck,
+    Deliverable,
+    Engagement,
+    Guideline,
+    Incident,
+    Influencer,
+    Reminder,
+    Review,
+    UserTimeZone,
+)
+from storage.queries import insert
+from storage.types import UTCDateTime
+
+I = Incident.__table__.c  # noqa: E741
+OPEN_STATUSES = sorted(s.value for s in OPEN)
+CLOSED_STATUSES = (IncidentStatus.RESOLVED.value, IncidentStatus.DISMISSED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a report covers: a workspace (`engagement_ids` None) or a set of engagements."""
+
+    team_id: str
+    engagement_ids: tuple[int, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.engagement_ids is not None and not self.engagement_ids
+
+
+def _dialect(s: AsyncSession) -> str:
+    return s.get_bind().dialect.name
+
+
+def _ids_in(s: AsyncSession, column, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column` is one of `ids`, as one bind parameter whatever their number."""
+    ids = [int(i) for i in ids]
+    if _dialect(s) == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
+
+
+def _scoped(s: AsyncSession, scope: Scope, team_column, engagement_column) -> list[ColumnElement[bool]]:
+    where = [team_column == scope.team_id]
+    if scope.engagement_ids is not None:
+        where.append(_ids_in(s, engagement_column, scope.engagement_ids))
+    return where
+
+
+def _bucket(s: AsyncSession, column, edges: Sequence[Any], type_) -> ColumnElement[int]:
+    """The index of the interval of `edges` (sorted) that `column` falls in: 0 for
+    [edges[0], edges[1]), …; values outside must be filtered out by the caller."""
+    if _dialect(s) == "postgresql":
+        return func.width_bucket(column, bindparam(None, list(edges), type_=ARRAY(type_))) - 1
+    return case(
+        *((column < bindparam(None, edge, type_=type_), i) for i, edge in enumerate(edges[1:])),
+        else_=len(edges) - 1,
+    )
+
+
+def _period(s: AsyncSession, column, bounds: Sequence[datetime]) -> ColumnElement[int]:
+    return _bucket(s, column, bounds, UTCDateTime() if _dialect(s) == "sqlite" else DateTime(timezone=True))
+
+
+def _seconds(s: AsyncSession, later, earlier) -> ColumnElement[float]:
+    if _dialect(s) == "postgresql":
+        return cast(func.extract("epoch", later - earlier), Float)
+    # julianday() is a double of days: milliseconds are all it carries exactly
+    return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
+
+
+def _in_range(column, bounds: Sequence[datetime]) -> ColumnElement[bool]:
+    return and_(column >= bounds[0], column < bounds[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# scopes
+
+
+async def campaign_scope(s: AsyncSession, campaign: Campaign) -> Scope:
+    ids = await s.exec(
+        select(Engagement.id).where(Engagement.team_id == campaign.team_id, Engagement.campaign_id == campaign.id)
+    )
+    return Scope(campaign.team_id, tuple(ids.scalars().all()))
+
+
+async def brand_scope(s: AsyncSession, team_id: str, user_id: str) -> tuple[Scope, list[int]]:
+    """The engagements of the campaigns where `user_id` holds a brand role, and those campaigns."""
+    campaign_ids = list(
+        (
+            await s.exec(
+                select(CampaignRole.campaign_id).where(
+                    CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not campaign_ids:
+        return Scope(team_id, ()), []
+    ids = await s.exec(
+        select(Engagement.id).where(Engagement.team_id == team_id, _ids_in(s, Engagement.campaign_id, campaign_ids))
+    )
+    return Scope(team_id, tuple(ids.scalars().all())), campaign_ids
+
+
+async def first_incident_at(s: AsyncSession, scope: Scope) -> datetime | None:
+    """When the scope's first incident was reported (the start of an `all` report)."""
+    if scope.empty:
+        return None
+    query = select(func.min(I.created_at)).where(*_scoped(s, scope, I.team_id, I.engagement_id))
+    return (await s.exec(query)).scalar_one()
+
+
+# ---------------------------------------------------------------------------------------------
+# incidents
+
+
+async def reported(
+    s: AsyncSession, scope: Scope, bounds: Sequence[datetime], *, by_category: bool
+) -> list[tuple[int, Any, str, int]]:
+    """Incidents reported per (period, clause, severity): the clause is the guideline id, or its
+    category with `by_category` (a program's campaigns each have their own clauses)."""
+    if scope.empty:
+        return []
+    where = [*_scoped(s, scope, I.team_id, I.engagement_id), _in_range(I.created_at, bounds)]
+    if by_category:
+        inner = (
+            select(
+                _period(s, I.created_at, bounds).label("p"),
+                Guideline.category.label("k"),
+                I.severity.label("sev"),
+            )
+            .select_from(Incident.__table__.join(Guideline, Guideline.id == I.guideline_id))
+            .where(*where)
+            .subquery()
+        )
+    else:
+        inner = select(
+            _period(s, I.created_at, bounds).label("p"), I.guideline_id.label("k"), I.severity.label("sev")
+        ).where(*where).subquery()
+    rows = await s.exec(
+        select(inner.c.p, inner.c.k, inner.c.sev, func.count()).group_by(inner.c.p, inner.c.k, inner.c.sev)
+    )
+    return [(int(p), k, sev, int(n)) for p, k, sev, n in rows.all()]
+
+
+async def guideline_labels(s: AsyncSession, team_id: str, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Guideline id → (code, title)."""
+    if not ids:
+        return {}
+    rows = await s.exec(
+        select(Guideline.id, Guideline.code, Guideline.title).where(
+            Guideline.team_id == team_id, _ids_in(s, Guideline.id, ids)
+        )
+    )
+    return {gid: (code, title) for gid, code, title in rows.all()}
+
+
+async def _histogram(s: AsyncSession, moment, duration, where, bounds, extra=()) -> list[tuple]:
+    inner = (
+        select(
+            _period(s, moment, bounds).label("p"),
+            _bucket(s, duration, rules.DURATION_EDGES, Float()).label("b"),
+            duration.label("d"),
+            *extra,
+        )
+        .where(*where, _in_range(moment, bounds))
+        .subquery()
+    )
+    keys = [inner.c.p, inner.c.b, *(inner.c[e.name] for e in extra)]
+    rows = await s.exec(
+        select(*keys, func.count(), func.min(inner.c.d), func.max(inner.c.d)).group_by(*keys)
+    )
+    return list(rows.all())
+
+
+async def acknowledged(
+    s: AsyncSession, scope: Scope, bounds: Sequence[datetime]
+) -> dict[tuple[int, int], rules.Bin]:
+    """Time to acknowledge per period of acknowledgement: from the report to the influencer's first
+    reaction (Acknowledge, or a response before it), as a histogram."""
+    if scope.empty:
+        return {}
+    first = case(
+        (I.acknowledged_at.is_(None), I.responded_at),
+        (I.responded_at.is_(None), I.acknowledged_at),
+        (I.acknowledged_at < I.responded_at, I.acknowledged_at),
+        else_=I.responded_at,
+    )
+    where = [
+        *_scoped(s, scope, I.team_id, I.engagement_id),
+        or_(I.acknowledged_at.is_not(None), I.responded_at.is_not(None)),
+    ]
+    rows = await _histogram(s, first, _seconds(s, first, I.created_at), where, bounds)
+    return {(int(p), int(b)): rules.Bin(int(n), float(lo), float(hi)) for p, b, n, lo, hi in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """Incidents closed per period (resolved or dismissed), and the resolved ones' time to resolve."""
+
+    per_period: list[int]
+    resolve: dict[tuple[int, int], rules.Bin]
+
+
+async def closed(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) -> Closed:
+    n = len(bounds) - 1
+    if scope.empty:
+        return Closed([0] * n, {})
+    where = [*_scoped(s, scope, I.team_id, I.engagement_id), I.status.in_(CLOSED_STATUSES)]
+    rows = await _histogram(
+        s, I.resolved_at, _seconds(s, I.resolved_at, I.created_at), where, bounds, (I.status.label("st"),)
+    )
+    per = [0] * n
+    resolve: dict[tuple[int, int], rules.Bin] = {}
+    for p, b, st, count, lo, hi in rows:
+        per[int(p)] += int(count)
+        if st == IncidentStatus.RESOLVED:
+            resolve[(int(p), int(b))] = rules.Bin(int(count), float(lo), float(hi))
+    return Closed(per, resolve)
+
+
+async def open_now(s: AsyncSession, scope: Scope) -> int:
+    if scope.empty:
+        return 0
+    query = (
+        select(func.count())
+        .select_from(Incident.__table__)
+        .where(*_scoped(s, scope, I.team_id, I.engagement_id), I.status.in_(OPEN_STATUSES))
+    )
+    return int((await s.exec(query)).scalar_one())
+
+
+async def open_ages(s: AsyncSession, scope: Scope, now: datetime) -> dict[tuple[int, str], int]:
+    """Open incidents per (age bucket, severity): bucket 0 is under a day old."""
+    if scope.empty:
+        return {}
+    edges = rules.age_edges(now)  # newest first
+    age = case(
+        *((I.created_at > bindparam(None, edge, type_=UTCDateTime()), i) for i, edge in enumerate(edges)),
+        else_=len(edges),
+    )
+    inner = (
+        select(age.label("a"), I.severity.label("sev"))
+        .where(*_scoped(s, scope, I.team_id, I.engagement_id), I.status.in_(OPEN_STATUSES))
+        .subquery()
+    )
+    rows = await s.exec(select(inner.c.a, inner.c.sev, func.count()).group_by(inner.c.a, inner.c.sev))
+    return {(int(a), sev): int(n) for a, sev, n in rows.all()}
+
+
+# ---------------------------------------------------------------------------------------------
+# per influencer
+
+
+@dataclass(frozen=True, slots=True)
+class OnTime:
+    influencer_id: int
+    name: str
+    on_time: int
+    due: int
+
+
+def _delivered():
+    d = Deliverable.__table__.c
+    return case(
+        (d.submitted_at.is_(None), d.published_at),
+        (d.published_at.is_(None), d.submitted_at),
+        (d.submitted_at < d.published_at, d.submitted_at),
+        else_=d.published_at,
+    )
+
+
+async def on_time(
+    s: AsyncSession, scope: Scope, start: datetime | None, now: datetime, limit: int
+) -> list[OnTime]:
+    """Per influencer, deliverables due in [start, now] (or delivered early) and how many came on
+    time (`bot.domain.scorecard.on_time`'s rule); the lowest rates first."""
+    if scope.empty:
+        return []
+    d = Deliverable.__table__.c
+    delivered = _delivered()
+    where = [
+        *_scoped(s, scope, d.team_id, d.engagement_id),
+        d.status != DeliverableStatus.CANCELLED.value,
+        or_(d.due_at <= now, delivered.is_not(None)),
+    ]
+    if start is not None:
+        where.append(d.due_at >= start)
+    good = func.sum(case((and_(delivered.is_not(None), delivered <= d.due_at), 1), else_=0))
+    due = func.count()
+    rows = await s.exec(
+        select(Influencer.id, Influencer.display_name, good, due)
+        .select_from(
+            Deliverable.__table__.join(Engagement, Engagement.id == d.engagement_id).join(
+                Influencer, Influencer.id == Engagement.influencer_id
+            )
+        )
+        .where(*where)
+        .group_by(Influencer.id, Influencer.display_name)
+        .order_by(cast(good, Float) / due, due.desc(), Influencer.display_name)
+        .limit(limit)
+    )
+    return [OnTime(i, name, int(g or 0), int(n)) for i, name, g, n in rows.all()]
+
+
+async def late(s: AsyncSession, scope: Scope, bounds: Sequence[datetime], now: datetime) -> list[int]:
+    """Deliverables that became late per period: due in it (and by now), not delivered by their
+    due time."""
+    n = len(bounds) - 1
+    if scope.empty:
+        return [0] * n
+    d = Deliverable.__table__.c
+    delivered = _delivered()
+    inner = (
+        select(_period(s, d.due_at, bounds).label("p"))
+        .where(
+            *_scoped(s, scope, d.team_id, d.engagement_id),
+            _in_range(d.due_at, bounds),
+            d.due_at <= now,
+            d.status != DeliverableStatus.CANCELLED.value,
+            or_(delivered.is_(None), delivered > d.due_at),
+        )
+        .subquery()
+    )
+    out = [0] * n
+    for p, count in (await s.exec(select(inner.c.p, func.count()).group_by(inner.c.p))).all():
+        out[int(p)] = int(count)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reviews:
+    influencer_id: int
+    name: str
+    count: int
+    average: float
+    earlier: float | None  # average over the first half of the range
+    later: float | None  # … over the second half
+
+    @property
+    def trend(self) -> float | None:
+        return None if self.earlier is None or self.later is None else self.later - self.earlier
+
+
+async def reviews(
+    s: AsyncSession, scope: Scope, start: datetime, middle: datetime, now: datetime, limit: int
+) -> list[Reviews]:
+    """Per influencer, the average review (the four ratings' mean) over [start, now], and over each
+    half of it for the trend; the lowest averages first."""
+    if scope.empty:
+        return []
+    r = Review.__table__.c
+    score = cast(r.conduct + r.communication + r.timeliness + r.content_quality, Float) / 4.0
+    first = r.created_at < middle
+    avg = func.avg(score)
+    rows = await s.exec(
+        select(
+            Influencer.id,
+            Influencer.display_name,
+            func.count(),
+            avg,
+            func.avg(case((first, score))),
+            func.avg(case((~first, score))),
+        )
+        .select_from(
+            Review.__table__.join(Engagement, Engagement.id == r.engagement_id).join(
+                Influencer, Influencer.id == Engagement.influencer_id
+            )
+        )
+        .where(*_scoped(s, scope, r.team_id, r.engagement_id), r.created_at >= start, r.created_at <= now)
+        .group_by(Influencer.id, Influencer.display_name)
+        .order_by(avg, Influencer.display_name)
+        .limit(limit)
+    )
+    return [
+        Reviews(i, name, int(n), float(a), None if e is None else float(e), None if lt is None else float(lt))
+        for i, name, n, a, e, lt in rows.all()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Strikes:
+    influencer_id: int
+    name: str
+    status: str
+    strikes: int
+    incidents: int
+
+
+async def strikes(s: AsyncSession, scope: Scope, start: datetime | None, limit: int) -> list[Strikes]:
+    """Per influencer, the strikes of incidents resolved since `start` in scope, with their
+    standing; the most strikes first."""
+    if scope.empty:
+        return []
+    where = [*_scoped(s, scope, I.team_id, I.engagement_id), I.status == IncidentStatus.RESOLVED.value]
+    if start is not None:
+        where.append(I.resolved_at >= start)
+    total = func.coalesce(func.sum(I.strikes), 0)
+    inner = (
+        select(I.engagement_id.label("e"), total.label("n"), func.count().label("c"))
+        .where(*where)
+        .group_by(I.engagement_id)
+        .subquery()
+    )
+    n = func.sum(inner.c.n)
+    rows = await s.exec(
+        select(Influencer.id, Influencer.display_name, Influencer.status, n, func.sum(inner.c.c))
+        .select_from(
+            inner.join(Engagement, Engagement.id == inner.c.e).join(
+                Influencer, Influencer.id == Engagement.influencer_id
+            )
+        )
+        .group_by(Influencer.id, Influencer.display_name, Influencer.status)
+        .order_by(n.desc(), Influencer.display_name)
+        .limit(limit)
+    )
+    return [Strikes(i, name, st, int(k or 0), int(c)) for i, name, st, k, c in rows.all()]
+
+
+# ---------------------------------------------------------------------------------------------
+# compliance
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    passed: list[int]  # per period of the decision
+    failed: list[int]
+    waived: list[int]
+    findings: dict[str, int]  # disclosure lint verdicts of deliverables published in range
+
+
+async def compliance(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) -> Compliance:
+    n = len(bounds) - 1
+    out = Compliance([0] * n, [0] * n, [0] * n, {})
+    if scope.empty:
+        return out
+    c, d = ComplianceCheck.__table__.c, Deliverable.__table__.c
+    joined = ComplianceCheck.__table__.join(Deliverable, Deliverable.id == c.deliverable_id)
+    decided = (
+        select(_period(s, c.checked_at, bounds).label("p"), c.status.label("st"))
+        .select_from(joined)
+        .where(
+            *_scoped(s, scope, c.team_id, d.engagement_id),
+            c.status != ComplianceStatus.PENDING.value,
+            _in_range(c.checked_at, bounds),
+        )
+        .subquery()
+    )
+    lists = {
+        ComplianceStatus.PASSED: out.passed,
+        ComplianceStatus.FAILED: out.failed,
+        ComplianceStatus.WAIVED: out.waived,
+    }
+    for p, st, count in (
+        await s.exec(select(decided.c.p, decided.c.st, func.count()).group_by(decided.c.p, decided.c.st))
+    ).all():
+        lists[ComplianceStatus(st)][int(p)] = int(count)
+    finding = case(
+        *((c.suggestion.like(pattern), name) for name, pattern in rules.LINT_PATTERNS.items()),
+        else_=None,
+    )
+    found = (
+        select(finding.label("f"))
+        .select_from(joined)
+        .where(
+            *_scoped(s, scope, c.team_id, d.engagement_id),
+            c.item == ComplianceItem.DISCLOSURE_PRESENT.value,
+            _in_range(d.published_at, bounds),
+        )
+        .subquery()
+    )
+    for f, count in (await s.exec(select(found.c.f, func.count()).group_by(found.c.f))).all():
+        if f is not None:
+            out.findings[f] = int(count)
+    return out
+
+
+async def reviews_due(s: AsyncSession, team_id: str, campaign_id: int, bounds: Sequence[datetime]) -> list[int]:
+    """Review-due reminders of the campaign that fell due per period (sent or still waiting)."""
+    n = len(bounds) - 1
+    r = Reminder.__table__.c
+    inner = (
+        select(_period(s, r.due_at, bounds).label("p"))
+        .where(
+            r.status.in_([ReminderStatus.SENT.value, ReminderStatus.PENDING.value]),
+            _in_range(r.due_at, bounds),
+            r.team_id == team_id,
+            r.kind == ReminderKind.REVIEW_DUE.value,
+            r.campaign_id == campaign_id,
+        )
+        .subquery()
+    )
+    out = [0] * n
+    for p, count in (await s.exec(select(inner.c.p, func.count()).group_by(inner.c.p))).all():
+        out[int(p)] = int(count)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# digest planning: managers, their time zones; App Home's chart files
+
+
+async def managed_active(s: AsyncSession, team_ids: Sequence[str] | None = None) -> list[tuple[str, int, str]]:
+    """(team_id, campaign_id, manager user id) of every active campaign with its digest on."""
+    query = (
+        select(Campaign.team_id, Campaign.id, CampaignRole.user_id)
+        .join(CampaignRole, CampaignRole.campaign_id == Campaign.id)
+        .where(
+            Campaign.status == CampaignStatus.ACTIVE.value,
+            Campaign.digest_enabled.is_(True),
+            CampaignRole.role == Role.MANAGER.value,
+        )
+    )
+    if team_ids is not None:
+        query = query.where(Campaign.team_id.in_(list(team_ids)))
+    return [(t, c, u) for t, c, u in (await s.exec(query)).all()]
+
+
+async def managers_with_zones(s: AsyncSession, campaign_ids: Sequence[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """Campaign id → its managers and their stored time zones (None: not known yet)."""
+    if not campaign_ids:
+        return {}
+    rows = await s.exec(
+        select(CampaignRole.campaign_id, CampaignRole.user_id, UserTimeZone.tz)
+        .outerjoin(
+            UserTimeZone,
+            and_(UserTimeZone.team_id == CampaignRole.team_id, UserTimeZone.user_id == CampaignRole.user_id),
+        )
+        .where(_ids_in(s, CampaignRole.campaign_id, campaign_ids), CampaignRole.role == Role.MANAGER.value)
+        .order_by(CampaignRole.campaign_id, CampaignRole.user_id)
+    )
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    for campaign_id, user_id, tz in rows.all():
+        out.setdefault(campaign_id, []).append((user_id, tz))
+    return out
+
+
+async def stored_zones(s: AsyncSession, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
+    rows = await s.exec(
+        select(UserTimeZone.user_id, UserTimeZone.tz).where(
+            UserTimeZone.team_id == team_id, UserTimeZone.user_id.in_(list(user_ids))
+        )
+    )
+    return dict(rows.all())
+
+
+async def save_zones(s: AsyncSession, team_id: str, zones: dict[str, str], now: datetime) -> None:
+    if not zones:
+        return
+    t = UserTimeZone.__table__
+    stmt = insert(s, t).values(
+        [{"team_id": team_id, "user_id": u, "tz": tz, "updated_at": now} for u, tz in zones.items()]
+    )
+    await s.exec(
+        stmt.on_conflict_do_update(
+            index_elements=["team_id", "user_id"], set_={"tz": stmt.excluded.tz, "updated_at": now}
+        )
+    )
+
+
+async def chart_file(s: AsyncSession, team_id: str, user_id: str, name: str) -> ChartFile | None:
+    return await s.get(ChartFile, (team_id, user_id, name))
+
+
+async def save_chart_file(
+    s: AsyncSession, team_id: str, user_id: str, name: str, file_id: str, now: datetime
+) -> None:
+    t = ChartFile.__table__
+    stmt = insert(s, t).values(team_id=team_id, user_id=user_id, name=name, file_id=file_id, created_at=now)
+    await s.exec(
+        stmt.on_conflict_do_update(
+            index_elements=["team_id", "user_id", "name"], set_={"file_id": file_id, "created_at": now}
+        )
+    )

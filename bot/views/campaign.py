@@ -306,13 +306,14 @@ def _engagement_line(eng: Engagement, inf: Influencer, version: int) -> str:
 
 def campaign_detail(detail: CampaignDetail) -> list[Block]:
     c = detail.campaign
+    # where legal deliberates is the brand's business: the team sees it, an influencer does not
+    escalation = f"*Escalation channel:* {channel(c.escalation_channel_id)} · " if detail.show_team else ""
     blocks: list[Block] = [
         HeaderBlock(text=plain(f"{c.name} ({c.slug})", 150)),
         section(
             f"*Brand:* {esc(c.brand)} · *Market:* {c.market} · *Status:* {c.status}\n"
             f"*Dates:* {day(c.start_date)} – {day(c.end_date)} · *Owner:* {user(c.owner_id)}\n"
-            f"*Escalation channel:* {channel(c.escalation_channel_id)}"
-            f" · *Reviews:* {c.review_cadence} · *Guidelines:* version {c.guidelines_version}"
+            f"{escalation}*Reviews:* {c.review_cadence} · *Guidelines:* version {c.guidelines_version}"
         ),
     ]
     if detail.show_team:

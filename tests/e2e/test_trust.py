@@ -427,3 +427,14 @@ async def test_the_app_home_new_campaign_button_is_the_same_door(world: World):
     await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN, value="new")
     await world.stack.bot.services.background.drain(5)
     assert world.top_view(OTTO).callback_id == Callback.CAMPAIGN_NEW
+
+
+async def test_an_influencer_is_not_told_where_legal_deliberates(world: World):
+    """`/campaign show` named the escalation channel to the campaign's influencers."""
+    await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal").id
+    await world.run(MANAGER, "/campaign show spring")
+    assert f"*Escalation channel:* <#{legal}>" in world.said_to(MANAGER)
+    await world.run(IVY, "/campaign show spring")
+    shown = world.said_to(IVY)
+    assert "Spring Launch (spring)" in shown and legal not in shown and "Escalation" not in shown

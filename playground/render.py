@@ -12,88 +12,52 @@ the browser sends back to the playground API, which turns them into signed Slack
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from playground.emulator.state import Channel, User, Workspace
+import emoji as emoji_lib
 
-EMOJI = {
-    "warning": "⚠️",
-    "white_check_mark": "✅",
-    "heavy_check_mark": "✔️",
-    "rotating_light": "🚨",
-    "no_entry": "⛔",
-    "no_entry_sign": "🚫",
-    "mag": "🔍",
-    "heavy_minus_sign": "➖",
-    "heavy_plus_sign": "➕",
-    "handshake": "🤝",
-    "speech_balloon": "💬",
-    "money_with_wings": "💸",
-    "hourglass": "⌛",
-    "hourglass_flowing_sand": "⏳",
-    "eyes": "👀",
-    "white_circle": "⚪",
-    "red_circle": "🔴",
+from playground.emulator.state import Channel, UploadedFile, User, Workspace
+
+#: Slack's names for emoji that the `emoji` package's alias list spells otherwise
+#: (`:large_yellow_circle:` there is `:yellow_circle:`).
+SLACK_EMOJI = {
+    "large_green_circle": "🟢",
     "large_yellow_circle": "🟡",
     "large_orange_circle": "🟠",
-    "large_green_circle": "🟢",
-    "large_blue_circle": "🔵",
-    "black_circle": "⚫",
-    "spiral_calendar_pad": "🗓️",
-    "calendar": "📆",
-    "date": "📅",
-    "new": "🆕",
-    "memo": "📝",
-    "pencil": "📝",
-    "inbox_tray": "📥",
-    "outbox_tray": "📤",
-    "bust_in_silhouette": "👤",
-    "busts_in_silhouette": "👥",
-    "boom": "💥",
-    "bar_chart": "📊",
-    "chart_with_upwards_trend": "📈",
-    "chart_with_downwards_trend": "📉",
-    "star": "⭐",
-    "tada": "🎉",
-    "bell": "🔔",
-    "alarm_clock": "⏰",
-    "clock1": "🕐",
-    "lock": "🔒",
-    "page_facing_up": "📄",
-    "clipboard": "📋",
-    "link": "🔗",
-    "x": "❌",
-    "question": "❓",
-    "exclamation": "❗",
-    "information_source": "ℹ️",
-    "scales": "⚖️",
-    "shield": "🛡️",
-    "wave": "👋",
-    "thumbsup": "👍",
-    "+1": "👍",
-    "-1": "👎",
-    "raised_hands": "🙌",
-    "fire": "🔥",
-    "sparkles": "✨",
-    "email": "📧",
-    "envelope": "✉️",
-    "camera": "📷",
-    "movie_camera": "🎥",
-    "package": "📦",
-    "arrow_right": "➡️",
-    "point_right": "👉",
-    "smile": "😄",
-    "slightly_smiling_face": "🙂",
-    "pushpin": "📌",
-    "trophy": "🏆",
-    "construction": "🚧",
+    "large_purple_circle": "🟣",
+    "large_brown_circle": "🟤",
+    "large_red_square": "🟥",
+    "large_blue_square": "🟦",
+    "large_green_square": "🟩",
+    "large_yellow_square": "🟨",
+    "large_orange_square": "🟧",
+    "large_purple_square": "🟪",
 }
+
+
+@lru_cache(maxsize=2048)
+def emoji_char(name: str) -> str | None:
+    """The emoji Slack shows for `:name:` (its aliases, as the `emoji` package knows them: GitHub's
+    and Slack's names), or None for a name nobody knows (shown as typed, as Slack does)."""
+    if name in SLACK_EMOJI:
+        return SLACK_EMOJI[name]
+    shown = emoji_lib.emojize(f":{name}:", language="alias")
+    return None if shown == f":{name}:" else shown
+
+
+def emojize(text: str) -> str:
+    """`:rocket:` → 🚀 in (already escaped) text; unknown names stay as typed."""
+    return _EMOJI.sub(lambda m: emoji_char(m[1]) or m[0], text)
+
 
 _CONTROL = re.compile(r"<([^<>\n]+)>")
 _CODE_BLOCK = re.compile(r"```(.*?)```", re.DOTALL)
@@ -202,8 +166,9 @@ class Renderer:
         }
 
         def pretty(fallback: str) -> str:
-            word = relative.get(local.date())
-            return word.capitalize() if word and template.lstrip().startswith("{date") else (word or fallback)
+            # Slack: "uses yesterday, today or tomorrow where appropriate", in lower case wherever
+            # the token stands (https://api.slack.com/reference/surfaces/formatting#date-formatting)
+            return relative.get(local.date()) or fallback
 
         date_ = f"{local:%B} {_ordinal(local.day)}, {local.year}"
         date_short = f"{local:%b} {local.day}, {local.year}"
@@ -296,7 +261,7 @@ class Renderer:
         escaped = esc(unescape_slack(text))
         for pattern, tag in _STYLES:
             escaped = pattern.sub(lambda m, tag=tag: f"<{tag}>{m[1]}</{tag}>", escaped)
-        escaped = _EMOJI.sub(lambda m: EMOJI.get(m[1], m[0]), escaped)
+        escaped = emojize(escaped)
         for _ in range(3):  # placeholders may sit inside styled text; restore all
             escaped = _PLACEHOLDER.sub(lambda m: pieces[int(m[1])], escaped)
         return escaped
@@ -339,6 +304,26 @@ class Renderer:
             )
         return esc(f"<{unescape_slack(inner)}>")
 
+    # ------------------------------------------------------------------ files
+
+    def files(self, files: Iterable[UploadedFile]) -> str:
+        """Files shared in a message, each a card with a download link (served by playground/web.py
+        to people who can see the conversation)."""
+        cards = []
+        who = quote(self.viewer.id if self.viewer else "")
+        for uploaded in files:
+            name = uploaded.title or uploaded.filename
+            kind = uploaded.filename.rsplit(".", 1)[-1].upper() if "." in uploaded.filename else "File"
+            href = f"/playground/files/{quote(uploaded.id)}?user={who}"
+            cards.append(
+                f'<div class="file-card" data-file-id="{esc(uploaded.id)}"><span class="file-icon">📄</span>'
+                f'<div class="file-text"><a class="file-name" href="{esc(href)}" '
+                f'download="{esc(uploaded.filename)}">{esc(name)}</a>'
+                f'<div class="file-meta">{esc(kind)} · {esc(file_size(len(uploaded.content or b"")))}</div>'
+                "</div></div>"
+            )
+        return f'<div class="files">{"".join(cards)}</div>' if cards else ""
+
     # ----------------------------------------------------------- text objects
 
     def text(self, obj: Any) -> str:
@@ -351,14 +336,14 @@ class Renderer:
         if obj.get("type") == "mrkdwn":
             return self.mrkdwn(obj.get("text", ""))
         text = esc(obj.get("text", ""))
-        return _EMOJI.sub(lambda m: EMOJI.get(m[1], m[0]), text) if obj.get("emoji", True) else text
+        return emojize(text) if obj.get("emoji", True) else text
 
     def plain(self, obj: Any) -> str:
         """Text shown in a control (option labels, button labels): never markup."""
         if isinstance(obj, dict):
             raw = obj.get("text", "")
             raw = unescape_slack(raw) if obj.get("type") == "mrkdwn" else raw
-            return _EMOJI.sub(lambda m: EMOJI.get(m[1], m[0]), esc(raw))
+            return emojize(esc(raw))
         return esc(obj or "")
 
     # ----------------------------------------------------------------- blocks
@@ -466,7 +451,7 @@ class Renderer:
         if kind == "channel":
             return self._control(f"#{node.get('channel_id', '')}")
         if kind == "emoji":
-            return EMOJI.get(node.get("name", ""), f":{esc(node.get('name', ''))}:")
+            return _rich_emoji(node)
         if kind == "broadcast":
             return self._control(f"!{node.get('range', 'here')}")
         if kind == "date":
@@ -534,7 +519,9 @@ class Renderer:
     def _el_button(self, element: dict, attrs: dict[str, str]) -> str:
         style = element.get("style")
         classes = "el-btn" + (f" el-{style}" if style in ("primary", "danger") else "")
-        attrs = {**attrs, "data-value": element.get("value", ""), "data-dispatch": "1"}
+        attrs = {**attrs, "data-dispatch": "1"}
+        if "value" in element:  # a button without a value sends none (not "": that is another button)
+            attrs["data-value"] = element["value"]
         if element.get("url") and _SAFE_URL.match(element["url"]):
             attrs["data-url"] = element["url"]
         label = self.plain(element.get("text"))
@@ -777,6 +764,27 @@ class Renderer:
 
     def _el_file_input(self, element: dict, attrs: dict[str, str]) -> str:
         return '<span class="el-unknown">File uploads are not available in the playground.</span>'
+
+
+def _rich_emoji(node: dict) -> str:
+    """A rich text emoji element: by name, else by its `unicode` code points ("1f680")."""
+    name = str(node.get("name", ""))
+    found = emoji_char(name)
+    points = str(node.get("unicode", ""))
+    if found is None and re.fullmatch(r"[0-9a-f]{2,6}(-[0-9a-f]{2,6})*", points):
+        with contextlib.suppress(ValueError):  # beyond Unicode: shown by name
+            found = "".join(chr(int(part, 16)) for part in points.split("-"))
+    return esc(found) if found else f":{esc(name)}:"
+
+
+def file_size(n: int) -> str:
+    """As Slack writes it: "812 B", "3.1 KB", "14 MB"."""
+    size, unit = float(n), "B"
+    for bigger in ("KB", "MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{n} B" if unit == "B" else f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
 
 
 def _selected(flag: bool) -> str:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import mimetypes
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from aiohttp import web
+from aiohttp.helpers import content_disposition_header
 
 from playground import people
 from playground.emulator import EmulatorUsageError, InvalidBotResponse, Message, User, View
@@ -260,6 +262,7 @@ class PlaygroundWeb:
             color = color if re.fullmatch(r"#?[0-9a-fA-F]{3,8}|[a-z]+", color) else "#ddd"
             color = color if color.startswith("#") or color.isalpha() else f"#{color}"
             body += f'<div class="attachment" style="border-left-color:{color}">{inner}</div>'
+        body += renderer.files(self.ws.files[f] for f in message.file_ids if f in self.ws.files)
         replies = [
             self.ws.find_message(message.channel, ts) for ts in message.reply_ts if not message.is_reply
         ]
@@ -560,6 +563,38 @@ async def _state(request: web.Request) -> web.Response:
     return web.json_response(state, headers={"Cache-Control": "no-store"})
 
 
+def may_download(pg_web: PlaygroundWeb, user_id: str, file_id: str):
+    """The uploaded file, if `user_id` is in a conversation it was shared in (as in Slack), else None."""
+    uploaded = pg_web.ws.files.get(file_id)
+    if uploaded is None or not uploaded.completed or uploaded.content is None:
+        return None
+    for channel_id in uploaded.channels:
+        channel = pg_web.ws.channels.get(channel_id)
+        if channel is not None and (user_id in channel.members or channel.im_user == user_id):
+            return uploaded
+    return None
+
+
+async def _file(request: web.Request) -> web.Response:
+    """A file the bot shared (the `/breach export` CSV), downloaded from the browser."""
+    pg_web = request.app[WEB_KEY]
+    uploaded = may_download(pg_web, request.query.get("user", ""), request.match_info["file_id"])
+    if uploaded is None:
+        raise web.HTTPNotFound(text="No such file in your conversations.")
+    kind = mimetypes.guess_type(uploaded.filename)[0] or "application/octet-stream"
+    return web.Response(
+        body=uploaded.content,
+        content_type=kind,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                "attachment", filename=uploaded.filename or uploaded.id
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def _index(request: web.Request) -> web.Response:
     return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
@@ -599,6 +634,7 @@ def add_routes(app: web.Application, playground: Playground) -> PlaygroundWeb:
     app.on_shutdown.append(pg_web.shutdown)
     app.router.add_get("/", _index)
     app.router.add_get("/playground/api/state", _state)
+    app.router.add_get("/playground/files/{file_id}", _file)
     for name in ACTIONS:
         path = "message" if name == "message_post" else name
         app.router.add_post(f"/playground/api/{path}", _endpoint(name))

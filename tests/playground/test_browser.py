@@ -11,7 +11,8 @@ modal (with a field error); Ivy invited, acknowledging, replying in a thread; a 
 due time; as the brand manager a breach reported through `/breach` and its modal (the engagement
 select updates the clause list); the card and its thread; as Ivy, Acknowledge and Respond; back as
 the manager, the Escalate confirm dialog (cancelled), Resolve, a shared review; the clock moved a
-day at a time until the deliverable's reminders arrive; App Home.
+day at a time until the deliverable's reminders arrive; App Home with its emoji, its "Log review"
+button opening the form; `/breach export`'s CSV shared in the app's DM and downloaded.
 
 Helpers for extending it: `run_command`, `fill_modal`, `submit_modal`, `click_button`,
 `card_button`, `switch_user`, `open_channel`, `open_thread`, `open_app_home`, `reply_in_thread`,
@@ -20,6 +21,7 @@ Helpers for extending it: `run_command`, `fill_modal`, `submit_modal`, `click_bu
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -365,7 +367,33 @@ async def test_the_story_in_the_browser(playground: Playground, page):
     await expect(last).to_be_in_viewport()  # the pane follows the newest message
     await screenshot(page, "12-reminder-due-now")
 
-    # The App Home renders whatever the bot publishes.
+    # The App Home renders whatever the bot publishes, emoji as emoji (:rotating_light: → 🚨).
     await open_app_home(page)
     await expect(page.locator("#home")).to_contain_text("BR-1")
+    await expect(page.locator("#home")).to_contain_text("🚨 Open incidents")
+    await expect(page.locator("#home")).not_to_contain_text(":rotating_light:")
     await screenshot(page, "13-app-home")
+
+    # Home's "Log review" (a button without a value) opens the review form.
+    await page.locator(
+        '#home [data-block-id="home_brand_actions"] button.el-btn', has_text="Log review"
+    ).click()
+    await expect(modal(page)).to_contain_text("Log a review")
+    await screenshot(page, "14-log-review-from-home")
+    await modal(page).locator(".modal-foot .el-btn").first.click()
+    await expect(modal(page)).to_have_count(0)
+
+    # /breach export: the CSV arrives in the app's DM as a file, and downloads from the browser.
+    await run_command(page, "/breach export")
+    await page.click('#tabs [data-pane="messages"]')
+    shared = page.locator("#messages .msg", has=page.locator(".file-card")).last
+    await expect(shared).to_contain_text("📊")  # :bar_chart: in the bot's comment
+    link = shared.locator("a.file-name")
+    await expect(link).to_contain_text("incidents-all-")
+    await screenshot(page, "15-export-in-the-dm")
+    async with page.expect_download() as fetched:
+        await link.click()
+    download = await fetched.value
+    assert download.suggested_filename.startswith("incidents-all-")
+    csv_text = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8")
+    assert csv_text.splitlines()[0].startswith("number,") and "BR-2" in csv_text

@@ -184,15 +184,30 @@ def test_date_tokens_use_the_viewers_time_zone(emulator):
     in_new_york = renderer(emulator, people.MANAGER).mrkdwn(token)
     in_paris = renderer(emulator, people.LEGAL).mrkdwn(token)
     in_la = renderer(emulator, people.INFLUENCER).mrkdwn(token)
-    assert ">Today at 1:30 PM</time>" in in_new_york
-    assert ">Today at 7:30 PM</time>" in in_paris
-    assert ">Today at 10:30 AM</time>" in in_la
+    assert ">today at 1:30 PM</time>" in in_new_york
+    assert ">today at 7:30 PM</time>" in in_paris
+    assert ">today at 10:30 AM</time>" in in_la
     assert 'title="March 1st, 2027 18:30 UTC"' in in_new_york
     later = renderer(emulator).mrkdwn(f"<!date^{EPOCH + 3 * 86400}^{{date_short_pretty}} {{time}}|x>")
     assert ">Mar 4, 2027 1:30 PM</time>" in later
     formats = renderer(emulator).date_token(EPOCH, "{date_num}|{date}|{date_long}|{time_secs}")
     assert formats == "2027-03-01|March 1st, 2027|Monday, March 1st, 2027|1:30:00 PM"
     assert renderer(emulator).mrkdwn("<!date^notanumber^{date}|the fallback>") == "the fallback"
+
+
+def test_pretty_dates_say_today_yesterday_tomorrow_in_lower_case_as_slack_does(emulator):
+    """Slack's reference: {date_pretty} and friends use "yesterday", "today" or "tomorrow" where
+    appropriate, in lower case, wherever the token stands (also first in the format)."""
+    r = renderer(emulator)  # New York: NOW is 9:00 AM on Mar 1
+    day = 86400
+    assert r.date_token(EPOCH, "{date_short_pretty} at {time}") == "today at 1:30 PM"
+    assert r.date_token(EPOCH - day, "{date_pretty}") == "yesterday"
+    assert r.date_token(EPOCH + day, "{date_long_pretty}") == "tomorrow"
+    assert r.date_token(EPOCH + 2 * day, "{date_short_pretty} at {time}") == "Mar 3, 2027 at 1:30 PM"
+    assert r.date_token(EPOCH + 2 * day, "{date_pretty}") == "March 3rd, 2027"
+    # the viewer's day decides: 1:30 AM in UTC on Mar 2 is still Mar 1 in New York
+    late = int(datetime(2027, 3, 2, 1, 30, tzinfo=UTC).timestamp())
+    assert r.date_token(late, "{date_short_pretty} at {time}") == "today at 8:30 PM"
 
 
 def test_modal_inputs_show_state_and_errors(emulator):
@@ -335,3 +350,58 @@ def test_initials_tell_the_cast_apart():
     names = [p.real_name for p in people.CAST]
     assert len({initials(n) for n in names}) == len(names)
     assert re.fullmatch(r"[A-Z][a-z]", initials("Maya Manager"))
+
+
+def test_emoji_shortcodes_render_as_emoji(emulator):
+    r = renderer(emulator)
+    html = r.mrkdwn(":rocket: *published* :briefcase: :rotating_light: :large_yellow_circle: `:rocket:`")
+    assert html.startswith("🚀 <b>published</b> 💼 🚨 🟡 ")
+    assert '<code class="mk-code">:rocket:</code>' in html  # code stays as typed
+    assert r.mrkdwn("at 10:30:00 and :no_such_emoji_name:") == "at 10:30:00 and :no_such_emoji_name:"
+    assert r.text({"type": "plain_text", "text": ":spiral_calendar_pad: Due"}) == "🗓️ Due"
+    assert r.text({"type": "plain_text", "text": ":tada:", "emoji": False}) == ":tada:"
+    rich = {"type": "rich_text_section", "elements": [{"type": "emoji", "name": "wave"}]}
+    assert "👋" in r.blocks([{"type": "rich_text", "elements": [rich]}])
+    custom = {"type": "emoji", "name": "party_parrot", "unicode": "3c"}  # never markup
+    assert r._rich_inline(custom) == "&lt;"
+
+
+def test_a_button_without_a_value_sends_none(emulator):
+    """Slack sends no `value` for such a button; "" would name another button (or none)."""
+    html = renderer(emulator, surface="home").blocks(
+        [
+            {
+                "type": "actions",
+                "block_id": "home_brand_actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "review_log",
+                        "text": {"type": "plain_text", "text": "Log"},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": "x",
+                        "value": "",
+                        "text": {"type": "plain_text", "text": "X"},
+                    },
+                ],
+            }
+        ]
+    )
+    log, x = [attrs for tag, attrs in tags(html) if tag == "button"]
+    assert "data-value" not in log and log["data-action-id"] == "review_log"
+    assert x["data-value"] == ""
+
+
+def test_shared_files_are_cards_with_a_download_link(emulator):
+    ws = emulator.workspace
+    uploaded = ws.new_file('incidents-<b>"x".csv', 4)
+    uploaded.content, uploaded.title, uploaded.completed = b"a,b\n", "incidents <all>.csv", True
+    html = renderer(emulator).files([uploaded])
+    assert {tag for tag, _ in tags(html)} <= {"div", "span", "a"}
+    link = next(attrs for tag, attrs in tags(html) if tag == "a")
+    assert link["href"] == f"/playground/files/{uploaded.id}?user={people.MANAGER.user_id}"
+    assert link["download"] == 'incidents-<b>"x".csv'
+    assert "incidents &lt;all&gt;.csv</a>" in html and "CSV · 4 B" in html
+    assert renderer(emulator).files([]) == ""

@@ -26,6 +26,8 @@ class SlackUser:
     #: A Slack guest: `is_restricted` (multi-channel) or `is_ultra_restricted` (single-channel).
     is_restricted: bool = False
     is_ultra_restricted: bool = False
+    #: Every name Slack shows for the person (display name, real name, handle), for lookups by name.
+    names: tuple[str, ...] = ()
 
     @property
     def is_guest(self) -> bool:
@@ -48,6 +50,10 @@ def _from_api(user: dict) -> SlackUser:
         deleted=bool(user.get("deleted")),
         is_restricted=bool(user.get("is_restricted")),
         is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+        names=tuple(
+            n for n in (profile.get("display_name"), profile.get("real_name"), user.get("real_name")) if n
+        )
+        + ((user["name"],) if user.get("name") else ()),
     )
 
 

@@ -46,6 +46,16 @@ def unknown_subcommand(command: str, word: str, usage_text: str) -> str:
     return f":warning: `{esc(command)} {esc(word[:40])}` is not a command I know.\n\n{usage_text}"
 
 
+def list_scopes(word: str) -> str:
+    """`/breach list closed` (or resolved, dismissed): not a list of its own; say which lists are."""
+    return (
+        f":information_source: There is no `{esc(word[:20])}` list. `{Command.BREACH} list open` (the "
+        f"default) shows the incidents still open; `{Command.BREACH} list all` shows every incident, "
+        f"resolved and dismissed ones included. Add a campaign to narrow it: "
+        f"`{Command.BREACH} list all &lt;slug&gt;`."
+    )
+
+
 def missing_argument(usage_line: str) -> str:
     return f":warning: Missing argument. Usage: `{esc(usage_line)}`"
 

@@ -15,6 +15,7 @@ from bot.background import Reply, report
 from bot.domain.parsing import split
 from bot.errors import CampaignGuardError, FormErrors, FormReplaced, InvalidInput
 from bot.views.forms import FormValues
+from bot.views.text import MENTION, plain_error
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,21 @@ def words(command: dict[str, Any]) -> tuple[str, list[str]]:
     return (parts[0].lower(), parts[1:]) if parts else ("", [])
 
 
+async def _plain(errors: dict[str, str], directory: Any = None) -> dict[str, str]:
+    """Field errors are plain text: messages written in mrkdwn (for ephemerals) lose their marks,
+    and people are named (`directory`: the bot's cached Directory)."""
+    names: dict[str, str] = {}
+    mentioned = {m[1] for message in errors.values() for m in MENTION.finditer(message)}
+    for user_id in mentioned if directory is not None else ():
+        try:
+            names[user_id] = (await directory.user(user_id)).name
+        except Exception:  # an error message must never fail: the mention stays as it is
+            log.warning("could not name %s in a field error", user_id)
+    return {field: plain_error(message, names) for field, message in errors.items()}
+
+
 async def submit_form(
-    ack: AsyncAck, first_field: str, validate_and_store: Callable[[], Awaitable[Any]]
+    ack: AsyncAck, first_field: str, validate_and_store: Callable[[], Awaitable[Any]], directory: Any = None
 ) -> tuple[bool, Any]:
     """Run the validating part of a modal submission and ack accordingly.
 
@@ -59,19 +73,21 @@ async def submit_form(
     try:
         result = await validate_and_store()
     except FormErrors as exc:
-        await ack(response_action="errors", errors=exc.errors)
+        await ack(response_action="errors", errors=await _plain(exc.errors, directory))
         return False, None
     except FormReplaced as exc:
         await ack(response_action="update", view=exc.view)
         return False, None
     except InvalidInput as exc:
-        await ack(response_action="errors", errors={exc.field or first_field: exc.message})
+        await ack(
+            response_action="errors", errors=await _plain({exc.field or first_field: exc.message}, directory)
+        )
         return False, None
     except CampaignGuardError as exc:
-        await ack(response_action="errors", errors={first_field: exc.message})
+        await ack(response_action="errors", errors=await _plain({first_field: exc.message}, directory))
         return False, None
     except Exception as exc:
-        await ack(response_action="errors", errors={first_field: await report(exc, None)})
+        await ack(response_action="errors", errors=await _plain({first_field: await report(exc, None)}))
         return False, None
     await ack()
     return True, result
@@ -124,7 +140,9 @@ def on_submit(
 
     async def submitted(ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
-        ok, stored = await submit_form(ack, first_field, lambda: store(team_id, user_id, FormValues(view)))
+        ok, stored = await submit_form(
+            ack, first_field, lambda: store(team_id, user_id, FormValues(view)), svc.directory
+        )
         work = after(team_id, user_id, stored) if ok and after is not None else None
         if work is not None:
             svc.background.run(work, direct_message(svc.client, user_id))

@@ -28,6 +28,8 @@ FORM_CALLBACKS = {
 LIST_USAGE = "/breach list [open | all] [<slug>]"
 SHOW_USAGE = "/breach show BR-<n>"
 EXPORT_USAGE = "/breach export [<slug>]"
+#: Words people try for the incidents that are over; `all` is the list that holds them.
+CLOSED_SCOPES = ("closed", "resolved", "dismissed")
 
 
 def _list_args(args: list[str]) -> tuple[bool, str | None] | None:
@@ -83,6 +85,9 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "help":
             await ack(text=messages.BREACH_USAGE)
         elif sub == "list":
+            if args and args[0].lower() in CLOSED_SCOPES:
+                await ack(text=messages.list_scopes(args[0].lower()))
+                return
             parsed = _list_args(args)
             if parsed is None:
                 await ack(text=messages.usage(LIST_USAGE))

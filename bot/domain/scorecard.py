@@ -16,7 +16,11 @@ from bot.domain.incidents import OPEN, PROBATION_AT, SUSPENSION_AT
 from bot.domain.reviews import DIMENSION_KEYS
 
 #: Reviews compared for the trend: the last TREND_WINDOW against the TREND_WINDOW before them.
+#: With fewer than twice TREND_WINDOW reviews, the newer half against the older half (the newer
+#: half takes the odd one): 2 reviews compare 1 with 1, 3 compare the last 2 with the first.
 TREND_WINDOW = 3
+#: A trend needs something to compare with: at least this many reviews.
+TREND_MIN_REVIEWS = 2
 #: A change of the average smaller than this (on the 1-5 scale) is "steady".
 TREND_STEADY = 0.25
 SPARK = "▁▂▃▄▅▆▇█"
@@ -63,9 +67,11 @@ class DeliverableRow:
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    recent: float  # mean of the last TREND_WINDOW reviews
-    previous: float  # mean of the TREND_WINDOW before them
+    recent: float  # mean of the newest reviews (at most TREND_WINDOW)
+    previous: float  # mean of those before them (at most TREND_WINDOW)
     arrow: str  # ↑ ↓ →
+    recent_count: int = TREND_WINDOW
+    previous_count: int = TREND_WINDOW
 
     @property
     def delta(self) -> float:
@@ -98,15 +104,16 @@ SEVERITY_ORDER = (Severity.CRITICAL, Severity.MAJOR, Severity.MODERATE, Severity
 
 
 def _trend(reviews: list[ReviewRow]) -> Trend | None:
-    recent = reviews[-TREND_WINDOW:]
-    previous = reviews[-2 * TREND_WINDOW : -TREND_WINDOW]
-    if not previous:
+    if len(reviews) < TREND_MIN_REVIEWS:
         return None
+    newer = min(TREND_WINDOW, (len(reviews) + 1) // 2)
+    recent = reviews[-newer:]
+    previous = reviews[-newer - min(TREND_WINDOW, len(reviews) - newer) : -newer]
     recent_mean = sum(r.mean() for r in recent) / len(recent)
     previous_mean = sum(r.mean() for r in previous) / len(previous)
     delta = recent_mean - previous_mean
     arrow = "→" if abs(delta) < TREND_STEADY else ("↑" if delta > 0 else "↓")
-    return Trend(recent=recent_mean, previous=previous_mean, arrow=arrow)
+    return Trend(recent_mean, previous_mean, arrow, len(recent), len(previous))
 
 
 def sparkline(means: list[float]) -> str:

@@ -114,7 +114,7 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
     try:
         async with svc.db.transaction() as s:
             if await q.by_slug(s, team_id, slug):
-                raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."})
+                raise FormErrors({Field.SLUG: f"“{slug}” is taken in this workspace; pick another slug."})
             campaign = Campaign(
                 team_id=team_id,
                 slug=slug,
@@ -156,7 +156,7 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
                     )
                 )
     except IntegrityError as exc:  # a concurrent submission took the slug between check and insert
-        raise FormErrors({Field.SLUG: f"`{slug}` is taken in this workspace; pick another slug."}) from exc
+        raise FormErrors({Field.SLUG: f"“{slug}” is taken in this workspace; pick another slug."}) from exc
     return campaign
 
 
@@ -225,6 +225,14 @@ class Invitee:
         return user(self.user_id) if self.user_id else f"{esc(self.name)} ({esc(self.email)})"
 
 
+def name_from_email(email: str) -> str:
+    """An external creator's name until Slack tells us theirs: the address's local part, as a
+    name ("eve@…" → "Eve", "eve.smith+acme@…" → "Eve Smith")."""
+    local = email.partition("@")[0].partition("+")[0]
+    words = [w for w in re.split(r"[._-]+", local) if w]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or local or email
+
+
 async def _invitee(svc: Services, person: Person) -> Invitee:
     found: SlackUser | None
     if person.user_id:
@@ -232,7 +240,7 @@ async def _invitee(svc: Services, person: Person) -> Invitee:
     else:
         found = await svc.directory.by_email(person.email or "")
     if found is None:  # not in the workspace: an external creator, invited through Slack Connect
-        return Invitee(name=(person.email or "").split("@")[0], user_id=None, email=person.email)
+        return Invitee(name=name_from_email(person.email or ""), user_id=None, email=person.email)
     if found.is_bot or found.deleted:
         raise InvalidInput(f"{user(found.id)} is a bot or a deactivated account; invite a person.")
     return Invitee(name=found.name, user_id=found.id, email=found.email or person.email)
@@ -357,7 +365,10 @@ async def invite(
             ) from exc
         raise
     await refresh_home(svc, campaign.team_id, [invitee.user_id])
-    text = f":handshake: {invitee.mention} joined `{campaign.slug}` in <#{channel_id}>; guidelines posted."
+    text = (
+        f":handshake: {invitee.mention} was invited to `{campaign.slug}` in <#{channel_id}>; "
+        "guidelines posted."
+    )
     if invitee.user_id is None:
         text += " They were invited through Slack Connect and can acknowledge once they accept."
     if refused:
@@ -429,6 +440,12 @@ async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagem
 # /campaign role
 
 
+def _as_role(role: str, *, bold: bool = True) -> str:
+    """The role after "is now": "a *manager*", "a *member*", but "*legal*" (a team, not a person)."""
+    word = f"*{role}*" if bold else role
+    return word if role == Role.LEGAL else f"a {word}"
+
+
 async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target: str, role: str) -> str:
     if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
         raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
@@ -451,7 +468,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
             raise Conflict(brand_role_refusal(Someone(is_influencer=True), user(target)))
         current = await q.granted_role(s, campaign.id, target)
         if current == role:
-            raise Conflict(f"{user(target)} is already a {role} on `{campaign.slug}`.")
+            raise Conflict(f"{user(target)} is already {_as_role(role)} on `{campaign.slug}`.")
         if current:
             await s.exec(
                 update(CampaignRole)
@@ -473,8 +490,8 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
     refused = []
     for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
         refused += await _invite_people(svc, channel_id, [target], linked=True)
-    was = f" (was {current})" if current else ""
-    text = f":bust_in_silhouette: {user(target)} is now a *{role}* on `{campaign.slug}`{was}."
+    was = f" (was {_as_role(current, bold=False)})" if current else ""
+    text = f":bust_in_silhouette: {user(target)} is now {_as_role(role)} on `{campaign.slug}`{was}."
     if refused:
         text += f"\n:warning: Slack refused to add them to a shared channel: {', '.join(refused)}."
     return text
@@ -699,11 +716,14 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
         )
         if result.rowcount == 0:
             raise Conflict(
-                f"You already acknowledged version {version} on {when(engagement.acknowledged_at or now)}."
+                f"You already acknowledged version {version} {when(engagement.acknowledged_at or now)}."
             )
         if influencer.slack_user_id is None:  # an external influencer, now known by their user id
+            name = (await svc.directory.user(user_id)).name[:150]  # and by the name Slack shows
             await s.exec(
-                update(Influencer).where(Influencer.id == influencer.id).values(slack_user_id=user_id)
+                update(Influencer)
+                .where(Influencer.id == influencer.id)
+                .values(slack_user_id=user_id, display_name=name)
             )
         await plans.engagement(s, engagement, now)  # cancels the reminders; starts the review cadence
     if ts:

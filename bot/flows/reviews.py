@@ -146,6 +146,26 @@ async def announce_review(svc: Services, stored: StoredReview) -> None:
 # /review history
 
 
+async def _by_slack_name(svc: Services, s, team_id: str, target: str, scope: str | None) -> list:
+    """A full name as Slack shows it ("Ivy Influencer") for an influencer stored under a shorter
+    one ("Ivy"): the influencers stored under the name's first words, kept when Slack names them
+    so (display or real name, any case)."""
+    words = target.split()
+    if len(words) < 2:
+        return []
+    leading = [" ".join(words[:n]).lower() for n in range(1, len(words))]
+    wanted = " ".join(words).casefold()
+    found = []
+    for influencer in await q.influencers_named_any(s, team_id, leading, scope):
+        try:
+            person = await svc.directory.user(influencer.slack_user_id)
+        except NotFound:
+            continue
+        if wanted in {" ".join(name.split()).casefold() for name in person.names}:
+            found.append(influencer)
+    return found
+
+
 async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
     """A scorecard holds every review, shared or not: brand side only (bot/domain/trust.py).
 
@@ -172,7 +192,9 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
             if influencer is None or (scope and not await q.works_with(s, team_id, scope, influencer.id)):
                 raise NotFound(f":mag: {user(mentioned)} is not an influencer on {where}.")
         else:
-            found = await q.influencers_named(s, team_id, target, scope)
+            found = await q.influencers_named(s, team_id, target, scope) or await _by_slack_name(
+                svc, s, team_id, target, scope
+            )
             if not found:
                 raise NotFound(
                     f":mag: No influencer named “{esc(target[:80])}” on {where}. "

@@ -99,7 +99,7 @@ async def list_creators(svc: Services, team_id: str, user_id: str) -> str:
     if not rows:
         lines.append("Nobody else yet. `/campaign creators add @someone` gives the right.")
     for row in rows:
-        lines.append(f"• {user(row.user_id)} — granted by {user(row.granted_by)} on {when(row.created_at)}")
+        lines.append(f"• {user(row.user_id)} — granted by {user(row.granted_by)} {when(row.created_at)}")
     if total > len(rows):
         lines.append(f"… and {total - len(rows)} more.")
     return "\n".join(lines)

@@ -264,7 +264,7 @@ def acknowledged_message(
     """The guidelines message after acknowledgement: the button gives way to a receipt."""
     kept = [b for b in blocks if b.get("type") != "actions"]
     receipt = context(
-        f":white_check_mark: Acknowledged by {user(influencer_user_id)} on {when(at)} (version {version})."
+        f":white_check_mark: Acknowledged by {user(influencer_user_id)} {when(at)} (version {version})."
     )
     return [*kept, receipt.to_dict()]
 
@@ -323,7 +323,8 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
         team = " · ".join(f"*{role}:* {', '.join(people)}" for role, people in sorted(by_role.items()))
         blocks.append(section(f"*Team* — {team or '_nobody yet_'}"))
     clause_lines = [
-        f"`{g.code}` {esc(g.title)} _({g.category}, {g.default_severity})_" for g in detail.clauses
+        f"`{g.code}` {esc(g.title)} _({g.category.replace('_', ' ')}, {g.default_severity})_"
+        for g in detail.clauses
     ]
     blocks.append(section("*Guidelines*\n" + ("\n".join(clause_lines) or "_no clauses yet_")))
     lines = [_engagement_line(e, i, c.guidelines_version) for e, i in detail.engagements]

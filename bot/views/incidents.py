@@ -572,8 +572,9 @@ def incident_list(
 ) -> list[Block]:
     """One page of `/breach list`, newest first. `total` is the (capped) count shown on the first
     page; `more` the value of a "Show more" button for the next page (None: this is the last)."""
-    if not rows:
-        return [section(f"No {'more ' if continued else ''}{scope} incidents you can see.")]
+    if not rows:  # "No open incidents you can see.", "No more incidents you can see."
+        words = " ".join(w for w in ("more" if continued else "", "" if scope == "all" else scope) if w)
+        return [section(f"No {words + ' ' if words else ''}incidents you can see.")]
     if continued:
         head = f"*{scope.capitalize()} incidents*, continued from {number(rows[0].incident.number)}"
     else:

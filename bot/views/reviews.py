@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.reviews import DIMENSIONS, LEVEL_NAMES, NOTES_MAX, NOTES_REQUIRED_AT
-from bot.domain.scorecard import Scorecard
+from bot.domain.scorecard import TREND_MIN_REVIEWS, Scorecard
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
     MESSAGE_BLOCKS_MAX,
@@ -255,12 +255,12 @@ def scorecard_blocks(
     if card.reviews:
         averages = " · ".join(f"{dim.label} {card.averages[dim.key]:.1f}" for dim in DIMENSIONS)
         if card.trend:
-            trend = (
-                f"{card.trend.arrow} last 3 reviews {card.trend.recent:.1f} vs previous "
-                f"{card.trend.previous:.1f} ({card.trend.delta:+.1f})"
-            )
+            t = card.trend  # "↓ last 3 reviews 2.5 vs the 3 before 3.7 (-1.2)"
+            recent = "last review" if t.recent_count == 1 else f"last {t.recent_count} reviews"
+            before = "the one before" if t.previous_count == 1 else f"the {t.previous_count} before"
+            trend = f"{t.arrow} {recent} {t.recent:.1f} vs {before} {t.previous:.1f} ({t.delta:+.1f})"
         else:
-            trend = "not enough reviews for a trend yet"
+            trend = f"needs {TREND_MIN_REVIEWS} reviews ({card.reviews} so far)"
         blocks.append(
             section(
                 f"*Reviews:* {card.reviews} · *average* {card.overall:.1f}/5 — {averages}\n"

@@ -42,6 +42,29 @@ def slack_text(text: str | None) -> str:
     return _SLACK_TOKEN.sub(inert, text or "")
 
 
+_CODE = re.compile(r"`([^`\n]+)`")
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_LEADING_EMOJI = re.compile(r"^(?::[a-z0-9_+\-]+:\s*)+")
+_DATE = re.compile(r"<!date\^[^<>|]*\|([^<>]*)>")
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+
+
+def plain_error(text: str, names: dict[str, str] | None = None) -> str:
+    """A sentence written in mrkdwn, as a modal field error: those are plain text, so Slack would
+    show every backtick and asterisk. Code becomes “quoted”, bold and italics lose their marks,
+    a leading emoji goes, a user mention becomes "@Name" (`names`: user id → name), a date token
+    shows its fallback and entities read as characters."""
+    names = names or {}
+    text = _LEADING_EMOJI.sub("", text)
+    text = MENTION.sub(lambda m: f"@{names[m[1]]}" if m[1] in names else m[0], text)
+    text = _CODE.sub(lambda m: f"“{m[1]}”", text)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    text = _DATE.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -54,10 +77,22 @@ def channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "_none_"
 
 
-def when(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
-    """A `<!date^…>` token: every reader sees `moment` in their own time zone."""
+#: A day and a time: "today at 2:24 PM", "yesterday at 9:05 AM", "Mar 1, 2027 at 2:24 PM".
+DATE_AND_TIME = "{date_short_pretty} at {time}"
+#: A day alone: "today", "tomorrow", "Mar 1, 2027".
+DATE_ONLY = "{date_short_pretty}"
+
+
+def when(moment: datetime, fmt: str = DATE_AND_TIME) -> str:
+    """A `<!date^…>` token: every reader sees `moment` in their own time zone.
+
+    Slack writes `{date_short_pretty}` as "today", "yesterday" or "tomorrow" (lower case) when it
+    applies and as "Mar 1, 2027" otherwise, so a sentence must read well with either: "responded
+    {when(x)}" gives "responded today at 2:24 PM" or "responded Mar 1, 2027 at 2:24 PM". Never put
+    "on" before it ("on today at …"); with the time left out, use `DATE_ONLY`.
+    """
     moment = moment.astimezone(UTC)
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC" if "{time" in fmt else "%Y-%m-%d")
     return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
 
 

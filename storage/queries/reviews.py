@@ -150,6 +150,22 @@ async def influencers_named(
     return prefix.scalars().all()
 
 
+async def influencers_named_any(
+    s: AsyncSession, team_id: str, names: Sequence[str], viewer_id: str | None = None
+) -> Sequence[Influencer]:
+    """Influencers with a Slack id whose display name is one of `names` (lower case), as
+    `influencers_named` (same index, same viewer scope); at most CANDIDATES_MAX + 1 rows."""
+    where = [
+        Influencer.team_id == team_id,
+        func.lower(Influencer.display_name).in_(list(names)),
+        Influencer.slack_user_id.is_not(None),
+    ]
+    if viewer_id is not None:
+        where.append(Influencer.id.in_(_engaged_with(team_id, viewer_id)))
+    found = await s.exec(select(Influencer).where(*where).order_by(Influencer.id).limit(CANDIDATES_MAX + 1))
+    return found.scalars().all()
+
+
 @dataclass(frozen=True, slots=True)
 class History:
     campaigns: list[tuple[str, str, str]]  # (slug, name, engagement status), newest first

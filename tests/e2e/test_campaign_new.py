@@ -70,7 +70,7 @@ async def test_end_before_start_is_a_field_error(world: World):
 async def test_duplicate_slug_is_a_field_error(world: World):
     await world.new_campaign("spring")
     errors = await _refused(world, **{Field.SLUG: "spring"})
-    assert errors == {Field.SLUG: "`spring` is taken in this workspace; pick another slug."}
+    assert errors == {Field.SLUG: "“spring” is taken in this workspace; pick another slug."}
 
 
 async def test_forged_values_are_refused(world: World):

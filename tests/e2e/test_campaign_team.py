@@ -20,7 +20,7 @@ async def test_invite_a_workspace_influencer(world: World):
     await world.new_campaign()
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
     said = await world.invite(IVY)
-    assert said.startswith(f":handshake: <@{IVY}> joined `spring` in <#")
+    assert said.startswith(f":handshake: <@{IVY}> was invited to `spring` in <#")
 
     channel = world.emulator.channel_by_name("cg-spring-ivy")
     assert channel is not None and channel.is_private
@@ -83,7 +83,7 @@ async def test_acknowledging_twice_says_already(world: World):
     # a second click from a stale client still showing the button (forged or raced)
     world.emulator.find_message(channel.id, message.ts).blocks = original_blocks
     await world.slack.click(IVY, channel.id, message.ts, Action.ACKNOWLEDGE_GUIDELINES)
-    assert world.said_to(IVY).startswith("You already acknowledged version 1 on <!date^")
+    assert world.said_to(IVY).startswith("You already acknowledged version 1 <!date^")
 
 
 async def test_invite_an_external_influencer_by_email(world: World):
@@ -111,7 +111,7 @@ async def test_invite_an_external_influencer_by_email(world: World):
 async def test_email_of_a_workspace_member_invites_the_member(world: World):
     await world.new_campaign()
     said = await world.invite("ivy@creators.example")
-    assert said.startswith(f":handshake: <@{IVY}> joined")
+    assert said.startswith(f":handshake: <@{IVY}> was invited to")
     assert world.emulator.calls_to("conversations.inviteShared") == []
 
 
@@ -219,7 +219,7 @@ async def test_non_managers_cannot_invite_or_grant_roles(world: World):
 async def test_workspace_admin_may_manage_any_campaign(world: World):
     await world.new_campaign()
     said = await world.invite(IVY, user=ADMIN)
-    assert said.startswith(f":handshake: <@{IVY}> joined")
+    assert said.startswith(f":handshake: <@{IVY}> was invited to")
 
 
 async def test_role_changes(world: World):
@@ -229,10 +229,10 @@ async def test_role_changes(world: World):
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
     assert (
         world.said_to(MANAGER)
-        == f":bust_in_silhouette: <@{MEMBER}> is now a *legal* on `spring` (was member)."
+        == f":bust_in_silhouette: <@{MEMBER}> is now *legal* on `spring` (was a member)."
     )
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
-    assert world.said_to(MANAGER) == f"<@{MEMBER}> is already a legal on `spring`."
+    assert world.said_to(MANAGER) == f"<@{MEMBER}> is already *legal* on `spring`."
     await world.run(MANAGER, f"/campaign role spring <@{MANAGER}> member")
     assert world.said_to(MANAGER) == f"<@{MANAGER}> owns `spring` and stays a manager."
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> boss")
@@ -244,6 +244,7 @@ async def test_role_changes(world: World):
     assert world.said_to(MANAGER) == f"<@{IVY}> is an influencer on `spring` and can't hold a brand role."
     # a new manager may now invite; and is added to the existing shared channel
     await world.run(MANAGER, f"/campaign role spring <@{OTTO}> manager")
+    assert world.said_to(MANAGER) == f":bust_in_silhouette: <@{OTTO}> is now a *manager* on `spring`."
     assert OTTO in world.emulator.channel_by_name("cg-spring-ivy").members
     async with world.db.transaction() as s:
         roles = {(r.user_id, r.role) for r in (await s.exec(select(CampaignRole))).scalars()}

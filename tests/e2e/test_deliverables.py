@@ -265,7 +265,9 @@ async def test_only_the_influencer_marks_submitted_or_published(world: World):
     reply = await world.forge_submission(
         MANAGER, view, {Field.URL: {"value": POST}, Field.CAPTION: {"value": "#ad hi"}}
     )
-    assert reply.body == {"response_action": "errors", "errors": {Field.URL: PUBLISH_REFUSAL}}
+    # a field error is plain text: the same refusal, with the person named
+    refusal = "Only @Ivy, the influencer of this deliverable, can mark it published."
+    assert reply.body == {"response_action": "errors", "errors": {Field.URL: refusal}}
     assert await world.row_counts() == before and (await deliverable(world)).status == "planned"
     # and the influencer may not approve or cancel their own deliverable
     await forge_click(world, IVY, channel, d.card_ts, Action.DELIVERABLE_CANCEL, str(d.id))

@@ -281,7 +281,7 @@ async def test_double_click_gives_one_transition(world: World):
     world.emulator.find_message(channel, card.ts).blocks = stale_blocks  # a client still showing the old card
     await press(world, IVY, channel, Action.INCIDENT_ACKNOWLEDGE)
     said = world.said_to(IVY)
-    assert said.startswith(f"BR-1 was already acknowledged by <@{IVY}> on <!date^")
+    assert said.startswith(f"BR-1 was already acknowledged by <@{IVY}> <!date^")
     assert len(await events(world, "status_changed")) == 1
 
 

@@ -176,7 +176,7 @@ async def test_a_stale_form_is_replaced_by_what_happened(world: World):
     section = view["blocks"][0]["text"]
     assert section["type"] == "mrkdwn"  # names and dates render for the reader
     assert section["text"].startswith(
-        f":information_source: BR-1 was already dismissed by <@{LEGAL}> on <!date^"
+        f":information_source: BR-1 was already dismissed by <@{LEGAL}> <!date^"
     )
     assert await world.row_counts() == before
     assert (await incident(world)).status == "dismissed"

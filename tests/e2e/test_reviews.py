@@ -346,7 +346,7 @@ async def _seed_history(world: World) -> None:
                     updated_at=now,
                 )
             )
-        # means 5, 4, 3, 2 (average 3.5): the last 3 = (4 + 3 + 2) / 3 = 3.0 against the one before = 5.0 → ↓
+        # means 5, 4, 3, 2 (average 3.5): the newer half (3 + 2) / 2 = 2.5 against the older (5 + 4) / 2 → ↓
         for days, ratings, again in (
             (40, (5, 5, 5, 5), True),
             (30, (4, 4, 4, 4), True),
@@ -382,7 +382,7 @@ async def test_scorecard_end_to_end(world: World):
     assert "*By severity:* critical 0 · major 1 · moderate 0 · minor 1" in said
     assert "*Outcomes:* warning 1" in said
     assert "*Reviews:* 4 · *average* 3.5/5" in said
-    assert "↓ last 3 reviews 3.0 vs previous 5.0 (-2.0)" in said
+    assert "*Trend:* ↓ last 2 reviews 2.5 vs the 2 before 4.5 (-2.0)" in said
     assert "*Would work again:* 50%" in said
     assert "*On-time delivery:* 50% (1 of 2 deliverables due)" in said
 

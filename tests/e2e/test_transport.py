@@ -95,7 +95,7 @@ async def test_web_api_rate_limits_and_server_errors_are_retried(world: World):
     world.emulator.inject_failure("conversations.create", status=429, retry_after=1)
     world.emulator.inject_failure("chat.postMessage", status=503)
     said = await world.invite(IVY)
-    assert said.startswith(f":handshake: <@{IVY}> joined `spring`")
+    assert said.startswith(f":handshake: <@{IVY}> was invited to `spring`")
     assert len(world.emulator.calls_to("conversations.create")) == 2  # refused once, then retried
 
 

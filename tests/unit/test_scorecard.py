@@ -66,6 +66,7 @@ def test_scorecard_matches_the_hand_computed_figures():
     assert card.trend.recent == pytest.approx(2.5)
     assert card.trend.previous == pytest.approx(11 / 3)
     assert card.trend.arrow == "↓"
+    assert (card.trend.recent_count, card.trend.previous_count) == (3, 3)
     assert card.sparkline == "█▆▆▅▄▃▅"  # r1…r7 in order: 5, 4, 4, 3, 2.5, 2, 3
     assert card.would_work_again == pytest.approx(4 / 7)
 
@@ -81,16 +82,29 @@ def test_empty_history():
     assert card.would_work_again is None and card.on_time_rate is None
 
 
-def test_trend_needs_a_previous_review_and_reads_steady_within_a_quarter_point():
-    one = [ReviewRow(at(1, d), 4, 4, 4, 4, True) for d in (1, 2, 3)]
-    assert scorecard([], one, [], NOW).trend is None
-    rising = [ReviewRow(at(1, 1), 2, 2, 2, 2, True), *one]  # previous = [2.0], recent = 4.0
-    trend = scorecard([], rising, [], NOW).trend
+def test_trend_needs_two_reviews_and_reads_steady_within_a_quarter_point():
+    fours = [ReviewRow(at(1, d), 4, 4, 4, 4, True) for d in (2, 3, 4)]
+    assert scorecard([], fours[:1], [], NOW).trend is None  # nothing to compare with
+    trend = scorecard([], [ReviewRow(at(1, 1), 2, 2, 2, 2, True), fours[0]], [], NOW).trend
+    assert (trend.previous, trend.recent, trend.arrow) == (2.0, 4.0, "↑")  # 1 against 1
+    assert (trend.previous_count, trend.recent_count) == (1, 1)
+    # three reviews make a trend: the newer two against the first
+    trend = scorecard([], [ReviewRow(at(1, 1), 2, 2, 2, 2, True), *fours[:2]], [], NOW).trend
     assert (trend.previous, trend.recent, trend.arrow) == (2.0, 4.0, "↑")
-    steady = [ReviewRow(at(1, 1), 4, 4, 4, 3, True), *one]  # 3.75 → 4.0: +0.25 is not steady
+    assert (trend.previous_count, trend.recent_count) == (1, 2)
+    rising = [ReviewRow(at(1, 1), 2, 2, 2, 2, True), *fours]  # previous = [2.0, 4.0], recent = 4.0
+    trend = scorecard([], rising, [], NOW).trend
+    assert (trend.previous, trend.recent, trend.arrow) == (3.0, 4.0, "↑")
+    assert (trend.previous_count, trend.recent_count) == (2, 2)
+    five = [ReviewRow(at(1, 1), 1, 1, 1, 1, True), *rising]  # 1 2 | 4 | 4 4 → the last 3 vs the 2 before
+    trend = scorecard([], five, [], NOW).trend
+    assert (trend.previous, trend.recent, trend.previous_count, trend.recent_count) == (1.5, 4.0, 2, 3)
+    steady = [ReviewRow(at(1, 1), 4, 4, 4, 3, True), fours[0]]  # 3.75 → 4.0: +0.25 is not steady
     assert scorecard([], steady, [], NOW).trend.arrow == "↑"
-    steady = [ReviewRow(at(1, 1), 4, 4, 4, 4, True), ReviewRow(at(1, 2), 4, 4, 4, 3, True), *one[1:]]
-    assert scorecard([], steady, [], NOW).trend.arrow == "→"
+    steady = [ReviewRow(at(1, 1), 4, 4, 4, 4, True), ReviewRow(at(1, 2), 4, 4, 4, 3, True)]
+    assert scorecard([], steady, [], NOW).trend.arrow == "↓"  # 4.0 → 3.75
+    steady = [*fours[:1], ReviewRow(at(1, 5), 4, 4, 4, 3, True), *fours[1:]]  # by date: 4, 4 | 4, 3.75
+    assert scorecard([], steady, [], NOW).trend.arrow == "→"  # -0.125
 
 
 def test_strike_thresholds():

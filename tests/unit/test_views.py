@@ -63,7 +63,7 @@ def _rendered(blocks: list[Block]) -> str:
 
 def test_escape_and_date_token():
     assert esc(EVIL) == "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; co"
-    assert when(NOW) == "<!date^1803893400^{date_short_pretty} {time}|2027-03-01 09:30 UTC>"
+    assert when(NOW) == "<!date^1803893400^{date_short_pretty} at {time}|2027-03-01 09:30 UTC>"
 
 
 def test_guidelines_message_escapes_and_carries_the_button():

@@ -63,7 +63,7 @@ async def _conflict(s, ctx: IncidentContext, move: Move) -> Conflict:
     if current == rules.TARGET[move] or current in rules.TERMINAL:
         event = await q.last_change_to(s, ctx.incident.id, current)
         who = f" by {user(event.actor_id)}" if event and event.actor_id else ""
-        at = f" on {when(event.created_at)}" if event else ""
+        at = f" {when(event.created_at)}" if event else ""
         verb = rules.DONE[move] if current == rules.TARGET[move] else current.replace("_", " ")
         return Conflict(f"{label} was already {verb}{who}{at}.")
     return Conflict(f"{label} is {current.replace('_', ' ')}, so you can't {move.value} now.")

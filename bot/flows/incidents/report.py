@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,12 +150,23 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
 
 def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
     links = [line.strip() for line in raw.splitlines() if line.strip()]
-    bad = [link for link in links if not shared.URL.match(link) or len(link) > 2000]
-    if bad:
-        errors[Field.EVIDENCE] = f"Use http(s) links only, one per line; not: {bad[0][:60]}"
-    elif len(links) > views.EVIDENCE_MAX:
+    for link in links:
+        if len(link) > 2000:
+            errors[Field.EVIDENCE] = f"Keep each link under 2000 characters; not: {link[:60]}…"
+        elif not WEB_ADDRESS.match(link):
+            errors[Field.EVIDENCE] = f"Use http(s) links only, one per line; not: {link[:60]}"
+        elif not shared.URL.match(link):  # Slack would read these characters as markup
+            errors[Field.EVIDENCE] = f"Links can't contain <, > or |; not: {link[:60]}"
+        else:
+            continue
+        return links
+    if len(links) > views.EVIDENCE_MAX:
         errors[Field.EVIDENCE] = f"At most {views.EVIDENCE_MAX} links."
     return links
+
+
+#: What a person means by a web link (what `shared.URL` accepts also leaves out `<`, `>` and `|`).
+WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 #: A second report on the same engagement and clause within this window asks "report anyway?".

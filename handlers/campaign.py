@@ -155,9 +155,9 @@ def register(app: AsyncApp, svc: Services) -> None:
         Callback.GUIDELINES_EDIT,
         Field.clause("G1", "title"),  # G1 is never removed
         lambda team, user, form: flows.save_guidelines(svc, team, user, form),
-        lambda team, user, campaign: (
-            flows.announce_guidelines(svc, campaign, user)
-            if campaign
+        lambda team, user, saved: (
+            flows.announce_guidelines(svc, saved, user)
+            if saved
             else direct_message(svc.client, user)(messages.GUIDELINES_UNCHANGED)
         ),
     )

@@ -23,6 +23,19 @@ class Clause:
     default_severity: Sev
 
 
+@dataclass(frozen=True, slots=True)
+class ClauseChange:
+    """One clause of a new guidelines version: added (`before` is None) or edited."""
+
+    code: str
+    before: Clause | None
+    after: Clause
+
+    @property
+    def added(self) -> bool:
+        return self.before is None
+
+
 DEFAULT_TEMPLATE: tuple[Clause, ...] = (
     Clause(
         "G1",

@@ -23,7 +23,7 @@ from bot.domain.enums import (
     Role,
     Severity,
 )
-from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, clause_problems, next_code
+from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, Clause, ClauseChange, clause_problems, next_code
 from bot.domain.parsing import Person, db_id
 from bot.domain.permissions import Act, may
 from bot.domain.trust import Someone, brand_role_refusal
@@ -527,7 +527,19 @@ def _clause_from_form(form: FormValues, code: str, errors: dict[str, str]) -> tu
     return title, text, category, severity
 
 
-async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormValues) -> Campaign | None:
+@dataclass(frozen=True, slots=True)
+class GuidelinesSaved:
+    campaign: Campaign
+    changes: tuple[ClauseChange, ...]  # what the new version changed, in clause order
+
+
+def _clause_of(g: Guideline) -> Clause:
+    return Clause(g.code, g.title, g.text, GuidelineCategory(g.category), Severity(g.default_severity))
+
+
+async def save_guidelines(
+    svc: Services, team_id: str, user_id: str, form: FormValues
+) -> GuidelinesSaved | None:
     """Apply the edit and bump the version (before the ack). None when nothing changed."""
     campaign_id, version = form.int_metadata("campaign_id"), form.int_metadata("version")
     async with svc.db.transaction() as s:
@@ -545,37 +557,39 @@ async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormV
                 }
             )
         errors: dict[str, str] = {}
-        changed = False
+        changes: list[ClauseChange] = []
         now = svc.clock.now()
         for clause in clauses:
             values = _clause_from_form(form, clause.code, errors)
             if values != (clause.title, clause.text, clause.category, clause.default_severity):
+                before = _clause_of(clause)
                 clause.title, clause.text, clause.category, clause.default_severity = values
                 clause.updated_at = now
                 s.add(clause)
-                changed = True
+                if not errors:
+                    changes.append(ClauseChange(clause.code, before, _clause_of(clause)))
         new_code = next_code([c.code for c in clauses])
         if len(clauses) < MAX_CLAUSES and (
             form.text(Field.clause(new_code, "title")) or form.text(Field.clause(new_code, "text"))
         ):
             title, text, category, severity = _clause_from_form(form, new_code, errors)
-            s.add(
-                Guideline(
-                    team_id=team_id,
-                    campaign_id=campaign.id,
-                    code=new_code,
-                    title=title,
-                    text=text,
-                    category=category,
-                    default_severity=severity,
-                    position=len(clauses),
-                    updated_at=now,
-                )
+            added = Guideline(
+                team_id=team_id,
+                campaign_id=campaign.id,
+                code=new_code,
+                title=title,
+                text=text,
+                category=category,
+                default_severity=severity,
+                position=len(clauses),
+                updated_at=now,
             )
-            changed = True
+            s.add(added)
+            if not errors:
+                changes.append(ClauseChange(new_code, None, _clause_of(added)))
         if errors:
             raise FormErrors(errors)
-        if not changed:
+        if not changes:
             return None
         if not await q.bump_guidelines_version(s, campaign.id, version):
             raise FormErrors(
@@ -583,14 +597,18 @@ async def save_guidelines(svc: Services, team_id: str, user_id: str, form: FormV
             )
         campaign.guidelines_version = version + 1
         await plans.campaign(s, campaign, now)  # ask every influencer again: new reminders
-    return campaign
+    return GuidelinesSaved(campaign, tuple(changes))
 
 
-async def announce_guidelines(svc: Services, campaign: Campaign, editor_id: str) -> None:
-    """After the ack: post the new version in every shared channel, asking to acknowledge again."""
+async def announce_guidelines(svc: Services, saved: GuidelinesSaved, editor_id: str) -> None:
+    """After the ack: in every shared channel, what changed (before and after), then the new
+    version, asking to acknowledge again."""
+    campaign = saved.campaign
     async with svc.db.transaction() as s:
         live = await q.live_engagements(s, campaign.id)
+    changed = views.guidelines_changes(campaign, saved.changes)
     for engagement, influencer in live:
+        await svc.client.chat_postMessage(channel=engagement.channel_id, text=changed)
         await post_guidelines(svc, campaign, engagement, influencer_mention(influencer))
     await refresh_home(svc, campaign.team_id, [influencer.slack_user_id for _, influencer in live])
     await svc.client.chat_postMessage(

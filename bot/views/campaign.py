@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.enums import GuidelineCategory, Market, Platform, ReviewCadence, Severity
-from bot.domain.guidelines import TEXT_MAX, TITLE_MAX
+from bot.domain.guidelines import TEXT_MAX, TITLE_MAX, ClauseChange
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
     MESSAGE_BLOCKS_MAX,
@@ -37,7 +37,7 @@ from bot.views.common import (
     section,
     text_input,
 )
-from bot.views.text import channel, day, esc, plural, user, when
+from bot.views.text import channel, day, esc, plural, truncate, user, when
 from storage.models import Campaign, CampaignRole, Engagement, Guideline, Influencer
 
 MARKET_LABELS = {
@@ -48,6 +48,11 @@ MARKET_LABELS = {
     "other": "Other",
 }
 TEMPLATE_OPTIONS = [option("Default guidelines (G1–G8)", "default"), option("Start with no clauses", "empty")]
+
+
+def category_label(category: str) -> str:
+    """A clause category as people say it ("content approval", not `content_approval`)."""
+    return str(category).replace("_", " ")
 
 
 def _select(block_id: str, label: str, options, initial: str | None, *, optional: bool = False) -> InputBlock:
@@ -256,6 +261,34 @@ def guidelines_message(
     )
     fallback = f"Guidelines v{version} of {esc(campaign.name)}: please read and acknowledge."
     return fallback, blocks
+
+
+def guidelines_changes(campaign: Campaign, changes: Sequence[ClauseChange]) -> str:
+    """What a new guidelines version changed: each clause added or edited, before and after."""
+    lines = [
+        f":memo: *The guidelines of {esc(campaign.name)} changed* (version {campaign.guidelines_version}):"
+    ]
+    for change in changes:
+        after = change.after
+        if change.before is None:
+            lines.append(f"• *{after.code} added* · {esc(after.title)} _({after.default_severity})_")
+            lines.append(f"> {esc(truncate(after.text, 600))}")
+            continue
+        before, parts = change.before, []
+        if before.title != after.title:
+            parts.append(f"title: ~{esc(before.title)}~ → {esc(after.title)}")
+        if before.default_severity != after.default_severity:
+            parts.append(f"severity: ~{before.default_severity}~ → {after.default_severity}")
+        if before.category != after.category:
+            parts.append(f"category: ~{category_label(before.category)}~ → {category_label(after.category)}")
+        lines.append(
+            f"• *{after.code} edited* · {esc(after.title)}" + (f" ({'; '.join(parts)})" if parts else "")
+        )
+        if before.text != after.text:
+            lines.append(f"> _Before:_ {esc(truncate(before.text, 600))}")
+            lines.append(f"> _After:_ {esc(truncate(after.text, 600))}")
+    lines.append("Please read the new version below and acknowledge it again.")
+    return "\n".join(lines)
 
 
 def acknowledged_message(

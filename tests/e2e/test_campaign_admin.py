@@ -96,6 +96,14 @@ async def test_new_guidelines_version_asks_again(world: World):
     second = world.emulator.history(channel.id)[-1]
     assert second.ts != first.ts and "version 2" in text_of(second) and "Music rights" in text_of(second)
     assert "now version 2; 1 influencer(s) were asked" in world.dm_to(MANAGER)
+    # before the new version, the channel is told what changed: each clause, before and after
+    changed = text_of(world.emulator.history(channel.id)[-2])
+    assert changed.startswith(":memo: *The guidelines of Spring Launch changed* (version 2):")
+    assert "• *G2 edited* · Deliver on time" in changed
+    assert "> _Before:_ Deliver content by the agreed deadline.\n" in changed
+    assert "> _After:_ Deliver content by the agreed deadline, or ask for more time 48 h before." in changed
+    assert "• *G9 added* · Music rights _(minor)_\n> Use only licensed music." in changed
+    assert "G1" not in changed  # unchanged clauses are not listed
 
     # the old message's button (if a stale client still shows it) is refused
     world.emulator.find_message(channel.id, first.ts).blocks.append(

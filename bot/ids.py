@@ -137,7 +137,8 @@ class Field:
     REASON = "reason"
     #: Checkbox: "I confirm the change of standing" when a resolution crosses a strike threshold.
     CONFIRM_STANDING = "confirm_standing"
-    #: Checkbox: "report anyway" when a report looks like a duplicate of a recent one.
+    #: Checkbox: "report anyway" when a report looks like a duplicate of a recent one, or its
+    #: campaign is completed or cancelled.
     CONFIRM_DUPLICATE = "confirm_duplicate"
 
     URL = "url"

@@ -24,9 +24,15 @@ def check_slug(slug: str, field: str | None = None) -> str:
     return slug
 
 
-def check_dates(start: date, end: date, field: str | None = None) -> None:
+def check_dates(start: date, end: date, field: str | None = None, *, today: date | None = None) -> None:
+    """A campaign runs from `start` to `end`; a new one can't be over already (`today`)."""
     if end < start:
         raise InvalidInput("The end date is before the start date.", field)
+    if today is not None and end < today:
+        raise InvalidInput(
+            "The campaign would already be over (it ends before today). Pick an end date from today on.",
+            field,
+        )
 
 
 def slugify(text: str, max_length: int = 30) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
@@ -85,7 +86,9 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
         errors[Field.END] = "Pick the end date."
     elif start is not None:
         try:
-            rules.check_dates(start, end, Field.END)
+            # "today" where the day started last: nowhere on Earth is it still before `today`
+            earliest_today = (svc.clock.now() - timedelta(hours=12)).date()
+            rules.check_dates(start, end, Field.END, today=earliest_today)
         except InvalidInput as exc:
             errors[Field.END] = exc.message
     market = form.selected(Field.MARKET) or Market.US

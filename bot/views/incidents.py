@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain import incidents as rules
-from bot.domain.enums import IncidentEventKind, IncidentStatus, Outcome, Severity
+from bot.domain.enums import CampaignStatus, IncidentEventKind, IncidentStatus, Outcome, Severity
 from bot.domain.incidents import Move
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
@@ -38,7 +38,7 @@ from bot.views.common import (
     plain,
     section,
 )
-from bot.views.text import esc, plural, slack_text, truncate, user, when
+from bot.views.text import day, esc, plural, slack_text, truncate, user, when
 from storage.models import Campaign, Engagement, Guideline, Incident, IncidentEvent, Influencer
 from storage.queries.incidents import IncidentContext
 
@@ -116,11 +116,12 @@ def report_modal(
     occurred_at: datetime,
     description: str | None = None,
     severity: str | None = None,
-    possible_duplicate: Incident | None = None,
+    confirm: Sequence[str] = (),
 ) -> View:
     """The breach report. Clauses are those of the chosen engagement's campaign (grouped by
-    campaign until one is chosen); severity defaults to the clause's own. With
-    `possible_duplicate`, the form says so and needs "report anyway" ticked."""
+    campaign until one is chosen); severity defaults to the clause's own. With `confirm` (why
+    this report may be a mistake, see `duplicate_reason` and `ended_reason`), the form says so and
+    needs "report anyway" ticked."""
     engagement_options = [option(f"{c.name} · {i.display_name}", str(e.id)) for e, i, c in choices][:100]
     names = {c.id: c.name for _, _, c in choices}
     chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
@@ -202,26 +203,36 @@ def report_modal(
                     initial_value="\n".join(evidence) or None,
                 ),
             ),
-            *_duplicate_blocks(possible_duplicate),
+            *_confirm_blocks(confirm),
         ],
     )
 
 
-def _duplicate_blocks(duplicate: Incident | None) -> list[Block]:
-    if duplicate is None:
+def duplicate_reason(duplicate: Incident) -> str:
+    return (
+        f":warning: Possible duplicate of *{number(duplicate.number)}*, reported by "
+        f"{user(duplicate.reporter_id)} {when(duplicate.created_at)} on the same influencer and "
+        f"clause ({duplicate.status.replace('_', ' ')})."
+    )
+
+
+def ended_reason(campaign: Campaign) -> str:
+    if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED):
+        return f":warning: *{esc(campaign.name)}* is {campaign.status}: its work is over."
+    return f":warning: *{esc(campaign.name)}* ended on {day(campaign.end_date)}."
+
+
+def _confirm_blocks(reasons: Sequence[str]) -> list[Block]:
+    if not reasons:
         return []
     return [
-        section(
-            f":warning: Possible duplicate of *{number(duplicate.number)}*, reported by "
-            f"{user(duplicate.reporter_id)} {when(duplicate.created_at)} on the same influencer and "
-            f"clause ({duplicate.status.replace('_', ' ')})."
-        ),
+        section("\n".join(reasons)),
         InputBlock(
             block_id=Field.CONFIRM_DUPLICATE,
             label=plain("Report anyway?"),
             element=CheckboxesElement(
                 action_id=Field.CONFIRM_DUPLICATE,
-                options=[option(f"Yes, this is a new breach, not {number(duplicate.number)}", "confirmed")],
+                options=[option("Yes, report it anyway", "confirmed")],
             ),
         ),
     ]

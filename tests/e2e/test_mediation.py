@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.ids import Action, Callback, Field, Shortcut
-from storage.models import Incident, IncidentEvent, Influencer
+from storage.models import Campaign, Incident, IncidentEvent, Influencer
 from tests.e2e.harness import (
     IVY,
     LEGAL,
@@ -50,7 +50,7 @@ async def test_no_action_with_strikes_is_a_field_error_and_nothing_changes(world
     reply = await world.slack.submit_view(
         MANAGER, world.top_view(MANAGER).id, {Field.OUTCOME: {Field.OUTCOME: "warning"}}
     )
-    assert Field.STRIKES in _errors(reply)  # a warning allows 0–1, the form still says 10
+    assert Field.STRIKES in _errors(reply)  # a warning allows 0 or 1, the form still says 10
     assert await world.row_counts() == before
     row = await incident(world)
     assert row.status == "reported" and row.strikes is None
@@ -316,4 +316,53 @@ async def test_events_are_recorded_for_every_move(world: World):
         "warning",
         1,
         "Noted.",
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Campaigns that are over
+
+
+async def test_a_campaign_entirely_in_the_past_is_not_created(world: World):
+    before = await world.row_counts()
+    reply = await world.submit_new_campaign(**{Field.START: "2026-01-01", Field.END: "2026-02-01"})
+    assert reply.body == {
+        "response_action": "errors",
+        "errors": {
+            Field.END: "The campaign would already be over (it ends before today). "
+            "Pick an end date from today on."
+        },
+    }
+    assert await world.row_counts() == before
+    reply = await world.submit_new_campaign(
+        **{Field.START: "2027-02-01", Field.END: "2027-03-01"}
+    )  # ends today
+    assert reply.ok and not reply.body
+
+
+async def test_a_report_on_a_completed_campaign_asks_first(world: World):
+    await set_up_team(world)
+    async with world.db.transaction() as s:
+        await s.exec(update(Campaign).values(status="completed"))
+    before = await world.row_counts()
+    reply = await report(world)
+    assert reply.body["response_action"] == "update"
+    shown = text_of({"blocks": world.top_view(MEMBER).blocks})
+    assert ":warning: *Spring Launch* is completed: its work is over." in shown
+    assert await world.row_counts() == before
+    view = world.top_view(MEMBER)
+    reply = await world.slack.submit_view(
+        MEMBER, view.id, {Field.CONFIRM_DUPLICATE: {Field.CONFIRM_DUPLICATE: ["confirmed"]}}
+    )
+    assert reply.ok and not reply.body
+    assert (await incident(world)).status == "reported"
+
+
+async def test_a_report_after_the_end_date_says_so(world: World):
+    await set_up_team(world)
+    world.clock.advance(timedelta(days=120))  # the campaign ended on 31 May
+    reply = await report(world)
+    assert reply.body["response_action"] == "update"
+    assert ":warning: *Spring Launch* ended on 31 May 2027." in text_of(
+        {"blocks": world.top_view(MEMBER).blocks}
     )

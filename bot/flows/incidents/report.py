@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.domain import incidents as rules
-from bot.domain.enums import IncidentEventKind, Severity
+from bot.domain.enums import CampaignStatus, IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
 from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows.access import roles_on
@@ -222,7 +222,12 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
         recent = await q.recent_report(s, engagement.id, guideline.id, now - DUPLICATE_WINDOW)
-        if recent is not None and "confirmed" not in form.checked(Field.CONFIRM_DUPLICATE):
+        confirm = [views.duplicate_reason(recent)] if recent is not None else []
+        if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
+            campaign.end_date < (now - timedelta(hours=12)).date()  # over everywhere on Earth
+        ):
+            confirm.append(views.ended_reason(campaign))
+        if confirm and "confirmed" not in form.checked(Field.CONFIRM_DUPLICATE):
             is_admin = await svc.directory.is_admin(user_id)
             choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
             raise FormReplaced(
@@ -235,7 +240,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                     occurred_at=occurred_at,
                     description=description,
                     severity=form.selected(Field.SEVERITY),
-                    possible_duplicate=recent,
+                    confirm=confirm,
                 )
             )
         if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):

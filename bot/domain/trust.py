@@ -79,13 +79,11 @@ def creator_grant_refusal(p: Someone, mention: str) -> str | None:
 
 
 def brand_role_refusal(p: Someone, mention: str) -> str | None:
-    """May `mention` be made a manager, member or legal (`/campaign role`)?"""
-    if p.is_influencer:
-        return (
-            f":no_entry: {mention} is an influencer on a campaign of this workspace and can't hold a "
-            f"brand role: {ONE_SIDE}."
-        )
-    return None
+    """May `mention` be made a manager, member or legal (`/campaign role`)? A brand role reads the
+    brand's side (legal notices, unshared reviews, scorecards): never a guest, another
+    organisation's user or an influencer."""
+    never = _never_brand_side(p, f"{mention} is")
+    return f":no_entry: {never} They can't hold a brand role." if never else None
 
 
 def influencer_refusal(p: Someone, mention: str) -> str | None:

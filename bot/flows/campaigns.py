@@ -467,8 +467,13 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
             raise Conflict(
                 f"{user(target)} is an influencer on `{campaign.slug}` and can't hold a brand role."
             )
-        if await q.is_influencer_anywhere(s, team_id, target, person.email):  # one person, one side
-            raise Conflict(brand_role_refusal(Someone(is_influencer=True), user(target)))
+        target_is = Someone(
+            is_guest=person.is_guest,
+            other_org=person.team_id != team_id,  # a Slack Connect user carries their own team id
+            is_influencer=await q.is_influencer_anywhere(s, team_id, target, person.email),
+        )
+        if refusal := brand_role_refusal(target_is, user(target)):  # one person, one side
+            raise Conflict(refusal)
         current = await q.granted_role(s, campaign.id, target)
         if current == role:
             raise Conflict(f"{user(target)} is already {_as_role(role)} on `{campaign.slug}`.")

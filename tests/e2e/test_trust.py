@@ -291,9 +291,21 @@ async def test_an_influencer_on_any_campaign_gets_no_brand_role(world: World):
     assert world.said_to(OTTO).startswith(":handshake:")
     said = await refused(world, MANAGER, f"/campaign role spring <@{IVY}> legal")
     assert said == (
-        f":no_entry: <@{IVY}> is an influencer on a campaign of this workspace and can't hold a brand "
-        "role: one person is on one side only: the brand's or the influencer's."
+        f":no_entry: <@{IVY}> is an influencer on a campaign of this workspace, and one person is on one "
+        "side only: the brand's or the influencer's. They can't hold a brand role."
     )
+
+
+async def test_guests_and_other_organisations_get_no_brand_role(world: World):
+    """A brand role reads the brand's side (legal notices, unshared reviews): not for a guest of
+    the workspace, nor for a user of another organisation in a shared channel."""
+    await world.new_campaign("spring")
+    for who, what in (
+        (GUEST, "a guest of this workspace, and guests never act for the brand"),
+        (PARTNER, "from another organisation (Slack Connect), and only this workspace acts for the brand"),
+    ):
+        said = await refused(world, MANAGER, f"/campaign role spring <@{who}> legal")
+        assert said == f":no_entry: <@{who}> is {what}. They can't hold a brand role."
 
 
 async def test_the_brand_side_is_never_invited_as_an_influencer(world: World):

@@ -10,6 +10,7 @@ from bot import messages
 from bot.domain import parsing
 from bot.errors import InvalidInput
 from bot.flows import campaigns as flows
+from bot.flows import insights as insight_flows
 from bot.flows import reminders as reminder_flows
 from bot.flows import trust as trust_flows
 from bot.ids import Action, Callback, Command, Field
@@ -138,6 +139,22 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "reminders":
             await ack()
             run(answer_blocks(reminder_flows.troubled(svc, team, user, args[0] if args else None)), reply)
+        elif sub == "report":
+            try:
+                slug, span = insight_flows.parse_report(args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(answer_blocks(insight_flows.report(svc, team, user, slug, span)), reply)
+        elif sub == "digest":
+            try:
+                slug, on = insight_flows.parse_digest(args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(_say(reply, insight_flows.set_digest(svc, team, user, slug, on)), reply)
         else:
             await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
 

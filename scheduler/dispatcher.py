@@ -178,6 +178,7 @@ class Dispatcher:
         self._client: AsyncWebClient | None = None
         self._hold_until: datetime | None = None
         self._stopping = False
+        self._digests_planned_at: datetime | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -243,7 +244,21 @@ class Dispatcher:
             await asyncio.gather(*(self._drain(result) for _ in range(self.workers)))
             if self.svc is not None:  # what time alone changes: deliverables past due become late
                 result.marked_late = await _mark_late(self.svc)
+                await self._plan_digests()
         return result
+
+    async def _plan_digests(self) -> None:
+        """Every hour: the weekly digests of new campaigns and managers, in their time zones."""
+        from bot.flows.insights import PLAN_EVERY, plan_digests
+
+        now = self.clock.now()
+        if self._digests_planned_at is not None and now - self._digests_planned_at < PLAN_EVERY:
+            return
+        self._digests_planned_at = now
+        try:
+            await plan_digests(self.svc)
+        except Exception:
+            log.exception("planning the weekly digests failed; the next hour retries")
 
     def _held(self) -> bool:
         return self._hold_until is not None and self.clock.now() < self._hold_until
@@ -348,6 +363,14 @@ class Dispatcher:
                 row.id, ReminderStatus.PENDING, row.attempts, error=row.last_error, retry_at=self._hold_until
             )
         try:
+            if row.kind == ReminderKind.WEEKLY_DIGEST:  # figures, a chart, one upload to the DM
+                from bot.flows.insights import send_digest
+
+                async with asyncio.timeout(self.send_timeout * 3):
+                    await send_digest(
+                        self.db, self._slack(), facts, planned.user, planned.payload.get("tz"), planned.due_at
+                    )
+                return q.Outcome(row.id, ReminderStatus.SENT, row.attempts + 1)
             escalated = False
             if row.kind == ReminderKind.MEDIATION_RESPONSE and row.payload.get("stage") == "end":
                 escalated = await self._escalate(row)

@@ -24,6 +24,7 @@ The dispatcher re-plans the subject after sending, which creates the next occurr
 | mediation response          | half the cure period, and at the end     | influencer, incident thread |
 | incident unresolved         | daily after 7 days open                  | campaign owner by DM        |
 | review due                  | per campaign cadence, active engagements | campaign owner by DM        |
+| weekly digest               | Monday 09:00 in the manager's time zone  | each manager by DM          |
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.domain.enums import (
     ReviewCadence,
 )
 from bot.domain.incidents import OPEN
+from bot.domain.insights import iso_week, local_midnight, week_start, zone
 from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
 
 H = timedelta(hours=1)
@@ -69,13 +71,16 @@ OUTSTANDING = frozenset({DeliverableStatus.PLANNED, DeliverableStatus.LATE})
 #: (a completed or cancelled campaign cancels them; its open incidents still need closing).
 LIVE_CAMPAIGN = frozenset({CampaignStatus.DRAFT, CampaignStatus.ACTIVE})
 #: Recurring kinds: the dispatcher re-plans the subject after sending one, for the next occurrence.
-RECURRING = frozenset({ReminderKind.INCIDENT_UNRESOLVED, ReminderKind.REVIEW_DUE})
+RECURRING = frozenset({ReminderKind.INCIDENT_UNRESOLVED, ReminderKind.REVIEW_DUE, ReminderKind.WEEKLY_DIGEST})
+#: The weekly digest: Mondays at this local time, in each manager's own time zone.
+DIGEST_AT = time(9, 0)
 
 
 class Subject(StrEnum):
     ENGAGEMENT = "engagement"
     DELIVERABLE = "deliverable"
     INCIDENT = "incident"
+    CAMPAIGN = "campaign"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,20 @@ class IncidentFacts:
         return self.incident.id
 
 
-Facts = EngagementFacts | DeliverableFacts | IncidentFacts
+@dataclass(frozen=True, slots=True)
+class CampaignFacts:
+    campaign: Campaign
+    #: Its managers and their Slack time zones as last stored (None: not known yet, so UTC).
+    managers: tuple[tuple[str, str | None], ...] = ()
+
+    subject = Subject.CAMPAIGN
+
+    @property
+    def subject_id(self) -> int:
+        return self.campaign.id
+
+
+Facts = EngagementFacts | DeliverableFacts | IncidentFacts | CampaignFacts
 
 
 def _hours(delta: timedelta) -> str:
@@ -363,7 +381,12 @@ def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
 def ended(f: Facts) -> str | None:
     """Why nothing about this subject may be sent any more, whatever its own state, or None:
     the engagement was terminated (every subject), or the campaign completed or cancelled
-    (guidelines, deliverables and reviews; an open incident still has to be closed)."""
+    (guidelines, deliverables and reviews; an open incident still has to be closed). A campaign's
+    digest stops when the campaign is not active or its managers switched it off."""
+    if isinstance(f, CampaignFacts):
+        if f.campaign.status != CampaignStatus.ACTIVE:
+            return f"campaign {f.campaign.status}"
+        return None if f.campaign.digest_enabled else "digest switched off"
     if f.engagement.status == EngagementStatus.TERMINATED:
         return "engagement terminated"
     if f.subject != Subject.INCIDENT and f.campaign.status not in LIVE_CAMPAIGN:
@@ -371,10 +394,53 @@ def ended(f: Facts) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------------
+# campaign: the weekly digest to each manager
+
+
+def digest_times(tz_name: str | None, now: datetime) -> list[datetime]:
+    """The latest Monday 09:00 in `tz_name` at or before `now` (kept while due and unsent) and the
+    next one, as UTC instants."""
+    tz = zone(tz_name)
+    monday = week_start(now, tz)
+    at = _local(monday, tz)
+    if at > now:
+        return [_local(monday - timedelta(days=7), tz), at]
+    return [at, _local(monday + timedelta(days=7), tz)]
+
+
+def _local(day: date, tz) -> datetime:
+    return local_midnight(day, tz) + timedelta(hours=DIGEST_AT.hour, minutes=DIGEST_AT.minute)
+
+
+def plan_campaign(f: CampaignFacts, now: datetime) -> list[Planned]:
+    """One digest per manager and ISO week (the key), due Monday 09:00 in their time zone: a
+    manager who moves zones gets the row moved, never a second one for the same week."""
+    c = f.campaign
+    if ended(f) is not None:
+        return []
+    out = []
+    for user_id, tz_name in f.managers:
+        for at in digest_times(tz_name, now):
+            week = iso_week(at.astimezone(zone(tz_name)).date())
+            out.append(
+                Planned(
+                    kind=ReminderKind.WEEKLY_DIGEST,
+                    key=f"digest:{c.id}:{user_id}:{week}",
+                    chain=f"digest:{c.id}:{user_id}",
+                    due_at=at,
+                    user=user_id,
+                    payload={"week": week, "tz": zone(tz_name).key},
+                )
+            )
+    return out
+
+
 PLANNERS = {
     Subject.ENGAGEMENT: plan_engagement,
     Subject.DELIVERABLE: plan_deliverable,
     Subject.INCIDENT: plan_incident,
+    Subject.CAMPAIGN: plan_campaign,
 }
 
 

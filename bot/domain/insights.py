@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -329,3 +329,98 @@ def age_edges(now: datetime) -> list[datetime]:
     """The creation times that separate the age buckets, newest first: created after edges[0] is
     under a day old, and so on."""
     return [now - timedelta(days=d) for d in AGE_EDGES_DAYS[1:]]
+
+
+# ---------------------------------------------------------------------------------------------
+# what a report shows
+
+
+SEVERITIES = ("minor", "moderate", "major", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What every chart says besides its data: whose figures, over which dates, in which zone."""
+
+    scope: str  # "Spring Launch (spring)" or "All campaigns"
+    start: datetime
+    end: datetime
+    tz: ZoneInfo
+    unit: Unit = Unit.WEEK
+
+    def dates(self) -> str:
+        first, last = self.start.astimezone(self.tz).date(), self.end.astimezone(self.tz).date()
+        left = f"{first.day} {first:%b}" + (f" {first.year}" if first.year != last.year else "")
+        return f"{left} – {last.day} {last:%b} {last.year}"
+
+    def zone_name(self) -> str:
+        """"New York" for America/New_York; "UTC" for UTC."""
+        return self.tz.key.rsplit("/", 1)[-1].replace("_", " ")
+
+    def subtitle(self) -> str:
+        return f"{self.scope} · {self.dates()}, {self.zone_name()} time"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One influencer's line in a per-influencer chart."""
+
+    name: str
+    value: float | None
+    count: int = 0  # what the value is out of (deliverables due, reviews, resolved incidents)
+    extra: float | None = None  # on-time: delivered on time; reviews: trend; strikes: unused
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Everything a report draws, computed from the store's aggregates."""
+
+    header: Header
+    periods: tuple[Period, ...]
+    by_clause: dict[str, list[int]]  # clause label → incidents reported per period
+    by_severity: dict[str, list[int]]  # severity → incidents reported per period
+    ack: tuple[Spread, ...]
+    resolve: tuple[Spread, ...]
+    opened: tuple[int, ...]
+    closed: tuple[int, ...]
+    open_now: int
+    ages: dict[str, dict[str, int]]  # age label → severity → open incidents
+    on_time: tuple[Person, ...] = ()
+    passed: tuple[int, ...] = ()
+    failed: tuple[int, ...] = ()
+    waived: tuple[int, ...] = ()
+    findings: dict[str, int] = field(default_factory=dict)
+    reviews: tuple[Person, ...] = ()
+    strikes: tuple[Person, ...] = ()
+    #: the histograms behind `ack` and `resolve`: (period, bin) → Bin
+    ack_bins: dict[tuple[int, int], Bin] = field(default_factory=dict)
+    resolve_bins: dict[tuple[int, int], Bin] = field(default_factory=dict)
+
+    @property
+    def open_series(self) -> list[int]:
+        return open_series(self.open_now, self.opened, self.closed)
+
+    @property
+    def reported(self) -> int:
+        return sum(self.opened)
+
+    @property
+    def pass_rate(self) -> float | None:
+        return rate(sum(self.passed), sum(self.passed) + sum(self.failed))
+
+
+def per_period(rows: Sequence[tuple[int, str, int]], keys: Sequence[str], n: int) -> dict[str, list[int]]:
+    """(period, key, count) rows → key → counts per period, keys in the given order (and any other
+    key the rows have, after them)."""
+    out: dict[str, list[int]] = {k: [0] * n for k in keys}
+    for p, key, count in rows:
+        out.setdefault(key, [0] * n)[p] += count
+    return out
+
+
+def ages_by_label(counts: Mapping[tuple[int, str], int]) -> dict[str, dict[str, int]]:
+    """(age bucket, severity) → count, as age label → severity → count (every label and severity)."""
+    return {
+        label: {sev: counts.get((i, sev), 0) for sev in SEVERITIES} for i, label in enumerate(AGE_LABELS)
+    }

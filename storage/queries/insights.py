@@ -54,6 +54,7 @@ from bot.domain.enums import (
     Role,
 )
 from bot.domain.incidents import OPEN
+from scheduler.planner import CampaignFacts
 from storage.models import (
     Campaign,
     CampaignRole,
@@ -67,6 +68,7 @@ from storage.models import (
     Reminder,
     Review,
     UserTimeZone,
+    Workspace,
 )
 from storage.queries import insert
 from storage.types import UTCDateTime
@@ -564,14 +566,17 @@ async def reviews_due(s: AsyncSession, team_id: str, campaign_id: int, bounds: S
 
 
 async def managed_active(s: AsyncSession, team_ids: Sequence[str] | None = None) -> list[tuple[str, int, str]]:
-    """(team_id, campaign_id, manager user id) of every active campaign with its digest on."""
+    """(team_id, campaign_id, manager user id) of every active campaign with its digest on, in
+    workspaces that have not uninstalled the app."""
     query = (
         select(Campaign.team_id, Campaign.id, CampaignRole.user_id)
         .join(CampaignRole, CampaignRole.campaign_id == Campaign.id)
+        .outerjoin(Workspace, Workspace.team_id == Campaign.team_id)
         .where(
             Campaign.status == CampaignStatus.ACTIVE.value,
             Campaign.digest_enabled.is_(True),
             CampaignRole.role == Role.MANAGER.value,
+            or_(Workspace.active.is_(None), Workspace.active.is_(True)),
         )
     )
     if team_ids is not None:
@@ -635,3 +640,38 @@ async def save_chart_file(
             index_elements=["team_id", "user_id", "name"], set_={"file_id": file_id, "created_at": now}
         )
     )
+
+
+async def campaign_facts(s: AsyncSession, ids: Sequence[int]) -> dict[int, CampaignFacts]:
+    """The weekly digest's planning facts: the campaigns and their managers with time zones."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    campaigns = (
+        await s.exec(select(Campaign).where(_ids_in(s, Campaign.id, ids)).execution_options(populate_existing=True))
+    ).scalars().all()
+    managers = await managers_with_zones(s, [c.id for c in campaigns])
+    return {c.id: CampaignFacts(c, tuple(managers.get(c.id, ()))) for c in campaigns}
+
+
+async def campaigns_with_pending_digests(s: AsyncSession) -> list[int]:
+    """Campaigns that still have a digest waiting to be sent (to cancel them once switched off)."""
+    r = Reminder.__table__.c
+    rows = await s.exec(
+        select(r.subject_id)
+        .where(r.status == ReminderStatus.PENDING.value, r.kind == ReminderKind.WEEKLY_DIGEST.value)
+        .distinct()
+    )
+    return [int(i) for i in rows.scalars().all()]
+
+
+async def campaigns_of_inactive(s: AsyncSession, campaign_ids: set[int]) -> set[int]:
+    """Those of `campaign_ids` whose workspace uninstalled the app."""
+    if not campaign_ids:
+        return set()
+    rows = await s.exec(
+        select(Campaign.id)
+        .join(Workspace, Workspace.team_id == Campaign.team_id)
+        .where(_ids_in(s, Campaign.id, sorted(campaign_ids)), Workspace.active.is_(False))
+    )
+    return set(rows.scalars().all())

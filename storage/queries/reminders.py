@@ -42,7 +42,7 @@ from storage.models import (
     Review,
     Workspace,
 )
-from storage.queries import insert
+from storage.queries import insert, insights
 
 T = Reminder.__table__
 PENDING = ReminderStatus.PENDING.value
@@ -149,6 +149,7 @@ LOADERS = {
     Subject.ENGAGEMENT: engagement_facts,
     Subject.DELIVERABLE: deliverable_facts,
     Subject.INCIDENT: incident_facts,
+    Subject.CAMPAIGN: insights.campaign_facts,  # the weekly digest
 }
 
 

@@ -27,7 +27,7 @@ from bot.domain.enums import (
 from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, Clause, ClauseChange, clause_problems, next_code
 from bot.domain.parsing import Person, db_id
 from bot.domain.permissions import Act, may
-from bot.domain.trust import Someone, brand_role_refusal
+from bot.domain.trust import Someone, brand_role_refusal, creator_refusal
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
 from bot.flows.access import authorize, campaign_by_slug, is_the_influencer
@@ -193,7 +193,10 @@ async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Bloc
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
         rows, total = await q.visible_to(s, team_id, user_id, is_admin=is_admin)
-    return views.campaign_list(rows, total)
+    if rows:
+        return views.campaign_list(rows, total)
+    may_create = creator_refusal(await trust.someone(svc, team_id, user_id)) is None
+    return views.campaign_list(rows, total, may_create=may_create)
 
 
 async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) -> list[Block]:

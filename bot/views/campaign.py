@@ -302,9 +302,19 @@ def acknowledged_message(
     return [*kept, receipt.to_dict()]
 
 
-def campaign_list(rows: Sequence[tuple[Campaign, str]], total: int) -> list[Block]:
-    if not rows:
+def campaign_list(
+    rows: Sequence[tuple[Campaign, str]], total: int, *, may_create: bool = False
+) -> list[Block]:
+    if not rows and may_create:
         return [section("You are not part of any campaign yet. `/campaign new` creates one.")]
+    if not rows:
+        return [
+            section(
+                "You are not part of any campaign yet. A campaign's manager adds brand colleagues "
+                "(`/campaign role`) and invites influencers; to create campaigns yourself, ask a "
+                "workspace admin for the campaign creator right."
+            )
+        ]
     blocks: list[Block] = [section(f"*Your campaigns* ({total})")]
     for campaign, role in rows:
         blocks.append(

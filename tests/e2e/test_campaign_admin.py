@@ -34,6 +34,11 @@ async def test_list_shows_only_my_campaigns(world: World):
     assert "`spring`" in said and "`autumn`" not in said and "you: _manager_" in said
     await world.run(IVY, "/campaign list")
     assert "`spring`" in world.said_to(IVY) and "you: _influencer_" in world.said_to(IVY)
+    await world.run(OTTO, "/campaign list")  # Otto may not create campaigns: not told to
+    said = world.said_to(OTTO)
+    assert said.startswith("You are not part of any campaign yet.") and "/campaign new" not in said
+    assert "ask a workspace admin for the campaign creator right" in said
+    await world.grant_creator(OTTO)  # now he may
     await world.run(OTTO, "/campaign list")
     assert world.said_to(OTTO) == "You are not part of any campaign yet. `/campaign new` creates one."
 

@@ -42,13 +42,16 @@ async def running_stack(
     clock: Clock,
     admin_user_ids: frozenset[str] = frozenset(),
     host: str = "127.0.0.1",
+    socket_mode: bool = False,
 ) -> AsyncIterator[Stack]:
-    """Emulator and bot, each on a free port of `host`."""
+    """Emulator and bot, each on a free port of `host`. `socket_mode`: the bot takes requests
+    over the emulator's Socket Mode websocket (SLACK_APP_TOKEN) instead of HTTP."""
     secret = secrets.token_hex(16)
     async with serve_emulator(emulator, host=host):
         settings = Settings(
             slack_bot_token=emulator.bot_token,
-            slack_signing_secret=secret,
+            slack_signing_secret=None if socket_mode else secret,
+            slack_app_token=emulator.app.app_token if socket_mode else None,
             slack_api_url=emulator.api_url,
             database_url=database_url,
             admin_user_ids=admin_user_ids,
@@ -56,16 +59,26 @@ async def running_stack(
         )
         bot = build_bot(settings, clock=clock, tick_seconds=None)  # tests tick the reminders themselves
         runner, port = await _serve(bot.web, host, 0)
+        handler = None
         try:
             await bot.start()
             url = f"http://{host}:{port}"
+            if socket_mode:
+                from bot.socket_mode import socket_mode_handler
+
+                handler = socket_mode_handler(bot.bolt, settings)
+                await handler.connect_async()
+                await emulator.socket_mode.wait_connected()
             slack = SlackUserClient(
                 emulator,
-                f"{url}/slack/events",
+                None if socket_mode else f"{url}/slack/events",
                 secret,
                 after_request=lambda: bot.services.background.drain(timeout=30),
+                socket_mode=socket_mode,
             )
             yield Stack(emulator=emulator, bot=bot, slack=slack, bot_url=url)
         finally:
+            if handler is not None:
+                await handler.close_async()
             await runner.cleanup()
             await bot.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -73,4 +74,11 @@ async def read_request_args(request: web.Request) -> tuple[dict[str, Any], str |
     authorization = request.headers.get("Authorization", "")
     if authorization.startswith("Bearer "):
         token = authorization.removeprefix("Bearer ").strip()
+    elif authorization.startswith("Basic "):  # oauth.v2.access: client id and secret
+        try:
+            login, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+        except ValueError:
+            login = password = ""
+        values.setdefault("client_id", login)
+        values.setdefault("client_secret", password)
     return values, token

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
@@ -72,16 +72,20 @@ class SlackUserClient:
     def __init__(
         self,
         emulator: SlackEmulator,
-        bot_events_url: str,
+        bot_events_url: str | None,
         signing_secret: str,
         after_request: Callable[[], Awaitable[Any]] | None = None,
         *,
         timeout: float = 10.0,
+        socket_mode: bool = False,
     ) -> None:
+        """`socket_mode`: deliver every request as an envelope over the app's Socket Mode
+        connection (emulator.socket_mode) instead of a signed POST to `bot_events_url`."""
         self.emulator = emulator
         self.bot_events_url = bot_events_url
         self.after_request = after_request
         self.timeout = timeout
+        self.socket_mode = socket_mode
         self._verifier = SignatureVerifier(signing_secret)
         self._timestamp: int | None = None
         self._signed = True
@@ -173,6 +177,7 @@ class SlackUserClient:
             trigger_id=trigger_id,
             response_url=self.emulator.response_url(target),
         )
+        payloads.deliver_as(payload, self._home_install(actor, where))
         reply = await self._exchange(_form_payload(payload), FORM)
         return _annotate(
             reply,
@@ -308,6 +313,7 @@ class SlackUserClient:
         )
         event = payloads.user_message_event(self.ws, actor, where, message)
         envelope = self._envelope(event, where)
+        payloads.deliver_as(envelope, self._home_install(actor, where))
         if self.ws.bot_user.id not in where.members:
             return BotReply(status=None, envelope=envelope, channel=where.id, ts=message.ts)
         reply = await self._exchange(json.dumps(envelope), JSON)
@@ -331,6 +337,28 @@ class SlackUserClient:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": reason}
         reply = await self._exchange(json.dumps(envelope), JSON, extra_headers=headers)
         return _annotate(reply, payload=envelope, envelope=envelope)
+
+    async def app_uninstalled(self) -> BotReply:
+        """Slack's `app_uninstalled` event for this workspace (after emulator.uninstall())."""
+        return await self._lifecycle_event({"type": "app_uninstalled"})
+
+    async def tokens_revoked(self, bot_user_ids: list[str] | None = None) -> BotReply:
+        event = {"type": "tokens_revoked", "tokens": {"bot": bot_user_ids or [self.ws.bot_user.id]}}
+        return await self._lifecycle_event(event)
+
+    async def _lifecycle_event(self, event: dict[str, Any]) -> BotReply:
+        envelope = self._envelope(event, None)
+        reply = await self._exchange(json.dumps(envelope), JSON)
+        return _annotate(reply, payload=envelope, envelope=envelope)
+
+    def _home_install(self, actor: User, channel: Channel) -> Workspace | None:
+        """Slack Connect with the app installed on both sides: an external member's action in a
+        shared channel reaches the app through *their* workspace's installation."""
+        if actor.team_id == self.ws.team_id or actor.team_id not in channel.shared_team_ids:
+            return None
+        if actor.team_id not in self.emulator.app.installed:
+            return None
+        return self.emulator.workspaces.get(actor.team_id)
 
     def _envelope(self, event: dict[str, Any], channel: Channel | None) -> dict[str, Any]:
         return payloads.event_envelope(
@@ -368,6 +396,10 @@ class SlackUserClient:
         return reply
 
     async def _post(self, body: str, content_type: str, extra_headers: dict[str, str]) -> BotReply:
+        if self.socket_mode:
+            return await self._over_socket(body, content_type)
+        if self.bot_events_url is None:
+            raise EmulatorUsageError("no bot_events_url: this client delivers over Socket Mode only")
         headers = {
             "Content-Type": content_type,
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
@@ -381,6 +413,19 @@ class SlackUserClient:
         ):
             raw = await response.text()
             return BotReply(response.status, _parse_body(raw, response.content_type), dict(response.headers))
+
+    async def _over_socket(self, body: str, content_type: str) -> BotReply:
+        """The request as a Socket Mode envelope; the ack's payload plays the HTTP body."""
+        if content_type == JSON:
+            kind, payload = "events_api", json.loads(body)
+        else:
+            fields = dict(parse_qsl(body, keep_blank_values=True))
+            if "payload" in fields:
+                kind, payload = "interactive", json.loads(fields["payload"])
+            else:
+                kind, payload = "slash_commands", fields
+        ack = await self.emulator.socket_mode.deliver(kind, payload, timeout=self.timeout)
+        return BotReply(200, ack.get("payload") or "", {})
 
     def _signature_headers(self, body: str) -> dict[str, str]:
         if not self._signed:

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from .faults import FaultInjector
+from .oauth import SlackApp
+from .socket_mode import SocketModeHub
 from .spec import DEFAULT_SPEC_PATH, ApiSpec
-from .state import EXTERNAL_TEAM_ID, Channel, Message, ResponseUrl, UploadedFile, User, View, Workspace
+from .state import (
+    EXTERNAL_TEAM_ID,
+    Channel,
+    IdFactory,
+    Message,
+    ResponseUrl,
+    UploadedFile,
+    User,
+    View,
+    Workspace,
+)
 from .webapi import ApiCall, add_routes
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Served:
+    """Where the emulator is served; shared by the views of it acting in other workspaces."""
+
+    url: str | None = None
 
 
 class SlackEmulator:
@@ -38,6 +59,7 @@ class SlackEmulator:
         spec_path: Path | str | None = DEFAULT_SPEC_PATH,
     ) -> None:
         self.bot_token = bot_token
+        self._clock, self._wall_clock, self._ids = clock, wall_clock, IdFactory()
         self.workspace = Workspace(
             team_id=team_id,
             team_domain=team_domain,
@@ -48,22 +70,93 @@ class SlackEmulator:
             app_id=app_id,
             clock=clock,
             wall_clock=wall_clock,
+            ids=self._ids,
         )
+        #: Every emulated workspace by team id; `workspace` is the one this object acts in.
+        self.workspaces: dict[str, Workspace] = {team_id: self.workspace}
+        #: The app: client credentials, installations and the tokens issued (oauth.py).
+        self.app = SlackApp(wall_clock=wall_clock)
+        self.app.add_token(bot_token, team_id)  # the in-house install's long-lived token
+        self.socket_mode = SocketModeHub(self)
         self.spec = _load_spec(spec_path)
         self.faults = FaultInjector()
         self.calls: list[ApiCall] = []
-        self.base_url: str | None = None
+        self._served = _Served()
+
+    # ------------------------------------------------------------ workspaces
+
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        team_domain: str | None = None,
+        team_name: str | None = None,
+        bot_user_id: str | None = None,
+        bot_id: str | None = None,
+    ) -> SlackEmulator:
+        """Another workspace (not yet installed: install it through OAuth, or `add_token`);
+        returns the emulator acting in it (shares the server, the app, calls and faults)."""
+        if team_id in self.workspaces:
+            raise ValueError(f"workspace {team_id} exists")
+        first = self.workspaces[next(iter(self.workspaces))]
+        self.workspaces[team_id] = Workspace(
+            team_id=team_id,
+            team_domain=team_domain or team_id.lower(),
+            team_name=team_name or team_id,
+            bot_user_id=bot_user_id or self._ids.new("UBOT"),
+            bot_id=bot_id or self._ids.new("BBOT"),
+            bot_name=first.bot_user.name,
+            app_id=first.app_id,
+            clock=self._clock,
+            wall_clock=self._wall_clock,
+            ids=self._ids,
+        )
+        return self.in_team(team_id)
+
+    def in_team(self, team_id: str) -> SlackEmulator:
+        """This emulator acting in another of its workspaces (same server, app, calls and faults):
+        tests and `SlackUserClient` use it to act as that workspace's people."""
+        view = copy.copy(self)
+        view.workspace = self.workspaces[team_id]
+        return view
+
+    def tokens(self, team_id: str | None = None) -> list[str]:
+        """Bot tokens of the workspace (default: this one) that still work."""
+        return self.app.bot_tokens(team_id or self.team_id)
+
+    def uninstall(self, team_id: str | None = None) -> None:
+        """The workspace removes the app: its tokens stop working. Deliver `app_uninstalled` /
+        `tokens_revoked` to the bot yourself (SlackUserClient.app_uninstalled)."""
+        self.app.uninstall(team_id or self.team_id)
 
     # ------------------------------------------------------------------ serving
+
+    @property
+    def base_url(self) -> str | None:
+        return self._served.url
+
+    @base_url.setter
+    def base_url(self, value: str | None) -> None:
+        self._served.url = value
 
     @property
     def api_url(self) -> str:
         """Base URL for slack_sdk clients: `AsyncWebClient(base_url=emulator.api_url)`."""
         return f"{self._served_url()}/api/"
 
+    @property
+    def authorize_url(self) -> str:
+        """Slack's install page (`https://slack.com/oauth/v2/authorize`), emulated."""
+        return f"{self._served_url()}/oauth/v2/authorize"
+
     def web_app(self) -> web.Application:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         add_routes(app, self)
+
+        async def close_sockets(_app: web.Application) -> None:
+            await self.socket_mode.close()
+
+        app.on_shutdown.append(close_sockets)
         return app
 
     def _served_url(self) -> str:

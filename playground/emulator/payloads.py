@@ -183,6 +183,27 @@ def event_envelope(
     return envelope
 
 
+def deliver_as(payload: dict[str, Any], installed: Workspace | None) -> dict[str, Any]:
+    """Slack Connect with the app installed on both sides: the request comes through the other
+    workspace's installation (its team and bot in `team`, `team_id` and `authorizations`)."""
+    if installed is None:
+        return payload
+    if payload.get("type") == "event_callback":
+        payload["team_id"] = payload["context_team_id"] = installed.team_id
+        payload["authorizations"] = [
+            {
+                "enterprise_id": None,
+                "team_id": installed.team_id,
+                "user_id": installed.bot_user.id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ]
+    else:
+        payload["team"] = team_ref(installed)
+    return payload
+
+
 def user_message_event(ws: Workspace, user: User, channel: Channel, message: Message) -> dict[str, Any]:
     event: dict[str, Any] = {
         "client_msg_id": str(uuid.uuid4()),

@@ -234,6 +234,7 @@ class Workspace:
         app_id: str,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        ids: IdFactory | None = None,
     ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
@@ -242,7 +243,7 @@ class Workspace:
         self.app_id = app_id
         self.clock = clock
         self.wall_clock = wall_clock
-        self.ids = IdFactory()
+        self.ids = ids or IdFactory()  # shared by an emulator's workspaces: ids are unique across them
         self.ts_clock = TsClock(wall_clock)
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}

@@ -1,9 +1,10 @@
 """Web API method handlers, one module per method family, registered by name in REGISTRY."""
 
-from . import chat, conversations, files, identity, views
-from .registry import REGISTRY, ApiContext, Handler, api_method
+from . import chat, conversations, files, identity, oauth, views
+from .registry import AUTH, REGISTRY, ApiContext, Handler, api_method
 
 __all__ = [
+    "AUTH",
     "REGISTRY",
     "ApiContext",
     "Handler",
@@ -12,5 +13,6 @@ __all__ = [
     "conversations",
     "files",
     "identity",
+    "oauth",
     "views",
 ]

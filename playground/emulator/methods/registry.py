@@ -15,19 +15,26 @@ _T = TypeVar("_T")
 
 @dataclass
 class ApiContext:
-    ws: Workspace
+    ws: Workspace  # the workspace of the calling token (the emulator's first one for non-bot auth)
     base_url: str  # where the emulator is served, e.g. "http://127.0.0.1:8123"
+    emulator: Any = None  # the SlackEmulator (for methods about the app rather than a workspace)
+    token: str | None = None
 
 
 Handler = Callable[[ApiContext, Args], dict[str, Any]]
 REGISTRY: dict[str, Handler] = {}
+#: How each method authenticates when not with a bot token: "client" (client id and secret:
+#: oauth.v2.access) or "app" (an app-level token: apps.connections.open).
+AUTH: dict[str, str] = {}
 
 
-def api_method(name: str) -> Callable[[Handler], Handler]:
+def api_method(name: str, *, auth: str = "bot") -> Callable[[Handler], Handler]:
     """Register a handler; it returns the response fields besides `ok: true`, or raises SlackError."""
 
     def register(handler: Handler) -> Handler:
         REGISTRY[name] = handler
+        if auth != "bot":
+            AUTH[name] = auth
         return handler
 
     return register

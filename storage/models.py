@@ -64,6 +64,10 @@ def team() -> Any:
     return Field(max_length=32, index=False)
 
 
+#: Open incidents, spelled out for the index of their ages (equal to OPEN_INCIDENT).
+OPEN_AGES = "status IN ('reported', 'acknowledged', 'in_mediation', 'resolution_proposed', 'escalated')"
+
+
 class Campaign(SQLModel, table=True):
     __tablename__ = "campaign"
     __table_args__ = (
@@ -248,9 +252,26 @@ class Incident(SQLModel, table=True):
         Index(None, "team_id", "status"),
         Index(None, "engagement_id"),
         Index(None, "team_id", "channel_id", "card_ts"),
-        # insights: incidents reported / closed in a date range (storage/queries/insights.py)
-        Index(None, "team_id", "created_at"),
-        Index(None, "team_id", "resolved_at"),
+        # insights: incidents reported / closed in a date range, open ones by age and severity
+        # (storage/queries/insights.py; the condition is that of the open incidents' indexes)
+        # (on PostgreSQL they carry what the aggregates read, so these are index-only scans)
+        Index(
+            None,
+            "team_id",
+            "created_at",
+            postgresql_include=["guideline_id", "severity", "acknowledged_at", "responded_at"],
+        ),
+        Index(
+            None, "team_id", "resolved_at", postgresql_include=["created_at", "status", "engagement_id", "strikes"]
+        ),
+        Index(
+            "ix_incident_open_team_id_created_at_severity",
+            "team_id",
+            "created_at",
+            "severity",
+            postgresql_where=text(OPEN_AGES),
+            sqlite_where=text(OPEN_AGES),
+        ),
         one_of("severity", Severity),
         one_of("status", IncidentStatus),
         one_of("outcome", Outcome, nullable=True),

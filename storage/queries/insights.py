@@ -37,6 +37,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement
@@ -111,11 +112,11 @@ def _scoped(s: AsyncSession, scope: Scope, team_column, engagement_column) -> li
 
 def _bucket(s: AsyncSession, column, edges: Sequence[Any], type_) -> ColumnElement[int]:
     """The index of the interval of `edges` (sorted) that `column` falls in: 0 for
-    [edges[0], edges[1]), …; values outside must be filtered out by the caller."""
+    [edges[0], edges[1]), …; -1 below the first edge, len(edges) - 1 from the last one on."""
     if _dialect(s) == "postgresql":
         return func.width_bucket(column, bindparam(None, list(edges), type_=ARRAY(type_))) - 1
     return case(
-        *((column < bindparam(None, edge, type_=type_), i) for i, edge in enumerate(edges[1:])),
+        *((column < bindparam(None, edge, type_=type_), i - 1) for i, edge in enumerate(edges)),
         else_=len(edges) - 1,
     )
 
@@ -125,14 +126,21 @@ def _period(s: AsyncSession, column, bounds: Sequence[datetime]) -> ColumnElemen
 
 
 def _seconds(s: AsyncSession, later, earlier) -> ColumnElement[float]:
-    if _dialect(s) == "postgresql":
-        return cast(func.extract("epoch", later - earlier), Float)
+    if _dialect(s) == "postgresql":  # date_part is a double; EXTRACT a numeric, three times slower
+        return func.date_part("epoch", later - earlier)
     # julianday() is a double of days: milliseconds are all it carries exactly
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
 
 
 def _in_range(column, bounds: Sequence[datetime]) -> ColumnElement[bool]:
     return and_(column >= bounds[0], column < bounds[-1])
+
+
+async def prepare(s: AsyncSession) -> None:
+    """Before a report's aggregates, on PostgreSQL: no JIT compilation (it costs more than it saves
+    on these one-pass aggregates: 100-150 ms per statement over a million rows)."""
+    if _dialect(s) == "postgresql":
+        await s.exec(text("SET LOCAL jit = off"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,6 +229,9 @@ async def guideline_labels(s: AsyncSession, team_id: str, ids: Sequence[int]) ->
 
 
 async def _histogram(s: AsyncSession, moment, duration, where, bounds, extra=()) -> list[tuple]:
+    """(period, bin, *extra, count, min, max) of `duration` per period of `moment`. `where` may
+    select more rows than the periods hold (a plain-column filter the planner can estimate and an
+    index can serve); the groups outside the periods are dropped here."""
     inner = (
         select(
             _period(s, moment, bounds).label("p"),
@@ -228,14 +239,15 @@ async def _histogram(s: AsyncSession, moment, duration, where, bounds, extra=())
             duration.label("d"),
             *extra,
         )
-        .where(*where, _in_range(moment, bounds))
+        .where(*where)
         .subquery()
     )
     keys = [inner.c.p, inner.c.b, *(inner.c[e.name] for e in extra)]
     rows = await s.exec(
         select(*keys, func.count(), func.min(inner.c.d), func.max(inner.c.d)).group_by(*keys)
     )
-    return list(rows.all())
+    n = len(bounds) - 1
+    return [row for row in rows.all() if 0 <= row[0] < n]
 
 
 async def acknowledged(
@@ -251,9 +263,10 @@ async def acknowledged(
         (I.acknowledged_at < I.responded_at, I.acknowledged_at),
         else_=I.responded_at,
     )
+    # the first reaction falls in the periods only if one of the two moments does
     where = [
         *_scoped(s, scope, I.team_id, I.engagement_id),
-        or_(I.acknowledged_at.is_not(None), I.responded_at.is_not(None)),
+        or_(_in_range(I.acknowledged_at, bounds), _in_range(I.responded_at, bounds)),
     ]
     rows = await _histogram(s, first, _seconds(s, first, I.created_at), where, bounds)
     return {(int(p), int(b)): rules.Bin(int(n), float(lo), float(hi)) for p, b, n, lo, hi in rows}
@@ -271,7 +284,11 @@ async def closed(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) -> C
     n = len(bounds) - 1
     if scope.empty:
         return Closed([0] * n, {})
-    where = [*_scoped(s, scope, I.team_id, I.engagement_id), I.status.in_(CLOSED_STATUSES)]
+    where = [
+        *_scoped(s, scope, I.team_id, I.engagement_id),
+        I.status.in_(CLOSED_STATUSES),
+        _in_range(I.resolved_at, bounds),
+    ]
     rows = await _histogram(
         s, I.resolved_at, _seconds(s, I.resolved_at, I.created_at), where, bounds, (I.status.label("st"),)
     )

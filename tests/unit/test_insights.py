@@ -155,3 +155,12 @@ def test_lint_patterns_match_what_the_compliance_checks_store():
         assert fnmatch.fnmatchcase(stored, like.replace("%", "*")), (stored, like)
         others = [p for f, p in ins.LINT_PATTERNS.items() if f != finding]
         assert not any(fnmatch.fnmatchcase(stored, p.replace("%", "*")) for p in others)
+
+
+def test_the_open_incidents_age_index_covers_exactly_the_open_statuses():
+    import re
+
+    from bot.domain.incidents import OPEN
+    from storage.models import OPEN_AGES
+
+    assert set(re.findall(r"'(\w+)'", OPEN_AGES)) == {s.value for s in OPEN}

@@ -72,7 +72,9 @@ class Statements:
         event.listen(engine.sync_engine, "after_cursor_execute", after)
 
 
-async def run(base_url: str, z: Sizes, *, warmup: int, iterations: int, keep: bool, reuse: str | None) -> dict:
+async def run(
+    base_url: str, z: Sizes, *, warmup: int, iterations: int, keep: bool, reuse: str | None
+) -> dict:
     from bot.domain import insights as ins
     from bot.flows import insights as flows
     from bot.views import charts
@@ -96,8 +98,17 @@ async def run(base_url: str, z: Sizes, *, warmup: int, iterations: int, keep: bo
         async with svc.db.transaction() as s:
             team = (await s.exec(select(Campaign.team_id).limit(1))).scalar_one()
             campaign = (
-                await s.exec(select(Campaign).where(Campaign.status == "active").order_by(Campaign.id.desc()).limit(1))
-            ).scalars().one()
+                (
+                    await s.exec(
+                        select(Campaign)
+                        .where(Campaign.status == "active")
+                        .order_by(Campaign.id.desc())
+                        .limit(1)
+                    )
+                )
+                .scalars()
+                .one()
+            )
         cases: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
 
         def figures_case(label: str, days: int | None, one: bool):
@@ -123,7 +134,7 @@ async def run(base_url: str, z: Sizes, *, warmup: int, iterations: int, keep: bo
             out["timings"][label] = samples
             out.setdefault("figures", result)
             print(f"  {label:<52} p50 {statistics.median(samples):8.1f} ms   p95 {_p95(samples):8.1f} ms")
-            last = statements.last[-len(statements.last) // (warmup + iterations):]
+            last = statements.last[-len(statements.last) // (warmup + iterations) :]
             for took, sql in sorted(last, reverse=True)[:3]:
                 print(f"      {took:7.1f} ms  {sql}")
         biggest = out["timings"]["figures: program, all (every incident)"]
@@ -131,12 +142,22 @@ async def run(base_url: str, z: Sizes, *, warmup: int, iterations: int, keep: bo
         t = time.perf_counter()
         pngs = await asyncio.to_thread(charts.report, drawn)
         out["draw_ms"] = (time.perf_counter() - t) * 1000
-        print(f"  {'drawing the seven charts':<52} {out['draw_ms']:8.1f} ms ({sum(len(c.png) for c in pngs):,} bytes)")
-        samples, _ = await _time(lambda: flows.report(svc, team, ADMIN, None, "all"), 1, max(1, iterations // 2))
+        print(
+            f"  {'drawing the seven charts':<52} {out['draw_ms']:8.1f} ms "
+            f"({sum(len(c.png) for c in pngs):,} bytes)"
+        )
+        samples, _ = await _time(
+            lambda: flows.report(svc, team, ADMIN, None, "all"), 1, max(1, iterations // 2)
+        )
         out["timings"]["/campaign report (admin, all)"] = samples
-        print(f"  {'/campaign report, admin, all (Slack faked)':<52} p50 {statistics.median(samples):8.1f} ms")
+        print(
+            f"  {'/campaign report, admin, all (Slack faked)':<52} p50 {statistics.median(samples):8.1f} ms"
+        )
         verdict = "within" if _p95(biggest) <= BUDGET_MS else "OVER"
-        print(f"\nfigures of every incident: p95 {_p95(biggest):.0f} ms, {verdict} the {BUDGET_MS:.0f} ms budget")
+        print(
+            f"\nfigures of every incident: p95 {_p95(biggest):.0f} ms, "
+            f"{verdict} the {BUDGET_MS:.0f} ms budget"
+        )
         out["within_budget"] = _p95(biggest) <= BUDGET_MS
         await svc.db.dispose()
     finally:
@@ -156,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", default=None)
     args = parser.parse_args(argv)
-    url = args.url or os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or DEFAULT_URL
+    url = (
+        args.url or os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or DEFAULT_URL
+    )
     if not url.startswith("postgresql+asyncpg://"):
         print("bench.insights needs a postgresql+asyncpg:// URL", file=sys.stderr)
         return 2

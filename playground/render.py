@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import mimetypes
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -315,6 +316,15 @@ class Renderer:
             name = uploaded.title or uploaded.filename
             kind = uploaded.filename.rsplit(".", 1)[-1].upper() if "." in uploaded.filename else "File"
             href = f"/playground/files/{quote(uploaded.id)}?user={who}"
+            if is_image(uploaded.filename):  # Slack shows images inline, with their title
+                cards.append(
+                    f'<figure class="file-image" data-file-id="{esc(uploaded.id)}">'
+                    f'<img src="{esc(href)}&amp;inline=1" alt="{esc(uploaded.alt_txt or name)}" '
+                    'loading="lazy">'
+                    f'<figcaption><a class="file-name" href="{esc(href)}" '
+                    f'download="{esc(uploaded.filename)}">{esc(name)}</a></figcaption></figure>'
+                )
+                continue
             cards.append(
                 f'<div class="file-card" data-file-id="{esc(uploaded.id)}"><span class="file-icon">📄</span>'
                 f'<div class="file-text"><a class="file-name" href="{esc(href)}" '
@@ -397,6 +407,12 @@ class Renderer:
         title = (
             f'<div class="b-image-title">{self.text(block.get("title"))}</div>' if block.get("title") else ""
         )
+        slack_file = block.get("slack_file") if isinstance(block.get("slack_file"), dict) else {}
+        if slack_file.get("id") in self.ws.files:  # a file uploaded to this workspace: shown as Slack does
+            who = quote(self.viewer.id if self.viewer else "")
+            src = f"/playground/files/{quote(slack_file['id'])}?user={who}&inline=1"
+            alt = esc(block.get("alt_text", "image"))
+            return title + f'<img class="b-image-file" src="{esc(src)}" alt="{alt}" title="{alt}">'
         return title + self._image_placeholder(block)
 
     def _image_placeholder(self, element: dict, small: bool = False) -> str:
@@ -775,6 +791,10 @@ def _rich_emoji(node: dict) -> str:
         with contextlib.suppress(ValueError):  # beyond Unicode: shown by name
             found = "".join(chr(int(part, 16)) for part in points.split("-"))
     return esc(found) if found else f":{esc(name)}:"
+
+
+def is_image(filename: str) -> bool:
+    return (mimetypes.guess_type(filename)[0] or "").startswith("image/")
 
 
 def file_size(n: int) -> str:

@@ -572,6 +572,9 @@ def may_download(pg_web: PlaygroundWeb, user_id: str, file_id: str):
         channel = pg_web.ws.channels.get(channel_id)
         if channel is not None and (user_id in channel.members or channel.im_user == user_id):
             return uploaded
+    home = pg_web.ws.home(user_id) if user_id else None  # an image block of their App Home (slack_file)
+    if home is not None and any((b.get("slack_file") or {}).get("id") == file_id for b in home.blocks):
+        return uploaded
     return None
 
 
@@ -582,12 +585,14 @@ async def _file(request: web.Request) -> web.Response:
     if uploaded is None:
         raise web.HTTPNotFound(text="No such file in your conversations.")
     kind = mimetypes.guess_type(uploaded.filename)[0] or "application/octet-stream"
+    # images show inline (`?inline=1`, as Slack previews them); everything else downloads
+    inline = request.query.get("inline") == "1" and kind in ("image/png", "image/jpeg", "image/gif")
     return web.Response(
         body=uploaded.content,
         content_type=kind,
         headers={
             "Content-Disposition": content_disposition_header(
-                "attachment", filename=uploaded.filename or uploaded.id
+                "inline" if inline else "attachment", filename=uploaded.filename or uploaded.id
             ),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store",

@@ -472,4 +472,5 @@ class ChartFile(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     name: str = Field(primary_key=True, max_length=32)
     file_id: str = Field(max_length=32)
+    alt: str = Field(default="", max_length=2000, description="what the chart shows, in words")
     created_at: datetime = utc()

@@ -40,7 +40,7 @@ DEFAULT_RANGE = "90d"
 #: Up to this many weeks a report is weekly; beyond, monthly (a bar per week would be a hair wide).
 WEEKLY_UP_TO = 26
 
-#: Duration bins (seconds), lower edges: 5-minute steps to 30 min, then each edge at most 1.5× the
+#: Duration bins (seconds), lower edges: 5-minute steps to 30 min, then each edge at most 1.5 x the
 #: one before, up to 90 days (the last bin is open-ended).
 DURATION_EDGES: tuple[int, ...] = (
     0,
@@ -82,7 +82,7 @@ DURATION_EDGES: tuple[int, ...] = (
 AGE_EDGES_DAYS: tuple[int, ...] = (0, 1, 3, 7, 14, 30)
 AGE_LABELS: tuple[str, ...] = ("< 1 d", "1–3 d", "3–7 d", "1–2 wk", "2–4 wk", "> 4 wk")
 
-#: A change smaller than this is "steady" (review averages on the 1–5 scale).
+#: A change smaller than this is "steady" (review averages on the 1-5 scale).
 STEADY = 0.25
 
 
@@ -252,7 +252,7 @@ def open_series(open_now: int, opened: Sequence[int], closed: Sequence[int]) -> 
 
     An incident closed after a period's end was open at that end if it was opened before it; one
     opened and closed after it counts in both and cancels out. So walking back from now:
-    open at the end of k = open at the end of k+1 − opened in k+1 + closed in k+1.
+    open at the end of k = open at the end of k+1 - opened in k+1 + closed in k+1.
     """
     out = [open_now]
     for k in range(len(opened) - 1, 0, -1):
@@ -354,7 +354,7 @@ class Header:
         return f"{left} – {last.day} {last:%b} {last.year}"
 
     def zone_name(self) -> str:
-        """"New York" for America/New_York; "UTC" for UTC."""
+        """ "New York" for America/New_York; "UTC" for UTC."""
         return self.tz.key.rsplit("/", 1)[-1].replace("_", " ")
 
     def subtitle(self) -> str:
@@ -421,6 +421,4 @@ def per_period(rows: Sequence[tuple[int, str, int]], keys: Sequence[str], n: int
 
 def ages_by_label(counts: Mapping[tuple[int, str], int]) -> dict[str, dict[str, int]]:
     """(age bucket, severity) → count, as age label → severity → count (every label and severity)."""
-    return {
-        label: {sev: counts.get((i, sev), 0) for sev in SEVERITIES} for i, label in enumerate(AGE_LABELS)
-    }
+    return {label: {sev: counts.get((i, sev), 0) for sev in SEVERITIES} for i, label in enumerate(AGE_LABELS)}

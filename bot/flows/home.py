@@ -66,7 +66,21 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
 
 async def publish_home(svc: Services, team_id: str, user_id: str) -> None:
     view = await build_home(svc, team_id, user_id)
+    await _with_chart(svc, team_id, user_id, view)
     await svc.client.views_publish(user_id=user_id, view=view)
+
+
+async def _with_chart(svc: Services, team_id: str, user_id: str, view: View) -> None:
+    """The open incidents trend of a brand role's campaigns, under the first line (bot/flows/insights.py)."""
+    from bot.flows.insights import home_blocks
+
+    try:
+        chart = await home_blocks(svc, team_id, user_id)
+    except Exception:  # the home is worth more than its chart
+        log.exception("App Home chart of %s not drawn", user_id)
+        return
+    if chart and len(view.blocks) + len(chart) <= 100:
+        view.blocks = [*view.blocks[:1], *chart, *view.blocks[1:]]
 
 
 async def refresh_home(svc: Services, team_id: str, user_ids: Iterable[str | None]) -> None:

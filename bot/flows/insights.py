@@ -20,7 +20,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
@@ -241,7 +240,8 @@ async def send_charts(client, user_id: str, drawn: list[charts.Chart], comment: 
     """All the charts in one message of the requester's DM (`files.uploadV2`: shown inline)."""
     await client.files_upload_v2(
         file_uploads=[
-            {"content": c.png, "filename": c.filename, "title": c.title, "alt_txt": c.alt[:1000]} for c in drawn
+            {"content": c.png, "filename": c.filename, "title": c.title, "alt_txt": c.alt[:1000]}
+            for c in drawn
         ],
         channel=await dm_channel(client, user_id),
         initial_comment=f":bar_chart: {esc(comment)}",
@@ -272,7 +272,10 @@ async def set_digest(svc: Services, team_id: str, user_id: str, slug: str, on: b
             f":white_check_mark: The weekly digest of {name} is on: every Monday at 09:00 in their own "
             "time zone, each manager gets last week's figures and a chart by DM."
         )
-    return f":white_check_mark: The weekly digest of {name} is off. `/campaign digest {esc(campaign.slug)} on` turns it back on."
+    return (
+        f":white_check_mark: The weekly digest of {name} is off. "
+        f"`/campaign digest {esc(campaign.slug)} on` turns it back on."
+    )
 
 
 async def _managers(svc: Services, campaign_id: int) -> list[str]:
@@ -318,7 +321,9 @@ async def plan_digests(svc: Services) -> int:
         # also those with rows still pending whose campaign ended or was switched off
         pending = set(await q.campaigns_with_pending_digests(s))
         # an uninstalled workspace's rows are cancelled by the dispatcher when due, with the reason
-        await plan_campaigns(s, sorted(set(campaign_ids) | (pending - await q.campaigns_of_inactive(s, pending))), now)
+        await plan_campaigns(
+            s, sorted(set(campaign_ids) | (pending - await q.campaigns_of_inactive(s, pending))), now
+        )
     return len(campaign_ids)
 
 
@@ -382,7 +387,9 @@ async def digest(db, facts: CampaignFacts, tz_name: str | None, now: datetime) -
     return Digest(text, chart)
 
 
-async def send_digest(db, client, facts: CampaignFacts, user_id: str, tz_name: str | None, now: datetime) -> None:
+async def send_digest(
+    db, client, facts: CampaignFacts, user_id: str, tz_name: str | None, now: datetime
+) -> None:
     """One message in the manager's DM: the text and the chart (one `files.completeUploadExternal`,
     the only call that posts, so a retry after a failure never shows the digest twice)."""
     d = await digest(db, facts, tz_name, now)
@@ -414,11 +421,16 @@ async def home_blocks(svc: Services, team_id: str, user_id: str) -> list[Block]:
         return []
     alt_title = "Open incidents on your campaigns, last 8 weeks"
     if cached is not None and now - cached.created_at < HOME_FRESH:
-        return views.home_chart(cached.file_id, alt_title, alt_title)
+        return views.home_chart(cached.file_id, cached.alt or alt_title, alt_title)
     tz = ins.zone((await svc.directory.user(user_id)).tz)
     start = ins.local_midnight(ins.week_start(now, tz) - timedelta(weeks=HOME_WEEKS - 1), tz)
-    header = ins.Header(f"Your {len(campaign_ids)} campaign{'s' if len(campaign_ids) != 1 else ''}", start,
-                        now, tz, ins.Unit.WEEK)
+    header = ins.Header(
+        f"Your {len(campaign_ids)} campaign{'s' if len(campaign_ids) != 1 else ''}",
+        start,
+        now,
+        tz,
+        ins.Unit.WEEK,
+    )
     f = await figures(svc.db, scope, header, now, by_category=True, people=False)
     chart = await asyncio.to_thread(charts.open_trend, f, small=True)
     try:
@@ -430,6 +442,5 @@ async def home_blocks(svc: Services, team_id: str, user_id: str) -> list[Block]:
         return []
     file_id = uploaded["file"]["id"]
     async with svc.db.transaction() as s:
-        await q.save_chart_file(s, team_id, user_id, HOME_CHART, file_id, now)
+        await q.save_chart_file(s, team_id, user_id, HOME_CHART, file_id, now, chart.alt)
     return views.home_chart(file_id, chart.alt, alt_title)
-

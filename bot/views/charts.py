@@ -4,9 +4,9 @@ Drawn with matplotlib's object API on the non-interactive Agg canvas (no pyplot,
 so charts can be drawn in worker threads side by side) with the DejaVu Sans font matplotlib ships,
 so a chart looks the same on every machine.
 
-Made to be read in Slack's preview, about 360 px wide: each figure is 4 × 2.8 inches at 180 dpi
+Made to be read in Slack's preview, about 360 px wide: each figure is 4 x 2.8 inches at 180 dpi
 (720 px wide, shown at half size), so the smallest text (8 pt) is about 10 px on screen. Colours
-come from the Okabe–Ito palette, chosen to stay distinct for the common kinds of colour blindness;
+come from the Okabe-Ito palette, chosen to stay distinct for the common kinds of colour blindness;
 series that share a chart also differ by line style or by their order in the stack. Every chart
 has a title, a subtitle with the scope, the dates and the time zone, and axes with their units.
 """
@@ -22,12 +22,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything draws; the figures below use the Agg canvas explicitly
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from bot.domain import insights as ins  # noqa: E402
-from bot.domain.incidents import PROBATION_AT, SUSPENSION_AT  # noqa: E402
+from bot.domain import insights as ins
+from bot.domain.incidents import PROBATION_AT, SUSPENSION_AT
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct for deuteranopia, protanopia, tritanopia.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -137,8 +137,10 @@ def _png(fig: Figure) -> bytes:
 
 def _labels(header: ins.Header, ps: Sequence[ins.Period]) -> list[str]:
     if header.unit is ins.Unit.MONTH:
-        return [f"{p.first_day:%b}\n{p.first_day:%y}" if p.first_day.month == 1 or i == 0 else f"{p.first_day:%b}"
-                for i, p in enumerate(ps)]
+        return [
+            f"{p.first_day:%b}\n{p.first_day:%y}" if p.first_day.month == 1 or i == 0 else f"{p.first_day:%b}"
+            for i, p in enumerate(ps)
+        ]
     return [f"{p.first_day.day} {p.first_day:%b}" for p in ps]
 
 
@@ -170,8 +172,16 @@ def _stack(ax, series: dict[str, list[int]], colours: dict[str, str] | None, n: 
         if not any(values):
             continue
         colour = (colours or {}).get(label) or next(palette)
-        ax.bar(range(n), values, bottom=bottom, color=colour, label=plain(label, 28), width=0.8,
-               edgecolor="white", linewidth=0.5)
+        ax.bar(
+            range(n),
+            values,
+            bottom=bottom,
+            color=colour,
+            label=plain(label, 28),
+            width=0.8,
+            edgecolor="white",
+            linewidth=0.5,
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
 
@@ -197,7 +207,9 @@ def incidents_by_clause(f: ins.Figures) -> Chart:
         f"{title}, {f.header.subtitle()}: {f.reported} incidents. By clause: "
         + ", ".join(f"{k} {sum(v)}" for k, v in f.by_clause.items() if sum(v))
         + ". By severity: "
-        + ", ".join(f"{k} {sum(f.by_severity.get(k, []))}" for k in ins.SEVERITIES if sum(f.by_severity.get(k, [])))
+        + ", ".join(
+            f"{k} {sum(f.by_severity.get(k, []))}" for k in ins.SEVERITIES if sum(f.by_severity.get(k, []))
+        )
     )
     return Chart("incidents-by-clause", title, alt, _png(fig))
 
@@ -220,8 +232,16 @@ def response_times(f: ins.Figures) -> Chart:
                 continue
             drawn = True
             ys = [getattr(spreads[k], attr) / 3600 for k in xs]
-            ax.plot(xs, ys, style, color=colour, marker=marker, markersize=3.5, linewidth=1.4,
-                    label=f"{name}, {label}")
+            ax.plot(
+                xs,
+                ys,
+                style,
+                color=colour,
+                marker=marker,
+                markersize=3.5,
+                linewidth=1.4,
+                label=f"{name}, {label}",
+            )
     if not drawn:
         _empty(ax, "Nothing acknowledged or resolved in these dates")
     else:
@@ -255,8 +275,15 @@ def open_ages(f: ins.Figures) -> Chart:
         for sev in ins.SEVERITIES:
             values = [f.ages.get(label, {}).get(sev, 0) for label in labels]
             if any(values):
-                ax.barh(range(len(labels)), values, left=left, color=SEVERITY_COLOURS[sev], label=sev,
-                        edgecolor="white", linewidth=0.5)
+                ax.barh(
+                    range(len(labels)),
+                    values,
+                    left=left,
+                    color=SEVERITY_COLOURS[sev],
+                    label=sev,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
                 left = [a + b for a, b in zip(left, values, strict=True)]
         ax.set_yticks(range(len(labels)), labels)
         ax.invert_yaxis()
@@ -294,7 +321,9 @@ def on_time(f: ins.Figures) -> Chart:
         colours = [GREEN if r >= 90 else ORANGE if r >= 60 else VERMILLION for r in rates]
         ax.barh(range(len(people)), rates, color=colours)
         for i, p in enumerate(people):
-            ax.text(min(rates[i], 100) + 1.5, i, f"{int(p.extra or 0)}/{p.count}", va="center", fontsize=LEGEND_PT)
+            ax.text(
+                min(rates[i], 100) + 1.5, i, f"{int(p.extra or 0)}/{p.count}", va="center", fontsize=LEGEND_PT
+            )
         _people_axis(ax, people)
         ax.set_xlim(0, 118)
         ax.set_xticks([0, 25, 50, 75, 100])
@@ -335,8 +364,15 @@ def compliance(f: ins.Figures) -> Chart:
         for finding in ("pass", "weak", "buried", "missing"):
             share = f.findings.get(finding, 0) / total * 100
             if share:
-                bottom.barh([0], [share], left=[left], color=FINDING_COLOURS[finding], height=0.6,
-                            label=f"{finding} ({f.findings[finding]})", edgecolor="white")
+                bottom.barh(
+                    [0],
+                    [share],
+                    left=[left],
+                    color=FINDING_COLOURS[finding],
+                    height=0.6,
+                    label=f"{finding} ({f.findings[finding]})",
+                    edgecolor="white",
+                )
                 left += share
         bottom.set_xlim(0, 100)
         bottom.xaxis.set_major_formatter(PercentFormatter())
@@ -366,7 +402,9 @@ def reviews(f: ins.Figures) -> Chart:
         for i, p in enumerate(people):
             trend = p.extra
             mark = ins.arrow(trend)
-            note = f"{values[i]:.1f} {mark}" + (f" {trend:+.1f}" if trend is not None else "") + f"  ({p.count})"
+            note = (
+                f"{values[i]:.1f} {mark}" + (f" {trend:+.1f}" if trend is not None else "") + f"  ({p.count})"
+            )
             ax.text(values[i] + 0.05, i, note, va="center", fontsize=LEGEND_PT)
         _people_axis(ax, people)
         ax.set_xlim(0, 6.6)
@@ -429,7 +467,8 @@ def open_trend(f: ins.Figures, *, small: bool = False) -> Chart:
         ax.set_xlabel("")
     ax.legend(loc="upper left", ncol=3, frameon=False)
     alt = f"{title}, {f.header.subtitle()}: " + ", ".join(
-        f"{label.replace(chr(10), ' ')}: {o} open" for label, o in zip(_labels(f.header, f.periods), series, strict=True)
+        f"{label.replace(chr(10), ' ')}: {o} open"
+        for label, o in zip(_labels(f.header, f.periods), series, strict=True)
     )
     return Chart("open-incidents" + ("-small" if small else ""), title, alt, _png(fig))
 

@@ -149,7 +149,9 @@ async def prepare(s: AsyncSession) -> None:
 
 async def campaign_scope(s: AsyncSession, campaign: Campaign) -> Scope:
     ids = await s.exec(
-        select(Engagement.id).where(Engagement.team_id == campaign.team_id, Engagement.campaign_id == campaign.id)
+        select(Engagement.id).where(
+            Engagement.team_id == campaign.team_id, Engagement.campaign_id == campaign.id
+        )
     )
     return Scope(campaign.team_id, tuple(ids.scalars().all()))
 
@@ -170,7 +172,9 @@ async def brand_scope(s: AsyncSession, team_id: str, user_id: str) -> tuple[Scop
     if not campaign_ids:
         return Scope(team_id, ()), []
     ids = await s.exec(
-        select(Engagement.id).where(Engagement.team_id == team_id, _ids_in(s, Engagement.campaign_id, campaign_ids))
+        select(Engagement.id).where(
+            Engagement.team_id == team_id, _ids_in(s, Engagement.campaign_id, campaign_ids)
+        )
     )
     return Scope(team_id, tuple(ids.scalars().all())), campaign_ids
 
@@ -207,9 +211,15 @@ async def reported(
             .subquery()
         )
     else:
-        inner = select(
-            _period(s, I.created_at, bounds).label("p"), I.guideline_id.label("k"), I.severity.label("sev")
-        ).where(*where).subquery()
+        inner = (
+            select(
+                _period(s, I.created_at, bounds).label("p"),
+                I.guideline_id.label("k"),
+                I.severity.label("sev"),
+            )
+            .where(*where)
+            .subquery()
+        )
     rows = await s.exec(
         select(inner.c.p, inner.c.k, inner.c.sev, func.count()).group_by(inner.c.p, inner.c.k, inner.c.sev)
     )
@@ -243,9 +253,7 @@ async def _histogram(s: AsyncSession, moment, duration, where, bounds, extra=())
         .subquery()
     )
     keys = [inner.c.p, inner.c.b, *(inner.c[e.name] for e in extra)]
-    rows = await s.exec(
-        select(*keys, func.count(), func.min(inner.c.d), func.max(inner.c.d)).group_by(*keys)
-    )
+    rows = await s.exec(select(*keys, func.count(), func.min(inner.c.d), func.max(inner.c.d)).group_by(*keys))
     n = len(bounds) - 1
     return [row for row in rows.all() if 0 <= row[0] < n]
 
@@ -557,7 +565,9 @@ async def compliance(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) 
     return out
 
 
-async def reviews_due(s: AsyncSession, team_id: str, campaign_id: int, bounds: Sequence[datetime]) -> list[int]:
+async def reviews_due(
+    s: AsyncSession, team_id: str, campaign_id: int, bounds: Sequence[datetime]
+) -> list[int]:
     """Review-due reminders of the campaign that fell due per period (sent or still waiting)."""
     n = len(bounds) - 1
     r = Reminder.__table__.c
@@ -582,7 +592,9 @@ async def reviews_due(s: AsyncSession, team_id: str, campaign_id: int, bounds: S
 # digest planning: managers, their time zones; App Home's chart files
 
 
-async def managed_active(s: AsyncSession, team_ids: Sequence[str] | None = None) -> list[tuple[str, int, str]]:
+async def managed_active(
+    s: AsyncSession, team_ids: Sequence[str] | None = None
+) -> list[tuple[str, int, str]]:
     """(team_id, campaign_id, manager user id) of every active campaign with its digest on, in
     workspaces that have not uninstalled the app."""
     query = (
@@ -601,7 +613,9 @@ async def managed_active(s: AsyncSession, team_ids: Sequence[str] | None = None)
     return [(t, c, u) for t, c, u in (await s.exec(query)).all()]
 
 
-async def managers_with_zones(s: AsyncSession, campaign_ids: Sequence[int]) -> dict[int, list[tuple[str, str | None]]]:
+async def managers_with_zones(
+    s: AsyncSession, campaign_ids: Sequence[int]
+) -> dict[int, list[tuple[str, str | None]]]:
     """Campaign id → its managers and their stored time zones (None: not known yet)."""
     if not campaign_ids:
         return {}
@@ -648,13 +662,17 @@ async def chart_file(s: AsyncSession, team_id: str, user_id: str, name: str) -> 
 
 
 async def save_chart_file(
-    s: AsyncSession, team_id: str, user_id: str, name: str, file_id: str, now: datetime
+    s: AsyncSession, team_id: str, user_id: str, name: str, file_id: str, now: datetime, alt: str = ""
 ) -> None:
     t = ChartFile.__table__
-    stmt = insert(s, t).values(team_id=team_id, user_id=user_id, name=name, file_id=file_id, created_at=now)
+    alt = alt[:2000]
+    stmt = insert(s, t).values(
+        team_id=team_id, user_id=user_id, name=name, file_id=file_id, alt=alt, created_at=now
+    )
     await s.exec(
         stmt.on_conflict_do_update(
-            index_elements=["team_id", "user_id", "name"], set_={"file_id": file_id, "created_at": now}
+            index_elements=["team_id", "user_id", "name"],
+            set_={"file_id": file_id, "alt": alt, "created_at": now},
         )
     )
 
@@ -665,8 +683,14 @@ async def campaign_facts(s: AsyncSession, ids: Sequence[int]) -> dict[int, Campa
     if not ids:
         return {}
     campaigns = (
-        await s.exec(select(Campaign).where(_ids_in(s, Campaign.id, ids)).execution_options(populate_existing=True))
-    ).scalars().all()
+        (
+            await s.exec(
+                select(Campaign).where(_ids_in(s, Campaign.id, ids)).execution_options(populate_existing=True)
+            )
+        )
+        .scalars()
+        .all()
+    )
     managers = await managers_with_zones(s, [c.id for c in campaigns])
     return {c.id: CampaignFacts(c, tuple(managers.get(c.id, ()))) for c in campaigns}
 

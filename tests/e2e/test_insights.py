@@ -14,7 +14,18 @@ from sqlalchemy import select
 from bot.ids import Action, Field
 from playground import people
 from storage.models import Reminder
-from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, card_of, report, set_up_team, text_of
+from tests.e2e.harness import (
+    ADMIN,
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    OTTO,
+    World,
+    report,
+    set_up_team,
+    text_of,
+)
 from tests.e2e.test_incidents import fill, press
 
 HOUR = timedelta(hours=1)
@@ -60,7 +71,11 @@ async def _story(world: World) -> str:
     await _on_card(world, channel, 2, LEGAL, Action.INCIDENT_DISMISS, {Field.REASON: "Agreed delay."})
     world.clock.advance(22 * HOUR)  # Wednesday 14:00: BR-1 resolved, 48 h after its report
     await _on_card(
-        world, channel, 1, MANAGER, Action.INCIDENT_RESOLVE,
+        world,
+        channel,
+        1,
+        MANAGER,
+        Action.INCIDENT_RESOLVE,
         {Field.OUTCOME: "warning", Field.STRIKES: "1", Field.NOTE: "Add #ad."},
     )
     return channel
@@ -68,8 +83,10 @@ async def _story(world: World) -> str:
 
 async def _on_card(world: World, channel: str, number: int, user: str, action: str, values: dict) -> None:
     card = next(
-        m for m in reversed(world.emulator.history(channel))
-        if text_of(m).lstrip(":").find(f"BR-{number}") != -1 and any(b.get("type") == "actions" for b in m.blocks)
+        m
+        for m in reversed(world.emulator.history(channel))
+        if text_of(m).lstrip(":").find(f"BR-{number}") != -1
+        and any(b.get("type") == "actions" for b in m.blocks)
     )
     await world.slack.click(user, channel, card.ts, action)
     reply = await fill(world, user, values)
@@ -100,12 +117,18 @@ async def test_manager_gets_the_summary_and_seven_charts_in_their_dm(world: Worl
     # severity but moderate; 30 days back from Wednesday 3 March
     assert "Spring Launch (spring) · 1 Feb – 3 Mar 2027, New York time: 3 incidents." in alt
     assert alt.endswith(
-        "By clause: G1 Disclose the partnership clearly 1, G2 Deliver on time 1, G3 No competitor promotion 1. "
+        "By clause: G1 Disclose the partnership clearly 1, G2 Deliver on time 1, "
+        "G3 No competitor promotion 1. "
         "By severity: minor 1, major 1, critical 1"
     )
     assert by_name["strikes.png"].alt_txt.endswith("most first: Ivy 1 (active)")
-    assert by_name["open-incidents-by-age.png"].alt_txt.endswith("< 1 d 0, 1–3 d 1, 3–7 d 0, 1–2 wk 0, 2–4 wk 0, > 4 wk 0")
-    assert "acknowledged in 1 h 15 min (median), resolved in 2.0 d (median)" in by_name["response-times.png"].alt_txt
+    assert by_name["open-incidents-by-age.png"].alt_txt.endswith(
+        "< 1 d 0, 1–3 d 1, 3–7 d 0, 1–2 wk 0, 2–4 wk 0, > 4 wk 0"
+    )
+    assert (
+        "acknowledged in 1 h 15 min (median), resolved in 2.0 d (median)"
+        in by_name["response-times.png"].alt_txt
+    )
 
 
 @pytest.mark.parametrize("who", ["member", "legal", "admin"])
@@ -129,7 +152,9 @@ async def test_the_whole_program_is_for_admins_only(world: World):
     assert "By clause: disclosure 1" in alt  # a program groups clauses by category
     before = len(world.emulator.files)
     await world.run(MANAGER, "/campaign report")
-    assert world.said_to(MANAGER).startswith(":no_entry: Only a workspace *admin* can see the report of every")
+    assert world.said_to(MANAGER).startswith(
+        ":no_entry: Only a workspace *admin* can see the report of every"
+    )
     assert len(world.emulator.files) == before
 
 
@@ -146,7 +171,9 @@ async def test_influencers_and_outsiders_are_refused_and_get_nothing(world: Worl
         ":no_entry: Only a campaign *admin*, *legal*, *manager* or *member* can see this campaign's report."
     )
     await world.run(OTTO, "/campaign report spring 12y")
-    assert world.said_to(OTTO).startswith(":warning: Usage: `/campaign report [&lt;slug&gt;] [30d | 90d | all]`")
+    assert world.said_to(OTTO).startswith(
+        ":warning: Usage: `/campaign report [&lt;slug&gt;] [30d | 90d | all]`"
+    )
     await world.run(MANAGER, "/campaign report nope")
     assert "No campaign `nope`" in world.said_to(MANAGER)
     assert len(world.emulator.files) == files
@@ -168,7 +195,9 @@ async def test_an_admin_who_is_an_influencer_is_refused(world: World):
 
 async def _digests(world: World) -> list[Reminder]:
     async with world.db.transaction() as s:
-        rows = await s.exec(select(Reminder).where(Reminder.kind == "weekly_digest").order_by(Reminder.due_at))
+        rows = await s.exec(
+            select(Reminder).where(Reminder.kind == "weekly_digest").order_by(Reminder.due_at)
+        )
         return list(rows.scalars())
 
 
@@ -223,7 +252,10 @@ async def test_digest_switched_off_and_on_by_a_manager_only(world: World):
     dispatcher = world.stack.bot.dispatcher
     await dispatcher.tick()
     await world.run(MEMBER, "/campaign digest spring off")
-    assert world.said_to(MEMBER) == ":no_entry: Only a campaign *admin* or *manager* can switch the weekly digest."
+    assert (
+        world.said_to(MEMBER)
+        == ":no_entry: Only a campaign *admin* or *manager* can switch the weekly digest."
+    )
     await world.run(IVY, "/campaign digest spring off")
     assert world.said_to(IVY).startswith(":no_entry: Reports and digests are for the brand team")
     await world.run(MANAGER, "/campaign digest spring sometimes")
@@ -254,3 +286,45 @@ async def test_digest_follows_each_managers_time_zone(world: World):
         LEGAL: datetime(2027, 3, 8, 8, 0, tzinfo=UTC),  # 09:00 in Paris
     }
     assert people.LEGAL.tz == "Europe/Paris"
+
+
+# ------------------------------------------------------------------------------------------------
+# App Home
+
+
+async def _home_chart(world: World, user: str) -> dict | None:
+    reply = await world.slack.open_home(user)
+    assert reply.ok
+    view = world.emulator.home(user)
+    assert view is not None
+    return next((b for b in view.blocks if b.get("type") == "image"), None)
+
+
+async def test_app_home_shows_the_open_incidents_trend_redrawn_at_most_hourly(world: World):
+    await set_up_team(world)
+    await report(world)
+    block = await _home_chart(world, MANAGER)  # drawn when the report refreshed her home, or now
+    uploads = len(world.emulator.calls_to("files.getUploadURLExternal"))
+    assert block is not None and block["title"]["text"] == "Open incidents on your campaigns, last 8 weeks"
+    file_id = block["slack_file"]["id"]
+    uploaded = world.emulator.files[file_id]
+    assert uploaded.completed and uploaded.channels == []  # a file of the app, shared nowhere
+    image = _png(uploaded.content)
+    assert (image.width, image.height) == (720, 396) and _not_blank(image)
+    # the data: eight weeks, nothing open until this week's BR-1
+    assert block["alt_text"].endswith("22 Feb: 0 open, 1 Mar: 1 open")
+    world.clock.advance(59 * timedelta(minutes=1))
+    assert (await _home_chart(world, MANAGER))["slack_file"]["id"] == file_id  # within the hour: reused
+    assert len(world.emulator.calls_to("files.getUploadURLExternal")) == uploads
+    world.clock.advance(2 * timedelta(minutes=1))
+    assert (await _home_chart(world, MANAGER))["slack_file"]["id"] != file_id  # an hour on: redrawn
+    assert len(world.emulator.calls_to("files.getUploadURLExternal")) == uploads + 1
+
+
+async def test_app_home_chart_is_for_brand_roles_only(world: World):
+    await set_up_team(world)
+    await report(world)
+    for user in (MEMBER, LEGAL):
+        assert await _home_chart(world, user) is not None
+    for user in (IVY, OTTO):
+        assert await _home_chart(world, user) is None

@@ -2,9 +2,9 @@
 
 Reader in New York; now is Wednesday 2027-03-17 12:00 UTC. The weeks, Monday 00:00 New York:
 
-    W0  Mon 1 Mar 05:00 UTC  – Mon 8 Mar 05:00 UTC   (EST, UTC−5)
-    W1  Mon 8 Mar 05:00 UTC  – Mon 15 Mar 04:00 UTC  (167 h: clocks move on Sunday 14 March)
-    W2  Mon 15 Mar 04:00 UTC – Mon 22 Mar 04:00 UTC  (EDT, UTC−4)
+    W0  Mon 1 Mar 05:00 UTC  - Mon 8 Mar 05:00 UTC   (EST, UTC-5)
+    W1  Mon 8 Mar 05:00 UTC  - Mon 15 Mar 04:00 UTC  (167 h: clocks move on Sunday 14 March)
+    W2  Mon 15 Mar 04:00 UTC - Mon 22 Mar 04:00 UTC  (EDT, UTC-4)
 
 Campaign `spring` (Ivy, Otto) and `autumn` (Zed) in team T1; one incident in team T2 that no
 figure of T1 may count.
@@ -44,43 +44,93 @@ async def build(db) -> dict[str, int]:
     ids: dict[str, int] = {}
     async with db.transaction() as s:
         spring = Campaign(
-            team_id="T1", slug="spring", name="Spring", brand="Acme", start_date=date(2027, 2, 1),
-            end_date=date(2027, 5, 31), owner_id="UMAYA", created_at=at(2, 1),
+            team_id="T1",
+            slug="spring",
+            name="Spring",
+            brand="Acme",
+            start_date=date(2027, 2, 1),
+            end_date=date(2027, 5, 31),
+            owner_id="UMAYA",
+            created_at=at(2, 1),
         )
         autumn = Campaign(
-            team_id="T1", slug="autumn", name="Autumn", brand="Acme", start_date=date(2027, 2, 1),
-            end_date=date(2027, 5, 31), owner_id="UMAYA", created_at=at(2, 1),
+            team_id="T1",
+            slug="autumn",
+            name="Autumn",
+            brand="Acme",
+            start_date=date(2027, 2, 1),
+            end_date=date(2027, 5, 31),
+            owner_id="UMAYA",
+            created_at=at(2, 1),
         )
         other = Campaign(
-            team_id="T2", slug="spring", name="Other team", brand="Beta", start_date=date(2027, 2, 1),
-            end_date=date(2027, 5, 31), owner_id="UOTHER", created_at=at(2, 1),
+            team_id="T2",
+            slug="spring",
+            name="Other team",
+            brand="Beta",
+            start_date=date(2027, 2, 1),
+            end_date=date(2027, 5, 31),
+            owner_id="UOTHER",
+            created_at=at(2, 1),
         )
         s.add_all([spring, autumn, other])
         await s.flush()
         for c in (spring, autumn):
-            s.add(CampaignRole(team_id="T1", campaign_id=c.id, user_id="UMAYA", role="manager",
-                               granted_by="UMAYA", created_at=at(2, 1)))
-        s.add(CampaignRole(team_id="T1", campaign_id=spring.id, user_id="ULEE", role="legal",
-                           granted_by="UMAYA", created_at=at(2, 1)))
+            s.add(
+                CampaignRole(
+                    team_id="T1",
+                    campaign_id=c.id,
+                    user_id="UMAYA",
+                    role="manager",
+                    granted_by="UMAYA",
+                    created_at=at(2, 1),
+                )
+            )
+        s.add(
+            CampaignRole(
+                team_id="T1",
+                campaign_id=spring.id,
+                user_id="ULEE",
+                role="legal",
+                granted_by="UMAYA",
+                created_at=at(2, 1),
+            )
+        )
 
         def clause(c: Campaign, code: str, category: str) -> Guideline:
-            return Guideline(team_id=c.team_id, campaign_id=c.id, code=code, title=f"{category} rule",
-                             text="…", category=category, default_severity="minor", updated_at=at(2, 1))
+            return Guideline(
+                team_id=c.team_id,
+                campaign_id=c.id,
+                code=code,
+                title=f"{category} rule",
+                text="…",
+                category=category,
+                default_severity="minor",
+                updated_at=at(2, 1),
+            )
 
         g1, g2 = clause(spring, "G1", "disclosure"), clause(spring, "G2", "deadline")
         g3, gx = clause(autumn, "G1", "conduct"), clause(other, "G1", "conduct")
         s.add_all([g1, g2, g3, gx])
         ivy = Influencer(team_id="T1", display_name="Ivy", slack_user_id="UIVY", created_at=at(2, 1))
-        otto = Influencer(team_id="T1", display_name="Otto", slack_user_id="UOTTO", status="probation",
-                          created_at=at(2, 1))
+        otto = Influencer(
+            team_id="T1", display_name="Otto", slack_user_id="UOTTO", status="probation", created_at=at(2, 1)
+        )
         zed = Influencer(team_id="T1", display_name="Zed", slack_user_id="UZED", created_at=at(2, 1))
         xin = Influencer(team_id="T2", display_name="Xin", slack_user_id="UXIN", created_at=at(2, 1))
         s.add_all([ivy, otto, zed, xin])
         await s.flush()
 
         def engage(c: Campaign, i: Influencer) -> Engagement:
-            return Engagement(team_id=c.team_id, campaign_id=c.id, influencer_id=i.id, channel_id=f"C{i.id}",
-                              status="active", invited_by="UMAYA", created_at=at(2, 1))
+            return Engagement(
+                team_id=c.team_id,
+                campaign_id=c.id,
+                influencer_id=i.id,
+                channel_id=f"C{i.id}",
+                status="active",
+                invited_by="UMAYA",
+                created_at=at(2, 1),
+            )
 
         e1, e2, e3, ex = engage(spring, ivy), engage(spring, otto), engage(autumn, zed), engage(other, xin)
         s.add_all([e1, e2, e3, ex])
@@ -88,29 +138,85 @@ async def build(db) -> dict[str, int]:
         number = iter(range(1, 100))
 
         def incident(e: Engagement, g: Guideline, severity: str, created: datetime, status: str, **kw):
-            row = Incident(team_id=e.team_id, number=next(number), engagement_id=e.id, guideline_id=g.id,
-                           guidelines_version=1, severity=severity, title="t", description="d",
-                           occurred_at=created, reporter_id="UMO", status=status, response_due_at=created,
-                           created_at=created, updated_at=created, **kw)
+            row = Incident(
+                team_id=e.team_id,
+                number=next(number),
+                engagement_id=e.id,
+                guideline_id=g.id,
+                guidelines_version=1,
+                severity=severity,
+                title="t",
+                description="d",
+                occurred_at=created,
+                reporter_id="UMO",
+                status=status,
+                response_due_at=created,
+                created_at=created,
+                updated_at=created,
+                **kw,
+            )
             s.add(row)
             return row
 
-        incident(e1, g1, "minor", at(3, 2, 10), "resolved", acknowledged_at=at(3, 2, 12),
-                 resolved_at=at(3, 4, 10), strikes=1, outcome="warning")  # i1
+        incident(
+            e1,
+            g1,
+            "minor",
+            at(3, 2, 10),
+            "resolved",
+            acknowledged_at=at(3, 2, 12),
+            resolved_at=at(3, 4, 10),
+            strikes=1,
+            outcome="warning",
+        )  # i1
         incident(e1, g1, "major", at(3, 15, 3, 30), "in_mediation", responded_at=at(3, 15, 4, 30))  # i2
-        incident(e2, g2, "major", at(3, 9), "dismissed", acknowledged_at=at(3, 9, 0, 10),
-                 responded_at=at(3, 9, 0, 5), resolved_at=at(3, 10))  # i3
+        incident(
+            e2,
+            g2,
+            "major",
+            at(3, 9),
+            "dismissed",
+            acknowledged_at=at(3, 9, 0, 10),
+            responded_at=at(3, 9, 0, 5),
+            resolved_at=at(3, 10),
+        )  # i3
         incident(e2, g2, "critical", at(3, 16, 18), "reported")  # i4
-        incident(e2, g1, "minor", at(2, 20), "resolved", acknowledged_at=at(2, 21),
-                 resolved_at=at(3, 8, 6), strikes=2, outcome="corrective_action")  # i5
+        incident(
+            e2,
+            g1,
+            "minor",
+            at(2, 20),
+            "resolved",
+            acknowledged_at=at(2, 21),
+            resolved_at=at(3, 8, 6),
+            strikes=2,
+            outcome="corrective_action",
+        )  # i5
         incident(e3, g3, "moderate", at(3, 10), "reported")  # i6
         incident(e3, g3, "minor", at(3, 8, 5), "escalated")  # i8: exactly when W1 starts
-        incident(ex, gx, "critical", at(3, 9), "resolved", acknowledged_at=at(3, 9, 1),
-                 resolved_at=at(3, 9, 2), strikes=3)  # another workspace
+        incident(
+            ex,
+            gx,
+            "critical",
+            at(3, 9),
+            "resolved",
+            acknowledged_at=at(3, 9, 1),
+            resolved_at=at(3, 9, 2),
+            strikes=3,
+        )  # another workspace
 
         def deliverable(e: Engagement, due: datetime, status: str, **kw) -> Deliverable:
-            row = Deliverable(team_id=e.team_id, engagement_id=e.id, title="Post", platform="instagram",
-                              due_at=due, status=status, created_by="UMAYA", created_at=at(2, 1), **kw)
+            row = Deliverable(
+                team_id=e.team_id,
+                engagement_id=e.id,
+                title="Post",
+                platform="instagram",
+                due_at=due,
+                status=status,
+                created_by="UMAYA",
+                created_at=at(2, 1),
+                **kw,
+            )
             s.add(row)
             return row
 
@@ -125,9 +231,17 @@ async def build(db) -> dict[str, int]:
         await s.flush()
 
         def check(d: Deliverable, item: str, status: str, checked: datetime | None, suggestion=None):
-            s.add(ComplianceCheck(team_id=d.team_id, deliverable_id=d.id, item=item, status=status,
-                                  checked_at=checked, checked_by="ULEE" if checked else None,
-                                  suggestion=suggestion))
+            s.add(
+                ComplianceCheck(
+                    team_id=d.team_id,
+                    deliverable_id=d.id,
+                    item=item,
+                    status=status,
+                    checked_at=checked,
+                    checked_by="ULEE" if checked else None,
+                    suggestion=suggestion,
+                )
+            )
 
         check(d2, "disclosure_present", "passed", at(3, 11, 12), "Lint (US): pass — #ad in the first line.")
         check(d2, "brand_safety", "failed", at(3, 16))
@@ -137,9 +251,21 @@ async def build(db) -> dict[str, int]:
 
         def review(e: Engagement, created: datetime, *ratings: int) -> None:
             c, m, t, q = ratings
-            s.add(Review(team_id=e.team_id, engagement_id=e.id, reviewer_id="UMAYA", period_start=date(2027, 3, 1),
-                         period_end=date(2027, 3, 8), conduct=c, communication=m, timeliness=t,
-                         content_quality=q, would_work_again=True, created_at=created))
+            s.add(
+                Review(
+                    team_id=e.team_id,
+                    engagement_id=e.id,
+                    reviewer_id="UMAYA",
+                    period_start=date(2027, 3, 1),
+                    period_end=date(2027, 3, 8),
+                    conduct=c,
+                    communication=m,
+                    timeliness=t,
+                    content_quality=q,
+                    would_work_again=True,
+                    created_at=created,
+                )
+            )
 
         review(e1, at(3, 3), 4, 4, 4, 4)
         review(e1, at(3, 15), 2, 2, 2, 2)
@@ -147,13 +273,27 @@ async def build(db) -> dict[str, int]:
         review(ex, at(3, 14), 1, 1, 1, 1)
 
         def reminder(key: str, due: datetime, status: str, campaign: Campaign, kind: str = "review_due"):
-            s.add(Reminder(team_id=campaign.team_id, kind=kind, dedupe_key=key, subject_type="engagement",
-                           subject_id=e1.id, campaign_id=campaign.id, target_user="UMAYA", due_at=due,
-                           status=status, created_at=at(2, 1), updated_at=at(2, 1)))
+            s.add(
+                Reminder(
+                    team_id=campaign.team_id,
+                    kind=kind,
+                    dedupe_key=key,
+                    subject_type="engagement",
+                    subject_id=e1.id,
+                    campaign_id=campaign.id,
+                    target_user="UMAYA",
+                    due_at=due,
+                    status=status,
+                    created_at=at(2, 1),
+                    updated_at=at(2, 1),
+                )
+            )
 
         reminder("r1", at(3, 8, 9), "sent", spring)
         reminder("r2", at(3, 9, 9), "cancelled", spring)
         reminder("r3", at(3, 15, 9), "pending", spring)
         reminder("r4", at(3, 15, 9), "sent", autumn)
-        ids.update(spring=spring.id, autumn=autumn.id, g1=g1.id, g2=g2.id, ivy=ivy.id, otto=otto.id, zed=zed.id)
+        ids.update(
+            spring=spring.id, autumn=autumn.id, g1=g1.id, g2=g2.id, ivy=ivy.id, otto=otto.id, zed=zed.id
+        )
     return ids

@@ -30,12 +30,22 @@ async def test_reported_per_week_clause_and_severity(db):
         labels = await q.guideline_labels(s, "T1", [ids["g1"], ids["g2"]])
     # i2 was reported on Sunday 23:30 in New York (Monday 03:30 UTC): the New York week W1
     assert sorted(by_clause) == sorted(
-        [(0, ids["g1"], "minor", 1), (1, ids["g1"], "major", 1), (1, ids["g2"], "major", 1),
-         (2, ids["g2"], "critical", 1)]
+        [
+            (0, ids["g1"], "minor", 1),
+            (1, ids["g1"], "major", 1),
+            (1, ids["g2"], "major", 1),
+            (2, ids["g2"], "critical", 1),
+        ]
     )
     assert sorted(by_category) == sorted(
-        [(0, "disclosure", "minor", 1), (1, "disclosure", "major", 1), (1, "deadline", "major", 1),
-         (1, "conduct", "moderate", 1), (1, "conduct", "minor", 1), (2, "deadline", "critical", 1)]
+        [
+            (0, "disclosure", "minor", 1),
+            (1, "disclosure", "major", 1),
+            (1, "deadline", "major", 1),
+            (1, "conduct", "moderate", 1),
+            (1, "conduct", "minor", 1),
+            (2, "deadline", "critical", 1),
+        ]
     )
     assert labels == {ids["g1"]: ("G1", "disclosure rule"), ids["g2"]: ("G2", "deadline rule")}
 
@@ -75,7 +85,7 @@ async def test_open_incidents_now_by_age_and_over_time(db):
             opened[p] += n
         closed = await q.closed(s, spring, BOUNDS)
     assert (open_spring, open_program) == (2, 4)
-    # i2 is 2 d 8.5 h old (1–3 d), i4 18 h (< 1 d)
+    # i2 is 2 d 8.5 h old (1-3 d), i4 18 h (< 1 d)
     assert ages == {(1, "major"): 1, (0, "critical"): 1}
     # by hand: end of W0 only i5 open (resolved an hour after W0 ended); end of W1 only i2
     assert ins.open_series(open_spring, opened, closed.per_period) == [1, 1, 2]
@@ -135,7 +145,10 @@ async def test_zones_and_chart_files(db):
     async with db.transaction() as s:
         assert await q.stored_zones(s, "T1", ["UMAYA", "UNOBODY"]) == {"UMAYA": "Europe/Paris"}
         managers = await q.managers_with_zones(s, [ids["spring"], ids["autumn"]])
-        assert managers == {ids["spring"]: [("UMAYA", "Europe/Paris")], ids["autumn"]: [("UMAYA", "Europe/Paris")]}
+        assert managers == {
+            ids["spring"]: [("UMAYA", "Europe/Paris")],
+            ids["autumn"]: [("UMAYA", "Europe/Paris")],
+        }
         assert sorted(await q.managed_active(s, ["T1"])) == sorted(
             [("T1", ids["spring"], "UMAYA"), ("T1", ids["autumn"], "UMAYA")]
         )

@@ -80,7 +80,7 @@ def test_quantiles_are_exact_when_bins_hold_at_most_two_values():
     values = [600, 3600, 9000, 18000, 108000]  # 10 min, 1 h, 2 h 30, 5 h, 30 h
     bins = _bins(values)
     assert [ins.duration_bin(v) for v in values] == [2, 7, 9, 11, 18]
-    # by hand: median is the 3rd value; p90 sits at rank 3.6: 5 h + 0.6 × (30 h − 5 h) = 20 h
+    # by hand: median is the 3rd value; p90 sits at rank 3.6: 5 h + 0.6 x (30 h - 5 h) = 20 h
     assert ins.quantile(bins, 0.5) == 9000
     assert ins.quantile(bins, 0.9) == 18000 + 0.6 * (108000 - 18000) == 72000
     assert ins.quantile(bins, 0.9) == statistics.quantiles(values, n=10, method="inclusive")[-1]
@@ -119,7 +119,7 @@ def test_spreads_per_period():
 
 def test_open_series_walks_back_from_now():
     # 4 open now; week 3 opened 3 and closed 1, week 2 opened 2 and closed 4, week 1 opened 5
-    # by hand: end of week 2 = 4 − 3 + 1 = 2; end of week 1 = 2 − 2 + 4 = 4
+    # by hand: end of week 2 = 4 - 3 + 1 = 2; end of week 1 = 2 - 2 + 4 = 4
     assert ins.open_series(4, [5, 2, 3], [0, 4, 1]) == [4, 2, 4]
     assert ins.open_series(0, [], []) == [0]
 

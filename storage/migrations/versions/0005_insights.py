@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("file_id", sa.String(length=32), nullable=False),
+        sa.Column("alt", sa.String(length=2000), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "user_id", "name", name=op.f("pk_chart_file")),
     )

@@ -20,13 +20,14 @@ CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
 `{Command.CAMPAIGN} report [<slug>] [30d | 90d | all]` — charts in your DM (every campaign: admins)
 `{Command.CAMPAIGN} digest <slug> <on | off>` — the Monday digest to the campaign's managers
+`{Command.CAMPAIGN} conduct <slug> [on | off | ghosting <hours> <hours>]` — the conduct monitor (managers)
 `{Command.CAMPAIGN} creators <add | remove | list> [<@user>]` — who may create campaigns (admins)
 `{Command.CAMPAIGN} help` — this message""")
 
 BREACH_USAGE = esc(f"""*Campaign Guard — breach reports*
 `{Command.BREACH}` — report a breach of a campaign's guidelines
 `{Command.BREACH} list [open | all] [<slug>]` · `{Command.BREACH} show BR-<n>` · \
-`{Command.BREACH} export [<slug>]` · `{Command.BREACH} help`""")
+`{Command.BREACH} export [<slug>]` · `{Command.BREACH} verify BR-<n>` · `{Command.BREACH} help`""")
 
 REVIEW_USAGE = esc(f"""*Campaign Guard — performance reviews*
 `{Command.REVIEW}` — log a review of an influencer's conduct and work (opens a form)
@@ -64,6 +65,14 @@ def missing_argument(usage_line: str) -> str:
 
 def unknown_slug(slug: str) -> str:
     return f":mag: No campaign `{esc(slug[:40])}` in this workspace. `/campaign list` shows yours."
+
+
+def slack_refused_stale(error: str) -> str:
+    """Slack refused a call because what the request pointed at has expired or is gone."""
+    return (
+        f":hourglass: Slack refused that (`{esc(error[:40])}`): the form, button or message it came from "
+        "has expired or no longer exists. Try again from a fresh one."
+    )
 
 
 def unexpected_error(error_id: str) -> str:

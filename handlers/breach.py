@@ -10,11 +10,12 @@ from slack_bolt.async_app import AsyncApp
 from bot import messages
 from bot.domain import parsing
 from bot.domain.incidents import Move
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.flows import incidents as flows
 from bot.ids import Action, Callback, Command, Field, Shortcut
 from bot.services import Services
 from bot.views.incidents import MOVE_OF_ACTION
+from handlers import conduct as conduct_handlers
 from handlers._runtime import Click, ephemeral, on_click, on_submit, team_of, words
 
 FORM_CALLBACKS = {
@@ -107,6 +108,14 @@ def register(app: AsyncApp, svc: Services) -> None:
                 return
             await ack()
             run(say(flows.export(svc, team, user, args[0].lower() if args else None)), reply)
+        elif sub == "verify":
+            try:
+                work = conduct_handlers.verify_command(svc, team, user, args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(say(work), reply)
         else:
             await ack(text=messages.unknown_subcommand(Command.BREACH, sub, messages.BREACH_USAGE))
 
@@ -124,6 +133,18 @@ def register(app: AsyncApp, svc: Services) -> None:
             ),
             ephemeral(respond),
         )
+
+    @app.action(Action.INCIDENT_LIST_MORE)
+    async def list_more(ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
+        """`/breach list`'s "Show more": the next page, as a new message below the last one."""
+        await ack()
+        page = flows.list_more(svc, team_of(context), body["user"]["id"], action.get("value") or "")
+
+        async def answer() -> None:
+            blocks, text = await page, "Campaign Guard incidents"
+            await respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
+
+        run(answer(), ephemeral(respond))
 
     on_click(
         app,

@@ -16,6 +16,7 @@ from bot.flows import trust as trust_flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
 from bot.views.text import esc
+from handlers import conduct as conduct_handlers
 from handlers._runtime import direct_message, ephemeral, on_click, on_submit, team_of, words
 
 USAGE = {
@@ -155,6 +156,14 @@ def register(app: AsyncApp, svc: Services) -> None:
                 return
             await ack()
             run(_say(reply, insight_flows.set_digest(svc, team, user, slug, on)), reply)
+        elif sub == "conduct":
+            try:
+                work = conduct_handlers.conduct_command(svc, team, user, args)
+            except InvalidInput as exc:
+                await ack(text=exc.message)
+                return
+            await ack()
+            run(_say(reply, work), reply)
         else:
             await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
 

@@ -1,7 +1,9 @@
 """Events API: workspace lifecycle (`tokens_revoked`, `app_uninstalled`) and message events.
 
 Message events in mediation threads feed incident timelines; messages of bots and other apps are
-ignored there (see `is_a_person_replying`). App Home lives in handlers/home.py.
+ignored there (see `is_a_person_replying`). Every message event also goes to the conduct monitor
+(bot/flows/conduct.py: abusive language, ghosting, edits and deletions of evidence), after the ack.
+App Home lives in handlers/home.py.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.flows import incidents
+from bot.flows import conduct, incidents
 from bot.flows.incidents.lifecycle import is_a_person_replying
 from bot.ids import Event
 from bot.services import Services
@@ -40,3 +42,5 @@ def register(app: AsyncApp, svc: Services) -> None:
             svc.background.run(
                 incidents.record_thread_reply(svc, team_of(context), body.get("event_id", ""), event)
             )
+        # The conduct monitor, ghosting, and edits or deletions of evidence: after the ack.
+        svc.background.run(conduct.on_message(svc, team_of(context), body.get("event_id", ""), event))

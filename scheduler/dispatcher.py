@@ -47,6 +47,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.domain.enums import IncidentStatus, ReminderKind, ReminderStatus
+from bot.slack import SlackClient
 from bot.views import reminders as views
 from scheduler.planner import RECURRING, Facts, Planned, Subject, unwanted_reason, wanted
 from storage.db import Database
@@ -58,6 +59,8 @@ DEFAULT_TICK_SECONDS = 5.0
 DEFAULT_BATCH = 500
 DEFAULT_CONCURRENCY = 64
 DEFAULT_LEASE = timedelta(minutes=2)
+#: At shutdown, how long a pass in progress may take to finish its batch.
+STOP_SECONDS = 10.0
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
@@ -178,6 +181,7 @@ class Dispatcher:
         self._client: AsyncWebClient | None = None
         self._hold_until: datetime | None = None
         self._stopping = False
+        self._running: asyncio.Future[None] | None = None
         self._digests_planned_at: datetime | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -201,13 +205,26 @@ class Dispatcher:
         self._scheduler.start()
         log.info("reminder dispatcher %s ticking every %ss", self.name, self.tick_seconds)
 
-    async def stop(self) -> None:
-        """Stop ticking, let a pass in progress finish its batch, close the HTTP session."""
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Stop ticking; let a pass in progress finish its batch within `timeout` seconds (then it
+        is cut short); give back the leases of rows claimed and not recorded, so another dispatcher
+        sends them at once; close the HTTP session."""
         self._stopping = True
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        running = self._running
+        if running is not None and not running.done():
+            _, late = await asyncio.wait({running}, timeout=timeout)
+            if late:
+                log.warning("dispatcher %s: a pass outlived %ss at shutdown, cut short", self.name, timeout)
+                running.cancel()
+                await asyncio.wait({running})
         async with self._lock:
+            async with self.db.transaction() as s:
+                released = await q.release(s, self.name, self.clock.now())
+            if released:
+                log.info("reminder dispatcher %s gave back %d claimed reminders", self.name, released)
             if self._session is not None:
                 await self._session.close()
             self._session = self._client = None
@@ -224,7 +241,8 @@ class Dispatcher:
     def _slack(self) -> AsyncWebClient:
         if self._client is None:
             self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.concurrency))
-            self._client = AsyncWebClient(
+            self._client = SlackClient(
+                metrics=getattr(self.svc, "metrics", None),
                 token=self.token,
                 base_url=self.base_url,
                 timeout=int(max(self.send_timeout, 1)),
@@ -241,11 +259,25 @@ class Dispatcher:
         result = Pass()
         async with self._lock:
             self._slack()
-            await asyncio.gather(*(self._drain(result) for _ in range(self.workers)))
-            if self.svc is not None:  # what time alone changes: deliverables past due become late
-                result.marked_late = await _mark_late(self.svc)
-                await self._plan_digests()
+            self._running = asyncio.ensure_future(self._pass(result))
+            try:
+                await self._running
+            except asyncio.CancelledError:
+                if not self._stopping:
+                    raise
+            finally:
+                self._running = None
+        if getattr(self.svc, "metrics", None) is not None:
+            self.svc.metrics.dispatcher_pass(result)
         return result
+
+    async def _pass(self, result: Pass) -> None:
+        """The work of one tick (cancelled when shutdown outlasts its bound)."""
+        await asyncio.gather(*(self._drain(result) for _ in range(self.workers)))
+        # what time alone changes: deliverables past due become late
+        if self.svc is not None and not self._stopping:
+            result.marked_late = await _mark_late(self.svc)
+            await self._plan_digests()
 
     async def _plan_digests(self) -> None:
         """Every hour: the weekly digests of new campaigns and managers, in their time zones."""
@@ -317,7 +349,8 @@ class Dispatcher:
         done = self.clock.now()
         sent_rows = [r for r, o in zip(to_send, outcomes, strict=True) if o.status == ReminderStatus.SENT]
         async with self.db.transaction() as s:
-            await q.record(s, outcomes, self.name, done)
+            # timeline events first: writing one locks its incident (storage/chain.py), and a
+            # lifecycle move locks the incident before the reminder rows; the same order here
             await q.add_incident_events(
                 s,
                 [
@@ -326,6 +359,8 @@ class Dispatcher:
                     if o.status == ReminderStatus.SENT and r.subject_type == Subject.INCIDENT
                 ],
             )
+            await s.flush()
+            await q.record(s, outcomes, self.name, done)
         recurring = {(r.subject_type, r.subject_id) for r in sent_rows if r.kind in RECURRING}
         if recurring:  # plan the next occurrence
             async with self.db.transaction() as s:
@@ -357,6 +392,17 @@ class Dispatcher:
     # ------------------------------------------------------------------ one message
 
     async def _send(self, row, planned: Planned, facts: Facts, result: Pass) -> q.Outcome:
+        """`_deliver` with the token of the row's workspace (many workspaces: bot/tenancy.py)."""
+        tenancy = getattr(self.svc, "tenancy", None)
+        if tenancy is None or not tenancy.multi:
+            return await self._deliver(row, planned, facts, result)
+        async with tenancy.enter(row.team_id) as scope:
+            if scope is None:  # no installation left (an uninstall's event not seen yet)
+                result.errors.append("not_installed")
+                return q.Outcome(row.id, ReminderStatus.FAILED, row.attempts + 1, error="not_installed")
+            return await self._deliver(row, planned, facts, result)
+
+    async def _deliver(self, row, planned: Planned, facts: Facts, result: Pass) -> q.Outcome:
         """Send `row` to its current target (`planned`: the plan re-computed from fresh facts)."""
         if self._held():  # Slack asked us to wait: give the row back untouched
             return q.Outcome(

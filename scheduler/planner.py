@@ -24,6 +24,7 @@ The dispatcher re-plans the subject after sending, which creates the next occurr
 | mediation response          | half the cure period, and at the end     | influencer, incident thread |
 | incident unresolved         | daily after 7 days open                  | campaign owner by DM        |
 | review due                  | per campaign cadence, active engagements | campaign owner by DM        |
+| ghosting (conduct monitor)  | 24, 48 business hours after a brand ask  | thread; then managers by DM |
 | weekly digest               | Monday 09:00 in the manager's time zone  | each manager by DM          |
 """
 
@@ -43,9 +44,10 @@ from bot.domain.enums import (
     ReminderKind,
     ReviewCadence,
 )
+from bot.domain.ghosting import add_business_hours
 from bot.domain.incidents import OPEN
 from bot.domain.insights import iso_week, local_midnight, week_start, zone
-from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
+from storage.models import AwaitedReply, Campaign, Deliverable, Engagement, Incident, Influencer
 
 H = timedelta(hours=1)
 
@@ -80,6 +82,7 @@ class Subject(StrEnum):
     ENGAGEMENT = "engagement"
     DELIVERABLE = "deliverable"
     INCIDENT = "incident"
+    AWAITED = "awaited_reply"
     CAMPAIGN = "campaign"
 
 
@@ -436,10 +439,67 @@ def plan_campaign(f: CampaignFacts, now: datetime) -> list[Planned]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# awaited reply (ghosting): a brand message the influencer has not answered
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitedFacts:
+    awaited: AwaitedReply
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+    #: The campaign's managers, who get the flag.
+    managers: tuple[str, ...] = ()
+
+    subject = Subject.AWAITED
+
+    @property
+    def subject_id(self) -> int:
+        return self.awaited.id
+
+
+def plan_awaited(f: AwaitedFacts, now: datetime) -> list[Planned]:
+    """While the campaign's conduct monitor is on: a gentle reminder in the message's thread after
+    `ghost_reminder_hours` business hours in the influencer's time zone, and a private flag to each
+    manager after `ghost_flag_hours`. The influencer's next message in the channel deletes the
+    subject (bot/flows/conduct.py), which cancels what is still pending."""
+    a, c = f.awaited, f.campaign
+    if ended(f) is not None or not c.conduct_monitor:
+        return []
+    remind_at = add_business_hours(a.asked_at, c.ghost_reminder_hours, a.tz)
+    flag_at = add_business_hours(a.asked_at, c.ghost_flag_hours, a.tz)
+    payload = {"asked_at": a.asked_at.isoformat(), "asker": a.asker_id, "permalink": a.permalink}
+    out = [
+        Planned(
+            kind=ReminderKind.GHOSTING_REMINDER,
+            key=f"awaited:{a.id}:reminder",
+            chain=f"awaited:{a.id}:reminder",
+            due_at=remind_at,
+            channel=a.channel_id,
+            thread_ts=a.thread_ts,
+            payload={**payload, "hours": c.ghost_reminder_hours},
+        )
+    ]
+    for manager in f.managers:
+        out.append(
+            Planned(
+                kind=ReminderKind.GHOSTING_FLAG,
+                key=f"awaited:{a.id}:flag:{manager}",
+                chain=f"awaited:{a.id}:flag:{manager}",
+                due_at=flag_at,
+                user=manager,
+                payload={**payload, "hours": c.ghost_flag_hours},
+            )
+        )
+    return out
+
+
 PLANNERS = {
     Subject.ENGAGEMENT: plan_engagement,
     Subject.DELIVERABLE: plan_deliverable,
     Subject.INCIDENT: plan_incident,
+    Subject.AWAITED: plan_awaited,
     Subject.CAMPAIGN: plan_campaign,
 }
 

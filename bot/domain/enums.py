@@ -140,6 +140,9 @@ class IncidentEventKind(StrEnum):
     ESCALATED = "escalated"
     RESOLUTION_PROPOSED = "resolution_proposed"
     NOTE = "note"
+    #: A snapshotted message, or one in the mediation thread, edited or deleted after the report.
+    MESSAGE_EDITED = "message_edited"
+    MESSAGE_DELETED = "message_deleted"
 
 
 class ReminderKind(StrEnum):
@@ -151,6 +154,9 @@ class ReminderKind(StrEnum):
     INCIDENT_UNRESOLVED = "incident_unresolved"
     REVIEW_DUE = "review_due"
     WEEKLY_DIGEST = "weekly_digest"  # Monday morning, to each manager of an active campaign
+    #: Ghosting: the influencer has not answered a brand message that asked them something.
+    GHOSTING_REMINDER = "ghosting_reminder"  # in that message's thread
+    GHOSTING_FLAG = "ghosting_flag"  # to each manager, privately
 
 
 class ReminderStatus(StrEnum):

@@ -38,6 +38,7 @@ from bot.views.common import (
     plain,
     section,
 )
+from bot.views.evidence import unread_note
 from bot.views.text import day, esc, plural, slack_text, truncate, user, when
 from storage.models import Campaign, Engagement, Guideline, Incident, IncidentEvent, Influencer
 from storage.queries.incidents import IncidentContext
@@ -257,7 +258,7 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
         HeaderBlock(text=plain(head, 150)),
         section(f"*Clause {g.code}:* {esc(g.title)}", fields=fields),
         section(f"*What happened*\n{esc(truncate(i.description, 2800))}"),
-        section(f"*Evidence*\n{evidence_links(i.evidence)}"),
+        section(f"*Evidence*\n{evidence_links(i.evidence)}{unread_note(i.evidence_unread)}"),
     ]
     if i.status in rules.OPEN:
         hours = rules.CURE_PERIOD_HOURS[i.severity]
@@ -614,6 +615,8 @@ EVENT_WORDS = {
     IncidentEventKind.ESCALATED: "escalated",
     IncidentEventKind.RESOLUTION_PROPOSED: "proposed a resolution",
     IncidentEventKind.NOTE: "noted",
+    IncidentEventKind.MESSAGE_EDITED: "edited a message",
+    IncidentEventKind.MESSAGE_DELETED: "deleted a message",
 }
 
 

@@ -16,7 +16,7 @@ from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.ids import Action
 from bot.views.common import SECTION_TEXT_MAX, capped, context, plain, section
 from bot.views.text import channel, esc, plural, truncate, user, when
-from scheduler.planner import DeliverableFacts, EngagementFacts, Facts, IncidentFacts
+from scheduler.planner import AwaitedFacts, DeliverableFacts, EngagementFacts, Facts, IncidentFacts
 
 # ---------------------------------------------------------------------------------------------
 # shapes: every reminder's Block Kit, built with slack_sdk models
@@ -273,6 +273,40 @@ def review_due(f: EngagementFacts, payload: Mapping[str, Any]) -> Message:
     )
 
 
+def ghosting_reminder(f: AwaitedFacts, payload: Mapping[str, Any]) -> Message:
+    """In the thread of the unanswered message: gentle, and to the influencer only."""
+    asked = payload.get("asked_at")
+    since = f" {when(_at(asked))}" if asked else ""
+    text = (
+        f":wave: {_who(f)}, a gentle nudge: {user(payload.get('asker'))} asked you something here{since} "
+        "and is waiting for your answer. A quick reply, even to say when you'll get to it, helps."
+    )
+    return Message("A gentle nudge: a question is waiting for your answer", "text", (text,))
+
+
+def ghosting_flag(f: AwaitedFacts, payload: Mapping[str, Any]) -> Message:
+    """To each manager, privately: the influencer has not answered for `hours` business hours."""
+    asked = payload.get("asked_at")
+    link = payload.get("permalink")
+    where = channel(f.awaited.channel_id)
+    message = f"<{esc(link)}|the message>" if link and _LINKABLE.match(link) else "the message"
+    hours = payload.get("hours", f.campaign.ghost_flag_hours)
+    text = (
+        f":mute: {_who(f)} has not answered {user(payload.get('asker'))} in {where} "
+        f"({_campaign(f)}): {message}{' of ' + when(_at(asked)) if asked else ''} asked them something, "
+        f"{hours} business hours ago in their time zone, and a reminder went in its thread."
+    )
+    note = (
+        "Only the campaign's managers get this. It stops as soon as they write in the channel; "
+        f"`/campaign conduct {f.campaign.slug} ghosting` sets the thresholds."
+    )
+    return Message(
+        f"{esc(f.influencer.display_name)} has not answered for {hours} business hours",
+        "text+note",
+        (text, note),
+    )
+
+
 def message(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False) -> Message:
     match ReminderKind(kind):
         case ReminderKind.GUIDELINES_UNACKNOWLEDGED:
@@ -287,6 +321,10 @@ def message(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: b
             return incident_unresolved(facts, payload)  # type: ignore[arg-type]
         case ReminderKind.REVIEW_DUE:
             return review_due(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.GHOSTING_REMINDER:
+            return ghosting_reminder(facts, payload)  # type: ignore[arg-type]
+        case ReminderKind.GHOSTING_FLAG:
+            return ghosting_flag(facts, payload)  # type: ignore[arg-type]
 
 
 def render(

@@ -10,12 +10,15 @@ retries the rows after it expires.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Text, and_, bindparam, case, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,6 +32,7 @@ from scheduler.planner import (
     Subject,
     plan,
 )
+from storage.db import id_in
 from storage.models import (
     Campaign,
     ComplianceCheck,
@@ -42,10 +46,39 @@ from storage.models import (
     Review,
     Workspace,
 )
-from storage.queries import insert, insights
+from storage.queries import conduct, insert, insights
 
 T = Reminder.__table__
 PENDING = ReminderStatus.PENDING.value
+
+
+def _ids(s: AsyncSession, column, ids: Iterable[int]):
+    """`column` among `ids`, as one parameter (a batch of 500 is one bind, not 500)."""
+    return id_in(s.get_bind().dialect.name, column, list(ids))
+
+
+class Record(SimpleNamespace):
+    """One table's row as attributes, read fresh from the database: what the planner and the
+    reminder views read of a subject. Not an ORM instance: a batch of 500 subjects (2,000 rows of
+    four tables) loads in milliseconds instead of tens of them, and loading never touches the
+    objects a flow holds in its session."""
+
+
+def _columns(*models: Any) -> list[Any]:
+    return [column for model in models for column in model.__table__.c]
+
+
+async def _records(s: AsyncSession, query: Any, models: Sequence[Any]) -> list[list[Record]]:
+    """Each row of `query` (the columns of `models`, in order) as one Record per model."""
+    widths = [(list(model.__table__.c.keys()), len(model.__table__.c)) for model in models]
+    out = []
+    for row in (await s.exec(query)).all():
+        records, start = [], 0
+        for keys, width in widths:
+            records.append(Record(**dict(zip(keys, row[start : start + width], strict=True))))
+            start += width
+        out.append(records)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,21 +89,21 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
     ids = list(set(ids))
     if not ids:
         return {}
-    rows = (
-        await s.exec(
-            select(Engagement, Influencer, Campaign)
-            .join(Influencer, Influencer.id == Engagement.influencer_id)
-            .join(Campaign, Campaign.id == Engagement.campaign_id)
-            .where(Engagement.id.in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    ).all()
+    models = (Engagement, Influencer, Campaign)
+    rows = await _records(
+        s,
+        select(*_columns(*models))
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .where(_ids(s, Engagement.id, ids)),
+        models,
+    )
     campaign_ids = {c.id for _, _, c in rows}
     changed = dict(
         (
             await s.exec(
                 select(Guideline.campaign_id, func.max(Guideline.updated_at))
-                .where(Guideline.campaign_id.in_(campaign_ids))
+                .where(_ids(s, Guideline.campaign_id, campaign_ids))
                 .group_by(Guideline.campaign_id)
             )
         ).all()
@@ -79,7 +112,7 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
         (
             await s.exec(
                 select(Review.engagement_id, func.max(Review.created_at))
-                .where(Review.engagement_id.in_(ids))
+                .where(_ids(s, Review.engagement_id, ids))
                 .group_by(Review.engagement_id)
             )
         ).all()
@@ -91,23 +124,23 @@ async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, De
     ids = list(set(ids))
     if not ids:
         return {}
-    rows = (
-        await s.exec(
-            select(Deliverable, Engagement, Influencer, Campaign)
-            .join(Engagement, Engagement.id == Deliverable.engagement_id)
-            .join(Influencer, Influencer.id == Engagement.influencer_id)
-            .join(Campaign, Campaign.id == Engagement.campaign_id)
-            .where(Deliverable.id.in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    ).all()
+    models = (Deliverable, Engagement, Influencer, Campaign)
+    rows = await _records(
+        s,
+        select(*_columns(*models))
+        .join(Engagement, Engagement.id == Deliverable.engagement_id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .where(_ids(s, Deliverable.id, ids)),
+        models,
+    )
     campaign_ids = {c.id for *_, c in rows}
     codes: dict[int, str] = {}
     for campaign_id, code in (
         await s.exec(
             select(Guideline.campaign_id, Guideline.code)
             .where(
-                Guideline.campaign_id.in_(campaign_ids),
+                _ids(s, Guideline.campaign_id, campaign_ids),
                 Guideline.category == GuidelineCategory.DEADLINE.value,
             )
             .order_by(Guideline.position.desc(), Guideline.id.desc())
@@ -120,7 +153,7 @@ async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, De
         for deliverable_id, n in (
             await s.exec(
                 select(ComplianceCheck.deliverable_id, func.sum(pending))
-                .where(ComplianceCheck.deliverable_id.in_(ids))
+                .where(_ids(s, ComplianceCheck.deliverable_id, ids))
                 .group_by(ComplianceCheck.deliverable_id)
             )
         ).all()
@@ -132,16 +165,16 @@ async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Incid
     ids = list(set(ids))
     if not ids:
         return {}
-    rows = (
-        await s.exec(
-            select(Incident, Engagement, Influencer, Campaign)
-            .join(Engagement, Engagement.id == Incident.engagement_id)
-            .join(Influencer, Influencer.id == Engagement.influencer_id)
-            .join(Campaign, Campaign.id == Engagement.campaign_id)
-            .where(Incident.id.in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    ).all()
+    models = (Incident, Engagement, Influencer, Campaign)
+    rows = await _records(
+        s,
+        select(*_columns(*models))
+        .join(Engagement, Engagement.id == Incident.engagement_id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .where(_ids(s, Incident.id, ids)),
+        models,
+    )
     return {i.id: IncidentFacts(i, e, inf, c) for i, e, inf, c in rows}
 
 
@@ -150,6 +183,7 @@ LOADERS = {
     Subject.DELIVERABLE: deliverable_facts,
     Subject.INCIDENT: incident_facts,
     Subject.CAMPAIGN: insights.campaign_facts,  # the weekly digest
+    Subject.AWAITED: conduct.awaited_facts,  # ghosting
 }
 
 
@@ -187,50 +221,78 @@ async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
     pending row moved into the past is cancelled. A cancelled row the plan wants again (a
     deliverable back to planned) is revived. Sent, failed and superseded rows are history.
     """
-    team_id, campaign_id = facts.campaign.team_id, facts.campaign.id
-    subject_type, subject_id = facts.subject.value, facts.subject_id
-    wanted = {p.key: p for p in plan(facts, now)}
-    existing = (
-        await s.exec(
-            select(T.c.id, T.c.dedupe_key, T.c.status, T.c.due_at, T.c.target_channel, T.c.target_user).where(
-                T.c.team_id == team_id, T.c.subject_type == subject_type, T.c.subject_id == subject_id
+    return await sync_many(s, [facts], now)
+
+
+async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> SyncResult:
+    """`sync` for many subjects in a fixed number of statements, whatever their number: one read
+    of their rows, one cancelling UPDATE, one executemany of the moves, one multi-row INSERT."""
+    many = list(many)
+    if not many:
+        return SyncResult()
+    wanted_by: dict[tuple[str, int], tuple[Facts, dict[str, Planned]]] = {
+        (f.subject.value, f.subject_id): (f, {p.key: p for p in plan(f, now)}) for f in many
+    }
+    have: dict[tuple[str, int], list[Row]] = {key: [] for key in wanted_by}
+    by_type: dict[str, list[int]] = {}
+    for subject_type, subject_id in wanted_by:
+        by_type.setdefault(subject_type, []).append(subject_id)
+    teams = sorted({f.campaign.team_id for f in many})
+    dialect = s.get_bind().dialect.name
+    for subject_type, ids in by_type.items():
+        rows = await s.exec(
+            select(
+                T.c.id,
+                T.c.subject_id,
+                T.c.dedupe_key,
+                T.c.status,
+                T.c.due_at,
+                T.c.target_channel,
+                T.c.target_user,
+            ).where(
+                T.c.team_id.in_(teams),
+                T.c.subject_type == subject_type,
+                id_in(dialect, T.c.subject_id, ids),
             )
         )
-    ).all()
-    have = {row.dedupe_key: row for row in existing}
+        for row in rows.all():
+            if (subject_type, row.subject_id) in have:
+                have[(subject_type, row.subject_id)].append(row)
     cancel: list[int] = []
     moves: list[tuple[int, Planned]] = []
-    inserts: list[Planned] = []
-    for key, p in wanted.items():
-        row = have.get(key)
-        if row is None:
-            if p.due_at > now:
-                inserts.append(p)
-        elif row.status == PENDING and (
-            row.due_at != p.due_at or (row.target_channel, row.target_user) != (p.channel, p.user)
-        ):
-            (moves.append((row.id, p)) if p.due_at > now else cancel.append(row.id))
-        elif row.status == ReminderStatus.CANCELLED and p.due_at > now:
-            moves.append((row.id, p))
-    cancel += [row.id for row in existing if row.status == PENDING and row.dedupe_key not in wanted]
+    inserts: list[dict[str, Any]] = []
+    for key, (facts, wanted) in wanted_by.items():
+        existing = {row.dedupe_key: row for row in have[key]}
+        for dedupe_key, p in wanted.items():
+            row = existing.get(dedupe_key)
+            if row is None:
+                if p.due_at > now:
+                    inserts.append(_row(facts.campaign.team_id, facts.campaign.id, key[0], key[1], p, now))
+            elif row.status == PENDING and (
+                row.due_at != p.due_at or (row.target_channel, row.target_user) != (p.channel, p.user)
+            ):
+                (moves.append((row.id, p)) if p.due_at > now else cancel.append(row.id))
+            elif row.status == ReminderStatus.CANCELLED and p.due_at > now:
+                moves.append((row.id, p))
+        cancel += [row.id for row in have[key] if row.status == PENDING and row.dedupe_key not in wanted]
     if cancel:
         await s.exec(
             update(T)
-            .where(T.c.id.in_(cancel), T.c.status == PENDING)
+            .where(id_in(dialect, T.c.id, cancel), T.c.status == PENDING)
             .values(status=ReminderStatus.CANCELLED.value, lease_until=None, leased_by=None, updated_at=now)
         )
-    for row_id, p in moves:
-        await s.exec(
+    if moves:
+        stmt = (
             update(T)
-            .where(T.c.id == row_id)
+            .where(T.c.id == bindparam("rid"))
             .values(
                 status=PENDING,
-                due_at=p.due_at,
-                chain=p.chain,
-                target_channel=p.channel,
-                target_user=p.user,
-                thread_ts=p.thread_ts,
-                payload=dict(p.payload),
+                due_at=bindparam("due"),
+                chain=bindparam("ch"),
+                target_channel=bindparam("tc"),
+                target_user=bindparam("tu"),
+                thread_ts=bindparam("th"),
+                payload=bindparam("pl", type_=T.c.payload.type),
                 attempts=0,
                 last_error=None,
                 lease_until=None,
@@ -238,12 +300,46 @@ async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
                 updated_at=now,
             )
         )
+        params = [
+            {
+                "rid": row_id,
+                "due": p.due_at,
+                "ch": p.chain,
+                "tc": p.channel,
+                "tu": p.user,
+                "th": p.thread_ts,
+                "pl": dict(p.payload),
+            }
+            for row_id, p in moves
+        ]
+        await (await s.connection()).execute(stmt, params)
     if inserts:
-        stmt = insert(s, T).values(
-            [_row(team_id, campaign_id, subject_type, subject_id, p, now) for p in inserts]
-        )
-        await s.exec(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        await _insert(s, inserts)
     return SyncResult(len(inserts), len(moves), len(cancel))
+
+
+async def _insert(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """New rows (a row whose dedupe key exists is skipped), in ONE statement whatever their number:
+    on PostgreSQL `INSERT … SELECT unnest($1), unnest($2), …` with one array per column (1,500 rows
+    insert in a quarter of the time an executemany takes, and plan once); SQLite: executemany."""
+    statement = insert(s, T)
+    if s.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        arrays = []
+        for name in columns:
+            column = T.c[name]
+            if name == "payload":  # json[] has no driver codec: text[], cast per row
+                values = [json.dumps(row[name]) for row in rows]
+                arrays.append(cast(func.unnest(bindparam(None, values, type_=ARRAY(Text))), column.type))
+            else:
+                values = [row[name] for row in rows]
+                arrays.append(func.unnest(bindparam(None, values, type_=ARRAY(column.type))))
+        statement = statement.from_select(columns, select(*arrays))
+        await s.exec(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return
+    await (await s.connection()).execute(
+        statement.on_conflict_do_nothing(index_elements=["dedupe_key"]), rows
+    )
 
 
 def _row(team_id: str, campaign_id: int, subject_type: str, subject_id: int, p: Planned, now: datetime):
@@ -268,8 +364,7 @@ def _row(team_id: str, campaign_id: int, subject_type: str, subject_id: int, p: 
 
 
 async def sync_subjects(s: AsyncSession, subjects: Iterable[tuple[str, int]], now: datetime) -> None:
-    for facts in (await facts_for(s, subjects)).values():
-        await sync(s, facts, now)
+    await sync_many(s, (await facts_for(s, subjects)).values(), now)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +412,7 @@ async def superseded(s: AsyncSession, rows: Sequence[Row], now: datetime) -> set
     later = T.alias("later")
     result = await s.exec(
         select(T.c.id).where(
-            T.c.id.in_([r.id for r in rows]),
+            _ids(s, T.c.id, [r.id for r in rows]),
             select(later.c.id)
             .where(
                 later.c.chain == T.c.chain,
@@ -338,7 +433,7 @@ async def close(
     if ids:
         await s.exec(
             update(T)
-            .where(T.c.id.in_(ids), T.c.leased_by == worker, T.c.status == PENDING)
+            .where(_ids(s, T.c.id, ids), T.c.leased_by == worker, T.c.status == PENDING)
             .values(status=status.value, lease_until=None, leased_by=None, last_error=note, updated_at=now)
         )
 
@@ -426,3 +521,15 @@ async def counts(s: AsyncSession, team_id: str | None = None) -> dict[str, int]:
     where = [T.c.team_id == team_id] if team_id else []
     rows = (await s.exec(select(T.c.status, func.count()).where(*where).group_by(T.c.status))).all()
     return {status: n for status, n in rows}
+
+
+async def release(s: AsyncSession, worker: str, now: datetime) -> int:
+    """Give back the rows `worker` claimed and did not record (it is shutting down): another
+    dispatcher may send them at once instead of after the lease. Claimed rows were due when
+    claimed, so the (status, due_at) index finds them."""
+    result = await s.exec(
+        update(T)
+        .where(T.c.status == PENDING, T.c.due_at <= now, T.c.leased_by == worker)
+        .values(lease_until=None, leased_by=None, updated_at=now)
+    )
+    return result.rowcount or 0

@@ -38,6 +38,14 @@ TABLES = {
     "held_notice",
     "user_time_zone",
     "chart_file",
+    "conduct_flag",
+    "flagged_message",
+    "awaited_reply",
+    "evidence_snapshot",
+    # slack_sdk's OAuth stores (storage/slack_tables.py)
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
 }
 
 

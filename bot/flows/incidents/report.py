@@ -13,6 +13,7 @@ from bot.domain import incidents as rules
 from bot.domain.enums import CampaignStatus, IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
 from bot.errors import FormErrors, FormReplaced, NotPermitted
+from bot.flows import evidence
 from bot.flows.access import roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
@@ -130,6 +131,8 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
+    if not choices:
+        return  # no longer on any brand team: a form without choices is invalid; submitting refuses
     evidence = form.text(Field.EVIDENCE).splitlines()
     occurred = form.datetime(Field.OCCURRED_AT) or svc.clock.now()
     updated = views.report_modal(
@@ -248,7 +251,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         severity = guideline.default_severity if severity == "default" else severity
         incident = Incident(
             team_id=team_id,
-            number=await q.next_number(s, team_id),
+            number=q.PENDING_NUMBER,  # the real one is taken last, see q.assign_number
             engagement_id=engagement.id,
             guideline_id=guideline.id,
             guidelines_version=campaign.guidelines_version,
@@ -279,6 +282,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             evidence=evidence,
         )
         await shared.plan(s, incident, now)
+        await q.assign_number(s, incident)  # last: the counter's lock is held only until the commit
     return incident.id
 
 
@@ -286,6 +290,7 @@ async def publish_report(svc: Services, team_id: str, incident_id: int | None) -
     """After the ack: the card and mediation thread, the escalation post, the reporter's receipt."""
     if incident_id is None:  # a repeated submission: the first one publishes
         return
+    await evidence.snapshot_incident(svc, team_id, incident_id)  # Slack links kept; the card names the unread
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
     text, blocks = views.card(ctx)

@@ -1,4 +1,4 @@
-"""auth.test, team.info, users.info, users.lookupByEmail, bots.info."""
+"""auth.test, team.info, users.info, users.list, users.lookupByEmail, bots.info."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ..args import Args
 from ..shapes import team_json, user_json
 from ..state import SlackError
 from .access import require_user
-from .registry import ApiContext, api_method
+from .registry import ApiContext, api_method, paginate
 
 
 @api_method("auth.test")
@@ -34,6 +34,19 @@ def team_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
 @api_method("users.info")
 def users_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
     return {"user": user_json(require_user(ctx.ws, args.str("user")))}
+
+
+@api_method("users.list")
+def users_list(ctx: ApiContext, args: Args) -> dict[str, Any]:
+    """The workspace's members (bots included, as Slack lists them), a page at a time."""
+    ws = ctx.ws
+    members = sorted((u for u in ws.users.values() if u.team_id == ws.team_id), key=lambda u: u.id)
+    page, cursor = paginate(members, args, default_limit=1000)
+    return {
+        "members": [user_json(u) for u in page],
+        "cache_ts": int(ws.wall_clock()),
+        "response_metadata": {"next_cursor": cursor},
+    }
 
 
 @api_method("users.lookupByEmail")

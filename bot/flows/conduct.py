@@ -1,0 +1,426 @@
+"""The conduct monitor (guideline G4) and ghosting, in the shared channels of a campaign whose
+managers switched it on (`/campaign conduct <slug> on|off`).
+
+Every `message` event reaches `on_message` after the ack (handlers/events.py hands it to
+`svc.background`); nothing here runs on the ack path. For each human message, top-level or in a
+thread, from either side:
+
+1. The channel is looked up by id (one indexed query). A channel that is no campaign's, or whose
+   campaign has the monitor off, stops here: nothing is read, assessed or kept.
+2. The influencer writing answers whatever the brand team was waiting for (the awaited reply is
+   deleted, its reminders cancelled). A brand message that mentions the influencer and asks
+   something (bot/domain/ghosting.py `asks`) starts the ghosting clock: an `awaited_reply` row (where
+   and when, no text) whose reminders the outbox sends (scheduler/planner.py `plan_awaited`).
+3. The classifier (bot/domain/conduct) reads the text. A message it does not flag is forgotten.
+   A flagged one is kept (`flagged_message`: the snapshot) under a `conduct_flag`, which goes
+   privately to the brand team: the campaign's managers and legal by DM, or the escalation
+   channel when it is safe (the same check as legal's notices); a flag about someone on the brand
+   side goes to the workspace admins. One flag per person and channel per hour: the messages that
+   follow within the hour are added to it (the flag is updated with their count), not sent again.
+
+Skipped: bots and other apps (`bot_id`, `app_id`, `bot_profile`, `bot_message`), this bot, joins
+and other system subtypes, and edits made by a bot. An edit by a person is assessed again (an
+abusive word added later is still abusive); the edit of a message already flagged is not flagged
+twice. Retention is documented in docs/conduct.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.conduct import ConductVerdict, assess, warm
+from bot.domain.enums import Role
+from bot.domain.ghosting import asks, thresholds_problem
+from bot.errors import InvalidInput, NotPermitted
+from bot.flows import evidence, trust
+from bot.flows.access import campaign_by_slug, is_the_influencer, roles_on
+from bot.services import Services
+from bot.slack import slack_error
+from bot.views import conduct as views
+from storage.models import AwaitedReply, Campaign, ConductFlag, Engagement, FlaggedMessage
+from storage.queries import campaigns as campaign_q
+from storage.queries import conduct as q
+from storage.queries import insert
+from storage.queries import reminders as reminder_q
+
+log = logging.getLogger(__name__)
+
+#: At most one flag per person and channel within this window.
+FLAG_WINDOW = timedelta(hours=1)
+#: Flags and their snapshots are deleted this long after they were raised (docs/conduct.md).
+RETENTION = timedelta(days=90)
+#: Message subtypes that are a person writing (a plain message has none).
+WRITTEN = frozenset({None, "thread_broadcast", "file_share"})
+SWITCHERS = frozenset({Role.ADMIN, Role.MANAGER})
+#: How many pages of `users.list` are read to find the workspace admins.
+ADMIN_PAGES = 20
+
+_warmed = False
+
+
+def is_a_person_writing(message: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A message a person wrote: not this bot, not another app or bot, not a system message."""
+    return bool(
+        message.get("user")
+        and message.get("user") != bot_user_id
+        and message.get("subtype") in WRITTEN
+        and not message.get("bot_id")
+        and not message.get("app_id")
+        and not message.get("bot_profile")
+    )
+
+
+async def _assess(text: str) -> ConductVerdict:
+    """The classifier's verdict. Its rules and model load once per process (a second or more)
+    in a worker thread, so the first message never holds the event loop that long."""
+    global _warmed
+    if not _warmed:
+        await asyncio.to_thread(warm)
+        _warmed = True
+    return assess(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# /campaign conduct
+
+
+async def _campaign_to_manage(svc: Services, s, team_id: str, user_id: str, slug: str) -> Campaign:
+    campaign = await campaign_by_slug(s, team_id, slug)
+    roles = await roles_on(s, svc.directory, campaign, user_id, needed=SWITCHERS)
+    if SWITCHERS.isdisjoint(roles):
+        raise NotPermitted("switch the conduct monitor", [r.value for r in (Role.ADMIN, Role.MANAGER)])
+    return campaign
+
+
+async def status(svc: Services, team_id: str, user_id: str, slug: str) -> str:
+    async with svc.db.transaction() as s:
+        campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
+        channels = await q.shared_channels(s, campaign.id)
+    return views.status(campaign, len(channels))
+
+
+async def switch(svc: Services, team_id: str, user_id: str, slug: str, on: bool) -> str:
+    """Switch the monitor; each shared channel is told (on: what is checked and where flags go)."""
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
+        if campaign.conduct_monitor == on:
+            return views.unchanged(campaign)
+        campaign.conduct_monitor = on
+        s.add(campaign)
+        if not on:  # ghosting stops with the monitor
+            await q.drop_awaited(s, team_id, await q.awaited_of_campaign(s, team_id, campaign.id), now)
+        rows = [
+            (engagement, influencer)
+            for engagement, influencer in await campaign_q.live_engagements(s, campaign.id)
+            if engagement.channel_id
+        ]
+    told, failed = 0, []
+    for channel_id in dict.fromkeys(e.channel_id for e, _ in rows):
+        influencer = next(i for e, i in rows if e.channel_id == channel_id)
+        text = views.notice_on(campaign, influencer) if on else views.notice_off(campaign)
+        try:
+            await svc.client.chat_postMessage(channel=channel_id, text=text)
+            told += 1
+        except SlackApiError as exc:
+            log.warning("conduct notice not posted in %s: %s", channel_id, slack_error(exc))
+            failed.append(channel_id)
+    return views.switched(campaign, on, told, failed)
+
+
+async def set_thresholds(
+    svc: Services, team_id: str, user_id: str, slug: str, reminder: int, flag: int
+) -> str:
+    """The ghosting thresholds of a campaign, in business hours; waiting reminders move with them."""
+    problem = thresholds_problem(reminder, flag)
+    if problem:
+        raise InvalidInput(f":warning: {problem}")
+    now = svc.clock.now()
+    async with svc.db.transaction() as s:
+        campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
+        campaign.ghost_reminder_hours, campaign.ghost_flag_hours = reminder, flag
+        s.add(campaign)
+        await s.flush()
+        waiting = await q.awaited_of_campaign(s, team_id, campaign.id)
+        for facts in (await q.awaited_facts(s, waiting)).values():
+            await reminder_q.sync(s, facts, now)
+    return views.thresholds_set(campaign)
+
+
+# ---------------------------------------------------------------------------------------------
+# message events
+
+
+async def on_message(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> None:
+    """One `message` event of a channel the bot is in (after the ack)."""
+    subtype = event.get("subtype")
+    channel_id = event.get("channel")
+    if not channel_id:
+        return
+    if subtype in ("message_changed", "message_deleted"):
+        await evidence.on_change(svc, team_id, event_id, event)
+        if subtype == "message_changed":
+            edited, before = event.get("message") or {}, event.get("previous_message") or {}
+            by_bot = (edited.get("edited") or {}).get("user") == svc.bot_user_id
+            if (
+                is_a_person_writing(edited, svc.bot_user_id)
+                and not by_bot
+                and edited.get("text") != before.get("text")
+                and edited.get("ts")
+            ):
+                await _read(svc, team_id, channel_id, edited, edit=True)
+        return
+    if is_a_person_writing(event, svc.bot_user_id) and event.get("ts"):
+        await _read(svc, team_id, channel_id, event, edit=False)
+
+
+async def _read(svc: Services, team_id: str, channel_id: str, message: dict[str, Any], *, edit: bool) -> None:
+    async with svc.db.transaction() as s:
+        found = await q.monitored(s, team_id, channel_id)
+    if found is None:
+        return
+    author = message["user"]
+    is_influencer = await is_the_influencer(svc.directory, found.influencer, author)
+    if not edit:
+        if is_influencer:
+            await _answered(svc, found)
+        elif asks(message.get("text") or "", found.influencer.slack_user_id):
+            await _await_reply(svc, found, channel_id, message)
+    verdict = await _assess(message.get("text") or "")
+    if verdict.flagged:
+        await _flag(svc, found, channel_id, message, verdict, about_brand=not is_influencer)
+
+
+# ---------------------------------------------------------------------------------------------
+# ghosting
+
+
+async def _answered(svc: Services, found: q.Channel) -> None:
+    """The influencer wrote in the channel: nothing is awaited from them any more."""
+    async with svc.db.transaction() as s:
+        waiting = await q.awaited(s, found.engagement.id)
+        if waiting is not None:
+            await q.drop_awaited(s, found.campaign.team_id, [waiting.id], svc.clock.now())
+
+
+async def _await_reply(svc: Services, found: q.Channel, channel_id: str, message: dict[str, Any]) -> None:
+    """A brand message asked the influencer something: the ghosting clock starts (unless it
+    already runs for an earlier question: the first unanswered one counts)."""
+    async with svc.db.transaction() as s:
+        if await q.awaited(s, found.engagement.id) is not None:
+            return
+    influencer_id = found.influencer.slack_user_id
+    try:
+        tz = (await svc.directory.user(influencer_id)).tz or "UTC"
+    except Exception:  # an unknown zone is UTC, never a lost reminder
+        log.warning("no time zone for %s; ghosting counts in UTC", influencer_id)
+        tz = "UTC"
+    link = await _permalink(svc, channel_id, message["ts"])
+    now = svc.clock.now()
+    row = {
+        "team_id": found.campaign.team_id,
+        "campaign_id": found.campaign.id,
+        "engagement_id": found.engagement.id,
+        "channel_id": channel_id,
+        "message_ts": message["ts"],
+        "thread_ts": message.get("thread_ts") or message["ts"],
+        "asker_id": message["user"],
+        "influencer_user_id": influencer_id,
+        "tz": tz[:64],
+        "permalink": link if link and len(link) <= 500 else None,
+        "asked_at": now,
+    }
+    async with svc.db.transaction() as s:
+        statement = (
+            insert(s, AwaitedReply).values(**row).on_conflict_do_nothing(index_elements=["engagement_id"])
+        )
+        if (await s.exec(statement)).rowcount != 1:
+            return  # an earlier question is already waiting
+        waiting = await q.awaited(s, found.engagement.id)
+        for facts in (await q.awaited_facts(s, [waiting.id])).values():
+            await reminder_q.sync(s, facts, now)
+
+
+# ---------------------------------------------------------------------------------------------
+# flags
+
+
+async def _permalink(svc: Services, channel_id: str, ts: str) -> str | None:
+    try:
+        return (await svc.client.chat_getPermalink(channel=channel_id, message_ts=ts))["permalink"]
+    except SlackApiError as exc:
+        log.warning("no permalink for %s/%s: %s", channel_id, ts, slack_error(exc))
+        return None
+
+
+def _files(message: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {"id": str(f.get("id") or ""), "name": str(f.get("name") or f.get("title") or "")[:200]}
+        for f in message.get("files") or ()
+        if isinstance(f, dict)
+    ][:20]
+
+
+async def _flag(
+    svc: Services,
+    found: q.Channel,
+    channel_id: str,
+    message: dict[str, Any],
+    verdict: ConductVerdict,
+    *,
+    about_brand: bool,
+) -> None:
+    now = svc.clock.now()
+    team_id, author, ts = found.campaign.team_id, message["user"], message["ts"]
+    link = await _permalink(svc, channel_id, ts)
+    async with svc.db.transaction() as s:
+        # one writer per channel at a time: two messages a second apart make one flag, not two
+        await q.lock(s, Engagement, found.engagement.id)
+        if await q.flagged(s, team_id, channel_id, ts) is not None:
+            return  # Slack delivered it again, or an edit of a message already flagged
+        current = await q.current_flag(s, team_id, channel_id, author, now - FLAG_WINDOW)
+        new = current is None
+        if new:
+            await q.purge(s, team_id, now - RETENTION)
+            current = ConductFlag(
+                team_id=team_id,
+                campaign_id=found.campaign.id,
+                engagement_id=found.engagement.id,
+                channel_id=channel_id,
+                author_id=author,
+                about_brand=about_brand,
+                category=verdict.category.value if verdict.category else "conduct",
+                reason=verdict.reason[:500],
+                messages=1,
+                deliveries=[],
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(current)
+            await s.flush()
+        else:
+            current.messages += 1
+            current.updated_at = now
+            s.add(current)
+        s.add(
+            FlaggedMessage(
+                team_id=team_id,
+                flag_id=current.id,
+                channel_id=channel_id,
+                ts=ts,
+                thread_ts=message.get("thread_ts"),
+                author_id=author,
+                text=(message.get("text") or "")[:40000],
+                files=_files(message),
+                edited=bool(message.get("edited")),
+                category=verdict.category.value if verdict.category else "conduct",
+                score=float(verdict.score),
+                lang=verdict.lang[:8],
+                reason=verdict.reason[:500],
+                permalink=link if link and len(link) <= 500 else None,
+                created_at=now,
+            )
+        )
+        await s.flush()
+        code = await q.conduct_clause(s, found.campaign.id)
+        first, latest = await q.first_and_latest(s, current.id)
+        flag_id, deliveries = current.id, [tuple(d) for d in current.deliveries]
+    render = _renderer(found, code)
+    if new:
+        deliveries, rendered = await _deliver(svc, found, current, first, latest, render), current.messages
+        async with svc.db.transaction() as s:
+            await q.lock(s, Engagement, found.engagement.id)
+            fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
+            fresh.deliveries = [list(d) for d in deliveries]
+            s.add(fresh)
+            if fresh.messages != rendered:  # messages added while this one was being sent
+                first, latest = await q.first_and_latest(s, flag_id)
+                await _update(svc, deliveries, render(fresh, first, latest, None))
+    else:
+        await _update(svc, deliveries, render(current, first, latest, None))
+
+
+def _renderer(found: q.Channel, code: str | None):
+    def render(f: ConductFlag, first: FlaggedMessage, latest: FlaggedMessage, held_from: str | None):
+        return views.flag(
+            found.campaign, found.influencer, f, first, latest, code, found.engagement.id, held_from=held_from
+        )
+
+    return render
+
+
+async def _update(svc: Services, deliveries, rendered) -> None:
+    text, blocks = rendered
+    for channel_id, ts in deliveries:
+        try:
+            await svc.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("flag in %s not updated: %s", channel_id, slack_error(exc))
+
+
+async def _deliver(svc, found: q.Channel, f: ConductFlag, first, latest, render) -> list[tuple[str, str]]:
+    """Post a new flag where the brand team reads it privately; returns [(channel, ts), …]."""
+    campaign = found.campaign
+    held_from = None
+    if f.about_brand:
+        people = await _admins(svc, exclude=f.author_id)
+        if not people:  # no admin but the author: the campaign's managers, never the author
+            async with svc.db.transaction() as s:
+                people = [m for m in await q.people(s, campaign.id, [Role.MANAGER]) if m != f.author_id]
+    else:
+        channel = campaign.escalation_channel_id
+        if channel:  # legal's channel when it is still safe (private, ours alone, the bot in it)
+            if await trust.escalation_hold_reason(svc, campaign.team_id, channel) is None:
+                posted = await _post(svc, channel, render(f, first, latest, None))
+                if posted:
+                    return [posted]
+            held_from = channel
+        async with svc.db.transaction() as s:
+            people = await q.people(s, campaign.id, [Role.MANAGER, Role.LEGAL])
+        people = [p for p in people or [campaign.owner_id] if p != f.author_id]
+    out = []
+    for person in people:
+        posted = await _post(svc, person, render(f, first, latest, held_from))
+        if posted:
+            out.append(posted)
+    return out
+
+
+async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None:
+    text, blocks = rendered
+    try:
+        response = await svc.client.chat_postMessage(
+            channel=channel, text=text, blocks=blocks, unfurl_links=False
+        )
+        return response["channel"], response["ts"]
+    except SlackApiError as exc:
+        log.warning("conduct flag not delivered to %s: %s", channel, slack_error(exc))
+        return None
+
+
+async def _admins(svc: Services, *, exclude: str) -> list[str]:
+    """The workspace's admins: `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the
+    first ADMIN_PAGES pages), minus `exclude`."""
+    found = list(svc.settings.admin_user_ids)
+    try:
+        pages = 0
+        async for page in await svc.client.users_list(limit=1000):
+            for member in page.get("members") or ():
+                if (
+                    (member.get("is_admin") or member.get("is_owner") or member.get("is_primary_owner"))
+                    and not member.get("deleted")
+                    and not member.get("is_bot")
+                    and member.get("team_id") in (None, svc.directory.team_id)
+                ):
+                    found.append(member["id"])
+            pages += 1
+            if pages >= ADMIN_PAGES:
+                break
+    except SlackApiError as exc:
+        log.warning("could not list the workspace admins: %s", slack_error(exc))
+    return [a for a in dict.fromkeys(found) if a != exclude]

@@ -1,0 +1,273 @@
+"""The conduct monitor end to end: switched on per campaign, every human message of the shared
+channel assessed after the ack, flags sent privately (never in the channel), one per person and
+channel per hour, only flagged messages kept."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.ids import Action, Callback, Field
+from storage.models import ConductFlag, EvidenceSnapshot, FlaggedMessage, Incident
+from tests.e2e.conduct_helpers import campaign, deliver, edit, monitored_team, say
+from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, World, set_up_team, text_of
+
+ABUSE = "Pay the invoice by Friday or I post every screenshot of this chat."
+INSULT = "honestly you're useless, all of you"
+BENIGN = "I'm frustrated, the brief changed three times. Can we freeze it?"
+
+
+def legal_channel(world: World) -> str:
+    return world.emulator.channel_by_name("legal").id
+
+
+def texts(world: World, channel: str) -> list[str]:
+    return [text_of(m) for m in world.emulator.history(channel)]
+
+
+async def flags(world: World) -> list[ConductFlag]:
+    async with world.db.transaction() as s:
+        return list((await s.exec(select(ConductFlag).order_by(ConductFlag.id))).scalars())
+
+
+async def flagged_messages(world: World) -> list[FlaggedMessage]:
+    async with world.db.transaction() as s:
+        return list((await s.exec(select(FlaggedMessage).order_by(FlaggedMessage.id))).scalars())
+
+
+# ---------------------------------------------------------------------------------------------
+# switching
+
+
+async def test_switching_on_tells_each_shared_channel_and_off_says_so(world: World):
+    channel = await set_up_team(world)
+    assert not (await campaign(world)).conduct_monitor  # off by default
+    await world.run(MANAGER, "/campaign conduct spring")
+    assert "The conduct monitor is *off*" in world.said_to(MANAGER)
+
+    await world.run(MANAGER, "/campaign conduct spring on")
+    await world.stack.settle()
+    assert world.said_to(MANAGER).startswith(
+        ":white_check_mark: The conduct monitor is *on* for *Spring Launch* (`spring`). "
+        "I told 1 shared channel"
+    )
+    notice = texts(world, channel)[-1]
+    assert "*Messages here are now checked for abusive language*" in notice
+    assert "Possible issues go privately to the brand team" in notice
+    assert (await campaign(world)).conduct_monitor
+
+    await world.run(MANAGER, "/campaign conduct spring on")
+    assert world.said_to(MANAGER).startswith(":information_source: The conduct monitor is already *on*")
+
+    await world.run(MANAGER, "/campaign conduct spring off")
+    await world.stack.settle()
+    assert "*Messages here are no longer checked*" in texts(world, channel)[-1]
+    assert not (await campaign(world)).conduct_monitor
+
+
+async def test_only_managers_and_admins_switch_it(world: World):
+    channel = await set_up_team(world)
+    before = texts(world, channel)
+    for who in (MEMBER, LEGAL, IVY):
+        await world.run(who, "/campaign conduct spring on")
+        await world.stack.settle()
+        assert (
+            world.said_to(who)
+            == ":no_entry: Only a campaign *admin* or *manager* can switch the conduct monitor."
+        )
+    assert texts(world, channel) == before and not (await campaign(world)).conduct_monitor
+    await world.run(ADMIN, "/campaign conduct spring on")
+    await world.stack.settle()
+    assert (await campaign(world)).conduct_monitor
+
+
+async def test_usage_and_unknown_campaign(world: World):
+    await set_up_team(world)
+    await world.run(MANAGER, "/campaign conduct")
+    assert world.said_to(MANAGER).startswith(":warning: Usage: `/campaign conduct &lt;slug&gt;")
+    await world.run(MANAGER, "/campaign conduct spring maybe")
+    assert world.said_to(MANAGER).startswith(":warning: Usage:")
+    await world.run(MANAGER, "/campaign conduct nope on")
+    await world.stack.settle()
+    assert world.said_to(MANAGER).startswith(":mag: No campaign `nope`")
+
+
+# ---------------------------------------------------------------------------------------------
+# flags
+
+
+async def test_an_abusive_message_is_flagged_privately_and_a_benign_one_is_not(world: World):
+    channel = await monitored_team(world)
+    legal = legal_channel(world)
+    in_legal = len(world.emulator.history(legal))
+
+    await say(world, IVY, channel, BENIGN)
+    assert await flags(world) == [] and await flagged_messages(world) == []  # nothing kept
+    assert len(world.emulator.history(legal)) == in_legal
+
+    said = await say(world, IVY, channel, ABUSE)
+    [flag] = await flags(world)
+    assert (flag.author_id, flag.category, flag.messages, flag.about_brand) == (IVY, "threat", 1, False)
+    [kept] = await flagged_messages(world)
+    assert (kept.ts, kept.text, kept.author_id) == (said.ts, ABUSE, IVY)
+
+    # to legal's escalation channel (private, ours, the bot in it); never the shared channel
+    posted = world.emulator.history(legal)[-1]
+    shown = text_of(posted)
+    assert "*Possible breach of G4 (conduct)*" in shown and f"<#{channel}>" in shown
+    assert f"<@{IVY}>, the influencer," in shown
+    assert "> Pay the invoice by Friday or I post every screenshot of this chat." in shown
+    assert "*threat* · threat: blackmail" in shown
+    assert world.emulator.find_permalink(kept.permalink).ts == said.ts
+    assert kept.permalink in json.dumps(posted.blocks)  # the message link
+    assert all("Possible breach" not in t for t in texts(world, channel))
+    assert [flag.deliveries] == [[[legal, posted.ts]]]
+
+
+async def test_flags_go_to_managers_and_legal_by_dm_without_a_safe_escalation_channel(world: World):
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False  # someone made #legal public
+    await say(world, IVY, channel, INSULT)
+    for who in (MANAGER, LEGAL):
+        dm = world.dm_to(who)
+        assert "*Possible breach of G4 (conduct)*" in dm
+        assert "which is no longer safe for legal's notices" in dm
+    assert not any("Possible breach" in text_of(m) for m in world.emulator.history(legal_channel(world))[-1:])
+
+
+async def test_at_most_one_flag_per_person_and_channel_per_hour_with_a_count(world: World):
+    channel = await monitored_team(world)
+    legal = legal_channel(world)
+    await say(world, IVY, channel, ABUSE)
+    first = world.emulator.history(legal)[-1]
+    world.clock.advance(timedelta(minutes=20))
+    await say(world, IVY, channel, INSULT)
+    world.clock.advance(timedelta(minutes=20))
+    await say(world, IVY, channel, "you're a bunch of clowns")
+    [flag] = await flags(world)
+    assert flag.messages == 3 and len(await flagged_messages(world)) == 3
+    assert world.emulator.history(legal)[-1].ts == first.ts  # not posted again: updated
+    assert "This flag covers *3 messages*" in text_of(world.emulator.find_message(legal, first.ts))
+
+    world.clock.advance(timedelta(minutes=21))  # an hour after the flag: a new one
+    await say(world, IVY, channel, INSULT)
+    assert [f.messages for f in await flags(world)] == [3, 1]
+    assert world.emulator.history(legal)[-1].ts != first.ts
+
+
+async def test_flags_about_brand_staff_go_to_the_admins(world: World):
+    channel = await monitored_team(world)
+    legal = legal_channel(world)
+    in_legal = len(world.emulator.history(legal))
+    await say(world, MEMBER, channel, f"<@{IVY}> you're useless")
+    [flag] = await flags(world)
+    assert flag.about_brand and flag.author_id == MEMBER
+    dm = world.dm_to(ADMIN)
+    assert f"<@{MEMBER}>, a member of the brand side," in dm
+    assert "Only the workspace admins, since it is about someone on the brand side" in dm
+    assert Action.REPORT_BREACH_PREFILLED not in json.dumps(world.emulator.dm(ADMIN)[-1].blocks)
+    assert len(world.emulator.history(legal)) == in_legal  # not to legal's channel
+
+
+async def test_monitor_off_bots_and_other_apps_are_skipped(world: World):
+    channel = await set_up_team(world)
+    await say(world, IVY, channel, ABUSE)  # monitor off
+    assert await flags(world) == []
+
+    await world.run(MANAGER, "/campaign conduct spring on")
+    await world.stack.settle()
+    ws, where = world.slack.ws, world.emulator.channel(channel)
+    message = ws.post(where, bot_id="B0OTHER", app_id="A0OTHER", text=ABUSE)
+    await deliver(
+        world,
+        channel,
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "text": ABUSE,
+            "ts": message.ts,
+            "bot_id": "B0OTHER",
+            "app_id": "A0OTHER",
+            "channel": channel,
+            "event_ts": message.ts,
+            "channel_type": where.channel_type,
+        },
+    )
+    assert await flags(world) == []
+
+
+async def test_an_edit_that_turns_abusive_is_flagged_once(world: World):
+    channel = await monitored_team(world)
+    said = await say(world, IVY, channel, "see you tomorrow")
+    assert await flags(world) == []
+    await edit(world, IVY, channel, said.ts, "see you tomorrow, you useless clowns")
+    assert [f.messages for f in await flags(world)] == [1]
+    [kept] = await flagged_messages(world)
+    assert kept.ts == said.ts and kept.edited
+    await edit(world, IVY, channel, said.ts, "see you tomorrow, you useless clowns!!")
+    assert [f.messages for f in await flags(world)] == [1]  # the same message: not counted twice
+
+
+async def test_a_slack_retry_is_one_flag(world: World):
+    channel = await monitored_team(world)
+    said = await say(world, IVY, channel, ABUSE)
+    await world.slack.redeliver(said.envelope)
+    await world.stack.settle()
+    assert [f.messages for f in await flags(world)] == [1]
+
+
+async def test_report_breach_button_prefills_and_keeps_the_flagged_message(world: World):
+    """The flag's button opens the report on G4 with the message as evidence; the report keeps
+    the message as it was flagged, even after the influencer deleted it."""
+    from tests.e2e.conduct_helpers import delete
+
+    channel = await monitored_team(world)
+    said = await say(world, IVY, channel, ABUSE)
+    legal = legal_channel(world)
+    flag_message = world.emulator.history(legal)[-1]
+    await delete(world, IVY, channel, said.ts)  # gone from Slack before anyone reports it
+
+    await world.slack.click(LEGAL, legal, flag_message.ts, Action.REPORT_BREACH_PREFILLED)
+    view = world.top_view(LEGAL)
+    assert view.callback_id == Callback.BREACH_REPORT
+    blocks = {b.get("block_id"): b for b in view.blocks}
+    assert blocks[Field.GUIDELINE]["element"]["initial_option"]["text"]["text"].startswith("G4 ")
+    assert blocks[Field.ENGAGEMENT]["element"]["initial_option"]["text"]["text"] == "Spring Launch · Ivy"
+    [link] = blocks[Field.EVIDENCE]["element"]["initial_value"].splitlines()
+    reply = await world.slack.submit_view(
+        LEGAL,
+        view.id,
+        {Field.DESCRIPTION: {Field.DESCRIPTION: "Threatened to publish our chat."}},
+    )
+    assert reply.ok and not reply.body
+    await world.stack.settle()
+    async with world.db.transaction() as s:
+        incident = (await s.exec(select(Incident))).scalar_one()
+        [snapshot] = (await s.exec(select(EvidenceSnapshot))).scalars().all()
+    assert incident.evidence == [link] and incident.evidence_unread == []
+    assert (snapshot.text, snapshot.author_id, snapshot.ts, snapshot.source) == (ABUSE, IVY, said.ts, "flag")
+    await world.run(LEGAL, f"/breach show BR-{incident.number}")
+    await world.stack.settle()
+    assert "kept the message as flagged by the conduct monitor: “Pay the invoice by Friday" in world.said_to(
+        LEGAL
+    )
+
+
+async def test_classifying_happens_after_the_ack(world: World, monkeypatch, caplog):
+    """The listener only hands the message over: a classifier that fails cannot fail Slack's
+    request (a listener that raised before its ack would answer 500), and is logged instead."""
+    from bot.flows import conduct
+
+    channel = await monitored_team(world)
+
+    def broken(text):
+        raise RuntimeError("classifier down")
+
+    monkeypatch.setattr(conduct, "assess", broken)
+    reply = await world.slack.post_message(IVY, channel, ABUSE)
+    assert reply.status == 200
+    await world.stack.settle()
+    assert any("classifier down" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    assert await flags(world) == []

@@ -1,0 +1,200 @@
+"""Evidence that survives: Slack messages given as evidence are kept with the incident when it is
+reported; edits and deletions afterwards go on its timeline with both texts; a link the bot
+cannot read is named on the card. And the timeline is a hash chain `/breach verify` recomputes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from bot.domain.incidents import Move
+from bot.flows.incidents import move_and_announce
+from bot.ids import Field, Shortcut
+from storage.models import EvidenceSnapshot, Incident, IncidentEvent
+from tests.e2e.conduct_helpers import delete, edit, say
+from tests.e2e.harness import (
+    ADMIN,
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    World,
+    card_of,
+    option_value,
+    report,
+    set_up_team,
+    text_of,
+)
+
+RUDE = "Honestly your brand is a joke"
+
+
+async def incident(world: World) -> Incident:
+    async with world.db.transaction() as s:
+        return (await s.exec(select(Incident))).scalar_one()
+
+
+async def timeline(world: World) -> list[IncidentEvent]:
+    async with world.db.transaction() as s:
+        return list((await s.exec(select(IncidentEvent).order_by(IncidentEvent.id))).scalars())
+
+
+async def report_from_message(world: World, channel: str, ts: str) -> None:
+    await world.slack.message_shortcut(MANAGER, channel, ts, Shortcut.REPORT_BREACH)
+    view = world.top_view(MANAGER)
+    blocks = {b.get("block_id"): b for b in view.blocks}
+    assert "> Honestly your brand is a joke" in blocks[Field.DESCRIPTION]["element"]["initial_value"]
+    reply = await world.slack.submit_view(
+        MANAGER, view.id, {Field.GUIDELINE: {Field.GUIDELINE: option_value(view, Field.GUIDELINE, "G4 ")}}
+    )
+    assert reply.ok and not reply.body, reply.body
+    await world.stack.settle()
+
+
+async def test_a_reported_message_is_kept_and_survives_an_edit_and_a_delete(world: World):
+    channel = await set_up_team(world)
+    said = await say(world, IVY, channel, RUDE)
+    await report_from_message(world, channel, said.ts)
+    async with world.db.transaction() as s:
+        [snapshot] = (await s.exec(select(EvidenceSnapshot))).scalars().all()
+    assert (snapshot.author_id, snapshot.channel_id, snapshot.ts, snapshot.text) == (
+        IVY,
+        channel,
+        said.ts,
+        RUDE,
+    )
+    assert (snapshot.edited, snapshot.files, snapshot.source) == (False, [], "slack")
+    added = [e for e in await timeline(world) if e.kind == "evidence_added"]
+    assert added[0].data["snapshot"]["text"] == RUDE  # on the chained timeline too
+
+    await edit(world, IVY, channel, said.ts, "I love this brand")
+    edited = (await timeline(world))[-1]
+    assert (edited.kind, edited.actor_id) == ("message_edited", IVY)
+    assert (edited.data["before"], edited.data["after"]) == (RUDE, "I love this brand")
+    assert edited.text.startswith("edited after the report; the original is kept.")
+
+    await delete(world, IVY, channel, said.ts)
+    deleted = (await timeline(world))[-1]
+    assert (deleted.kind, deleted.data["before"]) == ("message_deleted", "I love this brand")
+    assert world.emulator.find_message(channel, said.ts) is None
+    async with world.db.transaction() as s:
+        kept = (await s.exec(select(EvidenceSnapshot))).scalar_one()
+    assert kept.text == RUDE  # the original, whatever happened to the message
+
+    await world.run(MANAGER, f"/breach show BR-{(await incident(world)).number}")
+    await world.stack.settle()
+    shown = world.said_to(MANAGER)
+    assert "kept the message as reported: “Honestly your brand is a joke”" in shown
+    assert f"<@{IVY}> edited a message: edited after the report; the original is kept." in shown
+    assert f"<@{IVY}> deleted a message: deleted after the report" in shown
+
+
+async def test_edits_in_the_mediation_thread_are_recorded(world: World):
+    channel = await set_up_team(world)
+    await report(world, clause="G2")
+    thread = card_of(world, channel).ts
+    reply = await say(world, IVY, channel, "I never got the brief", thread_ts=thread)
+    await edit(world, IVY, channel, reply.ts, "I got the brief late")
+    event = (await timeline(world))[-1]
+    assert event.kind == "message_edited"
+    assert (event.data["before"], event.data["after"]) == ("I never got the brief", "I got the brief late")
+    assert "the original is kept on this timeline" in event.text
+    # a top-level message of the channel is neither evidence nor in the thread: not recorded
+    other = await say(world, IVY, channel, "unrelated")
+    count = len(await timeline(world))
+    await edit(world, IVY, channel, other.ts, "unrelated, edited")
+    assert len(await timeline(world)) == count
+
+
+async def test_changes_after_the_incident_closed_are_not_recorded(world: World):
+    channel = await set_up_team(world)
+    said = await say(world, IVY, channel, RUDE)
+    await report_from_message(world, channel, said.ts)
+    number = (await incident(world)).number
+    await move_and_announce(
+        world.stack.bot.services,
+        world.slack.ws.team_id,
+        (await incident(world)).id,
+        Move.DISMISS,
+        MANAGER,
+        text="not a breach",
+    )
+    count = len(await timeline(world))
+    await edit(world, IVY, channel, said.ts, "edited later")
+    assert len(await timeline(world)) == count, number
+
+
+async def test_a_link_the_bot_cannot_read_is_named_on_the_card(world: World):
+    channel = await set_up_team(world)
+    private = world.emulator.add_channel(
+        "brand-only", is_private=True, creator=MANAGER, members=[MANAGER, MEMBER]
+    )
+    secret = world.slack.ws.post(private, user=MEMBER, text="internal note")
+    unreadable = world.slack.ws.permalink(secret)
+    said = await say(world, IVY, channel, RUDE)
+    readable = world.slack.ws.permalink(world.emulator.find_message(channel, said.ts))
+    reply = await report(world, evidence=f"{readable}\n{unreadable}\nhttps://instagram.example/p/1")
+    assert reply.ok and not reply.body
+    await world.stack.settle()
+    i = await incident(world)
+    assert i.evidence_unread == [unreadable]
+    shown = text_of(card_of(world, channel))
+    assert ":warning: I could not read this Slack message, so no copy is kept" in shown
+    async with world.db.transaction() as s:
+        kept = (await s.exec(select(EvidenceSnapshot.link))).scalars().all()
+    assert kept == [readable]
+
+
+# ---------------------------------------------------------------------------------------------
+# the hash chain
+
+
+async def test_breach_verify_finds_a_row_altered_in_the_database(world: World):
+    channel = await set_up_team(world)
+    said = await say(world, IVY, channel, RUDE)
+    await report_from_message(world, channel, said.ts)
+    i = await incident(world)
+    await world.slack.click(IVY, channel, i.card_ts, "incident_acknowledge", value=str(i.id))
+    await say(world, IVY, channel, "Sorry, I was angry", thread_ts=i.card_ts)
+    events = await timeline(world)
+    assert len(events) >= 4 and all(e.hash and len(e.hash) == 64 for e in events)
+
+    await world.run(LEGAL, f"/breach verify BR-{i.number}")
+    await world.stack.settle()
+    said_to_legal = world.said_to(LEGAL)
+    assert said_to_legal.startswith(
+        f":white_check_mark: BR-{i.number}'s timeline is *intact, {len(events)} events*"
+    ), said_to_legal
+    assert f"`{events[-1].hash}`" in said_to_legal
+
+    # someone with database access softens the influencer's reply
+    reply_event = next(e for e in events if e.kind == "thread_reply")
+    async with world.db.transaction() as s:
+        await s.exec(
+            text("UPDATE incident_event SET text = 'Sorry' WHERE id = :id").bindparams(id=reply_event.id)
+        )
+    await world.run(MANAGER, f"/breach verify BR-{i.number}")
+    await world.stack.settle()
+    position = [e.id for e in events].index(reply_event.id) + 1
+    assert world.said_to(MANAGER).startswith(
+        f":rotating_light: BR-{i.number}'s timeline does *not* match from event {position}: the thread reply "
+        "recorded <!date^"
+    ), world.said_to(MANAGER)
+
+
+async def test_breach_verify_is_for_the_brand_side(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    number = (await incident(world)).number
+    await world.run(IVY, f"/breach verify BR-{number}")
+    await world.stack.settle()
+    assert world.said_to(IVY).startswith(":no_entry: Only a campaign")
+    await world.run(ADMIN, f"/breach verify BR-{number}")
+    await world.stack.settle()
+    assert world.said_to(ADMIN).startswith(":white_check_mark:")
+    for wrong in ("/breach verify", "/breach verify BR-x", "/breach verify BR-1 BR-2"):
+        await world.run(MEMBER, wrong)
+        assert world.said_to(MEMBER) == ":warning: Usage: `/breach verify BR-&lt;n&gt;`"
+    await world.run(MEMBER, "/breach verify BR-99")
+    await world.stack.settle()
+    assert world.said_to(MEMBER) == ":mag: No incident BR-99 in this workspace."
+    assert channel

@@ -20,6 +20,7 @@ each cell. Test ids read as `surface-persona`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,6 +30,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
+from bot import messages
 from bot.clock import FakeClock
 from bot.ids import Action, Callback, Command, Field, Shortcut
 from playground import people
@@ -384,6 +386,19 @@ async def shows_other_influencers(t: Try) -> bool:
     return any(f"<@{u}>" in t.said for u in others)
 
 
+def campaign_flag(column: str, wanted: bool) -> Check:
+    async def check_flag(t: Try) -> bool:
+        return getattr(await _campaign(t, "spring"), column) == wanted
+
+    return check_flag
+
+
+async def charts_sent(t: Try) -> bool:
+    """Charts (files) reached the persona's DM."""
+    dm = {c.id for c in t.emulator.workspace.channels.values() if c.is_im and c.im_user == t.user}
+    return any(dm.intersection(f.channels) for f in t.emulator.workspace.files.values())
+
+
 # ---- breaches
 
 
@@ -729,6 +744,15 @@ SURFACES = [
     S("campaign-show-escalation-channel", BRAND, command("/campaign show spring"), shows_escalation_channel,
       "where legal deliberates is the brand's business: an influencer has no use for legal's private "
       "channel (Slack hides its name from non-members, not its existence)"),
+    S("campaign-report-spring", BRAND, command("/campaign report spring"), charts_sent,
+      "a campaign's charts: its brand team and admins"),
+    S("campaign-report-all", {"admin"}, command("/campaign report"), charts_sent,
+      "the charts of every campaign: admins only"),
+    S("campaign-digest-off", SETUP, command("/campaign digest spring off"),
+      campaign_flag("digest_enabled", False), "the managers' Monday digest: managers and admins"),
+    S("campaign-conduct-on", SETUP, command("/campaign conduct spring on"),
+      campaign_flag("conduct_monitor", True), "the conduct monitor: managers and admins"),
+    S("campaign-help", EVERYONE, command("/campaign help"), shows("campaign setup")),
     S("campaign-invite", SETUP, command(f"/campaign invite spring <@{NORA}>"), nora_engaged),
     S("invite-link-own-channel", SETUP, invite_linking("lounge"), nora_engaged,
       "#lounge: the inviter is in it; not #general, not legal's, no engagement's, not shared"),
@@ -791,6 +815,8 @@ SURFACES = [
       "exports are for managers, legal and admins"),
     S("breach-export-BR-4", SETUP, command("/breach export"), exported("BR-4"),
       "an export holds the campaigns where the persona may export: Lee is legal on spring only"),
+    S("breach-verify", BRAND, command("/breach verify BR-1"), shows("timeline is *intact"),
+      "checking an incident's timeline against its hash chain: the brand team of its campaign"),
     S("breach-help", EVERYONE, command("/breach help"), shows("/breach list")),
     # ---- /review
     S("review-open", BRAND, command("/review"), opened(Callback.REVIEW_LOG)),
@@ -945,6 +971,32 @@ EXERCISED_BY = {
     Action.HOME_VIEW_ALL: "home-view-all-BR-1",
 }
 
+#: The row that tries each command and subcommand of the usage texts (bot/messages.py).
+SUBCOMMAND_TRIED_BY = {
+    "/campaign new": "campaign-new-open",
+    "/campaign list": "campaign-list",
+    "/campaign show": "campaign-show",
+    "/campaign invite": "campaign-invite",
+    "/campaign role": "role-grant",
+    "/campaign guidelines": "guidelines-open",
+    "/campaign deliverable": "deliverable-new-open",
+    "/campaign reminders": "reminders-spring",
+    "/campaign report": "campaign-report-spring",
+    "/campaign digest": "campaign-digest-off",
+    "/campaign conduct": "campaign-conduct-on",
+    "/campaign creators": "creators-add",
+    "/campaign help": "campaign-help",
+    "/breach": "breach-open",
+    "/breach list": "breach-list-BR-1",
+    "/breach show": "breach-show-BR-1",
+    "/breach export": "breach-export",
+    "/breach verify": "breach-verify",
+    "/breach help": "breach-help",
+    "/review": "review-open",
+    "/review history": "review-history-ivy",
+    "/review help": "review-help",
+}
+
 BY_NAME = {s.name: s for s in SURFACES}
 assert len(BY_NAME) == len(SURFACES), "surface names are unique"
 CELLS = [pytest.param(s.name, p, id=f"{s.name}-{p}") for s in SURFACES for p in PERSONAS]
@@ -954,12 +1006,16 @@ def _ids(kind: type) -> set[str]:
     return {v for k, v in vars(kind).items() if not k.startswith("_") and isinstance(v, str)}
 
 
-def test_every_slack_id_has_a_row():
-    """Each command, shortcut, form and button the app registers is tried by every persona."""
+def test_every_slack_id_and_subcommand_has_a_row():
+    """Each command and subcommand, shortcut, form and button the app has is tried by every persona."""
     registered = _ids(Command) | _ids(Shortcut) | _ids(Callback) | _ids(Action)
     missing, gone = registered - set(EXERCISED_BY), set(EXERCISED_BY) - registered
     assert not missing and not gone, f"without a row: {sorted(missing)}; no longer registered: {sorted(gone)}"
-    assert set(EXERCISED_BY.values()) <= set(BY_NAME)
+    usage = (messages.CAMPAIGN_USAGE, messages.BREACH_USAGE, messages.REVIEW_USAGE)
+    told = {f"{c} {w}".strip() for text in usage for c, w in re.findall(r"`(/\w+)(?: (\w+))?", text)}
+    missing, gone = told - set(SUBCOMMAND_TRIED_BY), set(SUBCOMMAND_TRIED_BY) - told
+    assert not missing and not gone, f"subcommands without a row: {sorted(missing)}; gone: {sorted(gone)}"
+    assert set(EXERCISED_BY.values()) | set(SUBCOMMAND_TRIED_BY.values()) <= set(BY_NAME)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1041,6 +1097,8 @@ async def test_boundary(table: Table, surface_name: str, persona: str):
     context = (
         f"{surface.name} as {persona} ({verdict}: {why}); the bot said: {t.said[:600]!r} {answer!r:.300}"
     )
+    if t.reply is not None:  # the attempt reached a listener (a button nobody handles refuses nothing)
+        assert t.reply.status == 200, f"the bot answered {t.reply.status}; {context}"
     if expected:
         assert happened, f"refused or not shown, but {context}; seen: {t.seen[:300]!r}"
     else:

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from bot.domain.incidents import Move
 from bot.flows.incidents import move_and_announce
 from bot.ids import Field, Shortcut
+from playground.emulator.state import UploadedFile
 from storage.models import EvidenceSnapshot, Incident, IncidentEvent
 from tests.e2e.conduct_helpers import delete, edit, say
 from tests.e2e.harness import (
@@ -86,6 +87,25 @@ async def test_a_reported_message_is_kept_and_survives_an_edit_and_a_delete(worl
     assert "kept the message as reported: “Honestly your brand is a joke”" in shown
     assert f"<@{IVY}> edited a message: edited after the report; the original is kept." in shown
     assert f"<@{IVY}> deleted a message: deleted after the report" in shown
+
+
+async def test_a_kept_message_names_its_files_and_says_it_was_already_edited(world: World):
+    channel = await set_up_team(world)
+    ws, where = world.slack.ws, world.emulator.channel(channel)
+    ws.files["F0SHOT"] = UploadedFile(
+        id="F0SHOT", filename="screenshot.png", length=3, user=IVY, created=1, content=b"png", completed=True
+    )
+    message = ws.post(where, user=IVY, text="Honestly your brand is a joke", file_ids=["F0SHOT"])
+    message.edited = {"user": IVY, "ts": ws.ts_clock.next()}
+    await report_from_message(world, channel, message.ts)
+    async with world.db.transaction() as s:
+        snapshot = (await s.exec(select(EvidenceSnapshot))).scalar_one()
+    assert snapshot.files == [{"id": "F0SHOT", "name": "screenshot.png"}] and snapshot.edited
+    await world.run(MANAGER, f"/breach show BR-{(await incident(world)).number}")
+    await world.stack.settle()
+    assert "(it had already been edited): “Honestly your brand is a joke” + 1 file: screenshot.png" in (
+        world.said_to(MANAGER)
+    )
 
 
 async def test_edits_in_the_mediation_thread_are_recorded(world: World):

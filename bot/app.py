@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
 import handlers
+from bot import oauth
 from bot.services import Services
 from bot.slack import create_client
 
@@ -55,7 +56,7 @@ def create_app(svc: Services) -> tuple[AsyncApp, BotIdentity]:
         # from `authorize`, so this template carries none.
         client=create_client(None, svc.settings.slack_api_url),
         signing_secret=svc.settings.slack_signing_secret,
-        authorize=identity.authorize_function(),
+        **oauth.authorization(svc, identity),  # one token, or each workspace's installation
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )

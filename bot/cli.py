@@ -1,4 +1,5 @@
-"""`campaign-guard` (or `python -m bot`): serve, migrate, scheduler."""
+"""`campaign-guard` (or `python -m bot`): serve, migrate, scheduler, and administrators' commands
+(bot/admin_commands.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import logging
 import sys
 
+from bot import admin_commands, lifecycle, log_format
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("campaign_guard")
@@ -59,28 +61,32 @@ async def _serve(settings: Settings, host: str, tick: float = DEFAULT_TICK) -> N
         return
     from bot.runtime import build_bot
 
+    stop = lifecycle.stop_on_signals()
     bot = build_bot(settings, tick_seconds=tick)
-    await bot.start()
-    runner = web.AppRunner(bot.web)
-    await runner.setup()
-    await web.TCPSite(runner, host, settings.port).start()
+    runner = web.AppRunner(bot.web, shutdown_timeout=lifecycle.DRAIN_SECONDS)
     socket_mode = None
-    if settings.slack_app_token:
-        # Socket Mode: Slack pushes requests over a websocket; /healthz stays on HTTP.
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        socket_mode = AsyncSocketModeHandler(bot.bolt, settings.slack_app_token)
-        await socket_mode.connect_async()
-        print(f"Campaign Guard connected in Socket Mode; health on http://{host}:{settings.port}/healthz")
-    else:
-        print(f"Campaign Guard listening on http://{host}:{settings.port}/slack/events", flush=True)
     try:
-        await asyncio.Event().wait()
-    finally:
+        if not await lifecycle.started(stop, bot.start()):
+            return
+        await runner.setup()
+        await web.TCPSite(runner, host, settings.port).start()
+        if settings.slack_app_token:
+            # Socket Mode: Slack pushes requests over a websocket; /healthz stays on HTTP.
+            from bot.socket_mode import socket_mode_handler
+
+            socket_mode = socket_mode_handler(bot.bolt, settings)
+            await socket_mode.connect_async()
+            print(f"Campaign Guard connected in Socket Mode; health on http://{host}:{settings.port}/healthz")
+        else:
+            print(f"Campaign Guard listening on http://{host}:{settings.port}/slack/events", flush=True)
+        await stop.wait()
+    finally:  # bot/lifecycle.py: not ready, no new requests, in-flight work finishes, leases back
+        bot.services.ready = False
         if socket_mode is not None:
             await socket_mode.close_async()
         await runner.cleanup()
         await bot.close()
+        print("Campaign Guard stopped.", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     scheduler.add_argument("--tick", type=float, default=DEFAULT_TICK, help="dispatch interval, seconds")
     sub.add_parser("migrate", help="bring the database to the newest schema")
     sub.add_parser("demo-seed", help="seed the playground's demo story through the bot (fresh database)")
+    admin_commands.add_parsers(sub)
     args = parser.parse_args(argv)
+    if args.command in admin_commands.NO_SETTINGS:
+        return admin_commands.run_without_settings(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     try:
@@ -101,10 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"campaign-guard: {exc}", file=sys.stderr)
         return 2
+    log_format.configure(settings.log_format)
     if args.command == "migrate":
         _migrate(settings)
         return 0
     _migrate(settings)
+    if args.command in admin_commands.COMMANDS:
+        return admin_commands.run(args, settings)
     if args.command == "demo-seed":
         from playground.app import demo_seed
 

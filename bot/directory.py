@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import tenancy
 from bot.errors import NotFound
 
 TTL_SECONDS = 300.0
@@ -61,13 +62,24 @@ class Directory:
     def __init__(self, client: AsyncWebClient, admin_user_ids: frozenset[str]) -> None:
         self._client = client
         self._admins = admin_user_ids
-        self._cache: dict[str, tuple[float, SlackUser]] = {}
+        #: By (workspace, user): what a user looks like depends on who asks (visibility, Connect).
+        self._cache: dict[tuple[str | None, str], tuple[float, SlackUser]] = {}
         #: The workspace the app is installed in (set once `auth.test` answered). Slack reports a
         #: Slack Connect guest's admin rights in *their own* workspace; those count for nothing here.
-        self.team_id: str | None = None
+        self._team_id: str | None = None
+
+    @property
+    def team_id(self) -> str | None:
+        """The workspace of the current work (bot/tenancy.py; many with OAuth installs), else the
+        one `auth.test` named."""
+        return tenancy.current_team() or self._team_id
+
+    @team_id.setter
+    def team_id(self, value: str | None) -> None:
+        self._team_id = value
 
     async def user(self, user_id: str) -> SlackUser:
-        hit = self._cache.get(user_id)
+        hit = self._cache.get((self.team_id, user_id))
         if hit and hit[0] > time.monotonic():
             return hit[1]
         try:
@@ -77,7 +89,7 @@ class Directory:
                 raise NotFound(f"I can't find <@{user_id}> in this workspace.") from exc
             raise
         found = _from_api(response["user"])
-        self._cache[user_id] = (time.monotonic() + TTL_SECONDS, found)
+        self._cache[(self.team_id, user_id)] = (time.monotonic() + TTL_SECONDS, found)
         return found
 
     async def by_email(self, email: str) -> SlackUser | None:
@@ -89,7 +101,7 @@ class Directory:
                 return None
             raise
         found = _from_api(response["user"])
-        self._cache[found.id] = (time.monotonic() + TTL_SECONDS, found)
+        self._cache[(self.team_id, found.id)] = (time.monotonic() + TTL_SECONDS, found)
         return found
 
     async def is_admin(self, user_id: str) -> bool:
@@ -100,4 +112,4 @@ class Directory:
         return found.is_admin and found.team_id == self.team_id
 
     def forget(self, user_id: str) -> None:
-        self._cache.pop(user_id, None)
+        self._cache.pop((self.team_id, user_id), None)

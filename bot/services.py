@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import tenancy as _tenancy
 from bot.background import Background
 from bot.clock import Clock
 from bot.directory import Directory
@@ -21,4 +23,19 @@ class Services:
     client: AsyncWebClient
     directory: Directory
     background: Background = field(default_factory=Background)
-    bot_user_id: str | None = None
+    #: The bot user of single-token mode (`auth.test`); see `bot_user_id`.
+    default_bot_user_id: str | None = None
+    #: Which workspace work acts for, and its token (bot/installations.py `Tenancy`).
+    tenancy: Any = None
+    #: Prometheus metrics of this process (bot/metrics.py).
+    metrics: Any = None
+
+    @property
+    def bot_user_id(self) -> str | None:
+        """The bot user in the workspace of the current work (each installation has its own)."""
+        scope = _tenancy.current()
+        return scope.bot_user_id if scope is not None and scope.bot_user_id else self.default_bot_user_id
+
+    @bot_user_id.setter
+    def bot_user_id(self, value: str | None) -> None:
+        self.default_bot_user_id = value

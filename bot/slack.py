@@ -1,7 +1,11 @@
-"""The Web API client: `SLACK_API_URL`, and slack_sdk's async retry handlers."""
+"""The Web API client: `SLACK_API_URL`, slack_sdk's async retry handlers, the token of the
+workspace the current work belongs to (bot/tenancy.py), and a count of calls by outcome."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -9,13 +13,77 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import tenancy
 
-def create_client(token: str | None, base_url: str, *, timeout: int = 10) -> AsyncWebClient:
+
+class NoWorkspace(RuntimeError):
+    """A Web API call with no workspace in scope, and no token of its own (OAuth mode)."""
+
+
+class SlackClient(AsyncWebClient):
+    """An `AsyncWebClient` whose calls carry the token of the workspace in scope
+    (`bot.tenancy.current()`), falling back on its own token (single-token mode); a token passed
+    explicitly (`token=`), and client credentials (oauth.v2.access), are left alone.
+
+    `metrics` (bot/metrics.py) counts every call by method and outcome: ok, ratelimited, error.
+    """
+
+    def __init__(self, *args: Any, metrics: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metrics = metrics
+
+    async def api_call(  # type: ignore[override]
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict | None = None,
+        data: Any = None,
+        params: dict | None = None,
+        json: dict | None = None,
+        headers: dict | None = None,
+        auth: dict | None = None,
+    ) -> Any:
+        explicit = auth is not None or any(
+            isinstance(part, dict) and part.get("token") for part in (params, json, data)
+        )
+        if not explicit:
+            scope = tenancy.current()
+            token = scope.bot_token if scope is not None and scope.bot_token else self.token
+            if token is None:
+                raise NoWorkspace(f"{api_method}: no workspace in scope and no token")
+            if token != self.token:
+                headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
+        outcome = "error"
+        try:
+            response = await super().api_call(
+                api_method,
+                http_verb=http_verb,
+                files=files,
+                data=data,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=auth,
+            )
+            outcome = "ok"
+            return response
+        except SlackApiError as exc:
+            status = getattr(exc.response, "status_code", None)
+            outcome = "ratelimited" if status == 429 or slack_error(exc) == "ratelimited" else "error"
+            raise
+        finally:
+            if self.metrics is not None:
+                self.metrics.web_api_call(api_method, outcome)
+
+
+def create_client(token: str | None, base_url: str, *, timeout: int = 10, metrics: Any = None) -> SlackClient:
     """A client that honours `Retry-After` on 429 and retries 5xx and connection errors."""
-    return AsyncWebClient(
+    return SlackClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
+        metrics=metrics,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
             AsyncServerErrorRetryHandler(max_retry_count=2),

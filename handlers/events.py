@@ -21,18 +21,21 @@ from storage.queries import workspaces
 
 
 def register(app: AsyncApp, svc: Services) -> None:
-    async def deactivate(team_id: str) -> None:
+    async def deactivate(team_id: str, context: Any = None) -> None:
         async with svc.db.transaction() as s:
             await workspaces.set_active(s, team_id, False, svc.clock.now())
+        if svc.tenancy is not None:  # its installation goes; its data stays, inactive
+            organisation = context.enterprise_id if context and context.is_enterprise_install else None
+            await svc.tenancy.uninstalled(team_id, organisation)
 
     @app.event(Event.APP_UNINSTALLED)
     async def app_uninstalled(context) -> None:
-        svc.background.run(deactivate(team_of(context)))
+        svc.background.run(deactivate(team_of(context), context))
 
     @app.event(Event.TOKENS_REVOKED)
     async def tokens_revoked(event: dict[str, Any], context) -> None:
         if event.get("tokens", {}).get("bot"):
-            svc.background.run(deactivate(team_of(context)))
+            svc.background.run(deactivate(team_of(context), context))
 
     @app.event(Event.MESSAGE)
     async def message(body: dict[str, Any], event: dict[str, Any], context) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import aiohttp
 from aiohttp import web
+from cryptography.fernet import Fernet
 
 from bot.clock import Clock
 from bot.runtime import Bot, build_bot
@@ -22,9 +24,43 @@ class Stack:
     bot: Bot
     slack: SlackUserClient  # acts as any user; waits for the bot's background work after each request
     bot_url: str
+    signing_secret: str = ""
 
     async def settle(self) -> None:
         await self.bot.services.background.drain(timeout=30)
+
+    def in_team(self, team_id: str) -> Stack:
+        """The same bot and emulator, acting as the people of another emulated workspace."""
+        emulator = self.emulator.in_team(team_id)
+        slack = SlackUserClient(
+            emulator,
+            self.slack.bot_events_url,
+            self.signing_secret,
+            after_request=self.settle,
+            socket_mode=self.slack.socket_mode,
+        )
+        return replace(self, emulator=emulator, slack=slack)
+
+    async def install(self, team_id: str | None = None) -> str:
+        """Install the app into a workspace through OAuth v2, as a browser would: the bot's
+        `/slack/install` (state cookie) → Slack's authorize page (the emulator approves at once) →
+        the bot's `/slack/oauth_redirect` with the code. Returns the page the installer sees."""
+        team_id = team_id or self.emulator.team_id
+        async with aiohttp.ClientSession() as browser:
+            async with browser.get(
+                f"{self.bot_url}/slack/install", params={"team": team_id}, allow_redirects=False
+            ) as started:
+                if started.status != 302:
+                    raise RuntimeError(f"/slack/install answered {started.status}: {await started.text()}")
+                cookie = started.headers["Set-Cookie"].split(";")[0]
+                authorize = started.headers["Location"]
+            async with browser.get(authorize, allow_redirects=False) as approved:
+                redirect = approved.headers["Location"]
+            async with browser.get(redirect, headers={"Cookie": cookie}, allow_redirects=False) as done:
+                page = await done.text()
+                if done.status != 200:
+                    raise RuntimeError(f"/slack/oauth_redirect answered {done.status}: {page[:300]}")
+        return page
 
 
 async def _serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
@@ -43,13 +79,24 @@ async def running_stack(
     admin_user_ids: frozenset[str] = frozenset(),
     host: str = "127.0.0.1",
     socket_mode: bool = False,
+    oauth: bool = False,
 ) -> AsyncIterator[Stack]:
     """Emulator and bot, each on a free port of `host`. `socket_mode`: the bot takes requests
-    over the emulator's Socket Mode websocket (SLACK_APP_TOKEN) instead of HTTP."""
+    over the emulator's Socket Mode websocket (SLACK_APP_TOKEN) instead of HTTP. `oauth`: the bot
+    serves many workspaces, each installed through OAuth (`Stack.install`), instead of holding
+    the first workspace's token."""
     secret = secrets.token_hex(16)
     async with serve_emulator(emulator, host=host):
+        credentials: dict[str, object] = {"slack_bot_token": emulator.bot_token}
+        if oauth:
+            credentials = {
+                "slack_client_id": emulator.app.client_id,
+                "slack_client_secret": emulator.app.client_secret,
+                "slack_state_secret": secrets.token_hex(16),
+                "token_encryption_keys": (Fernet.generate_key().decode(),),
+            }
         settings = Settings(
-            slack_bot_token=emulator.bot_token,
+            **credentials,
             slack_signing_secret=None if socket_mode else secret,
             slack_app_token=emulator.app.app_token if socket_mode else None,
             slack_api_url=emulator.api_url,
@@ -63,6 +110,7 @@ async def running_stack(
         try:
             await bot.start()
             url = f"http://{host}:{port}"
+            emulator.app.redirect_url = f"{url}/slack/oauth_redirect"
             if socket_mode:
                 from bot.socket_mode import socket_mode_handler
 
@@ -76,7 +124,7 @@ async def running_stack(
                 after_request=lambda: bot.services.background.drain(timeout=30),
                 socket_mode=socket_mode,
             )
-            yield Stack(emulator=emulator, bot=bot, slack=slack, bot_url=url)
+            yield Stack(emulator=emulator, bot=bot, slack=slack, bot_url=url, signing_secret=secret)
         finally:
             if handler is not None:
                 await handler.close_async()

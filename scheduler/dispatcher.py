@@ -221,8 +221,12 @@ class Dispatcher:
                 running.cancel()
                 await asyncio.wait({running})
         async with self._lock:
-            async with self.db.transaction() as s:
-                released = await q.release(s, self.name, self.clock.now())
+            try:
+                async with self.db.transaction() as s:
+                    released = await q.release(s, self.name, self.clock.now())
+            except Exception:  # the database is gone too: the leases run out by themselves
+                log.warning("dispatcher %s could not give back its leases", self.name, exc_info=True)
+                released = 0
             if released:
                 log.info("reminder dispatcher %s gave back %d claimed reminders", self.name, released)
             if self._session is not None:

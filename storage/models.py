@@ -177,6 +177,7 @@ class Engagement(SQLModel, table=True):
         UniqueConstraint("campaign_id", "influencer_id"),
         Index(None, "team_id", "influencer_id"),
         Index(None, "team_id", "channel_id"),
+        Index(None, "channel_id"),  # the workspace that owns a Slack Connect channel (bot/tenancy.py)
         one_of("status", EngagementStatus),
     )
 
@@ -446,6 +447,8 @@ class Workspace(SQLModel, table=True):
     __tablename__ = "workspace"
 
     team_id: str = Field(primary_key=True, max_length=32)
+    #: The Enterprise Grid organisation of an org-wide install (its token is the organisation's).
+    enterprise_id: str | None = Field(default=None, max_length=32)
     active: bool = True
     uninstalled_at: datetime | None = utc(nullable=True, default=None)
     created_at: datetime = utc()
@@ -474,3 +477,7 @@ class ChartFile(SQLModel, table=True):
     file_id: str = Field(max_length=32)
     alt: str = Field(default="", max_length=2000, description="what the chart shows, in words")
     created_at: datetime = utc()
+
+
+# slack_sdk's OAuth tables (installations, bots, states) live on the same metadata.
+import storage.slack_tables  # noqa: E402, F401

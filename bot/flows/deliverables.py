@@ -24,6 +24,7 @@ from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitte
 from bot.flows.access import authorize, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
+from bot.installations import in_workspace
 from bot.services import Services
 from bot.views import deliverables as views
 from bot.views.deliverables import DeliverableFacts
@@ -364,7 +365,8 @@ async def mark_overdue(svc: Services, *, cards: bool = True) -> list[int]:
         await plans.deliverables(s, [deliverable_id for _, deliverable_id in marked], now)
     for team_id, deliverable_id in marked if cards else ():
         try:
-            await refresh_card(svc, team_id, deliverable_id)
+            async with in_workspace(svc, team_id):  # the card is posted with that workspace's token
+                await refresh_card(svc, team_id, deliverable_id)
         except Exception:  # the status is stored; the card catches up on the next change
             log.exception("card of deliverable %s not updated", deliverable_id)
     return [deliverable_id for _, deliverable_id in marked]

@@ -1,0 +1,479 @@
+"""Installations: one deployment, many workspaces (OAuth v2), their tokens encrypted at rest.
+
+- `TokenCipher`: Fernet keys from `TOKEN_ENCRYPTION_KEYS` (comma-separated). The first key
+  encrypts; every key decrypts (cryptography's `MultiFernet`), so a new key goes first and the old
+  ones stay until `campaign-guard reencrypt-tokens` has rewritten every stored token with it.
+- `EncryptedInstallationStore`: slack_sdk's `AsyncSQLAlchemyInstallationStore` on our database
+  (its tables are in our migrations, storage/slack_tables.py); tokens are encrypted on the way in
+  and decrypted on the way out, nothing else changes.
+- `Installations`: the bot of a workspace, cached for a minute, with token rotation through
+  slack_sdk's `AsyncTokenRotator` when the installation has a refresh token (the rotated token is
+  saved at once). Uninstalling removes the workspace's rows and forgets the cache; another replica
+  stops using the token within the cache's minute (and Slack refuses it anyway).
+- `InstallationAuthorize`: Bolt's authorisation from `Installations` (no `auth.test` per request).
+- `Tenancy`: which token and bot user the current work uses (bot/tenancy.py), in OAuth mode and in
+  single-token mode alike, and `scope_request`, the global middleware that sets it per request.
+  In a Slack Connect channel shared by two workspaces that both installed the app, Slack delivers
+  an event or a click through either installation; the request is handled for the workspace that
+  owns the channel's campaign, with that workspace's token, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Bot, Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import (
+    AsyncSQLAlchemyInstallationStore,
+    SQLAlchemyInstallationStore,
+)
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from sqlalchemy import delete, desc, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import tenancy
+from bot.tenancy import Workspace
+from storage import slack_tables
+from storage.db import Database
+from storage.queries import workspaces as workspace_rows
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 60.0
+#: Rotate a token this long before it expires (Bolt's default too).
+ROTATE_MINUTES_BEFORE = 120
+CHANNEL_OWNER_SECONDS = 300.0
+
+
+# ------------------------------------------------------------------------------------------------
+# Encryption at rest
+
+
+class TokenCipher:
+    """Fernet encryption of tokens; stored values read `fernet:<token>`."""
+
+    PREFIX = "fernet:"
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise ValueError("at least one Fernet key is needed")
+        self._fernet = MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+
+    def encrypt(self, value: str | None) -> str | None:
+        if value is None or value.startswith(self.PREFIX):
+            return value
+        return self.PREFIX + self._fernet.encrypt(value.encode()).decode()
+
+    def decrypt(self, value: str | None) -> str | None:
+        if value is None or not value.startswith(self.PREFIX):
+            return value  # written before encryption was configured: `reencrypt-tokens` encrypts it
+        try:
+            return self._fernet.decrypt(value[len(self.PREFIX) :].encode()).decode()
+        except InvalidToken:
+            raise InvalidToken(
+                "a stored Slack token cannot be decrypted with TOKEN_ENCRYPTION_KEYS"
+            ) from None
+
+    def reencrypt(self, value: str | None) -> str | None:
+        """The value encrypted with the first key (plain values get encrypted)."""
+        if value is None:
+            return None
+        if not value.startswith(self.PREFIX):
+            return self.encrypt(value)
+        return self.PREFIX + self._fernet.rotate(value[len(self.PREFIX) :].encode()).decode()
+
+
+_INSTALLATION_TOKENS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+_BOT_TOKENS = ("bot_token", "bot_refresh_token")
+
+
+def _with(entity: Any, fields: Sequence[str], change: Callable[[str | None], str | None]) -> Any:
+    copy = type(entity)(**entity.to_dict_for_copying())
+    for name in fields:
+        setattr(copy, name, change(getattr(copy, name, None)))
+    return copy
+
+
+class EncryptedInstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack_sdk's SQLAlchemy store on our tables, with tokens encrypted at rest."""
+
+    def __init__(self, client_id: str, engine: AsyncEngine, cipher: TokenCipher) -> None:
+        super().__init__(client_id=client_id, engine=engine, logger=logging.getLogger(__name__))
+        self.metadata = slack_tables.installations.metadata
+        self.installations = slack_tables.installations
+        self.bots = slack_tables.bots
+        self.cipher = cipher
+
+    async def async_save(self, installation: Installation) -> None:
+        await super().async_save(_with(installation, _INSTALLATION_TOKENS, self.cipher.encrypt))
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        await super().async_save_bot(_with(bot, _BOT_TOKENS, self.cipher.encrypt))
+
+    async def async_find_bot(self, **kwargs: Any) -> Bot | None:
+        found = await super().async_find_bot(**kwargs)
+        return None if found is None else _with(found, _BOT_TOKENS, self.cipher.decrypt)
+
+    async def async_find_installation(self, **kwargs: Any) -> Installation | None:
+        found = await super().async_find_installation(**kwargs)
+        return None if found is None else _with(found, _INSTALLATION_TOKENS, self.cipher.decrypt)
+
+    async def find_bot_by_team(self, team_id: str) -> Bot | None:
+        """The workspace's latest bot, whatever organisation it belongs to (index slack_bots_team_idx)."""
+        c = self.bots.c
+        query = (
+            select(self.bots)
+            .where(c.client_id == self.client_id, c.team_id == team_id, c.bot_token.is_not(None))
+            .order_by(desc(c.installed_at))
+            .limit(1)
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return _with(SQLAlchemyInstallationStore.build_bot_entity(row), _BOT_TOKENS, self.cipher.decrypt)
+
+    async def delete_team(self, team_id: str) -> None:
+        """Every installation and bot row of the workspace, whatever its organisation."""
+        async with self.engine.begin() as conn:
+            for table in (self.bots, self.installations):
+                c = table.c
+                await conn.execute(delete(table).where(c.client_id == self.client_id, c.team_id == team_id))
+
+    async def reencrypt_all(self) -> int:
+        """Rewrite every stored token with the first key; returns the number of rows rewritten."""
+        rewritten = 0
+        for table, columns in ((self.installations, _INSTALLATION_TOKENS), (self.bots, _BOT_TOKENS)):
+            async with self.engine.begin() as conn:
+                rows = (await conn.execute(select(table.c.id, *(table.c[n] for n in columns)))).mappings()
+                for row in list(rows):
+                    values = {n: self.cipher.reencrypt(row[n]) for n in columns}
+                    await conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
+                    rewritten += 1
+        return rewritten
+
+
+# ------------------------------------------------------------------------------------------------
+# Finding a workspace's bot
+
+
+class Installations:
+    def __init__(
+        self,
+        store: EncryptedInstallationStore,
+        *,
+        client_id: str,
+        client_secret: str,
+        rotator_client: Any,
+        db: Database,
+        ttl: float = CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.db = db
+        self._rotator = AsyncTokenRotator(
+            client_id=client_id, client_secret=client_secret, client=rotator_client
+        )
+        self._ttl = ttl
+        self._clock = clock
+        self._cache: dict[tuple[str | None, str | None], tuple[float, Bot | None]] = {}
+        self._locks: dict[tuple[str | None, str | None], asyncio.Lock] = {}
+
+    async def bot(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
+    ) -> Bot | None:
+        """The installation's bot (an org-wide install: the organisation's), its token fresh."""
+        key = (enterprise_id, None if is_enterprise_install else team_id)
+        return await self._cached(
+            key,
+            lambda: self.store.async_find_bot(
+                enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+            ),
+        )
+
+    async def bot_for_team(self, team_id: str) -> Bot | None:
+        """The bot of a workspace known by its team id only (background work)."""
+        found = await self._cached((None, team_id), lambda: self._find_by_team(team_id))
+        return found
+
+    async def _find_by_team(self, team_id: str) -> Bot | None:
+        found = await self.store.find_bot_by_team(team_id)
+        if found is not None:
+            return found
+        async with self.db.transaction() as s:  # an org-wide install covers it
+            enterprise_id = await workspace_rows.enterprise_of(s, team_id)
+        if enterprise_id is None:
+            return None
+        return await self.store.async_find_bot(
+            enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
+        )
+
+    async def _cached(self, key, find: Callable[[], Awaitable[Bot | None]]) -> Bot | None:
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > self._clock():
+            return hit[1]
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one lookup (and one rotation) at a time per workspace
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] > self._clock():
+                return hit[1]
+            found = await self._rotated(await find())
+            self._cache[key] = (self._clock() + self._lifetime(found), found)
+            return found
+
+    def _lifetime(self, found: Bot | None) -> float:
+        if found is None or found.bot_token_expires_at is None:
+            return self._ttl
+        until_rotation = found.bot_token_expires_at - ROTATE_MINUTES_BEFORE * 60 - time.time()
+        return max(0.0, min(self._ttl, until_rotation))
+
+    async def _rotated(self, found: Bot | None) -> Bot | None:
+        if found is None or not found.bot_refresh_token:
+            return found
+        try:
+            refreshed = await self._rotator.perform_bot_token_rotation(
+                bot=found, minutes_before_expiration=ROTATE_MINUTES_BEFORE
+            )
+        except SlackTokenRotationError as exc:
+            log.error("token rotation failed for workspace %s: %s", found.team_id or found.enterprise_id, exc)
+            return None
+        if refreshed is None:
+            return found
+        await self.store.async_save_bot(refreshed)
+        log.info("rotated the bot token of workspace %s", found.team_id or found.enterprise_id)
+        return refreshed
+
+    def forget(self, *, enterprise_id: str | None = None, team_id: str | None = None) -> None:
+        for key in list(self._cache):
+            if (team_id is not None and key[1] == team_id) or (
+                enterprise_id is not None and key[0] == enterprise_id
+            ):
+                del self._cache[key]
+
+    async def remove(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        """The workspace uninstalled the app (or revoked its token): its installation goes."""
+        await self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        await self.store.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+        self.forget(enterprise_id=enterprise_id, team_id=team_id)
+        if team_id is not None:
+            self.forget(team_id=team_id)
+
+
+class InstallationAuthorize(AsyncAuthorize):
+    """Bolt's authorisation, from the installation store through `Installations`' cache."""
+
+    def __init__(self, installations: Installations) -> None:
+        self._installations = installations
+
+    async def __call__(
+        self,
+        *,
+        context: Any,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        found = await self._installations.bot(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=bool(context.is_enterprise_install),
+        )
+        if found is None:
+            log.warning("no installation for workspace %s (organisation %s)", team_id, enterprise_id)
+            return None
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_user_id=found.bot_user_id,
+            bot_id=found.bot_id,
+            bot_token=found.bot_token,
+            bot_scopes=found.bot_scopes,
+            user_id=user_id,
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# The workspace of the current work
+
+
+class Tenancy:
+    """Which workspace (token, bot user) work acts for; see bot/tenancy.py.
+
+    Single-token mode: every workspace is the one `auth.test` named (set by `adopt`).
+    OAuth mode: each workspace's installation.
+    """
+
+    def __init__(self, db: Database, installations: Installations | None = None, clock: Any = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.installations = installations
+        self.single: Workspace | None = None
+        self._owners: dict[str, tuple[float, str | None]] = {}
+        self._known_enterprises: set[tuple[str, str]] = set()
+
+    @property
+    def multi(self) -> bool:
+        return self.installations is not None
+
+    def adopt(self, result: AuthorizeResult) -> None:
+        """Single-token mode: the identity `auth.test` gave at start-up."""
+        self.single = _workspace_of(result)
+
+    async def for_team(self, team_id: str) -> Workspace | None:
+        """The workspace's token and bot user, or None when the app is not installed there."""
+        if self.installations is None:
+            return self.single
+        found = await self.installations.bot_for_team(team_id)
+        if found is None:
+            return None
+        return Workspace(team_id, found.enterprise_id, found.bot_token, found.bot_user_id, found.bot_id)
+
+    @contextlib.asynccontextmanager
+    async def enter(self, team_id: str) -> AsyncIterator[Workspace | None]:
+        """`async with svc.tenancy.enter(team)`: Web API calls inside use that workspace's token."""
+        with tenancy.workspace(await self.for_team(team_id)) as scope:
+            yield scope
+
+    async def uninstalled(self, team_id: str | None, organisation: str | None = None) -> None:
+        """`app_uninstalled` / `tokens_revoked`: the workspace's installation goes (its data stays)."""
+        if self.installations is None:
+            return
+        if organisation is not None:
+            await self.installations.remove(enterprise_id=organisation, team_id=None)
+        if team_id is not None:
+            await self.installations.store.delete_team(team_id)
+            self.installations.forget(team_id=team_id)
+        log.info("workspace %s uninstalled the app: its installation is removed", team_id or organisation)
+
+    # ---- per request
+
+    async def scope_request(
+        self, context: Any, body: dict[str, Any], next: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        """Global Bolt middleware: the request's workspace, after Bolt's authorisation."""
+        result: AuthorizeResult | None = context.get("authorize_result")
+        if result is not None and self.installations is not None:
+            result = await self._owner_of_shared_channel(context, body, result)
+            await self._remember_organisation(context, result)
+        if result is not None:
+            tenancy.set_workspace(_workspace_of(result, fallback_team=context.get("team_id")))
+        return await next()
+
+    async def _owner_of_shared_channel(
+        self, context: Any, body: dict[str, Any], result: AuthorizeResult
+    ) -> AuthorizeResult:
+        channel = _channel_of(body)
+        if not channel or not result.bot_token:
+            return result
+        owner = await self._channel_owner(channel)
+        if owner is None or owner == result.team_id:
+            return result
+        scope = await self.for_team(owner)
+        if scope is None:  # the owner uninstalled: nothing of theirs is handled
+            return result
+        log.info(
+            "request in a channel of workspace %s came through %s: handled for the owner",
+            owner,
+            result.team_id,
+        )
+        owned = AuthorizeResult(
+            enterprise_id=scope.enterprise_id,
+            team_id=owner,
+            bot_user_id=scope.bot_user_id,
+            bot_id=scope.bot_id,
+            bot_token=scope.bot_token,
+            user_id=result.user_id,
+        )
+        context["authorize_result"] = owned
+        context["team_id"] = owner
+        context["bot_token"] = context["token"] = scope.bot_token
+        context["bot_user_id"], context["bot_id"] = scope.bot_user_id, scope.bot_id
+        context.client.token = scope.bot_token
+        return owned
+
+    async def _channel_owner(self, channel: str) -> str | None:
+        hit = self._owners.get(channel)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        async with self.db.transaction() as s:
+            owner = await workspace_rows.owner_of_channel(s, channel)
+        self._owners[channel] = (time.monotonic() + CHANNEL_OWNER_SECONDS, owner)
+        return owner
+
+    async def _remember_organisation(self, context: Any, result: AuthorizeResult) -> None:
+        """An org-wide install: note the workspace's organisation, for work without a request."""
+        if not (context.is_enterprise_install and result.enterprise_id and result.team_id):
+            return
+        key = (result.team_id, result.enterprise_id)
+        if key in self._known_enterprises:
+            return
+        async with self.db.transaction() as s:
+            await workspace_rows.set_enterprise(s, result.team_id, result.enterprise_id, self.clock.now())
+        self._known_enterprises.add(key)
+
+
+def _workspace_of(result: AuthorizeResult, fallback_team: str | None = None) -> Workspace:
+    return Workspace(
+        team_id=result.team_id or fallback_team,
+        enterprise_id=result.enterprise_id,
+        bot_token=result.bot_token,
+        bot_user_id=result.bot_user_id,
+        bot_id=result.bot_id,
+    )
+
+
+def _channel_of(body: dict[str, Any]) -> str | None:
+    """The channel a message event or a message's button is in."""
+    event = body.get("event")
+    if isinstance(event, dict):
+        if event.get("type") != "message":
+            return None
+        channel = event.get("channel")
+        return channel if isinstance(channel, str) else None
+    if body.get("type") in ("block_actions", "message_action"):
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        return channel if isinstance(channel, str) else None
+    return None
+
+
+def build_tenancy(settings: Any, db: Database, clock: Any, metrics: Any = None) -> Tenancy:
+    """Single-token mode, or OAuth mode with the encrypted store on `db`."""
+    if not settings.oauth:
+        return Tenancy(db, clock=clock)
+    from bot.slack import create_client
+
+    store = EncryptedInstallationStore(
+        settings.slack_client_id, db.engine, TokenCipher(settings.token_encryption_keys)
+    )
+    installations = Installations(
+        store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        rotator_client=create_client(None, settings.slack_api_url, metrics=metrics),
+        db=db,
+    )
+    return Tenancy(db, installations, clock)
+
+
+@contextlib.asynccontextmanager
+async def in_workspace(svc: Any, team_id: str) -> AsyncIterator[Workspace | None]:
+    """Work without a request (the dispatcher's tick): Web API calls inside use `team_id`'s token."""
+    tenancy_ = getattr(svc, "tenancy", None)
+    if tenancy_ is None:
+        yield None
+        return
+    async with tenancy_.enter(team_id) as scope:
+        yield scope

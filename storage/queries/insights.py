@@ -157,26 +157,19 @@ async def campaign_scope(s: AsyncSession, campaign: Campaign) -> Scope:
 
 
 async def brand_scope(s: AsyncSession, team_id: str, user_id: str) -> tuple[Scope, list[int]]:
-    """The engagements of the campaigns where `user_id` holds a brand role, and those campaigns."""
-    campaign_ids = list(
-        (
-            await s.exec(
-                select(CampaignRole.campaign_id).where(
-                    CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
-                )
-            )
+    """The engagements of the campaigns where `user_id` holds a brand role, and those campaigns
+    (one statement)."""
+    rows = await s.exec(
+        select(CampaignRole.campaign_id, Engagement.id)
+        .outerjoin(
+            Engagement,
+            and_(Engagement.campaign_id == CampaignRole.campaign_id, Engagement.team_id == team_id),
         )
-        .scalars()
-        .all()
+        .where(CampaignRole.team_id == team_id, CampaignRole.user_id == user_id)
     )
-    if not campaign_ids:
-        return Scope(team_id, ()), []
-    ids = await s.exec(
-        select(Engagement.id).where(
-            Engagement.team_id == team_id, _ids_in(s, Engagement.campaign_id, campaign_ids)
-        )
-    )
-    return Scope(team_id, tuple(ids.scalars().all())), campaign_ids
+    pairs = rows.all()
+    campaign_ids = sorted({c for c, _ in pairs})
+    return Scope(team_id, tuple(sorted({e for _, e in pairs if e is not None}))), campaign_ids
 
 
 async def first_incident_at(s: AsyncSession, scope: Scope) -> datetime | None:
@@ -307,6 +300,40 @@ async def closed(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) -> C
         if st == IncidentStatus.RESOLVED:
             resolve[(int(p), int(b))] = rules.Bin(int(count), float(lo), float(hi))
     return Closed(per, resolve)
+
+
+async def trend(
+    s: AsyncSession, scope: Scope, bounds: Sequence[datetime]
+) -> tuple[list[int], list[int], int]:
+    """In one statement (App Home): incidents reported per period, closed per period, open now."""
+    n = len(bounds) - 1
+    if scope.empty:
+        return [0] * n, [0] * n, 0
+    is_open = I.status.in_(OPEN_STATUSES)
+    closed_in = and_(I.status.in_(CLOSED_STATUSES), _in_range(I.resolved_at, bounds))
+    inner = (
+        select(
+            case((_in_range(I.created_at, bounds), _period(s, I.created_at, bounds)), else_=-1).label("pc"),
+            case((closed_in, _period(s, I.resolved_at, bounds)), else_=-1).label("pr"),
+            case((is_open, 1), else_=0).label("o"),
+        )
+        .where(
+            *_scoped(s, scope, I.team_id, I.engagement_id),
+            or_(I.created_at >= bounds[0], I.resolved_at >= bounds[0], is_open),
+        )
+        .subquery()
+    )
+    rows = await s.exec(
+        select(inner.c.pc, inner.c.pr, inner.c.o, func.count()).group_by(inner.c.pc, inner.c.pr, inner.c.o)
+    )
+    opened, closed, now_open = [0] * n, [0] * n, 0
+    for pc, pr, o, count in rows.all():
+        if 0 <= pc < n:
+            opened[pc] += count
+        if 0 <= pr < n:
+            closed[pr] += count
+        now_open += count if o else 0
+    return opened, closed, now_open
 
 
 async def open_now(s: AsyncSession, scope: Scope) -> int:

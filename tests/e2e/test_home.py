@@ -260,8 +260,9 @@ async def test_home_with_500_open_incidents(world: World):
     assert "critical 125 · :large_orange_circle: major 125" in text
     shown = [line for line in text.splitlines() if "`BR-" in line]
     assert len(shown) == 16  # 8 per list
-    # a handful of bounded statements, whatever the number of incidents
-    assert len(statements) <= 15, statements
+    # a handful of bounded statements, whatever the number of incidents (and five more the first
+    # time in an hour, for the open incidents chart: bot/flows/insights.py home_blocks)
+    assert len(statements) <= 15 + 5, statements
     for sql in statements:
         lowered = " ".join(sql.lower().split())
         if lowered.startswith("select") and "from incident" in lowered and "count(" not in lowered:

@@ -85,6 +85,8 @@ async def test_open_incidents_now_by_age_and_over_time(db):
             opened[p] += n
         closed = await q.closed(s, spring, BOUNDS)
     assert (open_spring, open_program) == (2, 4)
+    async with db.transaction() as s:
+        assert await q.trend(s, spring, BOUNDS) == ([1, 2, 1], [1, 2, 0], 2)  # App Home's one statement
     # i2 is 2 d 8.5 h old (1-3 d), i4 18 h (< 1 d)
     assert ages == {(1, "major"): 1, (0, "critical"): 1}
     # by hand: end of W0 only i5 open (resolved an hour after W0 ended); end of W1 only i2

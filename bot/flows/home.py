@@ -66,8 +66,17 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
 
 async def publish_home(svc: Services, team_id: str, user_id: str) -> None:
     view = await build_home(svc, team_id, user_id)
+    plain = list(view.blocks)
     await _with_chart(svc, team_id, user_id, view)
-    await svc.client.views_publish(user_id=user_id, view=view)
+    try:
+        await svc.client.views_publish(user_id=user_id, view=view)
+    except SlackApiError:
+        if len(view.blocks) == len(plain):
+            raise
+        # Slack may refuse an image it has not finished processing: the home without its chart
+        log.warning("App Home of %s published without its chart", user_id, exc_info=True)
+        view.blocks = plain
+        await svc.client.views_publish(user_id=user_id, view=view)
 
 
 async def _with_chart(svc: Services, team_id: str, user_id: str, view: View) -> None:

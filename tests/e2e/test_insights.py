@@ -328,3 +328,11 @@ async def test_app_home_chart_is_for_brand_roles_only(world: World):
         assert await _home_chart(world, user) is not None
     for user in (IVY, OTTO):
         assert await _home_chart(world, user) is None
+
+
+async def test_app_home_is_published_without_its_chart_when_slack_refuses_the_image(world: World):
+    await set_up_team(world)
+    world.emulator.inject_failure("views.publish", error="invalid_arguments")  # the image, say
+    assert await _home_chart(world, MANAGER) is None
+    assert "Brand team" in text_of({"blocks": world.emulator.home(MANAGER).blocks})
+    assert await _home_chart(world, MANAGER) is not None  # the next time, the chart is there

@@ -7,8 +7,9 @@ Counted as they happen:
   event, options, shortcut… — and the time from its arrival to the answer Slack waits for (the
   ack; Slack gives up at 3 s);
 - `campaign_guard_slack_api_calls_total{method,outcome}`: Web API calls by method and outcome
-  (`ok`, `ratelimited`, `error`), after slack_sdk's retries; each HTTP 429 Slack answered, retried
-  or not, also counts in `campaign_guard_slack_rate_limited_total{method}`;
+  (`ok`, `ratelimited`, `error`), after slack_sdk's retries (the request path's client waits out
+  a 429 and tries again; the dispatcher's does not, its outbox retries); each 429 the request path's
+  client waited out counts in `campaign_guard_slack_rate_limited_total{method}`;
 - `campaign_guard_reminders_processed_total{outcome}`: what this process's dispatcher did with the
   reminders it claimed (sent, retried, failed, cancelled, superseded);
 - `campaign_guard_background_tasks`: work handed off after the ack and not finished.
@@ -64,7 +65,7 @@ class Metrics:
         )
         self.rate_limited = Counter(
             "campaign_guard_slack_rate_limited",
-            "HTTP 429 answers from the Slack Web API, by method (retried or not)",
+            "HTTP 429 answers the Web API client waited out and retried, by method",
             ["method"],
             registry=r,
         )

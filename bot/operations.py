@@ -108,8 +108,9 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """`{"ok": true}`, or 503 with what is wrong."""
     ok, report = await request.app[READINESS].check()
-    return web.json_response(report, status=200 if ok else 503)
+    return web.json_response({"ok": True} if ok else report, status=200 if ok else 503)
 
 
 SERVICES_KEY = web.AppKey("operations_services", object)

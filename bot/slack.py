@@ -85,7 +85,9 @@ def create_client(token: str | None, base_url: str, *, timeout: int = 10, metric
         timeout=timeout,
         metrics=metrics,
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            metrics.rate_limit_counter()
+            if metrics is not None
+            else AsyncRateLimitErrorRetryHandler(max_retry_count=3),
             AsyncServerErrorRetryHandler(max_retry_count=2),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],

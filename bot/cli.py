@@ -30,23 +30,32 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-async def _scheduler(settings: Settings, tick: float) -> None:
-    """The reminder dispatcher alone (no HTTP): any number may run against one PostgreSQL."""
-    import signal
+async def _scheduler(
+    settings: Settings, tick: float, metrics_port: int | None = None, host: str = "127.0.0.1"
+) -> None:
+    """The reminder dispatcher alone: any number may run against one PostgreSQL. With
+    `--metrics-port` it also serves `/metrics`, `/healthz` and `/readyz` (bot/operations.py)."""
+    from aiohttp import web
 
+    from bot.operations import operations_app
     from bot.runtime import build_bot
 
+    stop = lifecycle.stop_on_signals()
     bot = build_bot(settings, tick_seconds=tick)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    runner = None
+    if metrics_port:
+        runner = web.AppRunner(operations_app(bot.services), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, metrics_port).start()
     bot.dispatcher.start()
+    bot.services.ready = True
     print(f"Campaign Guard reminder dispatcher ticking every {tick:g} s", flush=True)
     try:
         await stop.wait()
-    finally:
+    finally:  # bot/lifecycle.py: the batch in progress finishes (or is cut at 10 s), leases back
+        bot.services.ready = False
+        if runner is not None:
+            await runner.cleanup()
         await bot.close()
         print("Reminder dispatcher stopped.", flush=True)
 
@@ -97,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--tick", type=float, default=DEFAULT_TICK, help="reminder dispatch interval, seconds")
     scheduler = sub.add_parser("scheduler", help="run only the reminder dispatcher (no HTTP server)")
     scheduler.add_argument("--tick", type=float, default=DEFAULT_TICK, help="dispatch interval, seconds")
+    scheduler.add_argument("--metrics-port", type=int, help="serve /metrics, /healthz, /readyz on this port")
+    scheduler.add_argument("--host", default="127.0.0.1", help="where --metrics-port listens")
     sub.add_parser("migrate", help="bring the database to the newest schema")
     sub.add_parser("demo-seed", help="seed the playground's demo story through the bot (fresh database)")
     admin_commands.add_parsers(sub)
@@ -126,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with contextlib.suppress(KeyboardInterrupt):
         if args.command == "scheduler":
-            asyncio.run(_scheduler(settings, args.tick))
+            asyncio.run(_scheduler(settings, args.tick, args.metrics_port, args.host))
         else:
             asyncio.run(_serve(settings, args.host, args.tick))
     return 0

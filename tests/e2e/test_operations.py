@@ -316,3 +316,35 @@ async def test_sigterm_finishes_the_request_in_flight_and_exits_0(database_url, 
     keys = {"time", "level", "logger", "message", "team", "listener", "correlation_id"}
     assert records and all(keys <= r.keys() for r in records)
     assert any(r["message"].startswith("SIGTERM received") for r in records)
+
+
+async def test_a_dispatcher_replica_serves_metrics_and_stops_on_sigterm(database_url, tmp_path):
+    emulator = SlackEmulator()
+    async with serve_emulator(emulator):
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKEN_", "ADMIN_"))}
+        env.update(
+            SLACK_BOT_TOKEN=emulator.bot_token,
+            SLACK_SIGNING_SECRET="s" * 32,
+            SLACK_API_URL=emulator.api_url,
+            DATABASE_URL=database_url,
+            PYTHONPATH=str(ROOT),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "scheduler", "--tick", "3600", "--metrics-port", str(port),
+            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            await eventually(lambda: _is(_get(f"{base}/readyz"), 200), timeout=60, every=0.1)
+            async with aiohttp.ClientSession() as http, http.get(f"{base}/metrics") as response:
+                metrics = await response.text()
+            assert sample(metrics, "campaign_guard_reminders", state="pending") == 0
+            assert "campaign_guard_reminders_processed_total" in metrics
+            process.send_signal(signal.SIGTERM)
+            returncode = await asyncio.wait_for(process.wait(), timeout=25)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        assert returncode == 0, (await process.stderr.read()).decode()[-2000:]

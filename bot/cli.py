@@ -60,7 +60,7 @@ async def _scheduler(
         print("Reminder dispatcher stopped.", flush=True)
 
 
-async def _serve(settings: Settings, host: str, tick: float = DEFAULT_TICK) -> None:
+async def _serve(settings: Settings, host: str, tick: float | None = DEFAULT_TICK) -> None:
     from aiohttp import web
 
     if settings.playground:
@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the bot (the playground when no Slack credentials are set)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--tick", type=float, default=DEFAULT_TICK, help="reminder dispatch interval, seconds")
+    serve.add_argument(
+        "--no-dispatcher", action="store_true", help="serve Slack only; `scheduler` replicas send reminders"
+    )
     scheduler = sub.add_parser("scheduler", help="run only the reminder dispatcher (no HTTP server)")
     scheduler.add_argument("--tick", type=float, default=DEFAULT_TICK, help="dispatch interval, seconds")
     scheduler.add_argument("--metrics-port", type=int, help="serve /metrics, /healthz, /readyz on this port")
@@ -139,5 +142,5 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "scheduler":
             asyncio.run(_scheduler(settings, args.tick, args.metrics_port, args.host))
         else:
-            asyncio.run(_serve(settings, args.host, args.tick))
+            asyncio.run(_serve(settings, args.host, None if args.no_dispatcher else args.tick))
     return 0

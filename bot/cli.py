@@ -72,13 +72,15 @@ async def _serve(settings: Settings, host: str, tick: float | None = DEFAULT_TIC
 
     stop = lifecycle.stop_on_signals()
     bot = build_bot(settings, tick_seconds=tick)
+    # HTTP first: /healthz answers and /readyz says "not ready" while Slack is being reached
     runner = web.AppRunner(bot.web, shutdown_timeout=lifecycle.DRAIN_SECONDS)
+    await runner.setup()
+    await web.TCPSite(runner, host, settings.port).start()
     socket_mode = None
     try:
+        # retries while Slack is out of reach; a refused token raises InvalidToken
         if not await lifecycle.started(stop, bot.start()):
             return
-        await runner.setup()
-        await web.TCPSite(runner, host, settings.port).start()
         if settings.slack_app_token:
             # Socket Mode: Slack pushes requests over a websocket; /healthz stays on HTTP.
             from bot.socket_mode import socket_mode_handler
@@ -138,9 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.tick <= 0:
         print("campaign-guard: --tick must be positive", file=sys.stderr)
         return 2
+    from bot.runtime import InvalidToken
+
     with contextlib.suppress(KeyboardInterrupt):
-        if args.command == "scheduler":
-            asyncio.run(_scheduler(settings, args.tick, args.metrics_port, args.host))
-        else:
-            asyncio.run(_serve(settings, args.host, None if args.no_dispatcher else args.tick))
+        try:
+            if args.command == "scheduler":
+                asyncio.run(_scheduler(settings, args.tick, args.metrics_port, args.host))
+            else:
+                asyncio.run(_serve(settings, args.host, None if args.no_dispatcher else args.tick))
+        except InvalidToken as exc:
+            print(f"campaign-guard: {exc}", file=sys.stderr)
+            return 1
     return 0

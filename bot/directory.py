@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import tenancy
 from bot.errors import NotFound
+from bot.slack import slack_error
 
 TTL_SECONDS = 300.0
 
@@ -85,7 +86,9 @@ class Directory:
         try:
             response = await self._client.users_info(user=user_id)
         except SlackApiError as exc:
-            if exc.response.get("error") in ("user_not_found", "user_not_visible"):
+            # `slack_error`, not `exc.response.get`: a proxy's non-JSON error page (an HTML or text
+            # 405) has no "error" to read, and must not turn into an AttributeError here
+            if slack_error(exc) in ("user_not_found", "user_not_visible"):
                 raise NotFound(f"I can't find <@{user_id}> in this workspace.") from exc
             raise
         found = _from_api(response["user"])
@@ -97,7 +100,7 @@ class Directory:
         try:
             response = await self._client.users_lookupByEmail(email=email)
         except SlackApiError as exc:
-            if exc.response.get("error") == "users_not_found":
+            if slack_error(exc) == "users_not_found":
                 return None
             raise
         found = _from_api(response["user"])

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot import operations
 from bot.app import BotIdentity, create_app
@@ -16,10 +21,24 @@ from bot.metrics import Metrics
 from bot.server import create_web_app
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack import create_client
+from bot.slack import create_client, slack_error
 from scheduler.dispatcher import DEFAULT_TICK_SECONDS, Dispatcher
 from storage.db import Database
 from storage.queries import workspaces
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[object]]
+#: The longest wait between two `auth.test` attempts at start-up.
+MAX_CONNECT_DELAY = 60.0
+#: `auth.test` errors no retry can fix: the token is wrong, revoked, or its workspace is gone.
+TOKEN_REFUSED = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "team_not_found"}
+)
+
+
+class InvalidToken(RuntimeError):
+    """Slack refused the bot token at start-up: nothing to retry, someone must fix the setting."""
 
 
 @dataclass
@@ -30,19 +49,49 @@ class Bot:
     web: web.Application
     dispatcher: Dispatcher | None = None  # the reminder dispatcher (scheduler/)
 
-    async def start(self) -> None:
-        """Learn the bot's identity once, so no request waits on `auth.test`; start the reminders."""
+    async def start(self, *, sleep: Sleep = asyncio.sleep, max_delay: float = MAX_CONNECT_DELAY) -> None:
+        """Learn the bot's identity once, so no request waits on `auth.test`; start the reminders;
+        then say ready. Slack out of reach at start-up is retried (see `connect`)."""
         if self.services.settings.oauth:  # many workspaces: each request finds its installation
             if self.dispatcher is not None:
                 self.dispatcher.start()
             self.services.ready = True
             return
-        identity = await self.identity.load()
+        identity = await self.connect(sleep=sleep, max_delay=max_delay)
         self.services.tenancy.adopt(identity)
         async with self.services.db.transaction() as s:  # a token that works: the app is installed
             await workspaces.set_active(s, identity.team_id, True, self.services.clock.now())
         if self.dispatcher is not None:
             self.dispatcher.start()
+        self.services.ready = True
+
+    async def connect(self, *, sleep: Sleep = asyncio.sleep, max_delay: float = MAX_CONNECT_DELAY):
+        """`auth.test` until Slack answers: a network error, a timeout, a 5xx or a rate limit at
+        start-up (a deploy during an outage, a proxy not up yet) is retried with exponential
+        backoff (1 s, 2 s, 4 s … at most `max_delay`), each failure logged; meanwhile `/healthz`
+        answers and `/readyz` says not ready. Only a token Slack refuses stops it: `InvalidToken`,
+        whose message says which variable to fix."""
+        delay, attempt = 1.0, 0
+        while True:
+            try:
+                return await self.identity.load()
+            except SlackApiError as exc:
+                error = slack_error(exc)
+                if error in TOKEN_REFUSED:
+                    raise InvalidToken(
+                        f"Slack refused SLACK_BOT_TOKEN ({error}): check the token (xoxb-…) of the app's "
+                        "installation in this workspace."
+                    ) from exc
+                status = getattr(exc.response, "status_code", None)
+                problem = error or f"HTTP {status}"
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            attempt += 1
+            log.warning(
+                "Slack is not reachable at start-up (%s); attempt %d, next in %.0f s", problem, attempt, delay
+            )
+            await sleep(delay)
+            delay = min(delay * 2, max_delay)
 
     async def close(self) -> None:
         if self.dispatcher is not None:

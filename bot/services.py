@@ -25,6 +25,9 @@ class Services:
     background: Background = field(default_factory=Background)
     #: The bot user of single-token mode (`auth.test`); see `bot_user_id`.
     default_bot_user_id: str | None = None
+    #: Set once the bot knows who it is in Slack (`auth.test` answered) and its dispatcher runs:
+    #: `GET /readyz` says 503 until then.
+    ready: bool = False
     #: Which workspace work acts for, and its token (bot/installations.py `Tenancy`).
     tenancy: Any = None
     #: Prometheus metrics of this process (bot/metrics.py).

@@ -22,6 +22,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             return  # the Messages tab
         run(flows.publish_home(svc, team_of(context), event["user"]))
 
+    on_click(app, svc, Action.HOME_VIEW_ALL, lambda c: flows.view_all(svc, c.team_id, c.user_id, c.value))
     on_click(  # the same door as `/campaign new`: only admins and campaign creators get the form
         app,
         svc,

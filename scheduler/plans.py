@@ -11,13 +11,14 @@ its reminder rows match the plan: see `storage.queries.reminders.sync`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.planner import Subject
+from scheduler.planner import DeliverableFacts, Subject
 from storage.models import Campaign, Deliverable, Engagement, Incident
 from storage.queries import reminders as q
 
@@ -41,6 +42,15 @@ async def deliverable(s: AsyncSession, deliverable: Deliverable, now: datetime) 
     await _sync(s, Subject.DELIVERABLE, deliverable, now)
 
 
+async def deliverables(s: AsyncSession, ids: Iterable[int], now: datetime) -> dict[int, DeliverableFacts]:
+    """`deliverable` for many at once (the overdue sweep): their facts in one batch of queries,
+    their rows synced in a fixed number of statements. Returns the facts, by deliverable id."""
+    await s.flush()
+    facts = await q.deliverable_facts(s, ids)
+    await q.sync_many(s, facts.values(), now)
+    return facts
+
+
 #: The compliance checklist reminder belongs to the deliverable's plan.
 checklist = deliverable
 
@@ -55,8 +65,7 @@ async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:
     dates or status changed."""
     await s.flush()
     ids = (await s.exec(select(Engagement.id).where(Engagement.campaign_id == campaign.id))).scalars().all()
-    for facts in (await q.engagement_facts(s, ids)).values():
-        await q.sync(s, facts, now)
+    await q.sync_many(s, (await q.engagement_facts(s, ids)).values(), now)
 
 
 #: Review cadence changes re-plan every engagement of the campaign.

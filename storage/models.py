@@ -64,6 +64,21 @@ def team() -> Any:
     return Field(max_length=32, index=False)
 
 
+#: Incidents still open: most lists and counts read only these (a tenth of a mature workspace),
+#: so their indexes are partial. A query must say `status IN (…these…)` for them to apply.
+OPEN_INCIDENT_STATUSES = tuple(
+    s.value for s in IncidentStatus if s not in (IncidentStatus.RESOLVED, IncidentStatus.DISMISSED)
+)
+OPEN_INCIDENT = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_INCIDENT_STATUSES))
+#: Deliverables the influencer still owes.
+OWED_DELIVERABLE = "status IN ('planned', 'late')"
+
+
+def partial(name: str, *columns: str, where: str) -> Index:
+    """A partial index, on PostgreSQL and SQLite alike."""
+    return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
+
+
 #: Open incidents, spelled out for the index of their ages (equal to OPEN_INCIDENT).
 OPEN_AGES = "status IN ('reported', 'acknowledged', 'in_mediation', 'resolution_proposed', 'escalated')"
 
@@ -73,6 +88,7 @@ class Campaign(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "slug"),
         Index(None, "team_id", "escalation_channel_id"),  # "is this channel an escalation channel?"
+        Index(None, "team_id", "start_date"),  # newest campaigns first (the report form's choices)
         one_of("status", CampaignStatus),
         one_of("market", Market),
         one_of("review_cadence", ReviewCadence),
@@ -201,6 +217,8 @@ class Deliverable(SQLModel, table=True):
         Index(None, "team_id", "status", "due_at"),
         Index(None, "status", "due_at"),  # the overdue sweep, across workspaces
         Index(None, "engagement_id"),
+        # App Home's overdue / due this week: still owed, soonest first
+        partial("ix_deliverable_owed_team_id_due_at", "team_id", "due_at", where=OWED_DELIVERABLE),
         one_of("status", DeliverableStatus),
         one_of("platform", Platform),
     )
@@ -249,9 +267,11 @@ class ComplianceCheck(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
+        # DEFERRABLE INITIALLY DEFERRED on PostgreSQL (migration 0003; SQLite has no such thing):
+        # a report takes its number last, see storage.queries.incidents.assign_number
         UniqueConstraint("team_id", "number"),
         Index(None, "team_id", "status"),
-        Index(None, "engagement_id"),
+        Index(None, "engagement_id", "status"),
         Index(None, "team_id", "channel_id", "card_ts"),
         # insights: incidents reported / closed in a date range, open ones by age and severity
         # (storage/queries/insights.py; the condition is that of the open incidents' indexes)
@@ -272,6 +292,28 @@ class Incident(SQLModel, table=True):
             "severity",
             postgresql_where=text(OPEN_AGES),
             sqlite_where=text(OPEN_AGES),
+        ),
+        # lists and counts of open incidents: newest first, by severity, by response due time,
+        # and counted per severity over a set of engagements (index-only)
+        partial("ix_incident_open_team_id_number", "team_id", "number", where=OPEN_INCIDENT),
+        partial(
+            "ix_incident_open_team_id_severity_number", "team_id", "severity", "number", where=OPEN_INCIDENT
+        ),
+        partial(
+            "ix_incident_open_team_id_severity_response_due_at",
+            "team_id",
+            "severity",
+            "response_due_at",
+            where=OPEN_INCIDENT,
+        ),
+        partial(  # covering: counts per severity and "waiting on the brand" read no table row
+            "ix_incident_open_by_engagement",
+            "team_id",
+            "engagement_id",
+            "severity",
+            "status",
+            "responded_at",
+            where=OPEN_INCIDENT,
         ),
         one_of("severity", Severity),
         one_of("status", IncidentStatus),

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.services import Services
+from bot.slack import slack_error
 from bot.views import home as views
 from storage.queries import campaigns as campaign_q
 from storage.queries import home as q
@@ -23,7 +24,7 @@ from storage.queries import reviews as review_q
 log = logging.getLogger(__name__)
 
 DUE_SOON = timedelta(days=7)
-#: Rows read per list: one more than shown is not needed, the count comes from SQL.
+#: Rows read per list; the count comes from SQL and stops at a cap (see storage.queries.home).
 ROWS = views.LIST_ROWS
 
 
@@ -35,22 +36,16 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
         # brand-side lists never reach an influencer, even one who is also an admin (docs/trust-boundaries.md)
         influencer_anywhere = await campaign_q.is_influencer_anywhere(s, team_id, user_id)
         if not influencer_anywhere and (is_admin or await review_q.has_brand_role(s, team_id, user_id)):
-            scope = {"is_admin": is_admin}
-            by_severity, open_page = await q.open_incidents(s, team_id, user_id, limit=ROWS, **scope)
+            scope = await q.brand_scope(s, team_id, user_id, is_admin=is_admin)
+            by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
             brand = views.BrandHome(
-                waiting=await q.incidents_waiting_on_brand(s, team_id, user_id, limit=ROWS, **scope),
+                waiting=await q.incidents_waiting_on_brand(s, scope, limit=ROWS),
                 by_severity=by_severity,
                 open=open_page,
-                overdue=await q.deliverables_between(
-                    s, team_id, user_id, after=None, before=now, limit=ROWS, **scope
-                ),
-                due_soon=await q.deliverables_between(
-                    s, team_id, user_id, after=now, before=now + DUE_SOON, limit=ROWS, **scope
-                ),
-                checks=await q.pending_checks(s, team_id, user_id, limit=ROWS, **scope),
-                reviews_due=await q.reviews_due(
-                    s, team_id, user_id, now=now, limit=views.REVIEW_ROWS, **scope
-                ),
+                overdue=await q.deliverables_between(s, scope, after=None, before=now, limit=ROWS),
+                due_soon=await q.deliverables_between(s, scope, after=now, before=now + DUE_SOON, limit=ROWS),
+                checks=await q.pending_checks(s, scope, limit=ROWS),
+                reviews_due=await q.reviews_due(s, scope, now=now, limit=views.REVIEW_ROWS),
             )
         influencer = None
         me = await review_q.influencer_by_user(s, team_id, user_id)
@@ -62,6 +57,15 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
                 incidents=await q.my_open_incidents(s, team_id, me.id, limit=ROWS),
             )
     return views.home_view(brand, influencer, now)
+
+
+async def view_all(svc: Services, team_id: str, user_id: str, which: str) -> None:
+    """A home section's "View all": the first page of the user's open incidents (with "Show
+    more"), by DM, since the home tab has nowhere to put a long list."""
+    from bot.flows.incidents import list_incidents
+
+    blocks = await list_incidents(svc, team_id, user_id, True, None)
+    await svc.client.chat_postMessage(channel=user_id, text="Your open incidents", blocks=blocks)
 
 
 async def publish_home(svc: Services, team_id: str, user_id: str) -> None:
@@ -99,6 +103,6 @@ async def refresh_home(svc: Services, team_id: str, user_ids: Iterable[str | Non
         try:
             await publish_home(svc, team_id, user_id)
         except SlackApiError as exc:
-            log.warning("home of %s not refreshed: %s", user_id, exc.response.get("error"))
+            log.warning("home of %s not refreshed: %s", user_id, slack_error(exc))
         except Exception:
             log.exception("home of %s not refreshed", user_id)

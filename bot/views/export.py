@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import io
 import unicodedata
-from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
 
-from bot.domain.enums import IncidentEventKind
-from storage.queries.incidents import IncidentContext
+from storage.queries.incidents import ExportRow
 
 COLUMNS = (
     "number",
@@ -65,42 +63,41 @@ def cell(value: object) -> str:
     return "'" + text if _leading_trigger(text) else text
 
 
-def incidents_csv(rows: Sequence[IncidentContext], counts: Mapping[int, Mapping[str, int]]) -> str:
-    out = io.StringIO()
+def csv_writer(out: TextIO) -> Any:
+    """A CSV writer on `out`, the header row written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for ctx in rows:
-        i = ctx.incident
-        kinds = counts.get(i.id, {})
-        writer.writerow(
-            [
-                cell(v)
-                for v in (
-                    f"BR-{i.number}",
-                    ctx.campaign.slug,
-                    ctx.influencer.display_name,
-                    ctx.influencer.email,
-                    ctx.guideline.code,
-                    ctx.guideline.title,
-                    i.severity,
-                    i.status,
-                    i.description,
-                    " ".join(i.evidence),
-                    i.occurred_at,
-                    i.created_at,
-                    i.reporter_id,
-                    i.response_due_at,
-                    i.responded_at,
-                    i.escalated_at,
-                    i.outcome,
-                    i.strikes,
-                    i.resolution_note,
-                    i.resolved_by,
-                    i.resolved_at,
-                    sum(kinds.values()),
-                    kinds.get(IncidentEventKind.THREAD_REPLY, 0),
-                    kinds.get(IncidentEventKind.RESPONSE, 0),
-                )
-            ]
+    return writer
+
+
+def incident_cells(r: ExportRow) -> list[str]:
+    """One incident's row, in the order of COLUMNS."""
+    return [
+        cell(v)
+        for v in (
+            f"BR-{r.number}",
+            r.campaign,
+            r.influencer,
+            r.influencer_email,
+            r.clause,
+            r.clause_title,
+            r.severity,
+            r.status,
+            r.description,
+            " ".join(r.evidence or ()),
+            r.occurred_at,
+            r.reported_at,
+            r.reporter_id,
+            r.response_due_at,
+            r.responded_at,
+            r.escalated_at,
+            r.outcome,
+            r.strikes,
+            r.resolution_note,
+            r.resolved_by,
+            r.resolved_at,
+            r.events,
+            r.thread_replies,
+            r.responses,
         )
-    return out.getvalue()
+    ]

@@ -14,17 +14,20 @@ from bot.ids import Action
 from bot.views.common import SEVERITY_ICON, VIEW_BLOCKS_MAX, capped, context, plain, section
 from bot.views.text import esc, plural, when
 from storage.queries.home import DeliverableLine, EngagementLine, IncidentLine, Page
+from storage.queries.incidents import Count
 
 #: Rows shown per list; the rest is "and N more".
 LIST_ROWS = 8
 #: Reviews due get one block per row (each has its button), so fewer rows.
 REVIEW_ROWS = 5
+#: The "View all" button of the incident sections: the user's open incidents, by DM.
+VIEW_OPEN = "open"
 
 
 @dataclass(frozen=True, slots=True)
 class BrandHome:
     waiting: Page[IncidentLine]
-    by_severity: dict[str, int]
+    by_severity: dict[str, Count]
     open: Page[IncidentLine]
     due_soon: Page[DeliverableLine]
     overdue: Page[DeliverableLine]
@@ -68,20 +71,44 @@ def deliverable_line(d: DeliverableLine, now: datetime, *, with_influencer: bool
     )
 
 
+def _more(page: Page, shown: int) -> str | None:
+    """ "…and N more." under a list (None when it is all there); counts stop at a cap: "…and more"."""
+    if page.capped:
+        return f"…and {page.total - shown:,}+ more."
+    more = page.total - shown
+    return f"…and {more:,} more." if more > 0 else None
+
+
 def _list(
-    title: str, page: Page, line: Callable, empty: str, more_hint: str = "", note: str | None = None
+    title: str,
+    page: Page,
+    line: Callable,
+    empty: str,
+    more_hint: str = "",
+    note: str | None = None,
+    view_all: str | None = None,
 ) -> list[Block]:
-    """A heading, up to LIST_ROWS lines in one section, and "…and N more"."""
-    blocks: list[Block] = [section(f"*{title}* ({page.total})")]
+    """A heading, up to LIST_ROWS lines in one section, "…and N more", and a "View all" button
+    (value `view_all`) when the list has more than it shows."""
+    blocks: list[Block] = [section(f"*{title}* ({page.total_text})")]
     if note:
         blocks.append(context(note))
     if not page.rows:
         blocks.append(context(empty))
         return blocks
     blocks.append(section("\n".join(line(row) for row in page.rows[:LIST_ROWS])))
-    more = page.total - min(len(page.rows), LIST_ROWS)
-    if more > 0:
-        blocks.append(context(f"…and {more} more.{more_hint}"))
+    more = _more(page, min(len(page.rows), LIST_ROWS))
+    if more:
+        blocks.append(context(f"{more}{more_hint}"))
+        if view_all:
+            blocks.append(
+                ActionsBlock(
+                    block_id=f"home_view_all_{view_all}",
+                    elements=[
+                        ButtonElement(action_id=Action.HOME_VIEW_ALL, text=plain("View all"), value=view_all)
+                    ],
+                )
+            )
     return blocks
 
 
@@ -106,6 +133,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         incident_line,
         "Nothing waits on the brand team. :tada:",
         " `/breach list open` lists them all.",
+        view_all=VIEW_OPEN,
     )
     counts = " · ".join(
         f"{SEVERITY_ICON[s]} {s} {home.by_severity.get(s, 0)}" for s in reversed(SEVERITY_ICON)
@@ -118,6 +146,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         "No open incidents.",
         " `/breach list open` lists them all.",
         note=f"By severity: {counts}",
+        view_all=VIEW_OPEN,
     )
     blocks.append(DividerBlock())
     blocks += _list(
@@ -140,7 +169,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         "No checklist waiting.",
     )
     blocks.append(DividerBlock())
-    blocks.append(section(f"*:memo: Reviews due* ({home.reviews_due.total})"))
+    blocks.append(section(f"*:memo: Reviews due* ({home.reviews_due.total_text})"))
     if not home.reviews_due.rows:
         blocks.append(context("Every engagement is reviewed on schedule."))
     for e in home.reviews_due.rows[:REVIEW_ROWS]:
@@ -157,9 +186,9 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
                 ),
             )
         )
-    more = home.reviews_due.total - min(len(home.reviews_due.rows), REVIEW_ROWS)
-    if more > 0:
-        blocks.append(context(f"…and {more} more."))
+    more = _more(home.reviews_due, min(len(home.reviews_due.rows), REVIEW_ROWS))
+    if more:
+        blocks.append(context(more))
     return blocks
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -47,15 +47,30 @@ async def set_values(s: AsyncSession, deliverable_id: int, **values: Any) -> Non
     await s.exec(update(Deliverable).where(Deliverable.id == deliverable_id).values(**values))
 
 
-async def overdue(s: AsyncSession, now: datetime, limit: int = 500) -> Sequence[Deliverable]:
-    """Planned deliverables whose due time has passed (oldest first)."""
-    result = await s.exec(
-        select(Deliverable)
-        .where(Deliverable.status == DeliverableStatus.PLANNED, Deliverable.due_at <= now)
+async def mark_late(
+    s: AsyncSession, now: datetime, expected: Iterable[DeliverableStatus], limit: int = 500
+) -> list[tuple[str, int]]:
+    """Deliverables in one of the `expected` states whose due time has passed become `late`, up to
+    `limit` of them (oldest first), in ONE statement; returns their (team_id, id).
+
+    Index (status, due_at) across workspaces. On PostgreSQL the rows are locked with SKIP LOCKED,
+    so two sweeps at once mark disjoint rows; the outer condition re-checks the status, so a
+    deliverable submitted meanwhile is left alone."""
+    expected = [str(e) for e in expected]
+    due = (
+        select(Deliverable.id)
+        .where(Deliverable.status.in_(expected), Deliverable.due_at <= now)
         .order_by(Deliverable.due_at, Deliverable.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    return result.scalars().all()
+    result = await s.exec(
+        update(Deliverable)
+        .where(Deliverable.id.in_(due.scalar_subquery()), Deliverable.status.in_(expected))
+        .values(status=DeliverableStatus.LATE)
+        .returning(Deliverable.team_id, Deliverable.id)
+    )
+    return sorted((team_id, deliverable_id) for team_id, deliverable_id in result.all())
 
 
 _ORDER = {item.value: n for n, item in enumerate(ComplianceItem)}

@@ -1,8 +1,12 @@
-"""App Home: what waits for a user, as a few bounded queries (a count and the first rows of each list).
+"""App Home: what waits for a user, as a few bounded queries (the first rows of each list and a
+count that stops at a cap).
 
-Every list is limited in SQL and counted in SQL, so a workspace with thousands of incidents costs
-the same handful of statements. Brand lists cover the campaigns where the user holds a brand role
-(every campaign for an admin); influencer lists cover the user's own engagements.
+A user's brand scope is resolved once per build as a set of engagements (those of the campaigns
+where they hold a brand role; the whole workspace for an admin); every list then filters
+`engagement_id = ANY($1)` on indexes shaped like its order: open incidents most severe first are
+read one severity at a time from the partial indexes over open incidents, deliverables still owed
+by due time. Counts stop at COUNT_CAP ("1,000+"), so a workspace with a million incidents costs the
+same handful of short statements as the demo. Influencer lists cover the user's own engagements.
 """
 
 from __future__ import annotations
@@ -11,12 +15,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+    values,
+)
+from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import CampaignStatus, ComplianceStatus, DeliverableStatus, EngagementStatus, Severity
 from bot.domain.incidents import OPEN, waiting_on
 from bot.domain.reviews import CADENCE_DAYS
+from storage.db import id_in
 from storage.models import (
     Campaign,
     ComplianceCheck,
@@ -26,7 +45,7 @@ from storage.models import (
     Influencer,
     Review,
 )
-from storage.queries.reviews import brand_campaign_ids
+from storage.queries.incidents import Count, Scope, capped_count, dialect, rows_of, scope_of
 from storage.types import UTCDateTime
 
 T = TypeVar("T")
@@ -38,18 +57,35 @@ BRAND_IF_RESPONDED = tuple(
     sorted(s for s in OPEN if waiting_on(s, True) == "brand" and waiting_on(s, False) != "brand")
 )
 SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.MODERATE: 2, Severity.MINOR: 3}
+#: Most severe first.
+SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__))
+#: Counts on the home stop here ("1,000+").
+COUNT_CAP = 1000
+#: The brand roles whose campaigns make up a user's brand home.
+BRAND_ROLES = ("manager", "member", "legal")
 #: Deliverable statuses still owed by the influencer.
 OWED = (DeliverableStatus.PLANNED, DeliverableStatus.LATE)
 
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
+    """The first rows of a list and how many there are in all (`capped`: at least `total`)."""
+
     rows: list[T]
     total: int
+    capped: bool = False
+
+    @classmethod
+    def of(cls, rows: list[T], count: Count) -> Page[T]:
+        return cls(rows, count.n, count.capped)
 
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +128,29 @@ class EngagementLine:
     last_review_at: datetime | None = None  # reviews due: None when never reviewed
 
 
-def _scope(team_id: str, user_id: str, is_admin: bool) -> list:
-    """Brand scope as conditions on Engagement (joined to the row being listed)."""
-    where = [Engagement.team_id == team_id]
-    if not is_admin:
-        where.append(Engagement.campaign_id.in_(brand_campaign_ids(team_id, user_id)))
-    return where
+async def brand_scope(s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool) -> Scope:
+    """The engagements of the campaigns where the user holds a brand role (admins: all)."""
+    return await scope_of(s, team_id, user_id, is_admin=is_admin, roles=BRAND_ROLES)
 
 
-async def _page(s: AsyncSession, rows_query, count_query, make) -> Page:
-    total = (await s.exec(count_query)).one()[0]
-    rows = (await s.exec(rows_query)).all() if total else []
-    return Page([make(*row) for row in rows], total)
+def _in(s: AsyncSession, column, scope: Scope) -> list:
+    """`column` (an engagement id) within the scope, as one array parameter (none: the workspace)."""
+    return [] if scope.engagement_ids is None else [id_in(dialect(s), column, scope.engagement_ids)]
+
+
+async def _page(s: AsyncSession, rows_query: Select, limit: int, count_query: Select, make) -> Page:
+    """The first `limit` rows, and a count that stops at COUNT_CAP (not asked when the rows
+    already say it all)."""
+    rows = [make(*row) for row in (await s.exec(rows_query.limit(limit))).all()]
+    if len(rows) < limit:
+        return Page(rows, len(rows))
+    return Page.of(rows, await capped_count(s, count_query, COUNT_CAP))
+
+
+async def _counted_page(s: AsyncSession, query: Select, limit: int, make) -> Page:
+    """The first `limit` rows of `query`, whose last column is `count(*) OVER ()` (the total)."""
+    rows = (await s.exec(query.limit(limit))).all()
+    return Page([make(*row[:-1]) for row in rows], rows[0][-1] if rows else 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,10 +180,6 @@ def _incidents(*columns):
     )
 
 
-def _severity_rank():
-    return case(SEVERITY_RANK, value=Incident.severity, else_=len(SEVERITY_RANK))
-
-
 def _waiting_on_brand():
     return or_(
         Incident.status.in_(BRAND_ALWAYS),
@@ -144,46 +187,142 @@ def _waiting_on_brand():
     )
 
 
-async def incidents_waiting_on_brand(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int
-) -> Page[IncidentLine]:
-    where = [Incident.team_id == team_id, Incident.status.in_(OPEN_STATUSES), _waiting_on_brand()]
-    where += _scope(team_id, user_id, is_admin)
-    return await _page(
-        s,
-        _incidents(*_INCIDENT_COLUMNS)
-        .where(*where)
-        .order_by(_severity_rank(), Incident.response_due_at, Incident.number)
-        .limit(limit),
-        _incidents(func.count()).where(*where),
-        IncidentLine,
+def _open(s: AsyncSession, scope: Scope) -> list:
+    """Open incidents in scope (the partial indexes' condition, spelled the same way)."""
+    return [
+        Incident.team_id == scope.team_id,
+        Incident.status.in_(OPEN_STATUSES),
+        *_in(s, Incident.engagement_id, scope),
+    ]
+
+
+#: The columns of an IncidentLine, named (they travel through a UNION ALL).
+_LINE = (
+    Incident.number.label("number"),
+    Incident.title.label("title"),
+    Incident.severity.label("severity"),
+    Incident.status.label("status"),
+    Incident.responded_at.is_not(None).label("responded"),
+    Incident.response_due_at.label("response_due_at"),
+    Campaign.slug.label("slug"),
+    Influencer.display_name.label("influencer"),
+    Engagement.channel_id.label("channel_id"),
+)
+
+
+def _severities():
+    """`(VALUES (0, 'critical'), (1, 'major'), …) AS severities (rank, severity)`."""
+    return values(column("rank", Integer), column("severity", String), name="severities").data(
+        list(enumerate(SEVERITIES))
     )
+
+
+async def _most_severe_first(
+    s: AsyncSession, where: list, order: tuple[tuple[str, bool], ...], limit: int
+) -> list[IncidentLine]:
+    """Up to `limit` lines, most severe first, then by `order` ((column, descending) pairs), in
+    ONE statement of one bounded branch per severity, each walking the index that has its order
+    ((team_id, severity, …) over open incidents) instead of sorting every open incident in scope
+    by a computed rank. PostgreSQL: a LATERAL join over the four severities, so the scope's array
+    is planned once (a 10,000-engagement `= ANY($1)` costs milliseconds of planning each time it
+    appears); SQLite: a UNION ALL of the four branches."""
+
+    def by(columns) -> list:
+        return [columns[name].desc() if descending else columns[name] for name, descending in order]
+
+    if dialect(s) == "postgresql":
+        severities = _severities()
+        line = (
+            _incidents(*_LINE)
+            .where(*where, Incident.severity == severities.c.severity)
+            .order_by(*by(Incident.__table__.c))
+            .limit(limit)
+            .lateral("line")
+        )
+        query = (
+            select(*line.c)
+            .select_from(severities.join(line, true()))
+            .order_by(severities.c.rank, *by(line.c))
+            .limit(limit)
+        )
+    else:
+        branches = []
+        for rank, severity in enumerate(SEVERITIES):
+            branch = (
+                _incidents(*_LINE, literal(rank).label("rank"))
+                .where(*where, Incident.severity == severity)
+                .order_by(*by(Incident.__table__.c))
+                .limit(limit)
+                .subquery()
+            )
+            branches.append(select(branch))
+        merged = union_all(*branches).subquery()
+        query = select(*(merged.c[c.name] for c in _LINE)).order_by(merged.c.rank, *by(merged.c)).limit(limit)
+    return [IncidentLine(*row) for row in (await s.exec(query)).all()]
+
+
+async def _counts_by_severity(s: AsyncSession, where: list) -> dict[str, Count]:
+    """Per severity, how many rows match `where`, each count stopping at COUNT_CAP: one statement
+    (LATERAL over the severities on PostgreSQL, as above; four scalar subqueries on SQLite)."""
+    if dialect(s) == "postgresql":
+        severities = _severities()
+        bounded = (
+            rows_of(Incident)
+            .where(*where, Incident.severity == severities.c.severity)
+            .correlate(severities)
+            .limit(COUNT_CAP + 1)
+            .subquery("bounded")
+        )
+        counted = select(func.count().label("n")).select_from(bounded).lateral("counted")
+        rows = await s.exec(
+            select(severities.c.severity, counted.c.n).select_from(severities.join(counted, true()))
+        )
+        numbers = dict(rows.all())
+    else:
+        counts = [
+            select(func.count())
+            .select_from(
+                rows_of(Incident).where(*where, Incident.severity == severity).limit(COUNT_CAP + 1).subquery()
+            )
+            .scalar_subquery()
+            for severity in SEVERITIES
+        ]
+        numbers = dict(zip(SEVERITIES, (await s.exec(select(*counts))).one(), strict=True))
+    return {
+        severity: Count(min(numbers[severity], COUNT_CAP), numbers[severity] > COUNT_CAP)
+        for severity in SEVERITIES
+        if numbers.get(severity)
+    }
+
+
+async def incidents_waiting_on_brand(s: AsyncSession, scope: Scope, *, limit: int) -> Page[IncidentLine]:
+    """Open incidents where the brand has the next move: most severe first, then the response due
+    soonest (index (team_id, severity, response_due_at) over open incidents)."""
+    if scope.empty:
+        return Page([], 0)
+    # `status IN (…open…)` although the waiting statuses are all open: PostgreSQL matches a
+    # partial index to a plain or index-only scan only through that very condition
+    where = [*_open(s, scope), _waiting_on_brand()]
+    rows = await _most_severe_first(s, where, (("response_due_at", False), ("number", False)), limit)
+    if len(rows) < limit:
+        return Page(rows, len(rows))
+    return Page.of(rows, await capped_count(s, rows_of(Incident).where(*where), COUNT_CAP))
 
 
 async def open_incidents(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int
-) -> tuple[dict[str, int], Page[IncidentLine]]:
-    """Open incidents in scope: the count per severity, and the most severe first."""
-    where = [
-        Incident.team_id == team_id,
-        Incident.status.in_(OPEN_STATUSES),
-        *_scope(team_id, user_id, is_admin),
-    ]
-    counts = await s.exec(
-        _incidents(Incident.severity, func.count()).where(*where).group_by(Incident.severity)
-    )
-    by_severity = {sev: n for sev, n in counts.all()}
-    total = sum(by_severity.values())
-    rows = []
-    if total:
-        result = await s.exec(
-            _incidents(*_INCIDENT_COLUMNS)
-            .where(*where)
-            .order_by(_severity_rank(), Incident.number.desc())
-            .limit(limit)
-        )
-        rows = [IncidentLine(*row) for row in result.all()]
-    return by_severity, Page(rows, total)
+    s: AsyncSession, scope: Scope, *, limit: int
+) -> tuple[dict[str, Count], Page[IncidentLine]]:
+    """Open incidents in scope: a count per severity (each stops at COUNT_CAP, read from the index
+    (team_id, engagement_id, severity) over open incidents without visiting the table), and the
+    most severe first, newest first within a severity."""
+    if scope.empty:
+        return {}, Page([], 0)
+    where = _open(s, scope)
+    by_severity = await _counts_by_severity(s, where)
+    total = sum(c.n for c in by_severity.values())
+    capped = any(c.capped for c in by_severity.values())
+    rows = await _most_severe_first(s, where, (("number", True),), limit) if total else []
+    return by_severity, Page(rows, total, capped)
 
 
 async def my_open_incidents(
@@ -200,11 +339,9 @@ async def my_open_incidents(
     ]
     return await _page(
         s,
-        _incidents(*_INCIDENT_COLUMNS)
-        .where(*where)
-        .order_by(Incident.response_due_at, Incident.number)
-        .limit(limit),
-        select(func.count()).select_from(Incident).where(*where),
+        _incidents(*_INCIDENT_COLUMNS).where(*where).order_by(Incident.response_due_at, Incident.number),
+        limit,
+        rows_of(Incident).where(*where),
         IncidentLine,
     )
 
@@ -236,55 +373,48 @@ def _deliverables(*columns):
 
 
 async def deliverables_between(
-    s: AsyncSession,
-    team_id: str,
-    user_id: str,
-    *,
-    is_admin: bool,
-    after: datetime | None,
-    before: datetime,
-    limit: int,
+    s: AsyncSession, scope: Scope, *, after: datetime | None, before: datetime, limit: int
 ) -> Page[DeliverableLine]:
-    """Deliverables still owed with a due time in [after, before) (index (team_id, status, due_at))."""
-    where = [Deliverable.team_id == team_id, Deliverable.status.in_(OWED), Deliverable.due_at < before]
+    """Deliverables still owed with a due time in [after, before), soonest first (the partial
+    index (team_id, due_at) over owed deliverables)."""
+    if scope.empty:
+        return Page([], 0)
+    where = [
+        Deliverable.team_id == scope.team_id,
+        Deliverable.status.in_(OWED),
+        Deliverable.due_at < before,
+        *_in(s, Deliverable.engagement_id, scope),
+    ]
     if after is not None:
         where.append(Deliverable.due_at >= after)
-    where += _scope(team_id, user_id, is_admin)
     return await _page(
         s,
-        _deliverables(*_DELIVERABLE_COLUMNS)
-        .where(*where)
-        .order_by(Deliverable.due_at, Deliverable.id)
-        .limit(limit),
-        _deliverables(func.count()).where(*where),
+        _deliverables(*_DELIVERABLE_COLUMNS).where(*where).order_by(Deliverable.due_at, Deliverable.id),
+        limit,
+        rows_of(Deliverable).where(*where),
         DeliverableLine,
     )
 
 
-async def pending_checks(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int
-) -> Page[DeliverableLine]:
-    """Deliverables with compliance checks pending (index compliance_check (team_id, status))."""
+async def pending_checks(s: AsyncSession, scope: Scope, *, limit: int) -> Page[DeliverableLine]:
+    """Deliverables with compliance checks pending (index compliance_check (team_id, status)), and
+    how many, in one statement: the grouping reads them all anyway, so the count is a window over
+    it rather than a second pass."""
+    if scope.empty:
+        return Page([], 0)
     pending = func.count(ComplianceCheck.id)
-    where = [
-        ComplianceCheck.team_id == team_id,
-        ComplianceCheck.status == ComplianceStatus.PENDING,
-        *_scope(team_id, user_id, is_admin),
-    ]
-
-    def joined(*columns):
-        return _deliverables(*columns).join(ComplianceCheck, ComplianceCheck.deliverable_id == Deliverable.id)
-
-    return await _page(
-        s,
-        joined(*_DELIVERABLE_COLUMNS, pending)
-        .where(*where)
+    query = (
+        _deliverables(*_DELIVERABLE_COLUMNS, pending, func.count().over())
+        .join(ComplianceCheck, ComplianceCheck.deliverable_id == Deliverable.id)
+        .where(
+            ComplianceCheck.team_id == scope.team_id,
+            ComplianceCheck.status == ComplianceStatus.PENDING,
+            *_in(s, Deliverable.engagement_id, scope),
+        )
         .group_by(*_DELIVERABLE_COLUMNS)
         .order_by(Deliverable.due_at, Deliverable.id)
-        .limit(limit),
-        joined(func.count(func.distinct(Deliverable.id))).where(*where),
-        DeliverableLine,
     )
+    return await _counted_page(s, query, limit, DeliverableLine)
 
 
 async def my_deliverables(
@@ -298,11 +428,9 @@ async def my_deliverables(
     ]
     return await _page(
         s,
-        _deliverables(*_DELIVERABLE_COLUMNS)
-        .where(*where)
-        .order_by(Deliverable.due_at, Deliverable.id)
-        .limit(limit),
-        _deliverables(func.count()).where(*where),
+        _deliverables(*_DELIVERABLE_COLUMNS).where(*where).order_by(Deliverable.due_at, Deliverable.id),
+        limit,
+        rows_of(Deliverable).join(Engagement, Engagement.id == Deliverable.engagement_id).where(*where),
         DeliverableLine,
     )
 
@@ -333,19 +461,20 @@ def _engagements(*columns):
     )
 
 
-async def reviews_due(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, now: datetime, limit: int
-) -> Page[EngagementLine]:
+async def reviews_due(s: AsyncSession, scope: Scope, *, now: datetime, limit: int) -> Page[EngagementLine]:
     """Active engagements of active campaigns whose last review (or, with none, whose start) is
-    older than the campaign's cadence. The last review comes from review (team_id, engagement_id,
-    created_at)."""
+    older than the campaign's cadence, the longest waiting first. The last reviews come grouped
+    from the index review (team_id, engagement_id, created_at), read once, not once per
+    engagement; the count is a window over the same rows."""
+    if scope.empty:
+        return Page([], 0)
     last = (
-        select(func.max(Review.created_at))
-        .where(Review.team_id == team_id, Review.engagement_id == Engagement.id)
-        .correlate(Engagement)
-        .scalar_subquery()
+        select(Review.engagement_id, func.max(Review.created_at).label("at"))
+        .where(Review.team_id == scope.team_id, *_in(s, Review.engagement_id, scope))
+        .group_by(Review.engagement_id)
+        .subquery("last_review")
     )
-    since = func.coalesce(last, Engagement.created_at)
+    since = func.coalesce(last.c.at, Engagement.created_at)
     threshold = case(
         *(
             (Campaign.review_cadence == cadence, literal(now - timedelta(days=days), UTCDateTime()))
@@ -354,18 +483,19 @@ async def reviews_due(
         ),
         else_=None,
     )
-    where = [
-        *_scope(team_id, user_id, is_admin),
-        Engagement.status == EngagementStatus.ACTIVE,
-        Campaign.status == CampaignStatus.ACTIVE,
-        since <= threshold,
-    ]
-    return await _page(
-        s,
-        _engagements(*_ENGAGEMENT_COLUMNS, last).where(*where).order_by(since, Engagement.id).limit(limit),
-        _engagements(func.count()).where(*where),
-        EngagementLine,
+    query = (
+        _engagements(*_ENGAGEMENT_COLUMNS, last.c.at, func.count().over())
+        .outerjoin(last, last.c.engagement_id == Engagement.id)
+        .where(
+            Engagement.team_id == scope.team_id,
+            *_in(s, Engagement.id, scope),
+            Engagement.status == EngagementStatus.ACTIVE,
+            Campaign.status == CampaignStatus.ACTIVE,
+            since <= threshold,
+        )
+        .order_by(since, Engagement.id)
     )
+    return await _counted_page(s, query, limit, EngagementLine)
 
 
 async def my_engagements(
@@ -389,8 +519,8 @@ async def my_engagements(
         s,
         _engagements(*_ENGAGEMENT_COLUMNS)
         .where(*where)
-        .order_by(Campaign.start_date.desc(), Engagement.id.desc())
-        .limit(limit),
-        _engagements(func.count()).where(*where),
+        .order_by(Campaign.start_date.desc(), Engagement.id.desc()),
+        limit,
+        rows_of(Engagement).join(Campaign, Campaign.id == Engagement.campaign_id).where(*where),
         EngagementLine,
     )

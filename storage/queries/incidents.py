@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, union, update
+from sqlalchemy import func, literal_column, select, union, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import IncidentEventKind, IncidentStatus
@@ -34,18 +35,49 @@ OPEN_STATUSES = (
 )
 
 
-async def next_number(s: AsyncSession, team_id: str) -> int:
-    """The workspace's next incident number: one atomic upsert on the counter row.
+#: The number an incident carries from its INSERT until `assign_number`, just before commit. It
+#: satisfies `number > 0` and never outlives its transaction; the unique constraint on
+#: (team_id, number) is checked at commit on PostgreSQL (DEFERRABLE INITIALLY DEFERRED, see
+#: migration 0003), and SQLite runs one writer at a time, so concurrent reports never clash on it.
+PENDING_NUMBER = 2_147_483_647
 
-    On PostgreSQL the row lock serialises concurrent reports of one workspace until commit, so
-    numbers are unique; a rolled-back report gives its number back. The unique constraint on
-    (team_id, number) stays the last line of defence.
-    """
+
+def _next_number(s: AsyncSession, team_id: str):
     statement = insert(s, Counter).values(team_id=team_id, name="incident", value=1)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["team_id", "name"], set_={"value": Counter.value + 1}
     ).returning(Counter.value)
-    return (await s.exec(statement)).scalar_one()
+
+
+async def next_number(s: AsyncSession, team_id: str) -> int:
+    """The workspace's next incident number: one atomic upsert on the counter row. A rolled-back
+    transaction gives its number back."""
+    return (await s.exec(_next_number(s, team_id))).scalar_one()
+
+
+async def assign_number(s: AsyncSession, incident: Incident) -> int:
+    """Give a new incident (inserted with PENDING_NUMBER) the workspace's next number. Call it as
+    the LAST statement before commit.
+
+    The counter row's lock is held until commit, so every report of the workspace queues behind
+    it; taken last, it is held for this one statement and the commit, not for the whole report
+    (20 concurrent reports waited 112 to 219 ms for it when it was taken first). On PostgreSQL the
+    upsert and the UPDATE are one statement (a data-modifying CTE)."""
+    await s.flush()  # nothing left for the commit to write but this
+    if dialect(s) == "postgresql":
+        counter = _next_number(s, incident.team_id).cte("next_number")
+        statement = (
+            update(Incident)
+            .where(Incident.id == incident.id)
+            .values(number=select(counter.c.value).scalar_subquery())
+            .returning(Incident.number)
+        )
+        number = (await s.exec(statement)).scalar_one()
+    else:
+        number = await next_number(s, incident.team_id)
+        await s.exec(update(Incident).where(Incident.id == incident.id).values(number=number))
+    set_committed_value(incident, "number", number)
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +298,11 @@ class Count:
         return f"{self.n:,}+" if self.capped else f"{self.n:,}"
 
 
+def rows_of(table) -> Any:
+    """`SELECT 1 FROM table`: what a capped count counts (no column, so an index can answer alone)."""
+    return select(literal_column("1")).select_from(table)
+
+
 async def capped_count(s: AsyncSession, query, cap: int) -> Count:
     """How many rows `query` (a SELECT of anything) returns, counting at most `cap`."""
     n = (await s.exec(select(func.count()).select_from(query.limit(cap + 1).subquery()))).scalar_one()
@@ -300,7 +337,7 @@ async def list_count(s: AsyncSession, scope: Scope, *, open_only: bool, cap: int
     where = _in_scope(s, scope)
     if open_only:
         where.append(Incident.status.in_(OPEN_STATUSES))
-    return await capped_count(s, select(Incident.id).where(*where), cap)
+    return await capped_count(s, rows_of(Incident).where(*where), cap)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,16 +397,17 @@ _EXPORT_COLUMNS = (
     Incident.resolved_by,
     Incident.resolved_at,
 )
-EXPORT_BATCH = 2000
+EXPORT_BATCH = 1000
 
 
 async def export_batch(
-    s: AsyncSession, scope: Scope, *, before: int | None, limit: int = EXPORT_BATCH
+    s: AsyncSession, scope: Scope, *, before: int | None, limit: int | None = None
 ) -> list[ExportRow]:
-    """Up to `limit` incidents in scope numbered below `before`, newest first, with their timeline
-    counts (one grouped query over the batch's ids, as one array parameter)."""
+    """Up to `limit` (default EXPORT_BATCH) incidents in scope numbered below `before`, newest
+    first, with their timeline counts (one grouped query over the batch's ids, as one parameter)."""
     if scope.empty:
         return []
+    limit = limit or EXPORT_BATCH
     where = _in_scope(s, scope)
     if before is not None:
         where.append(Incident.number < before)
@@ -420,18 +458,22 @@ async def event_counts(s: AsyncSession, incident_ids: Sequence[int]) -> dict[int
 async def reportable_engagements(
     s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int = 100
 ) -> Sequence[tuple[Engagement, Influencer, Campaign]]:
-    """Engagements the user may report on: on campaigns where they hold a brand role (admins: all)."""
+    """Engagements the user may report on: on campaigns where they hold a brand role (admins: all),
+    newest campaigns first (index campaign (team_id, start_date): the first `limit` without
+    sorting every engagement of the workspace)."""
     query = (
         select(Engagement, Influencer, Campaign)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
-        .where(Engagement.team_id == team_id)
+        .where(Engagement.team_id == team_id, Campaign.team_id == team_id)
     )
     if not is_admin:
         query = query.where(
-            select(CampaignRole.id)
-            .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == user_id)
-            .exists()
+            Campaign.id.in_(
+                select(CampaignRole.campaign_id).where(
+                    CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
+                )
+            )
         )
     rows = await s.exec(query.order_by(Campaign.start_date.desc(), Engagement.id).limit(limit))
     return [tuple(row) for row in rows.all()]

@@ -15,7 +15,7 @@ from bot.flows.incidents.lifecycle import (
     record_thread_reply,
     submit_move_form,
 )
-from bot.flows.incidents.reading import export, list_incidents, show_incident
+from bot.flows.incidents.reading import export, list_incidents, list_more, show_incident
 from bot.flows.incidents.report import (
     open_report,
     open_report_from_message,
@@ -32,6 +32,7 @@ __all__ = [
     "auto_escalate",
     "export",
     "list_incidents",
+    "list_more",
     "move_and_announce",
     "open_move_form",
     "open_report",

@@ -1,17 +1,32 @@
-"""Reading incidents: list, show with timeline, CSV export."""
+"""Reading incidents: list (a page at a time), show with timeline, CSV export.
+
+Every read first resolves *whose* incidents the user may see as a set of engagements (`Scope`),
+then asks for incidents of those engagements: the shape the indexes serve at any size. Lists are
+pages in number order with a keyset ("Show more" asks for the incidents numbered below the last
+one shown), counts stop at a cap, and the export streams batches to a file on disk.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import tempfile
 
 from bot.domain.enums import Role
 from bot.domain.permissions import campaign_roles
 from bot.errors import NotFound, NotPermitted
 from bot.services import Services
+from bot.uploads import upload_file
 from bot.views import export as export_views
 from bot.views import incidents as views
 from bot.views.text import esc, plural
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
-from storage.queries.incidents import IncidentContext
+from storage.queries.incidents import Count, IncidentContext
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------------------------
 # Reading: list, show, export
@@ -21,17 +36,46 @@ async def _visibility(svc: Services, user_id: str) -> bool:
     return await svc.directory.is_admin(user_id)
 
 
+async def _campaign_id(s, team_id: str, slug: str | None) -> int | None:
+    if not slug:
+        return None
+    campaign = await campaign_q.by_slug(s, team_id, slug)
+    if campaign is None:
+        raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
+    return campaign.id
+
+
 async def list_incidents(
-    svc: Services, team_id: str, user_id: str, open_only: bool, slug: str | None
+    svc: Services, team_id: str, user_id: str, open_only: bool, slug: str | None, before: int | None = None
 ) -> list:
+    """A page of the incidents the user may see, newest first (numbered below `before`: the next
+    page), with a "Show more" button while there are more."""
     is_admin = await _visibility(svc, user_id)
     async with svc.db.transaction() as s:
-        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
-            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
-        rows, total = await q.visible(
-            s, team_id, user_id, is_admin=is_admin, open_only=open_only, slug=slug, limit=40
-        )
-    return views.incident_list(rows, total, "open" if open_only else "all")
+        campaign_id = await _campaign_id(s, team_id, slug)
+        scope = await q.scope_of(s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id)
+        rows, more = await q.list_page(s, scope, open_only=open_only, before=before)
+        total = Count(len(rows))
+        if more and before is None:
+            total = await q.list_count(s, scope, open_only=open_only)
+    more_value = views.list_more_value(open_only, slug, rows[-1].incident.number) if more else None
+    return views.incident_list(
+        rows, total, "open" if open_only else "all", more=more_value, continued=before is not None
+    )
+
+
+async def list_more(svc: Services, team_id: str, user_id: str, value: str) -> list:
+    """The "Show more" button of a list: the next page (a forged value reads as an empty list)."""
+    try:
+        data = json.loads(value or "{}")
+    except json.JSONDecodeError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    before, slug = data.get("before"), data.get("slug")
+    if not isinstance(before, int) or isinstance(before, bool) or before < 1:
+        before = 1  # nothing is numbered below 1
+    slug = slug[:40] if isinstance(slug, str) and slug else None
+    return await list_incidents(svc, team_id, user_id, data.get("open") is not False, slug, before)
 
 
 async def show_incident(svc: Services, team_id: str, user_id: str, number: int) -> list:
@@ -52,36 +96,68 @@ async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool
 
 
 EXPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
+EXPORT_ROLES = (Role.MANAGER, Role.LEGAL)
+#: An export this large says so first: the file comes later, by DM.
+LARGE_EXPORT = 20_000
 
 
 async def export(svc: Services, team_id: str, user_id: str, slug: str | None) -> str:
-    """A CSV of the incidents the user may export, uploaded to their DM with the bot."""
+    """A CSV of the incidents the user may export, uploaded to their DM with the bot.
+
+    The rows stream from the database in batches of `q.EXPORT_BATCH` (only the CSV's columns, the
+    batch's timeline counts in one query) to a temporary file, and the file streams to Slack: the
+    memory used is one batch, whatever the size, and the event loop gets a turn between batches
+    (other users' acks never wait behind an export). Each batch is its own short transaction: a
+    long export holds no snapshot or connection."""
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
-        if slug and await campaign_q.by_slug(s, team_id, slug) is None:
-            raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
-        rows, total = await q.visible(
-            s,
-            team_id,
-            user_id,
-            is_admin=is_admin,
-            open_only=False,
-            slug=slug,
-            roles=[Role.MANAGER, Role.LEGAL],
-            limit=None,
+        campaign_id = await _campaign_id(s, team_id, slug)
+        scope = await q.scope_of(
+            s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id, roles=EXPORT_ROLES
         )
-        if not rows and not is_admin and not await q.exports_anything(s, team_id, user_id):
+        if scope.empty and not is_admin and not await q.exports_anything(s, team_id, user_id):
             raise NotPermitted("export incidents", EXPORTERS)
-        counts = await q.event_counts(s, [ctx.incident.id for ctx in rows])
-    content = export_views.incidents_csv(rows, counts)
+        size = await q.list_count(s, scope, open_only=False, cap=LARGE_EXPORT)
     stamp = svc.clock.now().strftime("%Y-%m-%d")
     name = f"incidents-{slug or 'all'}-{stamp}.csv"
     dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]
-    await svc.client.files_upload_v2(
-        channel=dm,
-        filename=name,
-        title=name,
-        content=content,
-        initial_comment=f":bar_chart: {plural(total, 'incident')} exported.",
-    )
+    if size.capped:
+        await svc.client.chat_postMessage(
+            channel=dm,
+            text=f":hourglass_flowing_sand: Preparing `{name}`: more than {size} incidents, a moment.",
+        )
+    with tempfile.TemporaryFile("w+b") as raw:
+        total = await _write_csv(svc, scope, raw)
+        await upload_file(
+            svc.client,
+            raw,
+            filename=name,
+            title=name,
+            channel=dm,
+            initial_comment=f":bar_chart: {plural(total, 'incident')} exported.",
+        )
     return f":inbox_tray: Sent `{name}` ({plural(total, 'incident')}) to our DM."
+
+
+async def _write_csv(svc: Services, scope: q.Scope, raw) -> int:
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+    writer = export_views.csv_writer(out)
+    total, before = 0, None
+    while True:
+        async with svc.db.transaction() as s:
+            batch = await q.export_batch(s, scope, before=before)
+        if not batch:
+            break
+        # formatting a batch is CPU work (24 escaped cells a row): in a thread, so the event loop
+        # (everyone else's acks) is never held for more than a switch interval
+        await asyncio.to_thread(_write_rows, writer, batch)
+        total += len(batch)
+        before = batch[-1].number
+    out.flush()
+    out.detach()  # the caller keeps the file open
+    raw.seek(0)
+    return total
+
+
+def _write_rows(writer, batch: list[q.ExportRow]) -> None:
+    writer.writerows(export_views.incident_cells(r) for r in batch)

@@ -522,4 +522,4 @@ class ChartFile(SQLModel, table=True):
 
 
 # slack_sdk's OAuth tables (installations, bots, states) live on the same metadata.
-import storage.slack_tables  # noqa: E402, F401
+from storage import slack_tables  # noqa: E402, F401

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.incidents import OPEN
+from storage.db import id_in
 from storage.models import EvidenceSnapshot, Incident, IncidentEvent
 from storage.queries import insert
 
@@ -82,7 +83,7 @@ async def events_after(
 
 async def heads(s: AsyncSession, incident_ids: Sequence[int]) -> dict[int, str | None]:
     """The newest event's hash of each incident (a batch of the export): the head of its chain. One
-    query; each head is one probe of the index (incident_id, id), newest first."""
+    query, the ids as one parameter; each head is one probe of the index (incident_id, id)."""
     if not incident_ids:
         return {}
     newest = (
@@ -93,5 +94,6 @@ async def heads(s: AsyncSession, incident_ids: Sequence[int]) -> dict[int, str |
         .correlate(Incident)
         .scalar_subquery()
     )
-    rows = await s.exec(select(Incident.id, newest).where(Incident.id.in_(list(incident_ids))))
+    ids = id_in(s.get_bind().dialect.name, Incident.id, incident_ids)
+    rows = await s.exec(select(Incident.id, newest).where(ids))
     return dict(rows.all())

@@ -25,6 +25,7 @@ from storage.models import (
     ProcessedEvent,
 )
 from storage.queries import insert
+from storage.queries.evidence import heads as chain_heads
 
 OPEN_STATUSES = (
     IncidentStatus.REPORTED,
@@ -371,6 +372,8 @@ class ExportRow:
     events: int = 0
     thread_replies: int = 0
     responses: int = 0
+    #: The newest timeline event's hash: the head of the incident's chain (bot/domain/chain.py).
+    timeline_hash: str | None = None
 
 
 _EXPORT_COLUMNS = (
@@ -397,7 +400,7 @@ _EXPORT_COLUMNS = (
     Incident.resolved_by,
     Incident.resolved_at,
 )
-EXPORT_BATCH = 1000
+EXPORT_BATCH = 250
 
 
 async def export_batch(
@@ -426,6 +429,7 @@ async def export_batch(
     if not rows:
         return []
     counts = await event_counts(s, [row[0] for row in rows])
+    heads = await chain_heads(s, [row[0] for row in rows])
     out = []
     for row in rows:
         kinds = counts.get(row[0], {})
@@ -435,6 +439,7 @@ async def export_batch(
                 events=sum(kinds.values()),
                 thread_replies=kinds.get(IncidentEventKind.THREAD_REPLY, 0),
                 responses=kinds.get(IncidentEventKind.RESPONSE, 0),
+                timeline_hash=heads.get(row[0]),
             )
         )
     return out

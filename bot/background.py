@@ -13,6 +13,8 @@ import secrets
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot import messages
 from bot.errors import CampaignGuardError
 
@@ -20,12 +22,42 @@ log = logging.getLogger(__name__)
 
 Reply = Callable[[str], Awaitable[Any]]
 
+#: Web API calls whose target came from the request itself, and the errors that mean the target
+#: expired or is gone: a trigger_id past its 3 seconds, the modal the user acts in (closed, or
+#: changed under them), the message a shortcut was used on (deleted). That is the request's data,
+#: not a bug here: one warning line, no traceback. The same error on a target the bot stored
+#: (say `chat.update` of an incident card) is unexpected and reported in full.
+_TRIGGER_ERRORS = frozenset(  # both spellings Slack has documented
+    {"trigger_expired", "expired_trigger_id", "trigger_exchanged", "exchanged_trigger_id"}
+    | {"invalid_trigger_id"}
+)
+STALE_REFERENCE_ERRORS: dict[str, frozenset[str]] = {
+    "views.open": _TRIGGER_ERRORS,
+    "views.push": _TRIGGER_ERRORS,
+    "views.update": frozenset({"not_found", "view_not_found", "hash_conflict"}),
+    "chat.getPermalink": frozenset({"message_not_found", "channel_not_found"}),
+}
+
+
+def stale_reference(exc: BaseException) -> tuple[str, str] | None:
+    """(method, error code) when `exc` is Slack refusing a target the request named, else None."""
+    if not isinstance(exc, SlackApiError) or exc.response is None:
+        return None
+    method = str(getattr(exc.response, "api_url", "") or "").rstrip("/").rsplit("/", 1)[-1]
+    error = exc.response.get("error")
+    if isinstance(error, str) and error in STALE_REFERENCE_ERRORS.get(method, ()):
+        return method, error
+    return None
+
 
 async def report(exc: BaseException, reply: Reply | None) -> str:
     """Tell the user what went wrong; returns the sentence (for logs and tests)."""
     if isinstance(exc, CampaignGuardError):
         text = exc.message
         log.info("refused: %s", text)
+    elif (stale := stale_reference(exc)) is not None:
+        log.warning("Slack refused %s: %s", *stale)
+        text = messages.slack_refused_stale(stale[1])
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s", error_id, exc_info=exc)

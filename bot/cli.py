@@ -9,7 +9,7 @@ import contextlib
 import logging
 import sys
 
-from bot import admin_commands, lifecycle, log_format
+from bot import admin_commands, lifecycle, log_format, logs
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("campaign_guard")
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in admin_commands.NO_SETTINGS:
         return admin_commands.run_without_settings(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.INFO)  # one line per record, no credentials, no request bodies
 
     try:
         settings = load_settings()

@@ -94,6 +94,10 @@ class Campaign(SQLModel, table=True):
         one_of("review_cadence", ReviewCadence),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint("guidelines_version >= 1", name="version_positive"),
+        CheckConstraint(
+            "ghost_reminder_hours >= 1 AND ghost_flag_hours > ghost_reminder_hours",
+            name="ghost_hours_ordered",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,6 +115,11 @@ class Campaign(SQLModel, table=True):
     guidelines_version: int = 1
     #: The Monday digest to the campaign's managers (`/campaign digest <slug> on|off`).
     digest_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    #: The conduct monitor (`/campaign conduct <slug> on|off`, docs/conduct.md): off by default.
+    conduct_monitor: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    #: Ghosting thresholds, in business hours: the reminder in the thread, the flag to the managers.
+    ghost_reminder_hours: int = Field(default=24, sa_column_kwargs={"server_default": text("24")})
+    ghost_flag_hours: int = Field(default=48, sa_column_kwargs={"server_default": text("48")})
     created_at: datetime = utc()
 
 
@@ -333,6 +342,10 @@ class Incident(SQLModel, table=True):
     title: str = Field(max_length=150)
     description: str = Field(max_length=3000)
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Slack message links among `evidence` that the bot could not read (the card says so).
+    evidence_unread: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     occurred_at: datetime = utc()
     reporter_id: str = Field(max_length=32)
     status: str = Field(default=IncidentStatus.REPORTED, max_length=24)
@@ -376,6 +389,9 @@ class IncidentEvent(SQLModel, table=True):
     text: str | None = Field(default=None, max_length=40000)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = utc()
+    #: SHA-256 of the previous event's hash and this event's canonical JSON (bot/domain/chain.py),
+    #: set when the row is written (storage/chain.py). NULL only on a row written around the ORM.
+    hash: str | None = Field(default=None, max_length=64)
 
 
 class HeldNotice(SQLModel, table=True):
@@ -520,6 +536,111 @@ class ChartFile(SQLModel, table=True):
     alt: str = Field(default="", max_length=2000, description="what the chart shows, in words")
     created_at: datetime = utc()
 
+
+class ConductFlag(SQLModel, table=True):
+    """A private flag to the brand team about one person's messages in one shared channel: at most
+    one per person and channel per hour, counting the flagged messages it covers (docs/conduct.md)."""
+
+    __tablename__ = "conduct_flag"
+    __table_args__ = (
+        Index(None, "team_id", "channel_id", "author_id", "created_at"),  # the one of the last hour
+        Index(None, "team_id", "created_at"),  # retention
+        CheckConstraint("messages >= 1", name="messages_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    channel_id: str = Field(max_length=32)
+    author_id: str = Field(max_length=32)
+    #: True when the author is not the engagement's influencer: the flag goes to the admins.
+    about_brand: bool = False
+    category: str = Field(max_length=24)
+    reason: str = Field(max_length=500)
+    messages: int = 1
+    #: Where the flag was posted: [[channel, ts], …] (updated with the count).
+    deliveries: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc()
+    updated_at: datetime = utc()
+
+
+class FlaggedMessage(SQLModel, table=True):
+    """The snapshot of a message the conduct monitor flagged: the only message text it keeps."""
+
+    __tablename__ = "flagged_message"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "ts"), Index(None, "flag_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    flag_id: int = Field(foreign_key="conduct_flag.id", ondelete="CASCADE")
+    channel_id: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    author_id: str = Field(max_length=32)
+    text: str = Field(max_length=40000)
+    files: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    edited: bool = False
+    category: str = Field(max_length=24)
+    score: float
+    lang: str = Field(max_length=8)
+    reason: str = Field(max_length=500)
+    permalink: str | None = Field(default=None, max_length=500)
+    created_at: datetime = utc()
+
+
+class AwaitedReply(SQLModel, table=True):
+    """A brand message that asked the influencer something, still unanswered (ghosting). No text is
+    kept: where it is and when it was asked. Deleted when the influencer writes in the channel."""
+
+    __tablename__ = "awaited_reply"
+    __table_args__ = (UniqueConstraint("engagement_id"), Index(None, "team_id", "campaign_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    #: The thread the reminder goes in (the message's own ts when it was top-level).
+    thread_ts: str = Field(max_length=32)
+    asker_id: str = Field(max_length=32)
+    influencer_user_id: str = Field(max_length=32)
+    #: The influencer's time zone when asked (business hours are theirs).
+    tz: str = Field(max_length=64)
+    permalink: str | None = Field(default=None, max_length=500)
+    asked_at: datetime = utc()
+
+
+class EvidenceSnapshot(SQLModel, table=True):
+    """A Slack message given as evidence, as it was when the incident was reported (or when the
+    conduct monitor flagged it): kept with the incident, whatever happens to the message."""
+
+    __tablename__ = "evidence_snapshot"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "channel_id", "ts"),
+        Index(None, "team_id", "channel_id", "ts"),  # edits and deletions of snapshotted messages
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team()
+    incident_id: int = Field(foreign_key="incident.id", ondelete="RESTRICT")
+    link: str = Field(max_length=2000)
+    channel_id: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    author_id: str | None = Field(default=None, max_length=32)
+    text: str = Field(max_length=40000)
+    files: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The message had already been edited when it was snapshotted.
+    edited: bool = False
+    #: "slack" (read when reported) or "flag" (kept when the conduct monitor flagged it).
+    source: str = Field(max_length=16)
+    taken_at: datetime = utc()
+
+
+# Every new incident event gets its hash in the transaction that writes it.
+import storage.chain  # noqa: E402, F401
 
 # slack_sdk's OAuth tables (installations, bots, states) live on the same metadata.
 from storage import slack_tables  # noqa: E402, F401

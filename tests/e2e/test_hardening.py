@@ -391,7 +391,9 @@ async def test_an_expired_trigger_is_one_warning_and_a_sentence_not_a_traceback(
     assert world.said_to(IVY).startswith(":hourglass: Slack refused that (`invalid_trigger_id`)")
 
 
-async def test_malformed_payloads_over_socket_mode_are_refused_by_the_middleware(socket_world: World, logs):
+async def test_malformed_payloads_over_socket_mode_are_refused_before_bolt_reads_them(
+    socket_world: World, logs
+):
     world = socket_world
     channel = await set_up_team(world)
     await report(world)
@@ -409,16 +411,23 @@ async def test_malformed_payloads_over_socket_mode_are_refused_by_the_middleware
     home = payloads.event_envelope(
         ws, {"type": "app_home_opened", "tab": "home"}, event_id="Ev0BROKEN", event_time=int(ws.wall_clock())
     )
+    # payloads Bolt cannot even build its request from (it reads these fields while building it)
+    odd_channel = {**click, "actions": [{"action_id": "x", "block_id": "y", "type": "button"}], "channel": 5}
+    odd_authorizations = {**click, "authorizations": "x"}
     before = await world.row_counts()
-    for shape, payload in (("interaction", click), ("event", home)):
+    for shape, payload, expected in (
+        ("interaction", click, "malformed block_actions envelope: actions is empty"),
+        ("event", home, "malformed event_callback/app_home_opened envelope: event.user is missing"),
+        ("interaction", odd_channel, "malformed block_actions envelope: channel is a number"),
+        ("interaction", odd_authorizations, "malformed block_actions envelope: authorizations"),
+    ):
         start = len(logs.records)
         reply = await send(world, shape, payload)  # acknowledged: Slack would deliver it again otherwise
         assert reply.status == 200 and not reply.body
         seen = logs.records[start:]
         assert not [r for r in seen if r.levelno >= logging.ERROR or r.exc_info]
-        assert [r.getMessage() for r in seen if r.levelno == logging.WARNING and r.name == "bot.app"] == [
-            "malformed block_actions payload: actions is empty"
-            if shape == "interaction"
-            else "malformed event_callback/app_home_opened payload: event.user is missing"
+        warned = [
+            r.getMessage() for r in seen if r.levelno == logging.WARNING and r.name == "bot.socket_mode"
         ]
+        assert len(warned) == 1 and warned[0].startswith(expected), warned
     assert await world.row_counts() == before

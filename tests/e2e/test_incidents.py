@@ -327,12 +327,12 @@ async def test_concurrent_reports_get_distinct_numbers(world: World):
             world.slack.submit_view(
                 u,
                 v.id,
-                {
-                    Field.GUIDELINE: {Field.GUIDELINE: option_value(v, Field.GUIDELINE, "G4 ")},
+                {  # a clause each: the same clause twice would ask "possible duplicate?"
+                    Field.GUIDELINE: {Field.GUIDELINE: option_value(v, Field.GUIDELINE, f"G{k} ")},
                     Field.DESCRIPTION: {Field.DESCRIPTION: f"Rude to {u}"},
                 },
             )
-            for u, v in views.items()
+            for k, (u, v) in enumerate(views.items(), start=1)
         )
     )
     await world.stack.settle()

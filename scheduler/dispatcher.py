@@ -331,7 +331,8 @@ class Dispatcher:
             await q.close(
                 s, replaced, ReminderStatus.SUPERSEDED, self.name, now, "a later reminder replaced it"
             )
-        return Claimed(rows, facts, plans, len(stale), [r for r in live if r.id not in replaced], len(replaced))
+        to_send = [r for r in live if r.id not in replaced]
+        return Claimed(rows, facts, plans, len(stale), to_send, len(replaced))
 
     async def _batch(self, result: Pass) -> int:
         claimed = await self._claim(self.clock.now())

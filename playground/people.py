@@ -1,4 +1,9 @@
-"""The emulated workspace's people: the cast of the playground and of the end-to-end tests."""
+"""The emulated workspaces' people: the cast of the playground and of the end-to-end tests.
+
+The first workspace (Acme) is the demo's and the tests'. The playground also has a second
+customer, Globex, with its own people, installed through OAuth as any other workspace would be
+(playground/app.py) — Slack user ids are unique across workspaces, as in Slack.
+"""
 
 from __future__ import annotations
 
@@ -101,6 +106,66 @@ def populate(emulator: SlackEmulator) -> None:
 
 #: Everyone the playground's user switcher offers, in order (Eve once she has joined).
 CAST = (MANAGER, MEMBER, LEGAL, ADMIN, INFLUENCER, EXTERNAL, OUTSIDER)
+
+#: The first workspace: the emulator's default team id; its name in the playground's switcher.
+TEAM_ID = "T0CAMPAIGN"
+TEAM_NAME = "Acme"
+
+# ---------------------------------------------------------------- the second workspace: Globex
+
+GLOBEX_TEAM_ID = "T0GLOBEX"
+GLOBEX_NAME = "Globex"
+GLOBEX_DOMAIN = "globex"
+GLOBEX_BOT_USER_ID = "U0GLOBEXBOT"
+GLOBEX_BOT_ID = "B0GLOBEXBOT"
+
+GLOBEX_ADMIN = Person(
+    "U0HANA", "hana", "Hana Admin", "hana@globex.example", "Asia/Singapore", "Workspace admin", is_admin=True
+)
+GLOBEX_MANAGER = Person(
+    "U0GRACE", "grace", "Grace Manager", "grace@globex.example", "Europe/Amsterdam", "Brand manager"
+)
+GLOBEX_LEGAL = Person("U0GIL", "gil", "Gil Legal", "gil@globex.example", "Europe/Rome", "Legal & compliance")
+GLOBEX_INFLUENCER = Person(
+    "U0NOOR", "noor", "Noor Influencer", "noor@creators.example", "Asia/Dubai", "Influencer"
+)
+GLOBEX_PEOPLE = (GLOBEX_ADMIN, GLOBEX_MANAGER, GLOBEX_LEGAL, GLOBEX_INFLUENCER)
+GLOBEX_CAST = (GLOBEX_MANAGER, GLOBEX_LEGAL, GLOBEX_ADMIN, GLOBEX_INFLUENCER)
+
+#: Each workspace's switcher order, by team id.
+CASTS = {TEAM_ID: CAST, GLOBEX_TEAM_ID: GLOBEX_CAST}
+
+
+def add_globex(emulator: SlackEmulator) -> SlackEmulator:
+    """The second workspace, with its people and channels (not installed yet: the playground
+    installs it through OAuth). Returns the emulator acting in it."""
+    globex = emulator.add_workspace(
+        GLOBEX_TEAM_ID,
+        team_name=GLOBEX_NAME,
+        team_domain=GLOBEX_DOMAIN,
+        bot_user_id=GLOBEX_BOT_USER_ID,
+        bot_id=GLOBEX_BOT_ID,
+    )
+    for person in GLOBEX_PEOPLE:
+        globex.add_user(
+            person.name,
+            user_id=person.user_id,
+            real_name=person.real_name,
+            display_name=person.real_name.split()[0],
+            email=person.email,
+            tz=person.tz,
+            is_admin=person.is_admin,
+        )
+    globex.add_channel(
+        "general", members=[p.user_id for p in GLOBEX_PEOPLE] + [globex.bot_user.id], is_general=True
+    )
+    globex.add_channel(
+        "legal",
+        is_private=True,
+        creator=GLOBEX_LEGAL.user_id,
+        members=[GLOBEX_LEGAL.user_id, GLOBEX_MANAGER.user_id, GLOBEX_ADMIN.user_id],
+    )
+    return globex
 
 
 def join_external(emulator: SlackEmulator, person: Person = EXTERNAL):

@@ -6,7 +6,10 @@ the seed stays correct as the product grows. The story starts `STORY_DAYS_AGO` d
 the seed moves the injected clock back, plays the steps, then returns the clock to the present,
 so a deliverable that was due two days into the campaign is honestly overdue today.
 
-EXTENSION POINT: append steps to `SEED_STEPS` as features land.
+The second workspace (Globex, another customer of the same deployment) gets a story of its own,
+`GLOBEX_STEPS`, played through the same bot by Globex's people (`Playground.in_team`).
+
+EXTENSION POINT: append steps to `SEED_STEPS` (or `GLOBEX_STEPS`) as features land.
 """
 
 from __future__ import annotations
@@ -307,16 +310,108 @@ SEED_STEPS: list[SeedStep] = [
 ]
 
 
-async def has_campaign(pg: Playground) -> bool:
+# ------------------------------------------------------------ the second workspace: Globex
+
+GLOBEX_SLUG = "velo-week"
+GLOBEX_STORY_DAYS_AGO = 2
+GRACE, GIL, HANA = people.GLOBEX_MANAGER.user_id, people.GLOBEX_LEGAL.user_id, people.GLOBEX_ADMIN.user_id
+NOOR = people.GLOBEX_INFLUENCER.user_id
+
+
+async def globex_rewind(pg: Playground) -> None:
+    pg.clock.advance(-timedelta(days=GLOBEX_STORY_DAYS_AGO))
+
+
+async def globex_grant_creator(pg: Playground) -> None:
+    """Globex's admin, Hana, makes Grace a campaign creator."""
+    await command(pg, HANA, f"/campaign creators add <@{GRACE}|grace>")
+    said = [m.text for m in pg.emulator.ephemerals(HANA)][-1:]
+    if not said or "may now create campaigns" not in said[0]:
+        raise SeedError(f"Grace was not made a campaign creator; the bot said {said}")
+
+
+async def globex_campaign(pg: Playground) -> None:
+    """Velo Week 2027 for Globex Cycles, legal in Globex's own #legal; Gil on the legal role."""
+    legal = pg.emulator.channel("legal")
+    legal.members.add(pg.emulator.bot_user.id)  # Globex invited the app to its #legal too
+    await command(pg, GRACE, f"/campaign new {GLOBEX_SLUG}")
+    view = top_modal(pg, GRACE, Callback.CAMPAIGN_NEW)
+    today = pg.clock.now().date()
+    await submit(
+        pg,
+        GRACE,
+        view,
+        {
+            Field.NAME: "Velo Week 2027",
+            Field.SLUG: GLOBEX_SLUG,
+            Field.BRAND: "Globex Cycles",
+            Field.MARKET: "UK",
+            Field.START: today.isoformat(),
+            Field.END: (today + timedelta(days=30)).isoformat(),
+            Field.ESCALATION_CHANNEL: legal.id,
+            Field.TEMPLATE: "default",
+        },
+    )
+    await command(pg, GRACE, f"/campaign role {GLOBEX_SLUG} <@{GIL}|gil> legal")
+
+
+async def globex_invite_noor(pg: Playground) -> None:
+    """Noor is invited, acknowledges the guidelines and says hello; one deliverable, due in five days."""
+    await command(pg, GRACE, f"/campaign invite {GLOBEX_SLUG} <@{NOOR}|noor>")
+    channel = pg.emulator.channel_by_name(f"cg-{GLOBEX_SLUG}-noor")
+    if channel is None:
+        raise SeedError("no shared channel for Noor")
+    message = button_message(pg, channel.id, Action.ACKNOWLEDGE_GUIDELINES)
+    pg.clock.advance(timedelta(hours=5))
+    await pg.slack.click(NOOR, channel.id, message.ts, Action.ACKNOWLEDGE_GUIDELINES)
+    await pg.slack.post_message(NOOR, channel.id, "Hi Grace! Guidelines read — the ride films start Monday.")
+    pg.clock.advance(timedelta(hours=1))
+    await command(pg, GRACE, f"/campaign deliverable {GLOBEX_SLUG}")
+    view = top_modal(pg, GRACE, Callback.DELIVERABLE_NEW)
+    due = int((pg.clock.now() + timedelta(days=GLOBEX_STORY_DAYS_AGO + 5)).timestamp())
+    await submit(
+        pg,
+        GRACE,
+        view,
+        {
+            Field.ENGAGEMENT: option_value(view, Field.ENGAGEMENT, "Noor"),
+            Field.TITLE: "Ride film",
+            Field.PLATFORM: "youtube",
+            Field.DUE: due,
+        },
+    )
+
+
+#: Globex's story, in order (played by Globex's people in Globex). EXTENSION POINT: append steps
+#: before `back_to_now`.
+GLOBEX_STEPS: list[SeedStep] = [
+    SeedStep(f"Globex: rewinding the clock {GLOBEX_STORY_DAYS_AGO} days", globex_rewind),
+    SeedStep("Globex: Grace made a campaign creator by Hana (admin)", globex_grant_creator),
+    SeedStep("Globex: campaign Velo Week 2027 for Globex Cycles, Gil as legal", globex_campaign),
+    SeedStep("Globex: influencer Noor acknowledged, a deliverable due in five days", globex_invite_noor),
+    SeedStep("Globex: back to the present", back_to_now),
+]
+
+#: Each workspace's story, by team id.
+STORIES: dict[str, list[SeedStep]] = {people.TEAM_ID: SEED_STEPS, people.GLOBEX_TEAM_ID: GLOBEX_STEPS}
+
+
+async def has_campaign(pg: Playground, team_id: str | None = None) -> bool:
+    """Whether the database has a campaign (of the workspace `team_id`, when given)."""
+    query = select(func.count()).select_from(Campaign)
+    if team_id is not None:
+        query = query.where(Campaign.team_id == team_id)
     async with pg.bot.services.db.transaction() as session:
-        return bool((await session.exec(select(func.count()).select_from(Campaign))).one()[0])
+        return bool((await session.exec(query)).one()[0])
 
 
 async def seed(pg: Playground, steps: Iterable[SeedStep] = SEED_STEPS, progress=print) -> None:
-    """Play the demo story through the bot. The clock returns to the present even on failure."""
+    """Play a story through the bot (default: the demo's, in the first workspace; pass
+    `pg.in_team(…)` and its steps for another). The clock returns to the present even on failure."""
+    steps = list(steps)
     try:
         for number, step in enumerate(steps, 1):
-            progress(f"  seeding [{number}/{len(SEED_STEPS)}] {step.title}")
+            progress(f"  seeding [{number}/{len(steps)}] {step.title}")
             await step.run(pg)
     finally:
         await back_to_now(pg)

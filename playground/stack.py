@@ -42,25 +42,33 @@ class Stack:
         return replace(self, emulator=emulator, slack=slack)
 
     async def install(self, team_id: str | None = None) -> str:
-        """Install the app into a workspace through OAuth v2, as a browser would: the bot's
-        `/slack/install` (state cookie) → Slack's authorize page (the emulator approves at once) →
-        the bot's `/slack/oauth_redirect` with the code. Returns the page the installer sees."""
-        team_id = team_id or self.emulator.team_id
-        async with aiohttp.ClientSession() as browser:
-            async with browser.get(
-                f"{self.bot_url}/slack/install", params={"team": team_id}, allow_redirects=False
-            ) as started:
-                if started.status != 302:
-                    raise RuntimeError(f"/slack/install answered {started.status}: {await started.text()}")
-                cookie = started.headers["Set-Cookie"].split(";")[0]
-                authorize = started.headers["Location"]
-            async with browser.get(authorize, allow_redirects=False) as approved:
-                redirect = approved.headers["Location"]
-            async with browser.get(redirect, headers={"Cookie": cookie}, allow_redirects=False) as done:
-                page = await done.text()
-                if done.status != 200:
-                    raise RuntimeError(f"/slack/oauth_redirect answered {done.status}: {page[:300]}")
-        return page
+        """Install the app into a workspace through OAuth v2 (see `install_through_oauth`)."""
+        return await install_through_oauth(self.bot_url, team_id or self.emulator.team_id)
+
+
+async def install_through_oauth(bot_url: str, team_id: str) -> str:
+    """Install the app into a workspace through OAuth v2, as a browser would: the bot's
+    `/slack/install` (state cookie) → Slack's authorize page (the emulator approves at once) →
+    the bot's `/slack/oauth_redirect` with the code. Returns the page the installer sees."""
+    async with aiohttp.ClientSession() as browser:
+        async with browser.get(
+            f"{bot_url}/slack/install", params={"team": team_id}, allow_redirects=False
+        ) as started:
+            if started.status != 302:
+                raise RuntimeError(f"/slack/install answered {started.status}: {await started.text()}")
+            cookie = started.headers["Set-Cookie"].split(";")[0]
+            authorize = started.headers["Location"]
+        async with browser.get(authorize, allow_redirects=False) as approved:
+            if approved.status != 302:
+                raise RuntimeError(
+                    f"Slack's authorize page answered {approved.status}: {await approved.text()}"
+                )
+            redirect = approved.headers["Location"]
+        async with browser.get(redirect, headers={"Cookie": cookie}, allow_redirects=False) as done:
+            page = await done.text()
+            if done.status != 200:
+                raise RuntimeError(f"/slack/oauth_redirect answered {done.status}: {page[:300]}")
+    return page
 
 
 async def _serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:

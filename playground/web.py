@@ -1,10 +1,11 @@
 """The playground's browser UI: the page at `/`, its static files, and a small JSON API.
 
-The page polls `GET /playground/api/state?user=…` (a long poll on a change counter) for what
-the selected person can see, already rendered to safe HTML by `playground.render`. Every action
-it takes — a slash command, a click, a modal submission, a message, a shortcut, opening the
-Home tab — is a `POST /playground/api/<action>` that calls the same `SlackUserClient` the tests
-use, so the bot receives exactly the signed requests Slack would send.
+The page polls `GET /playground/api/state?team=…&user=…` (a long poll on a change counter) for
+what the selected person of the selected workspace can see, already rendered to safe HTML by
+`playground.render`. Every action it takes — a slash command, a click, a modal submission, a
+message, a shortcut, opening the Home tab — is a `POST /playground/api/<action>` that calls the
+same `SlackUserClient` the tests use, acting in that workspace, so the bot receives exactly the
+signed requests Slack would send. Everything a state shows comes from its workspace only.
 """
 
 from __future__ import annotations
@@ -64,28 +65,63 @@ def manifest_surface() -> tuple[list[dict[str, str]], list[dict[str, str]], str]
     return commands, shortcuts, (features.get("bot_user") or {}).get("display_name", "")
 
 
-class PlaygroundWeb:
-    """Change counter, state snapshots per viewer, and the action endpoints."""
+class Changes:
+    """The change counter, shared by every workspace's view: any change wakes every long poll."""
 
-    def __init__(self, playground: Playground) -> None:
-        self.pg = playground
+    def __init__(self) -> None:
         self.version = 0
-        self._changed = asyncio.Event()
+        self.event = asyncio.Event()
         self.closing = False
-        #: called after every change (e.g. to save a snapshot of the workspace)
+        #: called after every change (e.g. to save a snapshot of the workspaces)
         self.on_change: list[Callable[[], Any]] = []
+
+
+class PlaygroundWeb:
+    """Change counter, state snapshots per viewer, and the action endpoints, for one workspace
+    (`in_team` gives another workspace's)."""
+
+    def __init__(self, playground: Playground, team_id: str | None = None, changes: Changes | None = None):
+        self.pg = playground
+        self.team_id = team_id or playground.emulator.team_id
+        self.changes = changes or Changes()
+
+    def in_team(self, team_id: str | None) -> PlaygroundWeb:
+        """The same page acting in workspace `team_id` (None: this one)."""
+        if not team_id or team_id == self.team_id:
+            return self
+        if team_id not in self.pg.emulator.workspaces:
+            raise EmulatorUsageError(f"no workspace {team_id!r}")
+        return PlaygroundWeb(self.pg, team_id, self.changes)
 
     @property
     def ws(self):
-        return self.pg.emulator.workspace
+        return self.pg.emulator.workspaces[self.team_id]
+
+    @property
+    def slack(self):
+        """The client acting as this workspace's people."""
+        return self.pg.slack_for(self.team_id)
+
+    @property
+    def version(self) -> int:
+        return self.changes.version
+
+    @property
+    def closing(self) -> bool:
+        return self.changes.closing
+
+    @property
+    def on_change(self) -> list[Callable[[], Any]]:
+        return self.changes.on_change
 
     # ---------------------------------------------------------------- changes
 
     def bump(self) -> None:
-        self.version += 1
-        self._changed.set()
-        self._changed = asyncio.Event()
-        for hook in self.on_change:
+        changes = self.changes
+        changes.version += 1
+        changes.event.set()
+        changes.event = asyncio.Event()
+        for hook in changes.on_change:
             try:
                 hook()
             except Exception:
@@ -93,20 +129,25 @@ class PlaygroundWeb:
 
     async def shutdown(self, _app: web.Application | None = None) -> None:
         """Answer every waiting long poll at once, so the server stops without waiting for them."""
-        self.closing = True
-        self._changed.set()
+        self.changes.closing = True
+        self.changes.event.set()
 
     async def wait_change(self, since: int, timeout: float) -> None:
         if self.version != since or self.closing:
             return
-        event = self._changed
+        event = self.changes.event
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
 
     # ------------------------------------------------------------------ state
 
+    @property
+    def cast_order(self) -> tuple[people.Person, ...]:
+        """The workspace's people in the switcher's order (people.CASTS)."""
+        return people.CASTS.get(self.team_id, ())
+
     def person(self, user: User) -> dict[str, Any]:
-        cast = next((p for p in people.CAST if p.email == user.email), None)
+        cast = next((p for p in self.cast_order if p.email == user.email), None)
         return {
             "id": user.id,
             "name": user.real_name or user.name,
@@ -121,7 +162,7 @@ class PlaygroundWeb:
 
     def cast(self) -> list[User]:
         """The people one can act as: the cast in order, then anyone else human (e.g. externals)."""
-        order = {p.email: i for i, p in enumerate(people.CAST)}
+        order = {p.email: i for i, p in enumerate(self.cast_order)}
         humans = [u for u in self.ws.users.values() if not u.is_bot and not u.deleted]
         return sorted(humans, key=lambda u: (order.get(u.email or "", 99), u.real_name or u.name))
 
@@ -136,9 +177,7 @@ class PlaygroundWeb:
         self, user_id: str | None, channel_id: str | None, thread_ts: str | None, *, start: bool = False
     ) -> dict[str, Any]:
         cast = self.cast()
-        viewer = self.ws.users.get(user_id or "") or next(
-            (u for u in cast if u.id == people.MANAGER.user_id), cast[0]
-        )
+        viewer = self.ws.users.get(user_id or "") or cast[0]  # the workspace's brand manager first
         now = self.now()
         renderer = Renderer(self.ws, viewer, now=now, bot_name=self.bot_name)
         dm = self.ws.open_dm(viewer.id)
@@ -161,6 +200,8 @@ class PlaygroundWeb:
             "now": now.isoformat(),
             "now_label": f"{local_now:%a %b} {local_now.day}, {renderer.clock_time(now)}",
             "offset_seconds": int(self._offset().total_seconds()),
+            "team": self.team(self.team_id),
+            "workspaces": [self.team(team_id) for team_id in self.pg.emulator.workspaces],
             "me": self.person(viewer),
             "people": [self.person(u) for u in cast],
             "channels": [
@@ -216,6 +257,16 @@ class PlaygroundWeb:
         if home is not None:
             result["home"] = self.view(viewer, home, now)
         return result
+
+    def team(self, team_id: str) -> dict[str, Any]:
+        ws = self.pg.emulator.workspaces[team_id]
+        return {
+            "id": ws.team_id,
+            "name": ws.team_name,
+            "domain": ws.team_domain,
+            "color": avatar_color(ws.team_id),
+            "installed": ws.team_id in self.pg.emulator.app.installed,
+        }
 
     def _start(self, channels: list[Any]) -> dict[str, str] | None:
         """Where a first visit opens: the thread with the newest reply in the viewer's channels
@@ -407,7 +458,7 @@ class PlaygroundWeb:
                 f"{command} is not a valid command. Commands: {', '.join(sorted(known))}"
             )
         channel = body.get("channel") or None
-        return await self.pg.slack.command(
+        return await self.slack.command(
             viewer.id, command, self.encode_text(text.strip(), command=True), channel
         )
 
@@ -416,7 +467,7 @@ class PlaygroundWeb:
         text = str(body.get("text", "")).strip()
         if not text:
             raise EmulatorUsageError("type a message first")
-        return await self.pg.slack.post_message(
+        return await self.slack.post_message(
             viewer.id,
             str(body["channel"]),
             self.encode_text(text, command=False),
@@ -432,7 +483,7 @@ class PlaygroundWeb:
         value = body.get("value")
         if body.get("type") != "button":
             value = self.ui_value(viewer, str(body.get("type", "")), value)
-        return await self.pg.slack.click(
+        return await self.slack.click(
             viewer.id, channel, ts, str(body["action_id"]), block_id=body.get("block_id") or None, value=value
         )
 
@@ -446,7 +497,7 @@ class PlaygroundWeb:
         if body.get("type") != "button":
             value = self.ui_value(viewer, str(body.get("type", "")), value)
             values.get(str(body.get("block_id")), {}).pop(str(body.get("action_id")), None)
-        return await self.pg.slack.click_in_view(
+        return await self.slack.click_in_view(
             viewer.id,
             view.id,
             str(body["action_id"]),
@@ -467,20 +518,20 @@ class PlaygroundWeb:
             view.state = {"values": merged}
             view.errors = dict.fromkeys(missing, "Please complete this required field.")
             return None
-        return await self.pg.slack.submit_view(viewer.id, view.id, values)
+        return await self.slack.submit_view(viewer.id, view.id, values)
 
     async def close(self, body: dict[str, Any]) -> Any:
         viewer = self.viewer(body)
-        return await self.pg.slack.close_view(viewer.id, str(body.get("view_id")))
+        return await self.slack.close_view(viewer.id, str(body.get("view_id")))
 
     async def shortcut(self, body: dict[str, Any]) -> Any:
         viewer = self.viewer(body)
-        return await self.pg.slack.message_shortcut(
+        return await self.slack.message_shortcut(
             viewer.id, str(body["channel"]), str(body["ts"]), str(body["callback_id"])
         )
 
     async def home(self, body: dict[str, Any]) -> Any:
-        return await self.pg.slack.open_home(self.viewer(body).id)
+        return await self.slack.open_home(self.viewer(body).id)
 
     async def dismiss(self, body: dict[str, Any]) -> Any:
         viewer = self.viewer(body)
@@ -539,7 +590,7 @@ def _endpoint(name: str) -> Callable[[web.Request], Awaitable[web.Response]]:
         except ValueError as error:
             return web.json_response({"ok": False, "error": f"bad request: {error}"}, status=400)
         try:
-            reply = await getattr(pg_web, name)(body)
+            reply = await getattr(pg_web.in_team(body.get("team")), name)(body)
         except (EmulatorUsageError, KeyError, ValueError) as error:
             return web.json_response({"ok": False, "error": str(error).strip("'\"")}, status=400)
         except InvalidBotResponse as error:
@@ -557,6 +608,9 @@ async def _state(request: web.Request) -> web.Response:
     since = query.get("since")
     if since is not None and since.lstrip("-").isdigit():
         await pg_web.wait_change(int(since), LONG_POLL_SECONDS)
+    team = query.get("team")  # an unknown one (a page from an older playground): the first workspace
+    if team in pg_web.pg.emulator.workspaces:
+        pg_web = pg_web.in_team(team)
     state = pg_web.state(
         query.get("user"), query.get("channel"), query.get("thread"), start=query.get("start") == "1"
     )
@@ -579,9 +633,13 @@ def may_download(pg_web: PlaygroundWeb, user_id: str, file_id: str):
 
 
 async def _file(request: web.Request) -> web.Response:
-    """A file the bot shared (the `/breach export` CSV), downloaded from the browser."""
+    """A file the bot shared (the `/breach export` CSV), downloaded from the browser. File ids are
+    unique across workspaces (as in Slack): the file's own workspace decides who may read it."""
     pg_web = request.app[WEB_KEY]
-    uploaded = may_download(pg_web, request.query.get("user", ""), request.match_info["file_id"])
+    file_id = request.match_info["file_id"]
+    team = next((t for t, ws in pg_web.pg.emulator.workspaces.items() if file_id in ws.files), None)
+    pg_web = pg_web.in_team(team)
+    uploaded = may_download(pg_web, request.query.get("user", ""), file_id)
     if uploaded is None:
         raise web.HTTPNotFound(text="No such file in your conversations.")
     kind = mimetypes.guess_type(uploaded.filename)[0] or "application/octet-stream"

@@ -8,6 +8,8 @@ const api = "/playground/api";
 const store = window.localStorage;
 
 const ui = {
+  team: store.getItem("cg.team") || null, // the workspace shown (null: the first)
+  where: JSON.parse(store.getItem("cg.where") || "{}"), // the other workspaces: whom and where, as left
   user: store.getItem("cg.user") || null,
   channel: store.getItem("cg.channel") || "app", // "app": the app's Home/Messages, whoever is viewing
   pane: store.getItem("cg.pane") || "home", // for the app: home | messages
@@ -53,6 +55,8 @@ function toast(text, kind = "error") {
 }
 
 function save() {
+  store.setItem("cg.team", ui.team || "");
+  store.setItem("cg.where", JSON.stringify(ui.where));
   store.setItem("cg.user", ui.user || "");
   store.setItem("cg.channel", ui.channel || "");
   store.setItem("cg.pane", ui.pane);
@@ -69,7 +73,7 @@ async function post(action, body) {
     const response = await fetch(`${api}/${action}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ user: ui.user, ...body }),
+      body: JSON.stringify({ team: ui.team, user: ui.user, ...body }),
     });
     const data = await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }));
     if (!data.ok) toast(data.error || "Something went wrong");
@@ -86,6 +90,7 @@ async function post(action, body) {
 
 function stateUrl(since) {
   const params = new URLSearchParams();
+  if (ui.team) params.set("team", ui.team);
   if (ui.user) params.set("user", ui.user);
   if (ui.channel) params.set("channel", ui.channel);
   if (ui.thread) params.set("thread", ui.thread.ts);
@@ -95,7 +100,7 @@ function stateUrl(since) {
 }
 
 function context() {
-  return `${ui.user}|${ui.channel}|${ui.thread ? ui.thread.ts : ""}`;
+  return `${ui.team}|${ui.user}|${ui.channel}|${ui.thread ? ui.thread.ts : ""}`;
 }
 
 async function refresh() {
@@ -123,6 +128,7 @@ async function pollLoop() {
 function apply(state) {
   ui.state = state;
   ui.version = state.version;
+  if (ui.team !== state.team.id) ui.team = state.team.id;
   if (ui.user !== state.me.id) {
     ui.user = state.me.id;
   }
@@ -196,9 +202,28 @@ function renderClock(state) {
 }
 
 function renderRail(state) {
-  if (!changed("rail", [state.people, state.me.id])) return;
+  if (!changed("rail", [state.workspaces, state.team.id, state.people, state.me.id])) return;
   const rail = $("#rail");
   rail.replaceChildren(
+    // the workspace switcher, as Slack's column of workspace icons
+    el("div", { class: "rail-label", text: "Workspace" }),
+    ...state.workspaces.map((team) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: `rail-team${team.id === state.team.id ? " active" : ""}`,
+          "data-team-id": team.id,
+          "data-team-name": team.name,
+          title: `${team.name} · ${team.domain}.slack.com${team.installed ? "" : " (app not installed)"}`,
+          "aria-pressed": team.id === state.team.id ? "true" : "false",
+          onclick: () => switchTeam(team.id),
+        },
+        el("span", { class: "team-icon", style: `background:${team.color}`, "aria-hidden": "true", text: team.name.slice(0, 1).toUpperCase() }),
+        el("span", { class: "rail-name", text: team.name }),
+      ),
+    ),
+    el("div", { class: "rail-sep", role: "separator" }),
     el("div", { class: "rail-label", text: "Act as" }),
     ...state.people.map((person) =>
       el(
@@ -219,6 +244,26 @@ function renderRail(state) {
   );
 }
 
+// Another workspace: its own people, channels and app surfaces. Whom one acted as and where one
+// was are kept per workspace, so switching back returns there.
+function switchTeam(id) {
+  if (id === ui.team || !ui.state) return;
+  const app = ui.channel === ui.state.app.dm;
+  ui.where[ui.team] = { user: ui.user, channel: app ? "app" : ui.channel, pane: ui.pane };
+  const where = ui.where[id] || { user: null, channel: null, pane: "home" };
+  ui.team = id;
+  ui.user = where.user;
+  ui.channel = where.channel;
+  ui.pane = where.pane;
+  ui.thread = null;
+  ui.reveal = null;
+  ui.keys = {};
+  ui.homeOpenedFor = null;
+  closeMenu();
+  save();
+  refresh();
+}
+
 function switchUser(id) {
   if (id === ui.user) return;
   ui.user = id;
@@ -231,6 +276,13 @@ function switchUser(id) {
 }
 
 function renderSidebar(state) {
+  if (changed("team", state.team)) {
+    $("#team-head").replaceChildren(
+      el("div", { class: "team-name", text: state.team.name }),
+      el("div", { class: "team-domain", text: `${state.team.domain}.slack.com` }),
+    );
+    document.title = `${state.team.name} · Campaign Guard playground`;
+  }
   const me = state.me;
   if (changed("me", me)) {
     $("#me").replaceChildren(

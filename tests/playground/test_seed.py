@@ -20,10 +20,16 @@ async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_templa
     try:
         assert any("seeding [" in line for line in lines) and lines[-1] == "Demo seeded."
         assert pg.clock.offset == timedelta(0)  # the story was played in the past, now is now
+        acme = people.TEAM_ID  # the demo's workspace (Globex, the second, has its own story)
         async with pg.bot.services.db.transaction() as s:
-            campaign = (await s.exec(select(Campaign))).scalars().one()
-            engagements = (await s.exec(select(Engagement).order_by(Engagement.id))).scalars().all()
-            deliverables = (await s.exec(select(Deliverable))).scalars().all()
+            campaign = (await s.exec(select(Campaign).where(Campaign.team_id == acme))).scalars().one()
+            engagements = (
+                await s.exec(select(Engagement).where(Engagement.team_id == acme).order_by(Engagement.id))
+            ).scalars()
+            engagements = engagements.all()
+            deliverables = (
+                (await s.exec(select(Deliverable).where(Deliverable.team_id == acme))).scalars().all()
+            )
         assert (campaign.slug, campaign.status) == ("spring-launch", "active")
         assert [e.acknowledged_version for e in engagements] == [1, None]  # Ivy yes, Eve not yet
         now = pg.clock.now()
@@ -31,11 +37,14 @@ async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_templa
         assert len(deliverables) == 3 and [d.title for d in overdue] == ["Launch reel"]
         # one open incident in mediation, reported by Mo, acknowledged and answered by Ivy, talked over
         async with pg.bot.services.db.transaction() as s:
-            incident = (await s.exec(select(Incident))).scalars().one()
-            kinds = [
-                e.kind for e in (await s.exec(select(IncidentEvent).order_by(IncidentEvent.id))).scalars()
-            ]
-            reviews = (await s.exec(select(Review).order_by(Review.id))).scalars().all()
+            incident = (await s.exec(select(Incident).where(Incident.team_id == acme))).scalars().one()
+            events = select(IncidentEvent).where(IncidentEvent.team_id == acme).order_by(IncidentEvent.id)
+            kinds = [e.kind for e in (await s.exec(events)).scalars()]
+            reviews = (
+                (await s.exec(select(Review).where(Review.team_id == acme).order_by(Review.id)))
+                .scalars()
+                .all()
+            )
         assert (incident.number, incident.status, incident.reporter_id) == (
             1,
             "in_mediation",

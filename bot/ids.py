@@ -83,6 +83,9 @@ class Action:
     INCIDENT_LIST_MORE = "incident_list_more"
     #: App Home: the whole list behind a section, sent by DM; value is the list ("open", "waiting").
     HOME_VIEW_ALL = "home_view_all"
+    #: App Home: an incident's card (what `/breach show` shows, with a link to the card) as a
+    #: modal; value is the incident number.
+    HOME_OPEN_INCIDENT = "home_incident_open"
 
 
 class Event:

@@ -23,6 +23,13 @@ def register(app: AsyncApp, svc: Services) -> None:
         run(flows.publish_home(svc, team_of(context), event["user"]))
 
     on_click(app, svc, Action.HOME_VIEW_ALL, lambda c: flows.view_all(svc, c.team_id, c.user_id, c.value))
+    # an incident line's "Open": its card as a modal (errors by DM: a home click has no response_url)
+    on_click(
+        app,
+        svc,
+        Action.HOME_OPEN_INCIDENT,
+        lambda c: flows.open_incident(svc, c.team_id, c.user_id, c.value, c.trigger_id),
+    )
     on_click(  # the same door as `/campaign new`: only admins and campaign creators get the form
         app,
         svc,

@@ -17,9 +17,7 @@ from slack_sdk.models.views import View
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views import home as views
-from storage.queries import campaigns as campaign_q
 from storage.queries import home as q
-from storage.queries import reviews as review_q
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +27,22 @@ ROWS = views.LIST_ROWS
 
 
 async def build_home(svc: Services, team_id: str, user_id: str) -> View:
+    from bot.domain import trust as rules
+    from bot.flows.trust import someone
+
     now = svc.clock.now()
-    is_admin = await svc.directory.is_admin(user_id)
+    found = await svc.directory.user(user_id)
+    # who they are for the trust rules: admin, creator, brand role, influencer (by Slack id or, for
+    # an external creator not matched yet, by the email they were invited with)
+    p = await someone(svc, team_id, user_id, found)
+    may_create = rules.creator_refusal(p) is None
     async with svc.db.transaction() as s:
         brand = None
         # brand-side lists never reach an influencer, even one who is also an admin (docs/trust-boundaries.md)
-        influencer_anywhere = await campaign_q.is_influencer_anywhere(s, team_id, user_id)
-        if not influencer_anywhere and (is_admin or await review_q.has_brand_role(s, team_id, user_id)):
-            scope = await q.brand_scope(s, team_id, user_id, is_admin=is_admin)
+        if not p.is_influencer and (p.is_admin or p.has_brand_role):
+            scope = await q.brand_scope(s, team_id, user_id, is_admin=p.is_admin)
             by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
+            legal = await q.is_legal(s, team_id, user_id)
             brand = views.BrandHome(
                 waiting=await q.incidents_waiting_on_brand(s, scope, limit=ROWS),
                 by_severity=by_severity,
@@ -46,9 +51,11 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
                 due_soon=await q.deliverables_between(s, scope, after=now, before=now + DUE_SOON, limit=ROWS),
                 checks=await q.pending_checks(s, scope, limit=ROWS),
                 reviews_due=await q.reviews_due(s, scope, now=now, limit=views.REVIEW_ROWS),
+                escalations=await q.escalations_for_legal(s, team_id, user_id, limit=ROWS) if legal else None,
+                may_create=may_create,
             )
         influencer = None
-        me = await review_q.influencer_by_user(s, team_id, user_id)
+        me = await q.influencer_of(s, team_id, user_id, found.email) if p.is_influencer else None
         if me is not None:
             influencer = views.InfluencerHome(
                 campaigns=await q.my_engagements(s, team_id, me.id, limit=ROWS),
@@ -56,7 +63,32 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
                 deliverables=await q.my_deliverables(s, team_id, me.id, limit=ROWS),
                 incidents=await q.my_open_incidents(s, team_id, me.id, limit=ROWS),
             )
-    return views.home_view(brand, influencer, now)
+    return views.home_view(
+        brand, influencer, now, may_create=may_create, brand_side=rules.brand_role_refusal(p, "") is None
+    )
+
+
+async def open_incident(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
+    """A home line's "Open": the incident's card as a modal over the home tab, with a link to the
+    card in its channel.
+
+    A modal, because the home tab has no channel for an ephemeral message and its clicks carry no
+    response_url (a DM would take the user away from the tab), and a link on the line itself would
+    cost a `chat.getPermalink` per line shown on every build of the home. The click asks for one
+    permalink, and who may see the incident is decided as `/breach show` decides it."""
+    from bot.errors import NotFound
+    from bot.flows.incidents.reading import show_incident
+    from bot.flows.incidents.shared import permalink
+    from storage.queries import incidents as incident_q
+
+    number = int(value) if value.isdigit() and len(value) < 10 else 0
+    if not number:
+        raise NotFound("That incident no longer exists.")
+    detail = await show_incident(svc, team_id, user_id, number)  # refuses whoever may not see it
+    async with svc.db.transaction() as s:
+        ctx = await incident_q.context_by_number(s, team_id, number)
+    link = await permalink(svc, ctx) if ctx is not None else None
+    await svc.client.views_open(trigger_id=trigger_id, view=views.incident_modal(number, detail, link, ctx))
 
 
 async def view_all(svc: Services, team_id: str, user_id: str, which: str) -> None:

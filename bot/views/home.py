@@ -6,14 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    DividerBlock,
+    HeaderBlock,
+)
 from slack_sdk.models.views import View
 
 from bot.domain.incidents import waiting_on
 from bot.ids import Action
 from bot.views.common import SEVERITY_ICON, VIEW_BLOCKS_MAX, capped, context, plain, section
 from bot.views.text import esc, plural, when
-from storage.queries.home import DeliverableLine, EngagementLine, IncidentLine, Page
+from storage.queries.home import DeliverableLine, EngagementLine, EscalationLine, IncidentLine, Page
 from storage.queries.incidents import Count
 
 #: Rows shown per list; the rest is "and N more".
@@ -33,6 +40,10 @@ class BrandHome:
     overdue: Page[DeliverableLine]
     checks: Page[DeliverableLine]
     reviews_due: Page[EngagementLine]
+    #: escalated incidents on the campaigns where the user is legal (None: legal nowhere)
+    escalations: Page[EscalationLine] | None = None
+    #: may create campaigns (bot/domain/trust.py `creator_refusal`): the "New campaign" button
+    may_create: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,51 @@ def deliverable_line(d: DeliverableLine, now: datetime, *, with_influencer: bool
     )
 
 
+def age(moment: datetime, now: datetime) -> str:
+    """How long ago, in the largest whole unit: "3 days ago", "5 hours ago", "just now"."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            return f"{plural(seconds // size, unit)} ago"
+    return "just now"
+
+
+def since(moment: datetime, now: datetime) -> str:
+    """A live "3 days ago" (Slack's `{ago}`), reading right when the tab is opened days later;
+    the text computed at `now` is the fallback."""
+    return f"<!date^{int(moment.timestamp())}^{{ago}}|{age(moment, now)}>"
+
+
+def open_incident_button(number: int) -> ButtonElement:
+    """An incident's card, as a modal over the home (bot/flows/home.py `open_incident`)."""
+    return ButtonElement(action_id=Action.HOME_OPEN_INCIDENT, text=plain("Open"), value=str(number))
+
+
+def checklist_button(deliverable_id: int) -> ButtonElement:
+    """The card's own "Open checklist" (bot/flows/deliverables.py `open_checklist`)."""
+    return ButtonElement(
+        action_id=Action.CHECKLIST_OPEN, text=plain("Open checklist"), value=str(deliverable_id)
+    )
+
+
+def acknowledge_button(e: EngagementLine) -> ButtonElement:
+    """The guidelines message's own button (same action and value: bot/views/campaign.py
+    `guidelines_message`), so the flow, its checks and the message it updates are the same."""
+    return ButtonElement(
+        action_id=Action.ACKNOWLEDGE_GUIDELINES,
+        text=plain("I acknowledge"),
+        style="primary",
+        value=f"{e.engagement_id}:{e.guidelines_version}",
+        confirm=ConfirmObject(
+            title="Acknowledge guidelines",
+            text=f"You have read version {e.guidelines_version} of the guidelines of "
+            f"{e.campaign_name[:200]}, posted in your campaign channel, and you will follow them.",
+            confirm="I acknowledge",
+            deny="Not yet",
+        ),
+    )
+
+
 def _more(page: Page, shown: int) -> str | None:
     """ "…and N more." under a list (None when it is all there); counts stop at a cap: "…and more"."""
     if page.capped:
@@ -87,16 +143,21 @@ def _list(
     more_hint: str = "",
     note: str | None = None,
     view_all: str | None = None,
+    button: Callable[..., ButtonElement] | None = None,
 ) -> list[Block]:
-    """A heading, up to LIST_ROWS lines in one section, "…and N more", and a "View all" button
-    (value `view_all`) when the list has more than it shows."""
+    """A heading, up to LIST_ROWS lines, "…and N more", and a "View all" button (value
+    `view_all`) when the list has more than it shows. With `button`, each line is its own section
+    with `button(row)` beside it (what to do about that item); without, the lines share one."""
     blocks: list[Block] = [section(f"*{title}* ({page.total_text})")]
     if note:
         blocks.append(context(note))
     if not page.rows:
         blocks.append(context(empty))
         return blocks
-    blocks.append(section("\n".join(line(row) for row in page.rows[:LIST_ROWS])))
+    if button is None:
+        blocks.append(section("\n".join(line(row) for row in page.rows[:LIST_ROWS])))
+    else:
+        blocks += [section(line(row), accessory=button(row)) for row in page.rows[:LIST_ROWS]]
     more = _more(page, min(len(page.rows), LIST_ROWS))
     if more:
         blocks.append(context(f"{more}{more_hint}"))
@@ -112,21 +173,40 @@ def _list(
     return blocks
 
 
+def escalation_line(e: EscalationLine, now: datetime) -> str:
+    icon = SEVERITY_ICON.get(e.severity, "")
+    return (
+        f"{icon} `BR-{e.number}` {esc(e.title)} · {e.severity} · `{e.campaign_slug}` · {esc(e.influencer)} · "
+        f"escalated {since(e.escalated_at, now)}"
+    )
+
+
 def _brand(home: BrandHome, now: datetime) -> list[Block]:
+    actions = [
+        # only for those who may create campaigns (the form refuses everyone else anyway)
+        *(
+            [ButtonElement(action_id=Action.HOME_NEW_CAMPAIGN, text=plain("New campaign"), value="new")]
+            if home.may_create
+            else []
+        ),
+        ButtonElement(action_id=Action.LOG_REVIEW, text=plain("Log review")),  # no value: no prefill
+        # the breach report modal of `/breach`, with nothing prefilled
+        ButtonElement(action_id=Action.REPORT_BREACH_PREFILLED, text=plain("Report breach"), value="{}"),
+    ]
     blocks: list[Block] = [
         HeaderBlock(text=plain("Brand team", 150)),
-        ActionsBlock(
-            block_id="home_brand_actions",
-            elements=[
-                ButtonElement(action_id=Action.HOME_NEW_CAMPAIGN, text=plain("New campaign"), value="new"),
-                ButtonElement(action_id=Action.LOG_REVIEW, text=plain("Log review")),  # no value: no prefill
-                # the breach report modal of `/breach`, with nothing prefilled
-                ButtonElement(
-                    action_id=Action.REPORT_BREACH_PREFILLED, text=plain("Report breach"), value="{}"
-                ),
-            ],
-        ),
+        ActionsBlock(block_id="home_brand_actions", elements=actions),
     ]
+    if home.escalations is not None:
+        blocks += _list(
+            ":scales: Escalations waiting for legal",
+            home.escalations,
+            lambda e: escalation_line(e, now),
+            "No escalation waits for you.",
+            " `/breach list open` lists them all.",
+            button=lambda e: open_incident_button(e.number),
+        )
+        blocks.append(DividerBlock())
     blocks += _list(
         ":hourglass_flowing_sand: Incidents waiting on you",
         home.waiting,
@@ -134,6 +214,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         "Nothing waits on the brand team. :tada:",
         " `/breach list open` lists them all.",
         view_all=VIEW_OPEN,
+        button=lambda i: open_incident_button(i.number),
     )
     counts = " · ".join(
         f"{SEVERITY_ICON[s]} {s} {home.by_severity.get(s, 0)}" for s in reversed(SEVERITY_ICON)
@@ -147,6 +228,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         " `/breach list open` lists them all.",
         note=f"By severity: {counts}",
         view_all=VIEW_OPEN,
+        button=lambda i: open_incident_button(i.number),
     )
     blocks.append(DividerBlock())
     blocks += _list(
@@ -167,6 +249,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
         home.checks,
         lambda d: deliverable_line(d, now),
         "No checklist waiting.",
+        button=lambda d: checklist_button(d.id),
     )
     blocks.append(DividerBlock())
     blocks.append(section(f"*:memo: Reviews due* ({home.reviews_due.total_text})"))
@@ -208,7 +291,11 @@ def _influencer(home: InfluencerHome, now: datetime) -> list[Block]:
         )
 
     blocks += _list(
-        ":pushpin: Guidelines to acknowledge", home.to_acknowledge, acknowledge_line, "All acknowledged."
+        ":pushpin: Guidelines to acknowledge",
+        home.to_acknowledge,
+        acknowledge_line,
+        "All acknowledged.",
+        button=acknowledge_button,
     )
     blocks += _list(":briefcase: My campaigns", home.campaigns, campaign_line, "No campaign yet.")
     blocks += _list(
@@ -222,27 +309,66 @@ def _influencer(home: InfluencerHome, now: datetime) -> list[Block]:
         home.incidents,
         lambda i: incident_line(i, influencer_view=True),
         "No open incident. :tada:",
+        button=lambda i: open_incident_button(i.number),
     )
     return blocks
 
 
-def home_view(brand: BrandHome | None, influencer: InfluencerHome | None, now: datetime) -> View:
+def incident_modal(number: int, detail: list[Block], link: str | None, ctx) -> View:
+    """An incident's card over the home tab: what `/breach show` shows (without the card's
+    buttons, which act on the message), under a link to the card in its channel."""
+    where = f" in <#{ctx.incident.channel_id}>" if ctx is not None and ctx.incident.channel_id else ""
+    head = (
+        f":link: <{link}|Open the card>{where} to act on it."
+        if link
+        else f"The card is not available; `/breach show BR-{number}` shows the same{where}."
+    )
+    return View(
+        type="modal",
+        title=plain(f"BR-{number}"[:24]),
+        close=plain("Close"),
+        blocks=capped([section(head), *detail], VIEW_BLOCKS_MAX, "…and {n} more."),
+    )
+
+
+def home_view(
+    brand: BrandHome | None,
+    influencer: InfluencerHome | None,
+    now: datetime,
+    *,
+    may_create: bool = False,
+    brand_side: bool = True,
+) -> View:
+    """`may_create`: the user may create campaigns (the "New campaign" button); `brand_side`: they
+    may hold a brand role at all (not a guest, another organisation's user or an influencer)."""
     blocks: list[Block] = [
         section(f"*Campaign Guard* · updated {when(now)}"),
     ]
     if brand is None and influencer is None:
-        blocks += [
-            section(
-                "You are not on any campaign yet. Create one, or ask a campaign manager to add you "
-                "with `/campaign role <slug> @you member`."
-            ),
-            ActionsBlock(
-                block_id="home_start",
-                elements=[
-                    ButtonElement(action_id=Action.HOME_NEW_CAMPAIGN, text=plain("New campaign"), value="new")
-                ],
-            ),
-        ]
+        if may_create:
+            blocks += [
+                section(
+                    "You are not on any campaign yet. Create one, or ask a campaign manager to add you "
+                    "with `/campaign role <slug> @you member`."
+                ),
+                ActionsBlock(
+                    block_id="home_start",
+                    elements=[
+                        ButtonElement(
+                            action_id=Action.HOME_NEW_CAMPAIGN, text=plain("New campaign"), value="new"
+                        )
+                    ],
+                ),
+            ]
+        elif brand_side:
+            blocks.append(
+                section(
+                    "You are not on any campaign yet. Ask a campaign manager to add you with "
+                    "`/campaign role <slug> @you member`."
+                )
+            )
+        else:
+            blocks.append(section("You are not on any campaign of this workspace."))
     if influencer is not None:
         blocks += _influencer(influencer, now)
     if brand is not None:

@@ -32,12 +32,21 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.enums import CampaignStatus, ComplianceStatus, DeliverableStatus, EngagementStatus, Severity
+from bot.domain.enums import (
+    CampaignStatus,
+    ComplianceStatus,
+    DeliverableStatus,
+    EngagementStatus,
+    IncidentStatus,
+    Role,
+    Severity,
+)
 from bot.domain.incidents import OPEN, waiting_on
 from bot.domain.reviews import CADENCE_DAYS
 from storage.db import id_in
 from storage.models import (
     Campaign,
+    CampaignRole,
     ComplianceCheck,
     Deliverable,
     Engagement,
@@ -126,6 +135,38 @@ class EngagementLine:
     acknowledged_version: int | None
     guidelines_version: int
     last_review_at: datetime | None = None  # reviews due: None when never reviewed
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationLine:
+    """An escalated incident waiting for legal, and when it was escalated."""
+
+    number: int
+    title: str
+    severity: str
+    campaign_slug: str
+    influencer: str
+    escalated_at: datetime
+
+
+async def influencer_of(s: AsyncSession, team_id: str, user_id: str, email: str | None) -> Influencer | None:
+    """The influencer the user is: by Slack id, or by the email an external creator was invited
+    with before Slack told us their id (the id is stored when they first acknowledge guidelines;
+    bot/flows/access.py `is_the_influencer` matches them the same way)."""
+    found = await s.exec(
+        select(Influencer).where(Influencer.team_id == team_id, Influencer.slack_user_id == user_id)
+    )
+    me = found.scalars().first()
+    if me is not None or not email:
+        return me
+    found = await s.exec(
+        select(Influencer).where(
+            Influencer.team_id == team_id,
+            Influencer.slack_user_id.is_(None),
+            Influencer.email == email.lower(),
+        )
+    )
+    return found.scalars().first()
 
 
 async def brand_scope(s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool) -> Scope:
@@ -344,6 +385,62 @@ async def my_open_incidents(
         rows_of(Incident).where(*where),
         IncidentLine,
     )
+
+
+def _legal_engagements(team_id: str, user_id: str):
+    """Subquery: the engagements of the campaigns where the user is legal (campaign_role
+    (team_id, user_id), then engagement by campaign)."""
+    return select(Engagement.id).where(
+        Engagement.team_id == team_id,
+        Engagement.campaign_id.in_(
+            select(CampaignRole.campaign_id).where(
+                CampaignRole.team_id == team_id,
+                CampaignRole.user_id == user_id,
+                CampaignRole.role == Role.LEGAL,
+            )
+        ),
+    )
+
+
+async def is_legal(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Legal on any campaign of the workspace (campaign_role (team_id, user_id))."""
+    found = await s.exec(
+        select(CampaignRole.id)
+        .where(
+            CampaignRole.team_id == team_id, CampaignRole.user_id == user_id, CampaignRole.role == Role.LEGAL
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def escalations_for_legal(
+    s: AsyncSession, team_id: str, user_id: str, *, limit: int
+) -> Page[EscalationLine]:
+    """Escalated incidents on the campaigns where the user is legal, those reported first first
+    (the partial index (team_id, number) over open incidents, walked in order; escalated is one
+    open status in five, so a few rows are read per line shown), each with when it was escalated.
+    The count stops at COUNT_CAP."""
+    where = [
+        Incident.team_id == team_id,
+        # the partial indexes' condition, spelled as they spell it (see `_open`)
+        Incident.status.in_(OPEN_STATUSES),
+        Incident.status == IncidentStatus.ESCALATED,
+        Incident.engagement_id.in_(_legal_engagements(team_id, user_id)),
+    ]
+    query = (
+        _incidents(
+            Incident.number,
+            Incident.title,
+            Incident.severity,
+            Campaign.slug,
+            Influencer.display_name,
+            func.coalesce(Incident.escalated_at, Incident.updated_at),
+        )
+        .where(*where)
+        .order_by(Incident.number)
+    )
+    return await _page(s, query, limit, rows_of(Incident).where(*where), EscalationLine)
 
 
 # ---------------------------------------------------------------------------------------------

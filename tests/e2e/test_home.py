@@ -17,7 +17,20 @@ from storage.models import (
     Incident,
     Influencer,
 )
-from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
+from tests.e2e.harness import (
+    EVE_EMAIL,
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    OTTO,
+    World,
+    card_of,
+    report,
+    set_up_team,
+    text_of,
+)
+from tests.e2e.home_helpers import forged_home_click
 
 TEAM = "T0CAMPAIGN"
 
@@ -178,10 +191,21 @@ async def test_home_of_a_manager(world: World):
         assert world.top_view(MANAGER).callback_id == callback
 
 
+def _buttons(blocks: list[dict]) -> set[tuple[str, str | None]]:
+    return {
+        (e["action_id"], e.get("value"))
+        for b in blocks
+        for e in (b.get("elements", []) if b["type"] == "actions" else [b.get("accessory") or {}])
+        if e.get("type") == "button"
+    }
+
+
 async def test_home_of_a_member_and_of_legal_covers_only_their_campaigns(world: World):
     await _seed(world)
     for user in (MEMBER, LEGAL):
-        text, _ = await _home(world, user)
+        text, blocks = await _home(world, user)
+        # neither may create campaigns (only admins and campaign creators): no such button
+        assert Action.HOME_NEW_CAMPAIGN not in {a for a, _ in _buttons(blocks)}
         assert "Brand team" in text and "Your campaigns as a creator" not in text
         assert "Incidents waiting on you* (1)" in text and "`BR-1`" in text
         assert "Open incidents* (2)" in text and "`BR-2`" in text
@@ -208,15 +232,136 @@ async def test_home_of_an_influencer(world: World):
     assert not any(b["type"] == "actions" for b in blocks)
 
 
-async def test_home_of_an_outsider_offers_a_new_campaign(world: World):
+async def test_home_of_an_outsider_offers_a_new_campaign_only_to_a_creator(world: World):
     await _seed(world)
-    text, _ = await _home(world, OTTO)
-    assert "You are not on any campaign yet." in text
+    text, blocks = await _home(world, OTTO)
+    assert "You are not on any campaign yet. Ask a campaign manager to add you" in text
+    assert "Create one" not in text and _buttons(blocks) == set()  # the form would refuse Otto
     assert "Brand team" not in text and "BR-" not in text and "Ivy" not in text
-    home = world.emulator.home(OTTO)
     await world.grant_creator(OTTO)  # the form is for admins and campaign creators (test_trust.py)
+    text, blocks = await _home(world, OTTO)
+    assert "You are not on any campaign yet. Create one" in text
+    assert _buttons(blocks) == {(Action.HOME_NEW_CAMPAIGN, "new")}
+    home = world.emulator.home(OTTO)
     await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN)
     assert world.top_view(OTTO).callback_id == Callback.CAMPAIGN_NEW
+
+
+async def test_an_invited_external_influencer_acknowledges_from_the_home(world: World):
+    """Eve, invited by email through Slack Connect and not matched to a Slack id yet, is found by
+    the email Slack shows for her; the home's button is the guidelines message's own."""
+    await world.new_campaign()
+    await world.invite(EVE_EMAIL)
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    async with world.db.transaction() as s:
+        engagement = (await s.exec(select(Engagement))).scalar_one()
+        assert (await s.exec(select(Influencer.slack_user_id))).scalar_one() is None
+    text, blocks = await _home(world, eve.id)
+    assert "Guidelines to acknowledge* (1)" in text and "`spring` *Spring Launch* — version 1" in text
+    assert "My campaigns* (1)" in text and "not on any campaign" not in text
+    assert "Brand team" not in text
+    assert _buttons(blocks) == {(Action.ACKNOWLEDGE_GUIDELINES, f"{engagement.id}:1")}
+
+    channel = engagement.channel_id
+    home = world.emulator.home(eve.id)
+    await world.slack.click_in_view(
+        eve.id, home.id, Action.ACKNOWLEDGE_GUIDELINES, value=f"{engagement.id}:1"
+    )
+    async with world.db.transaction() as s:
+        row = (await s.exec(select(Engagement))).scalar_one()
+        assert (row.acknowledged_version, row.status) == (1, "active")
+        assert (await s.exec(select(Influencer.slack_user_id))).scalar_one() == eve.id
+    # the message in the channel says so too, as when its own button is pressed
+    message = world.guidelines_message(channel)
+    assert f"Acknowledged by <@{eve.id}>" in text_of(message)
+    assert not any(b["type"] == "actions" for b in message.blocks)
+    text, blocks = await _home(world, eve.id)  # republished
+    assert "Guidelines to acknowledge* (0)" in text and "All acknowledged." in text
+    assert _buttons(blocks) == set()
+
+    # pressed again (a stale tab): the flow's own answer, by DM since a home click has no response_url
+    await forged_home_click(world, eve.id, Action.ACKNOWLEDGE_GUIDELINES, f"{engagement.id}:1")
+    assert world.dm_to(eve.id).startswith("You already acknowledged version 1")
+
+
+async def test_home_items_open_the_card_log_a_review_and_open_the_checklist(world: World):
+    engagement = await _seed(world)
+    _, blocks = await _home(world, MANAGER)
+    buttons = _buttons(blocks)
+    assert {(Action.HOME_OPEN_INCIDENT, n) for n in ("1", "2", "4")} <= buttons
+    story = next(
+        b["accessory"]["value"]
+        for b in blocks
+        if (b.get("accessory") or {}).get("action_id") == Action.CHECKLIST_OPEN
+        and "*Story*" in text_of({"blocks": [b]})
+    )
+    assert (Action.LOG_REVIEW, str(engagement)) in buttons
+    home = world.emulator.home(MANAGER)
+
+    # "Open checklist": the checklist modal of the deliverable card
+    await world.slack.click_in_view(MANAGER, home.id, Action.CHECKLIST_OPEN, value=story)
+    assert world.top_view(MANAGER).callback_id == Callback.CHECKLIST
+    assert "Disclosure" in text_of({"blocks": world.top_view(MANAGER).blocks})
+
+    # "Open" on an incident line: its card as a modal (BR-2 was stored without a posted card)
+    await world.slack.click_in_view(MANAGER, home.id, Action.HOME_OPEN_INCIDENT, value="2")
+    view = world.top_view(MANAGER)
+    assert view.definition["title"]["text"] == "BR-2" and "BR-2" in text_of({"blocks": view.blocks})
+    assert "The card is not available; `/breach show BR-2`" in text_of({"blocks": view.blocks})
+
+    # someone who may not see it gets what `/breach show` says, by DM
+    _, member_blocks = await _home(world, MEMBER)
+    assert (Action.HOME_OPEN_INCIDENT, "4") not in _buttons(member_blocks)
+    await world.slack.click_in_view(
+        MEMBER, world.emulator.home(MEMBER).id, Action.HOME_OPEN_INCIDENT, value="1"
+    )
+    assert world.top_view(MEMBER).definition["title"]["text"] == "BR-1"
+    await forged_home_click(world, MEMBER, Action.HOME_OPEN_INCIDENT, "4")
+    assert world.dm_to(MEMBER) == ":mag: No incident BR-4 that you can see."
+
+
+async def test_legal_sees_the_escalations_waiting_with_their_age(world: World):
+    channel = await set_up_team(world)
+    assert (await report(world)).ok
+    card = card_of(world, channel)
+    await world.slack.click(MEMBER, channel, card.ts, Action.INCIDENT_ESCALATE)
+    view = world.top_view(MEMBER)
+    await world.slack.submit_view(MEMBER, view.id, {Field.REASON: {Field.REASON: "Legal should decide."}})
+    async with world.db.transaction() as s:
+        escalated_at = (await s.exec(select(Incident.escalated_at))).scalar_one()
+    assert escalated_at is not None
+    world.clock.advance(timedelta(days=3, hours=2))
+
+    text, blocks = await _home(world, LEGAL)
+    part = text.split("Escalations waiting for legal* (1)")[1].split("Incidents waiting on you")[0]
+    stamp = int(escalated_at.timestamp())
+    assert "`BR-1`" in part and f"escalated <!date^{stamp}^{{ago}}|3 days ago>" in part
+    assert (Action.HOME_OPEN_INCIDENT, "1") in _buttons(blocks)
+    for user in (MANAGER, MEMBER):  # legal nowhere: no such section
+        text, _ = await _home(world, user)
+        assert "Escalations waiting for legal" not in text and "`BR-1`" in text
+
+    # "Open": the card as a modal, with the card's permalink
+    await world.slack.click_in_view(
+        LEGAL, world.emulator.home(LEGAL).id, Action.HOME_OPEN_INCIDENT, value="1"
+    )
+    view = world.top_view(LEGAL)
+    shown = text_of({"blocks": view.blocks})
+    assert view.definition["title"]["text"] == "BR-1" and "Legal should decide." in shown
+    link = (await world.stack.bot.services.client.chat_getPermalink(channel=channel, message_ts=card.ts))[
+        "permalink"
+    ]
+    assert f"<{link}|Open the card> in <#{channel}>" in shown
+
+    # resolved: no longer waiting for legal
+    async with world.db.transaction() as s:
+        await s.exec(
+            update(Incident).values(
+                status="resolved", outcome="warning", strikes=0, resolved_at=world.clock.now()
+            )
+        )
+    text, _ = await _home(world, LEGAL)
+    assert "Escalations waiting for legal* (0)" in text and "No escalation waits for you." in text
 
 
 async def test_home_with_500_open_incidents(world: World):

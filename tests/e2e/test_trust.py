@@ -27,6 +27,7 @@ from tests.e2e.harness import (
     set_up_team,
     text_of,
 )
+from tests.e2e.home_helpers import forged_home_click
 
 GUEST, PARTNER = people.GUEST.user_id, people.PARTNER.user_id
 SIDE_EFFECTS = (
@@ -427,15 +428,17 @@ async def test_app_home_shows_no_brand_lists_to_an_influencer_even_an_admin_one(
 async def test_the_app_home_new_campaign_button_is_the_same_door(world: World):
     """The App Home's "New campaign" button opened the form for anyone."""
     await home_of(world, OTTO)
-    home = world.emulator.home(OTTO)
+    assert Action.HOME_NEW_CAMPAIGN not in str(world.emulator.home(OTTO).blocks)  # not offered to Otto
     before = await snapshot(world)
-    await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN, value="new")
+    await forged_home_click(world, OTTO, Action.HOME_NEW_CAMPAIGN, "new")  # and still refused
     await world.stack.bot.services.background.drain(5)
     assert world.emulator.open_views(OTTO) == []
     assert world.dm_to(OTTO).startswith(":no_entry: You can't create campaigns yet.")
     rows, channels, calls = await snapshot(world)
     assert (rows, channels) == before[:2] and calls["views.open"] == before[2]["views.open"]
     await world.grant_creator(OTTO)
+    await home_of(world, OTTO)
+    home = world.emulator.home(OTTO)
     await world.slack.click_in_view(OTTO, home.id, Action.HOME_NEW_CAMPAIGN, value="new")
     await world.stack.bot.services.background.drain(5)
     assert world.top_view(OTTO).callback_id == Callback.CAMPAIGN_NEW

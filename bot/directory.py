@@ -1,4 +1,4 @@
-"""Who is who in Slack: `users.info` with a short cache, and the admin rule of the spec."""
+"""Who is who in Slack: `users.info` with a short cache, and who counts as an admin (docs/roles.md)."""
 
 from __future__ import annotations
 

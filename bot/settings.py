@@ -1,4 +1,4 @@
-"""Configuration: exactly the variables of the spec's "Running it", from the environment or `.env`."""
+"""Configuration: the variables of docs/deploy.md, from the environment or `.env`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Deliverable rules: the status machine, lateness, input checks and the compliance checklist.
 
-Status (the spec's enum) is the deliverable's current stage:
+Status is the deliverable's current stage:
 
     planned ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published
        ▲                    │   └────────────publish──────────────────▲

@@ -82,7 +82,7 @@ _INFLUENCER = frozenset({Role.INFLUENCER})
 _BRAND = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.LEGAL})
 _DECIDERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
 
-#: Who may make each move (the spec's role table). The influencer is the one the incident is about.
+#: Who may make each move (docs/incidents.md). The influencer is the one the incident is about.
 WHO: dict[Move, frozenset[Role]] = {
     Move.ACKNOWLEDGE: _INFLUENCER,
     Move.RESPOND: _INFLUENCER,

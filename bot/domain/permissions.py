@@ -1,4 +1,4 @@
-"""Who may do what: the spec's role table as data, checked on the server for every action."""
+"""Who may do what: the role table of docs/roles.md as data, checked on the server for every action."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings: exactly the spec's variables, `.env` support, readable errors."""
+"""Settings: the documented variables, `.env` support, readable errors."""
 
 from __future__ import annotations
 

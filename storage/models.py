@@ -292,8 +292,15 @@ class Incident(SQLModel, table=True):
             postgresql_include=["guideline_id", "severity", "acknowledged_at", "responded_at"],
         ),
         Index(
-            None, "team_id", "resolved_at", postgresql_include=["created_at", "status", "engagement_id", "strikes"]
+            None,
+            "team_id",
+            "resolved_at",
+            postgresql_include=["created_at", "status", "engagement_id", "strikes"],
         ),
+        # insights: the first reaction of the days a report reads from the incidents themselves
+        # (the others come from insight_day, see storage/queries/insights.py)
+        Index(None, "team_id", "acknowledged_at"),
+        Index(None, "team_id", "responded_at"),
         Index(
             "ix_incident_open_team_id_created_at_severity",
             "team_id",
@@ -535,6 +542,35 @@ class ChartFile(SQLModel, table=True):
     file_id: str = Field(max_length=32)
     alt: str = Field(default="", max_length=2000, description="what the chart shows, in words")
     created_at: datetime = utc()
+
+
+class InsightSettled(SQLModel, table=True):
+    """Up to when (a UTC midnight, excluded) a workspace's incident figures are kept per day in
+    `insight_day` (storage/queries/insights.py `settle`)."""
+
+    __tablename__ = "insight_settled"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    through: datetime | None = utc(nullable=True, default=None)
+
+
+class InsightDay(SQLModel, table=True):
+    """A workspace's incident figures of one settled UTC day: incidents reported per (category,
+    severity) (`kind` 'reported', `key` category, `sub` severity), and histograms of durations per
+    bin (`kind` 'ack', or 'resolved' / 'dismissed' by the closing status; `bin` the duration bin,
+    `lo`/`hi` the shortest and longest duration in seconds, as the SQL computes them)."""
+
+    __tablename__ = "insight_day"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=16)
+    day: datetime = utc(primary_key=True)
+    key: str = Field(primary_key=True, max_length=32)
+    sub: str = Field(primary_key=True, max_length=16)
+    bin: int = Field(primary_key=True)
+    n: int
+    lo: float | None = None
+    hi: float | None = None
 
 
 class ConductFlag(SQLModel, table=True):

@@ -574,6 +574,10 @@ async def save_guidelines(
             values = _clause_from_form(form, clause.code, errors)
             if values != (clause.title, clause.text, clause.category, clause.default_severity):
                 before = _clause_of(clause)
+                if values[2] != clause.category:  # reports keep past days counted by category
+                    from storage.queries.insights import forget_days
+
+                    await forget_days(s, campaign.team_id)
                 clause.title, clause.text, clause.category, clause.default_severity = values
                 clause.updated_at = now
                 s.add(clause)

@@ -111,8 +111,12 @@ async def figures(
             await q.prepare(s)
             return await work(s)
 
+    settled = None
+    if scope.engagement_ids is None:  # a workspace: its past days are kept per day (q.settle)
+        settled = await read(lambda s: q.settle(s, scope.team_id, now))
+
     async def reported(s):
-        rows = await q.reported(s, scope, bounds, by_category=by_category)
+        rows = await q.reported(s, scope, bounds, by_category=by_category, settled=settled)
         if by_category:
             return rows, {k: k.replace("_", " ") for _, k, _, _ in rows}
         names = await q.guideline_labels(s, scope.team_id, sorted({k for _, k, _, _ in rows}))
@@ -152,8 +156,8 @@ async def figures(
 
     (rows, label), ack, closed, (open_now, ages), extra, struck = await asyncio.gather(
         read(reported),
-        read(lambda s: q.acknowledged(s, scope, bounds)),
-        read(lambda s: q.closed(s, scope, bounds)),
+        read(lambda s: q.acknowledged(s, scope, bounds, settled)),
+        read(lambda s: q.closed(s, scope, bounds, settled)),
         read(now_open),
         read(per_influencer),
         read(strikes),

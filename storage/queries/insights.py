@@ -13,7 +13,9 @@ the groups (`bot.domain.insights` turns them into figures).
 
 Indexes: incidents by (team_id, created_at) and (team_id, resolved_at) for date ranges over a
 workspace, (engagement_id, status) for a campaign; open incidents by the partial indexes over open
-statuses. See docs/insights.md for the measured figures.
+statuses. A workspace's past days are kept per UTC day (`insight_day`, see "settled days"
+below): a program's report reads them and only the days its periods start or end in from the
+incidents. See docs/insights.md for the measured figures.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +35,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    false,
     func,
     literal_column,
     or_,
@@ -66,6 +69,8 @@ from storage.models import (
     Guideline,
     Incident,
     Influencer,
+    InsightDay,
+    InsightSettled,
     Reminder,
     Review,
     UserTimeZone,
@@ -185,13 +190,21 @@ async def first_incident_at(s: AsyncSession, scope: Scope) -> datetime | None:
 
 
 async def reported(
-    s: AsyncSession, scope: Scope, bounds: Sequence[datetime], *, by_category: bool
+    s: AsyncSession,
+    scope: Scope,
+    bounds: Sequence[datetime],
+    *,
+    by_category: bool,
+    settled: datetime | None = None,
 ) -> list[tuple[int, Any, str, int]]:
     """Incidents reported per (period, clause, severity): the clause is the guideline id, or its
-    category with `by_category` (a program's campaigns each have their own clauses)."""
+    category with `by_category` (a program's campaigns each have their own clauses). A workspace's
+    figures by category read the days settled before `settled` from `insight_day`."""
     if scope.empty:
         return []
-    where = [*_scoped(s, scope, I.team_id, I.engagement_id), _in_range(I.created_at, bounds)]
+    use = by_category and scope.engagement_ids is None
+    sp = split(bounds, settled if use else None)
+    where = [*_scoped(s, scope, I.team_id, I.engagement_id), _in_ranges(I.created_at, sp.ranges)]
     if by_category:
         inner = (
             select(
@@ -216,7 +229,19 @@ async def reported(
     rows = await s.exec(
         select(inner.c.p, inner.c.k, inner.c.sev, func.count()).group_by(inner.c.p, inner.c.k, inner.c.sev)
     )
-    return [(int(p), k, sev, int(n)) for p, k, sev, n in rows.all()]
+    out = [(int(p), k, sev, int(n)) for p, k, sev, n in rows.all()]
+    if sp.first is None:
+        return out
+    p = _period(s, D.day, bounds).label("p")
+    cached = await s.exec(
+        select(p, D.key, D.sub, func.sum(D.n))
+        .where(*_cached(s, scope.team_id, "reported", sp))
+        .group_by(p, D.key, D.sub)
+    )
+    merged: dict[tuple, int] = {}
+    for p, k, sev, n in [*out, *cached.all()]:
+        merged[(int(p), k, sev)] = merged.get((int(p), k, sev), 0) + int(n)
+    return [(p, k, sev, n) for (p, k, sev), n in merged.items()]
 
 
 async def guideline_labels(s: AsyncSession, team_id: str, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -252,25 +277,39 @@ async def _histogram(s: AsyncSession, moment, duration, where, bounds, extra=())
 
 
 async def acknowledged(
-    s: AsyncSession, scope: Scope, bounds: Sequence[datetime]
+    s: AsyncSession, scope: Scope, bounds: Sequence[datetime], settled: datetime | None = None
 ) -> dict[tuple[int, int], rules.Bin]:
     """Time to acknowledge per period of acknowledgement: from the report to the influencer's first
-    reaction (Acknowledge, or a response before it), as a histogram."""
+    reaction (Acknowledge, or a response before it), as a histogram. A workspace's figures read the
+    days settled before `settled` from `insight_day`."""
     if scope.empty:
         return {}
-    first = case(
-        (I.acknowledged_at.is_(None), I.responded_at),
-        (I.responded_at.is_(None), I.acknowledged_at),
-        (I.acknowledged_at < I.responded_at, I.acknowledged_at),
-        else_=I.responded_at,
-    )
+    sp = split(bounds, settled if scope.engagement_ids is None else None)
+    first = _first_reaction()
     # the first reaction falls in the periods only if one of the two moments does
     where = [
         *_scoped(s, scope, I.team_id, I.engagement_id),
-        or_(_in_range(I.acknowledged_at, bounds), _in_range(I.responded_at, bounds)),
+        or_(_in_ranges(I.acknowledged_at, sp.ranges), _in_ranges(I.responded_at, sp.ranges)),
     ]
+    if sp.first is not None:
+        where.append(_in_ranges(first, sp.ranges))
     rows = await _histogram(s, first, _seconds(s, first, I.created_at), where, bounds)
-    return {(int(p), int(b)): rules.Bin(int(n), float(lo), float(hi)) for p, b, n, lo, hi in rows}
+    if sp.first is None:
+        return {(int(p), int(b)): rules.Bin(int(n), float(lo), float(hi)) for p, b, n, lo, hi in rows}
+    merged: dict[tuple, tuple] = {}
+    for p, b, n, lo, hi in [*rows, *await _cached_bins(s, scope.team_id, "ack", sp, bounds)]:
+        _merge_bins(merged, p, (int(b),), n, lo, hi)
+    return {k: rules.Bin(*v) for k, v in merged.items()}
+
+
+async def _cached_bins(s: AsyncSession, team_id: str, kind, sp: Split, bounds, extra=()) -> list[tuple]:
+    p = _period(s, D.day, bounds).label("p")
+    rows = await s.exec(
+        select(p, D.bin, *extra, func.sum(D.n), func.min(D.lo), func.max(D.hi))
+        .where(*_cached(s, team_id, kind, sp))
+        .group_by(p, D.bin, *extra)
+    )
+    return list(rows.all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,18 +320,27 @@ class Closed:
     resolve: dict[tuple[int, int], rules.Bin]
 
 
-async def closed(s: AsyncSession, scope: Scope, bounds: Sequence[datetime]) -> Closed:
+async def closed(
+    s: AsyncSession, scope: Scope, bounds: Sequence[datetime], settled: datetime | None = None
+) -> Closed:
     n = len(bounds) - 1
     if scope.empty:
         return Closed([0] * n, {})
+    sp = split(bounds, settled if scope.engagement_ids is None else None)
     where = [
         *_scoped(s, scope, I.team_id, I.engagement_id),
         I.status.in_(CLOSED_STATUSES),
-        _in_range(I.resolved_at, bounds),
+        _in_ranges(I.resolved_at, sp.ranges),
     ]
     rows = await _histogram(
         s, I.resolved_at, _seconds(s, I.resolved_at, I.created_at), where, bounds, (I.status.label("st"),)
     )
+    if sp.first is not None:
+        merged: dict[tuple, tuple] = {}
+        cached = await _cached_bins(s, scope.team_id, CLOSED_STATUSES, sp, bounds, (D.kind,))
+        for p, b, st, count, lo, hi in [*rows, *cached]:
+            _merge_bins(merged, p, (int(b), st), count, lo, hi)
+        rows = [(p, b, st, *v) for (p, b, st), v in merged.items()]
     per = [0] * n
     resolve: dict[tuple[int, int], rules.Bin] = {}
     for p, b, st, count, lo, hi in rows:
@@ -363,6 +411,176 @@ async def open_ages(s: AsyncSession, scope: Scope, now: datetime) -> dict[tuple[
     )
     rows = await s.exec(select(inner.c.a, inner.c.sev, func.count()).group_by(inner.c.a, inner.c.sev))
     return {(int(a), sev): int(n) for a, sev, n in rows.all()}
+
+
+# ---------------------------------------------------------------------------------------------
+# settled days: a workspace's incident figures kept per UTC day
+
+DAY = timedelta(days=1)
+#: A day is settled this long after it ended (a transaction that took `now` before midnight has
+#: committed by then).
+SETTLE_AFTER = timedelta(hours=1)
+#: Days filled per statement (SQLite buckets with a CASE over the days' bounds).
+FILL_DAYS = {"postgresql": 400, "sqlite": 31}
+D = InsightDay.__table__.c
+
+
+def _floor_day(t: datetime) -> datetime:
+    t = t.astimezone(UTC)
+    return datetime(t.year, t.month, t.day, tzinfo=UTC)
+
+
+def _first_reaction():
+    return case(
+        (I.acknowledged_at.is_(None), I.responded_at),
+        (I.responded_at.is_(None), I.acknowledged_at),
+        (I.acknowledged_at < I.responded_at, I.acknowledged_at),
+        else_=I.responded_at,
+    )
+
+
+def _in_ranges(column, ranges: Sequence[tuple[datetime, datetime]]) -> ColumnElement[bool]:
+    return or_(false(), *(_in_range(column, r) for r in ranges))
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Which parts of [bounds[0], bounds[-1]) a report reads from `insight_day` (whole settled days
+    inside one period) and which from the incidents (the rest: days a period starts or ends in,
+    days not settled yet)."""
+
+    first: datetime | None  # cached days: first <= day < end, not in `cut`
+    end: datetime | None
+    cut: tuple[datetime, ...]
+    ranges: tuple[tuple[datetime, datetime], ...]  # read from the incidents
+
+
+def split(bounds: Sequence[datetime], settled: datetime | None) -> Split:
+    start, end = bounds[0], bounds[-1]
+    if settled is None:
+        return Split(None, None, (), ((start, end),))
+    first = _floor_day(start)
+    first = first if first == start else first + DAY
+    last = min(_floor_day(end), settled)
+    if first >= last:
+        return Split(None, None, (), ((start, end),))
+    cut = sorted({_floor_day(b) for b in bounds if first <= _floor_day(b) < last and _floor_day(b) != b})
+    pieces = [(start, first), *((c, c + DAY) for c in cut), (last, end)]
+    ranges: list[tuple[datetime, datetime]] = []
+    for a, b in pieces:
+        if a >= b:
+            continue
+        if ranges and ranges[-1][1] == a:
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+    return Split(first, last, tuple(cut), tuple(ranges))
+
+
+def _cached(s: AsyncSession, team_id: str, kind, sp: Split) -> list[ColumnElement[bool]]:
+    where = [D.team_id == team_id, D.day >= sp.first, D.day < sp.end]
+    where.append(D.kind.in_(kind) if isinstance(kind, (list, tuple)) else D.kind == kind)
+    for c in sp.cut:
+        where.append(D.day != c)
+    return where
+
+
+async def settled_through(s: AsyncSession, team_id: str) -> datetime | None:
+    return (
+        await s.exec(select(InsightSettled.through).where(InsightSettled.team_id == team_id))
+    ).scalar_one_or_none()
+
+
+async def settle(s: AsyncSession, team_id: str, now: datetime) -> datetime | None:
+    """Keep the workspace's incident figures per UTC day up to the last midnight at least
+    `SETTLE_AFTER` ago, and return that midnight (None: no incident yet).
+
+    A settled day never changes: an incident's report, first reaction and closing are each written
+    once, at the moment they happen, so a past day gains or loses nothing. The first call fills
+    every past day; later ones the days since. Concurrent calls queue on the workspace's row."""
+    target = _floor_day(now - SETTLE_AFTER)
+    await s.exec(insert(s, InsightSettled.__table__).values(team_id=team_id).on_conflict_do_nothing())
+    t = InsightSettled.__table__
+    # takes the row's lock before reading it
+    await s.exec(t.update().where(t.c.team_id == team_id).values(through=t.c.through))
+    through = await settled_through(s, team_id)
+    if through is None:
+        first = (await s.exec(select(func.min(I.created_at)).where(I.team_id == team_id))).scalar_one()
+        if first is None:
+            return None
+        through = _floor_day(first)
+    step = FILL_DAYS.get(_dialect(s), 31)
+    day = through
+    while day < target:
+        stop = min(target, day + step * DAY)
+        await _fill(s, team_id, [day + k * DAY for k in range((stop - day) // DAY + 1)])
+        day = stop
+    if day > through or (await settled_through(s, team_id)) is None:
+        await s.exec(t.update().where(t.c.team_id == team_id).values(through=max(day, through)))
+    return max(day, through)
+
+
+async def _fill(s: AsyncSession, team_id: str, days: list[datetime]) -> None:
+    """The figures of `days[:-1]` (consecutive UTC midnights, the last one excluded)."""
+    window = [(days[0], days[-1])]
+    rows: list[dict] = []
+    reported = (
+        select(
+            _period(s, I.created_at, days).label("p"), Guideline.category.label("k"), I.severity.label("sev")
+        )
+        .select_from(Incident.__table__.join(Guideline, Guideline.id == I.guideline_id))
+        .where(I.team_id == team_id, _in_range(I.created_at, days))
+        .subquery()
+    )
+    for p, k, sev, n in (
+        await s.exec(
+            select(reported.c.p, reported.c.k, reported.c.sev, func.count()).group_by(
+                reported.c.p, reported.c.k, reported.c.sev
+            )
+        )
+    ).all():
+        rows.append(dict(kind="reported", day=days[p], key=k, sub=sev, bin=0, n=n))
+    first = _first_reaction()
+    for p, b, n, lo, hi in await _histogram(
+        s,
+        first,
+        _seconds(s, first, I.created_at),
+        [
+            I.team_id == team_id,
+            or_(_in_ranges(I.acknowledged_at, window), _in_ranges(I.responded_at, window)),
+            _in_range(first, days),
+        ],
+        days,
+    ):
+        rows.append(dict(kind="ack", day=days[p], key="", sub="", bin=b, n=n, lo=lo, hi=hi))
+    for p, b, st, n, lo, hi in await _histogram(
+        s,
+        I.resolved_at,
+        _seconds(s, I.resolved_at, I.created_at),
+        [I.team_id == team_id, I.status.in_(CLOSED_STATUSES), _in_range(I.resolved_at, days)],
+        days,
+        (I.status.label("st"),),
+    ):
+        rows.append(dict(kind=st, day=days[p], key="", sub="", bin=b, n=n, lo=lo, hi=hi))
+    rows = [{"team_id": team_id, "lo": None, "hi": None, **r} for r in rows]
+    for k in range(0, len(rows), 1000):
+        await s.exec(insert(s, InsightDay.__table__).values(rows[k : k + 1000]).on_conflict_do_nothing())
+
+
+async def forget_days(s: AsyncSession, team_id: str) -> None:
+    """Drop a workspace's settled days (a clause changed category: the days count by category);
+    the next report settles them again."""
+    await s.exec(InsightDay.__table__.delete().where(D.team_id == team_id))
+    await s.exec(InsightSettled.__table__.delete().where(InsightSettled.team_id == team_id))
+
+
+def _merge_bins(into: dict, p: int, key, n, lo, hi) -> None:
+    k = (int(p), *key)
+    if k in into:
+        old = into[k]
+        into[k] = (old[0] + int(n), min(old[1], float(lo)), max(old[2], float(hi)))
+    else:
+        into[k] = (int(n), float(lo), float(hi))
 
 
 # ---------------------------------------------------------------------------------------------

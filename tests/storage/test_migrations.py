@@ -42,6 +42,8 @@ TABLES = {
     "flagged_message",
     "awaited_reply",
     "evidence_snapshot",
+    "insight_settled",
+    "insight_day",
     # slack_sdk's OAuth stores (storage/slack_tables.py)
     "slack_installations",
     "slack_bots",

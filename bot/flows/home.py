@@ -40,7 +40,7 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
         brand = None
         # brand-side lists never reach an influencer, even one who is also an admin (docs/trust-boundaries.md)
         if not p.is_influencer and (p.is_admin or p.has_brand_role):
-            scope = await q.brand_scope(s, team_id, user_id, is_admin=p.is_admin)
+            scope = q.brand_scope(team_id, user_id, is_admin=p.is_admin)
             by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
             legal = await q.is_legal(s, team_id, user_id)
             brand = views.BrandHome(

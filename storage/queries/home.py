@@ -1,12 +1,13 @@
 """App Home: what waits for a user, as a few bounded queries (the first rows of each list and a
 count that stops at a cap).
 
-A user's brand scope is resolved once per build as a set of engagements (those of the campaigns
-where they hold a brand role; the whole workspace for an admin); every list then filters
-`engagement_id = ANY($1)` on indexes shaped like its order: open incidents most severe first are
-read one severity at a time from the partial indexes over open incidents, deliverables still owed
-by due time. Counts stop at COUNT_CAP ("1,000+"), so a workspace with a million incidents costs the
-same handful of short statements as the demo. Influencer lists cover the user's own engagements.
+A user's brand scope is the campaigns where they hold a brand role (the whole workspace for an
+admin), joined in each statement through campaign_role (campaign_id, user_id) rather than passed
+as a list of engagement ids (see `BrandScope`). Every list walks an index shaped like its order:
+open incidents most severe first are read one severity at a time from the partial indexes over
+open incidents, deliverables still owed by due time. Counts stop at COUNT_CAP ("100+"), so a
+workspace with a million incidents costs the same handful of short statements as the demo.
+Influencer lists cover the user's own engagements.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -43,7 +45,6 @@ from bot.domain.enums import (
 )
 from bot.domain.incidents import OPEN, waiting_on
 from bot.domain.reviews import CADENCE_DAYS
-from storage.db import id_in
 from storage.models import (
     Campaign,
     CampaignRole,
@@ -54,7 +55,7 @@ from storage.models import (
     Influencer,
     Review,
 )
-from storage.queries.incidents import Count, Scope, capped_count, dialect, rows_of, scope_of
+from storage.queries.incidents import Count, capped_count, dialect, rows_of
 from storage.types import UTCDateTime
 
 T = TypeVar("T")
@@ -68,8 +69,9 @@ BRAND_IF_RESPONDED = tuple(
 SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.MODERATE: 2, Severity.MINOR: 3}
 #: Most severe first.
 SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__))
-#: Counts on the home stop here ("1,000+").
-COUNT_CAP = 1000
+#: Counts on the home stop here ("100+"): the home is a glance, and each count costs the rows it
+#: reads; `/breach list` and "View all" count to 1,000.
+COUNT_CAP = 100
 #: The brand roles whose campaigns make up a user's brand home.
 BRAND_ROLES = ("manager", "member", "legal")
 #: Deliverable statuses still owed by the influencer.
@@ -169,14 +171,49 @@ async def influencer_of(s: AsyncSession, team_id: str, user_id: str, email: str 
     return found.scalars().first()
 
 
-async def brand_scope(s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool) -> Scope:
-    """The engagements of the campaigns where the user holds a brand role (admins: all)."""
-    return await scope_of(s, team_id, user_id, is_admin=is_admin, roles=BRAND_ROLES)
+@dataclass(frozen=True, slots=True)
+class BrandScope:
+    """Whose brand home: the campaigns where `user_id` holds a brand role, or (`user_id` None, an
+    admin) the whole workspace.
+
+    The scope is a join on campaign_role (campaign_id, user_id), never a list of ids: a list of
+    ten thousand engagements (legal on half the campaigns) cost PostgreSQL about 5 ms of planning
+    in every statement it appeared in (it estimates an `= ANY` element by element), and reading
+    it cost as much again. Each row a section reads is checked through the unique index
+    campaign_role (campaign_id, user_id), and the planner sees the role table's statistics."""
+
+    team_id: str
+    user_id: str | None
+
+    @property
+    def empty(self) -> bool:
+        return False  # the caller asks only for someone with a brand role, or an admin
 
 
-def _in(s: AsyncSession, column, scope: Scope) -> list:
-    """`column` (an engagement id) within the scope, as one array parameter (none: the workspace)."""
-    return [] if scope.engagement_ids is None else [id_in(dialect(s), column, scope.engagement_ids)]
+def brand_scope(team_id: str, user_id: str, *, is_admin: bool) -> BrandScope:
+    """The campaigns where the user holds a brand role (admins: the workspace)."""
+    return BrandScope(team_id, None if is_admin else user_id)
+
+
+def _campaigns(scope: BrandScope):
+    """Subquery: the scope's campaigns."""
+    return select(CampaignRole.campaign_id).where(
+        CampaignRole.team_id == scope.team_id,
+        CampaignRole.user_id == scope.user_id,
+        CampaignRole.role.in_(BRAND_ROLES),
+    )
+
+
+def _within(scope: BrandScope) -> list:
+    """The joined engagement is in scope (nothing to say for the workspace)."""
+    return [] if scope.user_id is None else [Engagement.campaign_id.in_(_campaigns(scope))]
+
+
+def _incident_rows(scope: BrandScope):
+    """`SELECT 1 FROM incident` (what a capped count counts), joined to its engagement when the
+    scope needs it."""
+    rows = rows_of(Incident)
+    return rows if scope.user_id is None else rows.join(Engagement, Engagement.id == Incident.engagement_id)
 
 
 async def _page(s: AsyncSession, rows_query: Select, limit: int, count_query: Select, make) -> Page:
@@ -186,12 +223,6 @@ async def _page(s: AsyncSession, rows_query: Select, limit: int, count_query: Se
     if len(rows) < limit:
         return Page(rows, len(rows))
     return Page.of(rows, await capped_count(s, count_query, COUNT_CAP))
-
-
-async def _counted_page(s: AsyncSession, query: Select, limit: int, make) -> Page:
-    """The first `limit` rows of `query`, whose last column is `count(*) OVER ()` (the total)."""
-    rows = (await s.exec(query.limit(limit))).all()
-    return Page([make(*row[:-1]) for row in rows], rows[0][-1] if rows else 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,13 +259,9 @@ def _waiting_on_brand():
     )
 
 
-def _open(s: AsyncSession, scope: Scope) -> list:
+def _open(s: AsyncSession, scope: BrandScope) -> list:
     """Open incidents in scope (the partial indexes' condition, spelled the same way)."""
-    return [
-        Incident.team_id == scope.team_id,
-        Incident.status.in_(OPEN_STATUSES),
-        *_in(s, Incident.engagement_id, scope),
-    ]
+    return [Incident.team_id == scope.team_id, Incident.status.in_(OPEN_STATUSES), *_within(scope)]
 
 
 #: The columns of an IncidentLine, named (they travel through a UNION ALL).
@@ -302,13 +329,13 @@ async def _most_severe_first(
     return [IncidentLine(*row) for row in (await s.exec(query)).all()]
 
 
-async def _counts_by_severity(s: AsyncSession, where: list) -> dict[str, Count]:
+async def _counts_by_severity(s: AsyncSession, scope: BrandScope, where: list) -> dict[str, Count]:
     """Per severity, how many rows match `where`, each count stopping at COUNT_CAP: one statement
     (LATERAL over the severities on PostgreSQL, as above; four scalar subqueries on SQLite)."""
     if dialect(s) == "postgresql":
         severities = _severities()
         bounded = (
-            rows_of(Incident)
+            _incident_rows(scope)
             .where(*where, Incident.severity == severities.c.severity)
             .correlate(severities)
             .limit(COUNT_CAP + 1)
@@ -323,7 +350,10 @@ async def _counts_by_severity(s: AsyncSession, where: list) -> dict[str, Count]:
         counts = [
             select(func.count())
             .select_from(
-                rows_of(Incident).where(*where, Incident.severity == severity).limit(COUNT_CAP + 1).subquery()
+                _incident_rows(scope)
+                .where(*where, Incident.severity == severity)
+                .limit(COUNT_CAP + 1)
+                .subquery()
             )
             .scalar_subquery()
             for severity in SEVERITIES
@@ -336,7 +366,7 @@ async def _counts_by_severity(s: AsyncSession, where: list) -> dict[str, Count]:
     }
 
 
-async def incidents_waiting_on_brand(s: AsyncSession, scope: Scope, *, limit: int) -> Page[IncidentLine]:
+async def incidents_waiting_on_brand(s: AsyncSession, scope: BrandScope, *, limit: int) -> Page[IncidentLine]:
     """Open incidents where the brand has the next move: most severe first, then the response due
     soonest (index (team_id, severity, response_due_at) over open incidents)."""
     if scope.empty:
@@ -347,11 +377,11 @@ async def incidents_waiting_on_brand(s: AsyncSession, scope: Scope, *, limit: in
     rows = await _most_severe_first(s, where, (("response_due_at", False), ("number", False)), limit)
     if len(rows) < limit:
         return Page(rows, len(rows))
-    return Page.of(rows, await capped_count(s, rows_of(Incident).where(*where), COUNT_CAP))
+    return Page.of(rows, await capped_count(s, _incident_rows(scope).where(*where), COUNT_CAP))
 
 
 async def open_incidents(
-    s: AsyncSession, scope: Scope, *, limit: int
+    s: AsyncSession, scope: BrandScope, *, limit: int
 ) -> tuple[dict[str, Count], Page[IncidentLine]]:
     """Open incidents in scope: a count per severity (each stops at COUNT_CAP, read from the index
     (team_id, engagement_id, severity) over open incidents without visiting the table), and the
@@ -359,7 +389,7 @@ async def open_incidents(
     if scope.empty:
         return {}, Page([], 0)
     where = _open(s, scope)
-    by_severity = await _counts_by_severity(s, where)
+    by_severity = await _counts_by_severity(s, scope, where)
     total = sum(c.n for c in by_severity.values())
     capped = any(c.capped for c in by_severity.values())
     rows = await _most_severe_first(s, where, (("number", True),), limit) if total else []
@@ -387,18 +417,10 @@ async def my_open_incidents(
     )
 
 
-def _legal_engagements(team_id: str, user_id: str):
-    """Subquery: the engagements of the campaigns where the user is legal (campaign_role
-    (team_id, user_id), then engagement by campaign)."""
-    return select(Engagement.id).where(
-        Engagement.team_id == team_id,
-        Engagement.campaign_id.in_(
-            select(CampaignRole.campaign_id).where(
-                CampaignRole.team_id == team_id,
-                CampaignRole.user_id == user_id,
-                CampaignRole.role == Role.LEGAL,
-            )
-        ),
+def _legal_campaigns(team_id: str, user_id: str):
+    """Subquery: the campaigns where the user is legal (campaign_role (campaign_id, user_id))."""
+    return select(CampaignRole.campaign_id).where(
+        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id, CampaignRole.role == Role.LEGAL
     )
 
 
@@ -426,7 +448,7 @@ async def escalations_for_legal(
         # the partial indexes' condition, spelled as they spell it (see `_open`)
         Incident.status.in_(OPEN_STATUSES),
         Incident.status == IncidentStatus.ESCALATED,
-        Incident.engagement_id.in_(_legal_engagements(team_id, user_id)),
+        Engagement.campaign_id.in_(_legal_campaigns(team_id, user_id)),
     ]
     query = (
         _incidents(
@@ -440,7 +462,8 @@ async def escalations_for_legal(
         .where(*where)
         .order_by(Incident.number)
     )
-    return await _page(s, query, limit, rows_of(Incident).where(*where), EscalationLine)
+    count = rows_of(Incident).join(Engagement, Engagement.id == Incident.engagement_id).where(*where)
+    return await _page(s, query, limit, count, EscalationLine)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,7 +493,7 @@ def _deliverables(*columns):
 
 
 async def deliverables_between(
-    s: AsyncSession, scope: Scope, *, after: datetime | None, before: datetime, limit: int
+    s: AsyncSession, scope: BrandScope, *, after: datetime | None, before: datetime, limit: int
 ) -> Page[DeliverableLine]:
     """Deliverables still owed with a due time in [after, before), soonest first (the partial
     index (team_id, due_at) over owed deliverables)."""
@@ -480,7 +503,7 @@ async def deliverables_between(
         Deliverable.team_id == scope.team_id,
         Deliverable.status.in_(OWED),
         Deliverable.due_at < before,
-        *_in(s, Deliverable.engagement_id, scope),
+        *_within(scope),
     ]
     if after is not None:
         where.append(Deliverable.due_at >= after)
@@ -488,30 +511,50 @@ async def deliverables_between(
         s,
         _deliverables(*_DELIVERABLE_COLUMNS).where(*where).order_by(Deliverable.due_at, Deliverable.id),
         limit,
-        rows_of(Deliverable).where(*where),
+        _deliverable_rows(scope).where(*where),
         DeliverableLine,
     )
 
 
-async def pending_checks(s: AsyncSession, scope: Scope, *, limit: int) -> Page[DeliverableLine]:
-    """Deliverables with compliance checks pending (index compliance_check (team_id, status)), and
-    how many, in one statement: the grouping reads them all anyway, so the count is a window over
-    it rather than a second pass."""
+def _deliverable_rows(scope: BrandScope):
+    rows = rows_of(Deliverable)
+    return (
+        rows if scope.user_id is None else rows.join(Engagement, Engagement.id == Deliverable.engagement_id)
+    )
+
+
+async def pending_checks(s: AsyncSession, scope: BrandScope, *, limit: int) -> Page[DeliverableLine]:
+    """Deliverables with compliance checks pending, soonest due first, with how many are pending,
+    and how many such deliverables there are up to COUNT_CAP. The pending checks are read first
+    (index compliance_check (team_id, status): a few per deliverable published and not yet
+    checked) and grouped by deliverable, then each group finds its deliverable by primary key;
+    starting from the deliverables instead read every one of them in scope."""
     if scope.empty:
         return Page([], 0)
-    pending = func.count(ComplianceCheck.id)
-    query = (
-        _deliverables(*_DELIVERABLE_COLUMNS, pending, func.count().over())
-        .join(ComplianceCheck, ComplianceCheck.deliverable_id == Deliverable.id)
-        .where(
-            ComplianceCheck.team_id == scope.team_id,
-            ComplianceCheck.status == ComplianceStatus.PENDING,
-            *_in(s, Deliverable.engagement_id, scope),
-        )
-        .group_by(*_DELIVERABLE_COLUMNS)
-        .order_by(Deliverable.due_at, Deliverable.id)
+    pending = (
+        select(ComplianceCheck.deliverable_id.label("deliverable_id"), func.count().label("n"))
+        .where(ComplianceCheck.team_id == scope.team_id, ComplianceCheck.status == ComplianceStatus.PENDING)
+        .group_by(ComplianceCheck.deliverable_id)
+        .subquery("pending")
     )
-    return await _counted_page(s, query, limit, DeliverableLine)
+    where = [Deliverable.team_id == scope.team_id, *_within(scope)]
+    count = (
+        select(literal_column("1"))
+        .select_from(pending)
+        .join(Deliverable, Deliverable.id == pending.c.deliverable_id)
+    )
+    if scope.user_id is not None:
+        count = count.join(Engagement, Engagement.id == Deliverable.engagement_id)
+    return await _page(
+        s,
+        _deliverables(*_DELIVERABLE_COLUMNS, pending.c.n)
+        .join(pending, pending.c.deliverable_id == Deliverable.id)
+        .where(*where)
+        .order_by(Deliverable.due_at, Deliverable.id),
+        limit,
+        count.where(*where),
+        DeliverableLine,
+    )
 
 
 async def my_deliverables(
@@ -558,41 +601,72 @@ def _engagements(*columns):
     )
 
 
-async def reviews_due(s: AsyncSession, scope: Scope, *, now: datetime, limit: int) -> Page[EngagementLine]:
-    """Active engagements of active campaigns whose last review (or, with none, whose start) is
-    older than the campaign's cadence, the longest waiting first. The last reviews come grouped
-    from the index review (team_id, engagement_id, created_at), read once, not once per
-    engagement; the count is a window over the same rows."""
+async def reviews_due(
+    s: AsyncSession, scope: BrandScope, *, now: datetime, limit: int
+) -> Page[EngagementLine]:
+    """Active engagements of active campaigns with a review cadence whose last review (or, with
+    none, whose start) is older than the cadence, the longest waiting first, and how many.
+
+    Which engagements are due is decided on ids alone (campaign, engagement, their last review)
+    and only the rows shown are joined to their names. On PostgreSQL each candidate's last review
+    is one step of the index review (team_id, engagement_id, created_at) (a LATERAL max), so only
+    the scope's reviews are read; SQLite, which has no LATERAL, groups them."""
     if scope.empty:
         return Page([], 0)
-    last = (
-        select(Review.engagement_id, func.max(Review.created_at).label("at"))
-        .where(Review.team_id == scope.team_id, *_in(s, Review.engagement_id, scope))
-        .group_by(Review.engagement_id)
-        .subquery("last_review")
-    )
+    if dialect(s) == "postgresql":
+        last = (
+            select(func.max(Review.created_at).label("at"))
+            .where(Review.team_id == scope.team_id, Review.engagement_id == Engagement.id)
+            .lateral("last_review")
+        )
+        on = true()
+    else:
+        last = (
+            select(Review.engagement_id, func.max(Review.created_at).label("at"))
+            .where(Review.team_id == scope.team_id)
+            .group_by(Review.engagement_id)
+            .subquery("last_review")
+        )
+        on = last.c.engagement_id == Engagement.id
     since = func.coalesce(last.c.at, Engagement.created_at)
+    cadences = {cadence: days for cadence, days in CADENCE_DAYS.items() if days is not None}
     threshold = case(
         *(
             (Campaign.review_cadence == cadence, literal(now - timedelta(days=days), UTCDateTime()))
-            for cadence, days in CADENCE_DAYS.items()
-            if days is not None
+            for cadence, days in cadences.items()
         ),
         else_=None,
     )
-    query = (
-        _engagements(*_ENGAGEMENT_COLUMNS, last.c.at, func.count().over())
-        .outerjoin(last, last.c.engagement_id == Engagement.id)
+    due = (
+        select(
+            Engagement.id.label("id"),
+            last.c.at.label("at"),
+            since.label("since"),
+            func.count().over().label("total"),
+        )
+        .select_from(Engagement)
+        .join(Campaign, Campaign.id == Engagement.campaign_id)
+        .outerjoin(last, on)
         .where(
-            Engagement.team_id == scope.team_id,
-            *_in(s, Engagement.id, scope),
-            Engagement.status == EngagementStatus.ACTIVE,
+            Campaign.team_id == scope.team_id,
             Campaign.status == CampaignStatus.ACTIVE,
+            Campaign.review_cadence.in_(list(cadences)),
+            Engagement.team_id == scope.team_id,
+            Engagement.status == EngagementStatus.ACTIVE,
+            *_within(scope),
             since <= threshold,
         )
         .order_by(since, Engagement.id)
+        .limit(limit)
+        .subquery("due")
     )
-    return await _counted_page(s, query, limit, EngagementLine)
+    query = (
+        _engagements(*_ENGAGEMENT_COLUMNS, due.c.at, due.c.total)
+        .join(due, due.c.id == Engagement.id)
+        .order_by(due.c.since, due.c.id)
+    )
+    rows = (await s.exec(query)).all()
+    return Page([EngagementLine(*row[:-1]) for row in rows], rows[0][-1] if rows else 0)
 
 
 async def my_engagements(

@@ -32,14 +32,19 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
 
     now = svc.clock.now()
     found = await svc.directory.user(user_id)
-    # who they are for the trust rules: admin, creator, brand role, influencer (by Slack id or, for
-    # an external creator not matched yet, by the email they were invited with)
-    p = await someone(svc, team_id, user_id, found)
-    may_create = rules.creator_refusal(p) is None
+    async with svc.db.transaction() as s:
+        # the influencer they are: by Slack id or, for an external creator not matched yet, by the
+        # email they were invited with (as the guidelines' button matches them)
+        me = await q.influencer_of(s, team_id, user_id, found.email)
+        if me is not None and not await q.is_engaged(s, team_id, me.id):
+            me = None
+    # an influencer is never on the brand side (docs/trust-boundaries.md): no brand lists, no "New
+    # campaign", and no need to ask more; anyone else is asked what the trust rules need
+    p = None if me is not None else await someone(svc, team_id, user_id, found)
+    may_create = p is not None and rules.creator_refusal(p) is None
     async with svc.db.transaction() as s:
         brand = None
-        # brand-side lists never reach an influencer, even one who is also an admin (docs/trust-boundaries.md)
-        if not p.is_influencer and (p.is_admin or p.has_brand_role):
+        if p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role):
             scope = q.brand_scope(team_id, user_id, is_admin=p.is_admin)
             by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
             legal = await q.is_legal(s, team_id, user_id)
@@ -55,7 +60,6 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
                 may_create=may_create,
             )
         influencer = None
-        me = await q.influencer_of(s, team_id, user_id, found.email) if p.is_influencer else None
         if me is not None:
             influencer = views.InfluencerHome(
                 campaigns=await q.my_engagements(s, team_id, me.id, limit=ROWS),
@@ -63,9 +67,8 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
                 deliverables=await q.my_deliverables(s, team_id, me.id, limit=ROWS),
                 incidents=await q.my_open_incidents(s, team_id, me.id, limit=ROWS),
             )
-    return views.home_view(
-        brand, influencer, now, may_create=may_create, brand_side=rules.brand_role_refusal(p, "") is None
-    )
+    brand_side = p is not None and rules.brand_role_refusal(p, "") is None
+    return views.home_view(brand, influencer, now, may_create=may_create, brand_side=brand_side)
 
 
 async def open_incident(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:

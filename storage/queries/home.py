@@ -171,6 +171,17 @@ async def influencer_of(s: AsyncSession, team_id: str, user_id: str, email: str 
     return found.scalars().first()
 
 
+async def is_engaged(s: AsyncSession, team_id: str, influencer_id: int) -> bool:
+    """Has the influencer an engagement (any status) in the workspace (index engagement (team_id,
+    influencer_id))?"""
+    found = await s.exec(
+        select(Engagement.id)
+        .where(Engagement.team_id == team_id, Engagement.influencer_id == influencer_id)
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 @dataclass(frozen=True, slots=True)
 class BrandScope:
     """Whose brand home: the campaigns where `user_id` holds a brand role, or (`user_id` None, an

@@ -5,14 +5,18 @@
 How a message is read (the word lists and patterns are data: rules/<lang>.toml):
 1. Slack markup is read as text: `<@U123>` is a mention (`@u123`), `<https://…|label>` is its
    label. Unicode is folded (styled letters, full-width forms), curly quotes straightened.
+   Disguised words are read as the word they disguise, when it is one of the language's
+   `[obfuscation] words`: masks ("f*ck", "f***", "a**hole"), digits and signs for letters
+   ("sh1t", "a$$hole", "b!tch"), letters split by dots or dashes ("f.u.c.k"); letters repeated
+   three times or more are read once ("fuuuck", "shuuut up").
 2. What is not the author's own abuse is blanked before any rule runs, and remembered for the
    reason: product names (a Title Case name next to a product noun, "the Killer Queen palette",
    or after "called"), words quoted from someone else when the message reports them ("a commenter
    wrote 'this brand is trash'"), slang praise ("kill it", "sick edit", "de la folie", "mortel"),
    exclamations that aim at no one ("holy shit", "putain, enfin") and insults an apology reports
    ("sorry I called you useless").
-3. The rules run on what is left (see 5 for which languages'); the best-scoring rule gives the
-   category, its `why` and the words it matched give the reason.
+3. The rules run on what is left (see 5 for which languages'), highest score first; the first
+   rule that matches gives the category, its `why` and the words it matched give the reason.
 4. Rules that found nothing leave English messages to alt-profanity-check's model (see
    model.py): it flags only when it is confident and one of the words that weigh most in its
    decision stands within three words of someone addressed ("you", "your", a mention) — the
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.domain.conduct.model import load as load_model
-from bot.domain.conduct.rules import Category, Language, languages
+from bot.domain.conduct.rules import Category, Language, Probe, RuleSet, languages
 
 THRESHOLD = 0.5
 #: the model's probability from which an aimed message is flagged (measured in bench/conduct.py)
@@ -43,13 +47,36 @@ MODEL_REACH = 3
 _BLANK = " | "
 _SLACK_MENTION = re.compile(r"<@(\w+)(?:\|[^>]*)?>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<(?:https?|mailto):[^>]*>")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_QUOTES = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "œ": "oe",
+        "Œ": "Oe",
+        "æ": "ae",
+        "Æ": "Ae",
+    }
+)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # a quoted span: "…" or '…' (an apostrophe between letters, as in "you're", stays inside)
 _QUOTED = re.compile(r"\"[^\"\n]{2,}?\"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,}?'(?!\w)")
 _TITLE_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _WORDS = re.compile(r"[a-z0-9@]+(?:'[a-z]+)?")
 _TARGETS = frozenset({"you", "your", "u", "ur", "yourself", "yourselves", "ya", "yall", "y'all", "you're"})
+
+
+# disguised words: a sign or digit standing for a letter, and masks standing for any letter
+_LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "$": "s", "@": "a", "!": "il"}
+_MASK = frozenset("*#%")
+_CANDIDATE = re.compile(r"(?<![\w@*#%$!.-])[\w*#%$@!]+(?:[.-][\w*#%$@!]+)*")
+_SPLIT_LETTERS = re.compile(r"\w(?:[.-]\w){2,}")
+_REPEATED = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +126,66 @@ def _detect(text: str, folded: str, langs: tuple[Language, ...]) -> tuple[str, t
     return langs[best].lang, tuple(lang for i, lang in enumerate(langs) if i == best or scores[i] > 0)
 
 
+def _unmask(token: str, masked: dict[int, tuple[str, ...]]) -> str | None:
+    """The word a disguised token stands for ("f*ck", "sh1t", "a$$hole", "f.u.c.k"), if any."""
+    if _SPLIT_LETTERS.fullmatch(token):
+        token = token.replace(".", "").replace("-", "")
+    elif "." in token or "-" in token or token[0] == "@":
+        return None  # a domain, an e-mail, a compound word, a mention
+    hidden = sum(1 for ch in token if ch in _MASK)
+    signs = sum(1 for ch in token if ch in _LEET)
+    letters = len(token) - hidden - signs
+    if not (hidden or (signs and letters >= 2)) or letters < 1:
+        return None
+    for word in masked.get(len(token), ()):
+        if all(t == w or t in _MASK or w in _LEET.get(t, "") for t, w in zip(token, word, strict=True)):
+            return word
+    return None
+
+
+@cache
+def _masked_by_length(langs: tuple[Language, ...]) -> dict[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for language in langs:
+        for word in language.masked:
+            if word not in by_length.setdefault(len(word), []):
+                by_length[len(word)].append(word)
+    return {n: tuple(words) for n, words in by_length.items()}
+
+
+def _undisguise(folded: str, langs: tuple[Language, ...]) -> str:
+    """Disguised words read as the word they stand for, and letters repeated three times or more
+    read once ("fuuuuck", "shuuut up"; a doubled s stays double: "asssss" is "ass")."""
+    if _REPEATED.search(folded):
+        folded = _REPEATED.sub(lambda m: m.group(1) * (2 if m.group(1) == "s" else 1), folded)
+    masked = _masked_by_length(langs)
+    if not masked:
+        return folded
+    out: list[str] = []
+    last = 0
+    for m in _CANDIDATE.finditer(folded):
+        token = m.group().rstrip("!")
+        if token.isalpha() or token.isdigit() or len(token) < 3:
+            continue
+        word = _unmask(token, masked)
+        if word is not None:
+            out += [folded[last : m.start()], word]
+            last = m.start() + len(token)
+    if not out:
+        return folded
+    out.append(folded[last:])
+    return "".join(out)
+
+
+@cache
+def _ranked(langs: tuple[Language, ...]) -> RuleSet:
+    """The rules of these languages, highest score first (on a tie, in language then file order):
+    the first that matches is the best."""
+    return RuleSet(
+        tuple(sorted((rule for language in langs for rule in language.rules), key=lambda r: -r.score))
+    )
+
+
 def _blank_products(text: str, langs: tuple[Language, ...]) -> tuple[str, list[str]]:
     """Title Case names next to a product noun ("the Killer Queen palette", "la palette Killer
     Queen", "the 'Savage X' sound") or after "called" / "s'appelle", blanked in the
@@ -128,9 +215,10 @@ def _neutralise(folded: str, langs: tuple[Language, ...]) -> tuple[str, list[str
         folded, n = _QUOTED.subn(_BLANK, folded)
         if n:
             kinds.append("quoted words")
+    probe = Probe(folded)  # blanking only removes words: its pre-check stays a safe over-approximation
     for language in langs:
         for neutral in language.neutral:
-            if neutral.pattern.search(folded) is None:
+            if neutral.pattern.search(folded, probe) is None:
                 continue
             folded, n = neutral.pattern.regex.subn(_BLANK, folded)
             if n and neutral.kind not in kinds:
@@ -163,18 +251,11 @@ def assess(text: str) -> ConductVerdict:
     prepared = _prepare(text or "")
     lang, langs = _detect(prepared, _fold(prepared), langs)
     cased, products = _blank_products(prepared, langs)
-    cleaned, kinds = _neutralise(_fold(cased), langs)
+    cleaned, kinds = _neutralise(_undisguise(_fold(cased), langs), langs)
     if products:
         kinds.insert(0, "product names")
 
-    best = None
-    for language in langs:
-        for rule in language.rules:
-            if best is not None and rule.score <= best[0].score:
-                continue  # a rule can only win with a higher score
-            m = rule.search(cleaned)
-            if m is not None:
-                best = (rule, m)
+    best = _ranked(langs).first_match(cleaned)
     if best is not None:
         rule, m = best
         flagged = rule.score >= THRESHOLD

@@ -253,10 +253,11 @@ class Installations:
         return refreshed
 
     def forget(self, *, enterprise_id: str | None = None, team_id: str | None = None) -> None:
-        for key in list(self._cache):
-            if (team_id is not None and key[1] == team_id) or (
-                enterprise_id is not None and key[0] == enterprise_id
-            ):
+        for key, (_, found) in list(self._cache.items()):
+            org = enterprise_id is not None and (
+                key[0] == enterprise_id or (found is not None and found.enterprise_id == enterprise_id)
+            )  # a workspace found by team id through its organisation's install counts too
+            if (team_id is not None and key[1] == team_id) or org:
                 del self._cache[key]
 
     async def remove(self, *, enterprise_id: str | None, team_id: str | None) -> None:
@@ -350,8 +351,9 @@ class Tenancy:
         """`app_uninstalled` / `tokens_revoked`: the workspace's installation goes (its data stays)."""
         if self.installations is None:
             return
-        if organisation is not None:
+        if organisation is not None:  # an org-wide install: every workspace it served goes quiet
             await self.installations.remove(enterprise_id=organisation, team_id=None)
+            await set_org_active(self.db, organisation, False, self.clock.now() if self.clock else None)
         if team_id is not None:
             await self.installations.store.delete_team(team_id)
             self.installations.forget(team_id=team_id)
@@ -365,11 +367,36 @@ class Tenancy:
         """Global Bolt middleware: the request's workspace, after Bolt's authorisation."""
         result: AuthorizeResult | None = context.get("authorize_result")
         if result is not None and self.installations is not None:
+            result = self._team_of_org_wide_event(context, body, result)
             result = await self._owner_of_shared_channel(context, body, result)
             await self._remember_organisation(context, result)
         if result is not None:
             tenancy.set_workspace(_workspace_of(result, fallback_team=context.get("team_id")))
         return await next()
+
+    @staticmethod
+    def _team_of_org_wide_event(
+        context: Any, body: dict[str, Any], result: AuthorizeResult
+    ) -> AuthorizeResult:
+        """An org-wide install's event names no team in `authorizations[0]` (the installation is the
+        organisation's), so Bolt's context has none: the workspace is the envelope's `team_id`."""
+        if result.team_id or not context.is_enterprise_install:
+            return result
+        team_id = tenancy.team_of(body) or (body.get("context_team_id") if isinstance(body, dict) else None)
+        if not team_id:
+            return result
+        scoped = AuthorizeResult(
+            enterprise_id=result.enterprise_id,
+            team_id=team_id,
+            bot_user_id=result.bot_user_id,
+            bot_id=result.bot_id,
+            bot_token=result.bot_token,
+            bot_scopes=result.bot_scopes,
+            user_id=result.user_id,
+        )
+        context["authorize_result"] = scoped
+        context["team_id"] = team_id
+        return scoped
 
     async def _owner_of_shared_channel(
         self, context: Any, body: dict[str, Any], result: AuthorizeResult
@@ -422,6 +449,17 @@ class Tenancy:
         async with self.db.transaction() as s:
             await workspace_rows.set_enterprise(s, result.team_id, result.enterprise_id, self.clock.now())
         self._known_enterprises.add(key)
+
+
+async def set_org_active(db: Database, enterprise_id: str, active: bool, now: Any) -> None:
+    """Mark the workspaces an org-wide install serves (those noted with its enterprise id)
+    active or inactive: inactive ones get no reminders. Rare (an org-wide (un)install), so a
+    plain update by enterprise id."""
+    from storage.models import Workspace as WorkspaceRow
+
+    values: dict[str, Any] = {"active": active, "uninstalled_at": None if active else now}
+    async with db.transaction() as s:
+        await s.exec(update(WorkspaceRow).where(WorkspaceRow.enterprise_id == enterprise_id).values(**values))
 
 
 def _workspace_of(result: AuthorizeResult, fallback_team: str | None = None) -> Workspace:

@@ -34,7 +34,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
-from bot.installations import EncryptedInstallationStore, Installations
+from bot.installations import EncryptedInstallationStore, Installations, set_org_active
 from bot.settings import Settings
 from storage import slack_tables
 from storage.db import Database
@@ -120,6 +120,8 @@ def oauth_settings(
         if team_id:
             async with db.transaction() as s:  # (re)installed: its reminders go out again
                 await workspaces.set_active(s, team_id, True, clock.now())
+        elif installation.is_enterprise_install and installation.enterprise_id:  # org-wide
+            await set_org_active(db, installation.enterprise_id, True, clock.now())
         log.info("installed in workspace %s (organisation %s)", team_id, installation.enterprise_id)
         return await args.default.success(args)
 

@@ -269,7 +269,8 @@ def problem(body: Any) -> str | None:
         return "no type and no command"
     check = _BY_KIND.get(which)
     found = check(body) if check else None
-    team_id = extract_team_id(body) if found is None else None
+    # an org-wide install's event names no team in `authorizations`: the envelope's `team_id` does
+    team_id = (extract_team_id(body) or body.get("team_id")) if found is None else None
     if found is None and not (isinstance(team_id, str) and team_id):
         return "no team id"  # listeners fall back on it when Bolt skips authorisation
     return found

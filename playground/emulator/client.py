@@ -440,6 +440,7 @@ class SlackUserClient:
         user = self.ws.users.get(user_id)
         if user is None:
             raise EmulatorUsageError(f"no user {user_id!r}")
+        self.emulator.acting["team"] = self.ws.team_id  # where an org-wide token's calls act next
         return user
 
     def _visible_message(self, actor: User, channel: Channel, ts: str) -> Message:

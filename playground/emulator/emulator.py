@@ -22,6 +22,7 @@ from .state import (
     Channel,
     IdFactory,
     Message,
+    Organisation,
     ResponseUrl,
     UploadedFile,
     User,
@@ -82,6 +83,11 @@ class SlackEmulator:
         self.faults = FaultInjector()
         self.calls: list[ApiCall] = []
         self._served = _Served()
+        #: Enterprise Grid organisations by enterprise id (`add_organisation`).
+        self.organisations: dict[str, Organisation] = {}
+        #: {"team": the workspace whose person last sent the app something}: where an org-wide
+        #: token's call acts when its ids are in several workspaces (a person in both).
+        self.acting: dict[str, str] = {}
 
     # ------------------------------------------------------------ workspaces
 
@@ -113,6 +119,51 @@ class SlackEmulator:
         )
         return self.in_team(team_id)
 
+    def add_organisation(self, enterprise_id: str, name: str, team_ids: list[str]) -> Organisation:
+        """An Enterprise Grid organisation (`E…`) holding these workspaces. They share the app's bot
+        user (create them with the first one's `bot_user_id` and `bot_id`). Install the app
+        org-wide through OAuth with `team=E…` on the authorize page; its one token then works in
+        every workspace of the organisation, and their payloads carry `enterprise`."""
+        bots = {(self.workspaces[t].bot_user.id, self.workspaces[t].bot_id) for t in team_ids}
+        if len(bots) != 1:
+            raise ValueError("the workspaces of an organisation share the app's bot user")
+        org = self.organisations[enterprise_id] = Organisation(enterprise_id, name, list(team_ids))
+        for team_id in team_ids:
+            self.workspaces[team_id].organisation = org
+        return org
+
+    def org_workspace(self, grant_enterprise: str, values: dict[str, Any]) -> Workspace:
+        """The workspace of the organisation an org-wide token's call acts in: the one its
+        `team_id`, channel, view, trigger or person belongs to (ids are unique across workspaces
+        here, but a person may belong to several: then the workspace someone last acted in)."""
+        org = self.organisations[grant_enterprise]
+        members = [self.workspaces[t] for t in org.team_ids]
+        if values.get("team_id") in org.team_ids:
+            return self.workspaces[values["team_id"]]
+        probes = (
+            ("channel", lambda ws, v: v in ws.channels),
+            ("channel_id", lambda ws, v: v in ws.channels),
+            ("view_id", lambda ws, v: v in ws.views),
+            ("trigger_id", lambda ws, v: v in ws.triggers),
+            ("user_id", lambda ws, v: v in ws.users),
+            ("user", lambda ws, v: v in ws.users),
+            ("users", lambda ws, v: str(v).split(",")[0] in ws.users),
+        )
+        for name, holds in probes:
+            value = values.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            found = [ws for ws in members if holds(ws, value)]
+            for ws in found:  # a person in several: where someone last acted (the request's)
+                if ws.team_id == self.acting.get("team"):
+                    return ws
+            if found:
+                return found[0]
+        # nothing names a workspace (conversations.create, users.list): the request in flight's.
+        # Slack wants `team_id` on these with an org-wide token; the bundled spec predates it.
+        acting = self.acting.get("team")
+        return self.workspaces[acting] if acting in org.team_ids else members[0]
+
     def in_team(self, team_id: str) -> SlackEmulator:
         """This emulator acting in another of its workspaces (same server, app, calls and faults):
         tests and `SlackUserClient` use it to act as that workspace's people."""
@@ -125,8 +176,9 @@ class SlackEmulator:
         return self.app.bot_tokens(team_id or self.team_id)
 
     def uninstall(self, team_id: str | None = None) -> None:
-        """The workspace removes the app: its tokens stop working. Deliver `app_uninstalled` /
-        `tokens_revoked` to the bot yourself (SlackUserClient.app_uninstalled)."""
+        """The workspace (or, given an enterprise id, the organisation) removes the app: its tokens
+        stop working. Deliver `app_uninstalled` / `tokens_revoked` to the bot yourself
+        (SlackUserClient.app_uninstalled)."""
         self.app.uninstall(team_id or self.team_id)
 
     # ------------------------------------------------------------------ serving

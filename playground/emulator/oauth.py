@@ -37,6 +37,9 @@ class Grant:
     expires_at: float | None = None  # wall-clock seconds; None = never
     refresh_token: str | None = None
     revoked: bool = False
+    #: An org-wide install's token (Enterprise Grid): valid in every workspace of the organisation;
+    #: `team_id` is then "".
+    enterprise_id: str | None = None
 
 
 @dataclass
@@ -46,6 +49,7 @@ class AuthorizationCode:
     installer_id: str
     redirect_uri: str | None
     used: bool = False
+    enterprise_id: str | None = None  # an org-wide install (then `team_id` is "")
 
 
 @dataclass
@@ -64,6 +68,7 @@ class SlackApp:
     codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token → team id
     installed: set[str] = field(default_factory=set)  # team ids where the app is installed
+    installed_orgs: set[str] = field(default_factory=set)  # enterprise ids of org-wide installs
 
     def __post_init__(self) -> None:
         self.grants[self.app_token] = Grant(self.app_token, team_id="", kind="app")
@@ -81,7 +86,16 @@ class SlackApp:
         return [g.token for g in self.grants.values() if g.team_id == team_id and self._valid(g)]
 
     def workspace_of(self, token: str | None) -> str:
-        """The team id a bot token belongs to; Slack's error codes when it does not work."""
+        """The team id a bot token belongs to ("" for an org-wide token); Slack's error codes when
+        it does not work."""
+        return self.grant_of(token).team_id
+
+    def org_tokens(self, enterprise_id: str) -> list[str]:
+        """The organisation's org-wide bot tokens that still work, newest last."""
+        return [g.token for g in self.grants.values() if g.enterprise_id == enterprise_id and self._valid(g)]
+
+    def grant_of(self, token: str | None) -> Grant:
+        """The working bot grant of a token; Slack's error codes when it does not work."""
         grant = self.grants.get(token or "")
         if grant is None or grant.kind != "bot":
             raise SlackError("invalid_auth")
@@ -89,7 +103,7 @@ class SlackApp:
             raise SlackError("token_revoked")
         if grant.expires_at is not None and self.wall_clock() >= grant.expires_at:
             raise SlackError("token_expired")
-        return grant.team_id
+        return grant
 
     def check_app_token(self, token: str | None) -> None:
         grant = self.grants.get(token or "")
@@ -103,8 +117,12 @@ class SlackApp:
 
     # ------------------------------------------------------------------ OAuth v2
 
-    def authorize(self, team_id: str, installer_id: str, redirect_uri: str | None) -> AuthorizationCode:
-        code = AuthorizationCode(secrets.token_hex(12), team_id, installer_id, redirect_uri)
+    def authorize(
+        self, team_id: str, installer_id: str, redirect_uri: str | None, enterprise_id: str | None = None
+    ) -> AuthorizationCode:
+        code = AuthorizationCode(
+            secrets.token_hex(12), team_id, installer_id, redirect_uri, enterprise_id=enterprise_id
+        )
         self.codes[code.code] = code
         return code
 
@@ -121,38 +139,46 @@ class SlackApp:
         if found.redirect_uri and redirect_uri and redirect_uri != found.redirect_uri:
             raise SlackError("bad_redirect_uri")
         found.used = True
+        if found.enterprise_id:
+            self.installed_orgs.add(found.enterprise_id)
+            return found, self._issue(found.enterprise_id, org=True)
         self.installed.add(found.team_id)
         return found, self._issue(found.team_id)
 
     def refresh(self, refresh_token: str | None) -> Grant:
-        team_id = self.refresh_tokens.get(refresh_token or "")
-        if team_id is None or team_id not in self.installed:
+        owner = self.refresh_tokens.get(refresh_token or "")  # a team id, or an enterprise id
+        if owner is None or not (owner in self.installed or owner in self.installed_orgs):
             raise SlackError("invalid_refresh_token")
         for grant in self.grants.values():  # the refreshed token replaces the old ones
-            if grant.team_id == team_id and grant.kind == "bot" and grant.refresh_token == refresh_token:
+            if (grant.enterprise_id or grant.team_id) == owner and grant.refresh_token == refresh_token:
                 grant.revoked = True
         del self.refresh_tokens[refresh_token]  # type: ignore[arg-type]
-        return self._issue(team_id)
+        return self._issue(owner, org=owner in self.installed_orgs)
 
-    def _issue(self, team_id: str) -> Grant:
+    def _issue(self, owner: str, *, org: bool = False) -> Grant:
+        """A bot token for a workspace (T…) or, org-wide, for an organisation (E…)."""
+        team_id = "" if org else owner
         if self.token_rotation:
             token = f"xoxe.xoxb-1-{secrets.token_hex(16)}"
             refresh_token = f"xoxe-1-{secrets.token_hex(20)}"
             grant = Grant(token, team_id, expires_at=self.wall_clock() + self.token_expires_in)
             grant.refresh_token = refresh_token
-            self.refresh_tokens[refresh_token] = team_id
+            self.refresh_tokens[refresh_token] = owner
         else:
-            grant = Grant(f"xoxb-{team_id}-{secrets.token_hex(12)}", team_id)
+            grant = Grant(f"xoxb-{owner}-{secrets.token_hex(12)}", team_id)
+        grant.enterprise_id = owner if org else None
         self.grants[grant.token] = grant
         return grant
 
     # ------------------------------------------------------------------ uninstall
 
     def uninstall(self, team_id: str) -> None:
-        """Every token of the workspace stops working (Slack then sends app_uninstalled)."""
+        """Every token of the workspace (or, given an enterprise id, of the org-wide install) stops
+        working (Slack then sends app_uninstalled)."""
         self.installed.discard(team_id)
+        self.installed_orgs.discard(team_id)
         for grant in self.grants.values():
-            if grant.team_id == team_id:
+            if (grant.enterprise_id or grant.team_id) == team_id:
                 grant.revoked = True
         for refresh_token, owner in list(self.refresh_tokens.items()):
             if owner == team_id:

@@ -16,7 +16,32 @@ VERIFICATION_TOKEN = "verification-token-playground"  # deprecated by Slack but 
 
 
 def team_ref(ws: Workspace) -> dict[str, Any]:
-    return {"id": ws.team_id, "domain": ws.team_domain}
+    ref: dict[str, Any] = {"id": ws.team_id, "domain": ws.team_domain}
+    if ws.organisation is not None:  # a workspace of an Enterprise Grid organisation
+        ref.update(enterprise_id=ws.organisation.id, enterprise_name=ws.organisation.name)
+    return ref
+
+
+def enterprise_ref(ws: Workspace) -> dict[str, Any] | None:
+    org = ws.organisation
+    return None if org is None else {"id": org.id, "name": org.name}
+
+
+def org_wide(ws: Workspace) -> bool:
+    """The app reaches this workspace through its organisation's org-wide install."""
+    return ws.organisation is not None and ws.organisation.installed_org_wide
+
+
+def authorization(ws: Workspace) -> dict[str, Any]:
+    """`authorizations[0]` of an event: the installation it is delivered through (org-wide: the
+    organisation's, with no team)."""
+    return {
+        "enterprise_id": ws.organisation.id if ws.organisation else None,
+        "team_id": None if org_wide(ws) else ws.team_id,
+        "user_id": ws.bot_user.id,
+        "is_bot": True,
+        "is_enterprise_install": org_wide(ws),
+    }
 
 
 def user_ref(user: User) -> dict[str, Any]:
@@ -34,8 +59,8 @@ def _interaction(ws: Workspace, kind: str, user: User, **fields: Any) -> dict[st
         "api_app_id": ws.app_id,
         "token": VERIFICATION_TOKEN,
         "team": team_ref(ws),
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": enterprise_ref(ws),
+        "is_enterprise_install": org_wide(ws),
         **fields,
     }
 
@@ -50,7 +75,7 @@ def slash_command(
     response_url: str,
     trigger_id: str,
 ) -> dict[str, str]:
-    return {
+    fields = {
         "token": VERIFICATION_TOKEN,
         "team_id": ws.team_id,
         "team_domain": ws.team_domain,
@@ -61,10 +86,13 @@ def slash_command(
         "command": command,
         "text": text,
         "api_app_id": ws.app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if org_wide(ws) else "false",
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
+    if ws.organisation is not None:
+        fields.update(enterprise_id=ws.organisation.id, enterprise_name=ws.organisation.name)
+    return fields
 
 
 def message_block_actions(
@@ -161,25 +189,19 @@ def event_envelope(
         "token": VERIFICATION_TOKEN,
         "team_id": ws.team_id,
         "context_team_id": ws.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": ws.organisation.id if ws.organisation else None,
         "api_app_id": ws.app_id,
         "event": event,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": event_time,
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": ws.team_id,
-                "user_id": ws.bot_user.id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
+        "authorizations": [authorization(ws)],
         "is_ext_shared_channel": bool(channel and channel.is_ext_shared),
     }
     if channel is not None:
         envelope["event_context"] = f"4-{event['type']}-{ws.team_id}-{channel.id}"
+    if ws.organisation is not None:
+        envelope["enterprise_id"] = ws.organisation.id
     return envelope
 
 
@@ -190,15 +212,7 @@ def deliver_as(payload: dict[str, Any], installed: Workspace | None) -> dict[str
         return payload
     if payload.get("type") == "event_callback":
         payload["team_id"] = payload["context_team_id"] = installed.team_id
-        payload["authorizations"] = [
-            {
-                "enterprise_id": None,
-                "team_id": installed.team_id,
-                "user_id": installed.bot_user.id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ]
+        payload["authorizations"] = [authorization(installed)]
     else:
         payload["team"] = team_ref(installed)
     return payload

@@ -219,6 +219,17 @@ class UploadedFile:
     channels: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Organisation:
+    """An Enterprise Grid organisation: workspaces under one enterprise id, one bot user for the
+    app across them. `installed_org_wide`: the app is installed for the whole organisation."""
+
+    id: str
+    name: str
+    team_ids: list[str] = field(default_factory=list)
+    installed_org_wide: bool = False
+
+
 class Workspace:
     """One Slack team with its bot, members, conversations and app surfaces."""
 
@@ -256,6 +267,7 @@ class Workspace:
         self.response_urls: dict[str, ResponseUrl] = {}
         self.shared_invites: dict[str, SharedInvite] = {}
         self.files: dict[str, UploadedFile] = {}
+        self.organisation: Organisation | None = None  # its Enterprise Grid organisation, if any
         self.bot_user = self.add_user(
             bot_name, user_id=bot_user_id, real_name=bot_name, is_bot=True, bot_id=bot_id
         )

@@ -84,8 +84,12 @@ def _dispatch(emulator: SlackEmulator, method: str, values: dict[str, Any], toke
         raise SlackError("unknown_method")
     auth = AUTH.get(method, "bot")
     ws = emulator.workspace
-    if auth == "bot":  # each token belongs to one workspace: the call acts there
-        ws = emulator.workspaces[emulator.app.workspace_of(token)]
+    if auth == "bot":  # each token belongs to one workspace (or one organisation): the call acts there
+        grant = emulator.app.grant_of(token)
+        if grant.enterprise_id:
+            ws = emulator.org_workspace(grant.enterprise_id, values)
+        else:
+            ws = emulator.workspaces[grant.team_id]
     elif auth == "app":
         emulator.app.check_app_token(token)
     if emulator.spec is not None and method not in _SPEC_PREDATES:
@@ -105,7 +109,8 @@ async def handle_authorize(request: web.Request) -> web.Response:
     if query.get("client_id") != emulator.app.client_id:
         return web.Response(status=400, text="invalid_client_id")
     team_id = query.get("team") or emulator.team_id
-    ws = emulator.workspaces.get(team_id)
+    org = emulator.organisations.get(team_id)  # `team=E…`: an org-wide install by an org admin
+    ws = emulator.workspaces.get(org.team_ids[0] if org else team_id)
     if ws is None:
         return web.Response(status=400, text="unknown team")
     installer = query.get("user") or next(
@@ -114,7 +119,10 @@ async def handle_authorize(request: web.Request) -> web.Response:
     redirect_uri = query.get("redirect_uri") or emulator.app.redirect_url
     if not redirect_uri:
         return web.Response(status=400, text="no redirect_uri and no Redirect URL configured")
-    code = emulator.app.authorize(team_id, installer, query.get("redirect_uri"))
+    if org is not None:
+        code = emulator.app.authorize("", installer, query.get("redirect_uri"), enterprise_id=org.id)
+    else:
+        code = emulator.app.authorize(team_id, installer, query.get("redirect_uri"))
     target = URL(redirect_uri).update_query(code=code.code, state=query.get("state", ""))
     raise web.HTTPFound(target)
 

@@ -14,7 +14,21 @@ from .registry import ApiContext, api_method, paginate
 @api_method("auth.test")
 def auth_test(ctx: ApiContext, args: Args) -> dict[str, Any]:
     ws = ctx.ws
-    return {
+    grant = ctx.emulator.app.grants.get(ctx.token or "") if ctx.emulator else None
+    org = ws.organisation
+    if grant is not None and grant.enterprise_id and org is not None:  # an org-wide token
+        return {
+            "url": f"https://{org.id.lower()}.enterprise.slack.com/",
+            "team": org.name,
+            "user": ws.bot_user.name,
+            "team_id": org.id,
+            "user_id": ws.bot_user.id,
+            "bot_id": ws.bot_id,
+            "enterprise_id": org.id,
+            "app_id": ws.app_id,
+            "is_enterprise_install": True,
+        }
+    answer = {
         "url": f"https://{ws.team_domain}.slack.com/",
         "team": ws.team_name,
         "user": ws.bot_user.name,
@@ -24,6 +38,9 @@ def auth_test(ctx: ApiContext, args: Args) -> dict[str, Any]:
         "app_id": ws.app_id,
         "is_enterprise_install": False,
     }
+    if org is not None:
+        answer["enterprise_id"] = org.id
+    return answer
 
 
 @api_method("team.info")

@@ -26,13 +26,26 @@ def oauth_v2_access(ctx: ApiContext, args: Args) -> dict[str, Any]:
         grant = app.refresh(args.str("refresh_token"))
         return _token_fields(grant, app)
     code, grant = app.exchange_code(args.str("code"), args.str("redirect_uri"))
+    if code.enterprise_id:  # org-wide: the organisation, no team (Slack's answer for Enterprise Grid)
+        org = emulator.organisations[code.enterprise_id]
+        org.installed_org_wide = True
+        first = emulator.workspaces[org.team_ids[0]]
+        return {
+            **_token_fields(grant, app),
+            "app_id": first.app_id,
+            "bot_user_id": first.bot_user.id,
+            "team": None,
+            "enterprise": {"id": org.id, "name": org.name},
+            "is_enterprise_install": True,
+            "authed_user": {"id": code.installer_id},
+        }
     ws = emulator.workspaces[code.team_id]
     return {
         **_token_fields(grant, app),
         "app_id": ws.app_id,
         "bot_user_id": ws.bot_user.id,
         "team": {"id": ws.team_id, "name": ws.team_name},
-        "enterprise": None,
+        "enterprise": {"id": ws.organisation.id, "name": ws.organisation.name} if ws.organisation else None,
         "is_enterprise_install": False,
         "authed_user": {"id": code.installer_id},
     }

@@ -367,9 +367,13 @@ def _seed_statements(z: Sizes) -> list[tuple[str, str]]:
 
 async def _overdue_set(conn: asyncpg.Connection, z: Sizes) -> list[int]:
     """`z.overdue` planned deliverables on live campaigns and engagements, due a minute ago, each
-    with the pending "due now" reminder the planner wants (the dispatcher's claim pass and the
-    overdue sweep both work on them)."""
-    from scheduler.planner import deliverable_series
+    with the reminder rows the planner gave it when it was created (`scheduler.planner.plan`):
+    "due in 72 h" and "in 24 h" sent, "due now" pending (the dispatcher's claim pass claims it),
+    and the overdue ones still to come (so the overdue sweep finds its rows planned, as it does
+    in a running workspace; the bench's other sweep deletes them first)."""
+    from types import SimpleNamespace
+
+    from scheduler.planner import DeliverableFacts, plan
 
     due = NOW - timedelta(minutes=1)
     ids = [
@@ -386,28 +390,49 @@ async def _overdue_set(conn: asyncpg.Connection, z: Sizes) -> list[int]:
     ]
     await conn.execute("UPDATE deliverable SET due_at = $1 WHERE id = ANY($2::int[])", due, ids)
     rows = await conn.fetch(
-        "SELECT d.id, e.campaign_id, e.channel_id FROM deliverable d "
-        "JOIN engagement e ON e.id = d.engagement_id WHERE d.id = ANY($1::int[])",
+        """
+        SELECT d.id, d.status, d.due_at, d.published_at, e.id AS engagement_id, e.status AS engagement_status,
+               e.channel_id, c.id AS campaign_id, c.status AS campaign_status, c.owner_id,
+               (SELECT g.code FROM guideline g WHERE g.campaign_id = c.id AND g.category = 'deadline'
+                ORDER BY g.position, g.id LIMIT 1) AS deadline_code
+        FROM deliverable d JOIN engagement e ON e.id = d.engagement_id JOIN campaign c ON c.id = e.campaign_id
+        WHERE d.id = ANY($1::int[])""",
         ids,
     )
+    reminders = []
+    for r in rows:
+        facts = DeliverableFacts(
+            SimpleNamespace(
+                id=r["id"], status=r["status"], due_at=r["due_at"], published_at=r["published_at"]
+            ),
+            SimpleNamespace(id=r["engagement_id"], status=r["engagement_status"], channel_id=r["channel_id"]),
+            SimpleNamespace(),
+            SimpleNamespace(id=r["campaign_id"], status=r["campaign_status"], owner_id=r["owner_id"]),
+            r["deadline_code"],
+        )  # type: ignore[arg-type]
+        for p in plan(facts, due):
+            reminders.append(
+                (
+                    TEAM,
+                    p.kind.value,
+                    p.key,
+                    p.chain,
+                    r["id"],
+                    r["campaign_id"],
+                    p.channel,
+                    p.user,
+                    p.due_at,
+                    "pending" if p.due_at >= due else "sent",
+                    json.dumps(dict(p.payload)),
+                    due,
+                )
+            )
     await conn.executemany(
         """
         INSERT INTO reminder (team_id, kind, dedupe_key, chain, subject_type, subject_id, campaign_id,
-            target_channel, due_at, status, attempts, payload, created_at, updated_at)
-        VALUES ($1, 'deliverable_due', $2, $3, 'deliverable', $4, $5, $6, $7, 'pending', 0, $8, $7, $7)""",
-        [
-            (
-                TEAM,
-                f"{deliverable_series(r['id'], due)}:t-0h",
-                f"deliverable:{r['id']}:influencer",
-                r["id"],
-                r["campaign_id"],
-                r["channel_id"],
-                due,
-                json.dumps({"stage": "t-0h", "due_at": due.isoformat()}),
-            )
-            for r in rows
-        ],
+            target_channel, target_user, due_at, status, attempts, payload, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, 'deliverable', $5, $6, $7, $8, $9, $10, 0, $11, $12, $12)""",
+        reminders,
     )
     return ids
 
@@ -681,7 +706,7 @@ def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
         )
     )
 
-    async def unmark() -> None:
+    async def unmark(unplan: bool = False) -> None:
         from sqlalchemy import text
 
         async with svc.db.transaction() as s:
@@ -690,19 +715,33 @@ def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
                     ids=overdue_ids
                 )
             )
-            await s.exec(
-                text(
-                    "DELETE FROM reminder WHERE subject_type = 'deliverable' AND subject_id = ANY(:ids) "
-                    "AND kind = 'deliverable_overdue'"
-                ).bindparams(ids=overdue_ids)
-            )
+            if unplan:
+                await s.exec(
+                    text(
+                        "DELETE FROM reminder WHERE subject_type = 'deliverable' AND subject_id = ANY(:ids) "
+                        "AND kind = 'deliverable_overdue'"
+                    ).bindparams(ids=overdue_ids)
+                )
 
+    # as in a running workspace: each deliverable's overdue reminders were planned when it was
+    # created, so the sweep marks the rows late and finds their reminders as they should be
     out.append(
         Surface(
             f"overdue sweep, {len(overdue_ids)} deliverables",
             50,
             lambda: mark_overdue(svc, cards=False),
             reset=unmark,
+            check=lambda marked: len(marked) == len(overdue_ids),
+        )
+    )
+    # the worst case: none of their reminders exist yet (data written around the planner), so
+    # the sweep also inserts three rows per deliverable
+    out.append(
+        Surface(
+            f"overdue sweep, {len(overdue_ids)} deliverables, {3 * len(overdue_ids):,} reminders to insert",
+            50,
+            lambda: mark_overdue(svc, cards=False),
+            reset=lambda: unmark(unplan=True),
             check=lambda marked: len(marked) == len(overdue_ids),
         )
     )

@@ -1,4 +1,4 @@
-"""Which reminder rows a subject should have: the spec's reminder table as pure functions.
+"""Which reminder rows a subject should have: the reminder table of docs/reminders.md as pure functions.
 
 A *subject* is something with a deadline: an engagement (guidelines to acknowledge, review
 cadence), a deliverable (due, overdue, compliance checklist) or an incident (mediation response,
@@ -274,6 +274,13 @@ def deliverable_series(deliverable_id: int, due_at: datetime) -> str:
     return f"deliverable:{deliverable_id}@{int(due_at.timestamp())}"
 
 
+#: The deliverable's stages as (offset from the due time, stage label): computed once, not per call
+#: (the overdue sweep and the dispatcher plan 500 deliverables at a time).
+_DUE_STAGES = tuple((-before, f"t-{_hours(before)}") for before in DUE_BEFORE)
+_OVERDUE_STAGES = tuple((after, f"overdue+{_hours(after)}") for after in OVERDUE_AFTER)
+_OWNER_STAGE = f"overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner"
+
+
 def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
     d, e, c = f.deliverable, f.engagement, f.campaign
     if ended(f) is not None:
@@ -282,38 +289,32 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> list[Planned]:
     chain = f"deliverable:{d.id}:influencer"
     series = deliverable_series(d.id, d.due_at)
     if d.status in OUTSTANDING:
-        for before in DUE_BEFORE:
-            out.append(
-                Planned(
-                    kind=ReminderKind.DELIVERABLE_DUE,
-                    key=f"{series}:t-{_hours(before)}",
-                    chain=chain,
-                    due_at=d.due_at - before,
-                    channel=e.channel_id,
-                    payload={"stage": f"t-{_hours(before)}", "due_at": d.due_at.isoformat()},
+        due_at, due_iso = d.due_at, d.due_at.isoformat()
+        for kind, stages in (
+            (ReminderKind.DELIVERABLE_DUE, _DUE_STAGES),
+            (ReminderKind.DELIVERABLE_OVERDUE, _OVERDUE_STAGES),
+        ):
+            for offset, stage in stages:
+                out.append(
+                    Planned(
+                        kind=kind,
+                        key=f"{series}:{stage}",
+                        chain=chain,
+                        due_at=due_at + offset,
+                        channel=e.channel_id,
+                        payload={"stage": stage, "due_at": due_iso},
+                    )
                 )
-            )
-        for after in OVERDUE_AFTER:
-            out.append(
-                Planned(
-                    kind=ReminderKind.DELIVERABLE_OVERDUE,
-                    key=f"{series}:overdue+{_hours(after)}",
-                    chain=chain,
-                    due_at=d.due_at + after,
-                    channel=e.channel_id,
-                    payload={"stage": f"overdue+{_hours(after)}", "due_at": d.due_at.isoformat()},
-                )
-            )
         out.append(
             Planned(
                 kind=ReminderKind.DELIVERABLE_OVERDUE,
-                key=f"{series}:overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner",
+                key=f"{series}:{_OWNER_STAGE}",
                 chain=f"deliverable:{d.id}:owner",
-                due_at=d.due_at + MANAGER_OVERDUE_AFTER,
+                due_at=due_at + MANAGER_OVERDUE_AFTER,
                 user=c.owner_id,
                 payload={
                     "stage": "owner",
-                    "due_at": d.due_at.isoformat(),
+                    "due_at": due_iso,
                     "engagement_id": e.id,
                     "guideline_code": f.deadline_code,
                 },

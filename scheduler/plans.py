@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.planner import DeliverableFacts, Subject
-from storage.models import Campaign, Deliverable, Engagement, Incident
+from scheduler.planner import DeliverableFacts, IncidentFacts, Subject
+from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
 from storage.queries import reminders as q
 
 
@@ -58,6 +58,19 @@ checklist = deliverable
 async def incident(s: AsyncSession, incident: Incident, now: datetime) -> None:
     """Mediation response and unresolved reminders (opened, responded, resolved, dismissed)."""
     await _sync(s, Subject.INCIDENT, incident, now)
+
+
+async def new_incident(
+    s: AsyncSession,
+    incident: Incident,
+    engagement: Engagement,
+    influencer: Influencer,
+    campaign: Campaign,
+    now: datetime,
+) -> None:
+    """`incident` for an incident inserted in this transaction (a report): its facts are the rows
+    the flow already holds, and it has no reminder rows yet, so nothing is read back."""
+    await q.sync_new(s, IncidentFacts(incident, engagement, influencer, campaign), now)
 
 
 async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:

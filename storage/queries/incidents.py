@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, union, update
+from sqlalchemy import bindparam, func, literal_column, select, union, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -525,3 +525,77 @@ async def recent_report(
         .limit(1)
     )
     return result.scalars().first()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What a new report checks before it is stored, read in ONE statement (see `report_context`)."""
+
+    engagement: Engagement
+    influencer: Influencer
+    campaign: Campaign
+    #: The chosen clause, None when it is not one of this campaign's.
+    guideline: Guideline | None
+    #: The reporter's role granted on the campaign (None: none).
+    granted: str | None
+    #: The newest incident on this engagement and clause since `since` (a possible duplicate).
+    recent_id: int | None
+
+
+def _report_context_statement():
+    """Built once with named parameters (its cache key too): a report runs it every time."""
+    role = (
+        select(CampaignRole.role)
+        .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == bindparam("user_id"))
+        .limit(1)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    recent = (
+        select(Incident.id)
+        .where(
+            Incident.engagement_id == Engagement.id,
+            Incident.guideline_id == bindparam("guideline_id"),
+            Incident.created_at >= bindparam("since", type_=Incident.__table__.c.created_at.type),
+        )
+        .order_by(Incident.created_at.desc())
+        .limit(1)
+        .correlate(Engagement)
+        .scalar_subquery()
+    )
+    team = bindparam("team_id")
+    return (
+        select(Engagement, Influencer, Campaign, Guideline, role, recent)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .join(Campaign, (Campaign.id == Engagement.campaign_id) & (Campaign.team_id == team))
+        .outerjoin(
+            Guideline, (Guideline.id == bindparam("guideline_id")) & (Guideline.campaign_id == Campaign.id)
+        )
+        .where(Engagement.team_id == team, Engagement.id == bindparam("engagement_id"))
+    )
+
+
+_REPORT_CONTEXT = _report_context_statement()
+
+
+async def report_context(
+    s: AsyncSession,
+    team_id: str,
+    engagement_id: int,
+    guideline_id: int,
+    user_id: str,
+    since: datetime,
+) -> ReportContext | None:
+    """The engagement with its influencer and campaign, the chosen clause if it is the campaign's,
+    the reporter's granted role and the id of a recent report on the same clause (what
+    `recent_report` finds), in one statement: a report used to spend five round trips on them,
+    each a turn of the event loop for twenty concurrent reports to queue behind."""
+    params = {
+        "team_id": team_id,
+        "engagement_id": engagement_id,
+        "guideline_id": guideline_id,
+        "user_id": user_id,
+        "since": since,
+    }
+    row = (await s.exec(_REPORT_CONTEXT, params=params)).first()
+    return None if row is None else ReportContext(*row)

@@ -9,20 +9,21 @@ from typing import Any
 
 from sqlalchemy import update
 
+from bot.domain import chain
 from bot.domain import incidents as rules
-from bot.domain.enums import CampaignStatus, IncidentEventKind, Severity
+from bot.domain.enums import CampaignStatus, IncidentEventKind, Role, Severity
 from bot.domain.enums import IncidentStatus as S
+from bot.domain.permissions import campaign_roles
 from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows import evidence
-from bot.flows.access import roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
 from bot.views import incidents as views
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
+from scheduler import plans
 from storage.models import Incident
-from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
 
 # ------------------------------------------------------------------------------------------------
@@ -207,24 +208,22 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         raise FormErrors(errors)
 
     async with svc.db.transaction() as s:
-        row = await campaign_q.engagement(s, team_id, engagement_id)
-        if row is None:
+        # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
+        ctx = await q.report_context(s, team_id, engagement_id, guideline_id, user_id, now - DUPLICATE_WINDOW)
+        if ctx is None:
             raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
-        engagement, _ = row
-        campaign = await campaign_q.by_id(s, team_id, engagement.campaign_id)
-        roles = await roles_on(
-            s, svc.directory, campaign, user_id, needed=shared.REPORTERS, is_influencer=False
-        )
+        engagement, campaign, guideline = ctx.engagement, ctx.campaign, ctx.guideline
+        # as roles_on: the stored role first, Slack's "is an admin?" only when it does not permit
+        roles = campaign_roles(is_admin=False, granted=ctx.granted, is_influencer=False)
+        if shared.REPORTERS.isdisjoint(roles) and await svc.directory.is_admin(user_id):
+            roles |= {Role.ADMIN}
         if shared.REPORTERS.isdisjoint(roles):
             raise FormErrors(
                 {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
             )
-        guideline = next(
-            (g for g in await campaign_q.guidelines(s, campaign.id) if g.id == guideline_id), None
-        )
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
-        recent = await q.recent_report(s, engagement.id, guideline.id, now - DUPLICATE_WINDOW)
+        recent = await s.get(Incident, ctx.recent_id) if ctx.recent_id is not None else None
         confirm = [views.duplicate_reason(recent)] if recent is not None else []
         if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
             campaign.end_date < (now - timedelta(hours=12)).date()  # over everywhere on Earth
@@ -269,7 +268,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         )
         s.add(incident)
         await s.flush()
-        q.add_event(
+        created = q.add_event(
             s,
             incident,
             IncidentEventKind.CREATED,
@@ -281,7 +280,12 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             clause=guideline.code,
             evidence=evidence,
         )
-        await shared.plan(s, incident, now)
+        # the first event of an incident this transaction created: nothing comes before it and no
+        # one else can write to it yet, so it is hashed here (storage/chain.py would lock the new
+        # row and read its empty chain: two round trips for nothing)
+        created.hash = chain.of(created, None)
+        # its reminders from the rows in hand; it has none yet, so none are read back
+        await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, now)
         await q.assign_number(s, incident)  # last: the counter's lock is held only until the commit
     return incident.id
 

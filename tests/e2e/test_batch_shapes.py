@@ -1,0 +1,154 @@
+"""Round trips of the hot paths, on both databases (bench/scale.py measures their speed at a million
+incidents; these check the shapes): a report is stored in a fixed, small number of statements and
+its first timeline event still chains; a batch of deliverables' facts (the dispatcher's claim pass
+and the overdue sweep) is one statement whatever its size."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event, select
+
+from bot.domain import chain
+from bot.ids import Field
+from scheduler import plans
+from storage.models import ComplianceCheck, Deliverable, Engagement, Incident, IncidentEvent, Reminder
+from storage.queries import reminders as reminder_q
+from tests.e2e.harness import IVY, MANAGER, MEMBER, World, option_value, set_up_team
+
+TEAM = "T0CAMPAIGN"
+
+
+@contextmanager
+def statements(world: World):
+    """Every SQL statement sent meanwhile, and "COMMIT" at each commit."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(" ".join(statement.split()))
+
+    def commit(conn) -> None:
+        seen.append("COMMIT")
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "commit", commit)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "commit", commit)
+
+
+async def _submit_report(world: World):
+    await world.run(MEMBER, "/breach")
+    view = world.top_view(MEMBER)
+    engagement = option_value(view, Field.ENGAGEMENT, "Spring Launch · Ivy")
+    await world.slack.click_in_view(MEMBER, view.id, "report_engagement", value=engagement)
+    view = world.top_view(MEMBER)
+    values = {
+        Field.GUIDELINE: {Field.GUIDELINE: option_value(view, Field.GUIDELINE, "G1 ")},
+        Field.DESCRIPTION: {Field.DESCRIPTION: "Posted the launch reel without #ad."},
+        Field.EVIDENCE: {Field.EVIDENCE: "https://instagram.example/p/123"},
+    }
+    with statements(world) as seen:
+        reply = await world.slack.submit_view(MEMBER, view.id, values)
+    assert reply.ok
+    return seen
+
+
+async def test_a_report_is_stored_in_seven_statements(world: World):
+    """The submission's transaction: its context (engagement, influencer, campaign, clause, role,
+    possible duplicate) in one read, the double-submit guard, the incident, its first event, its
+    reminders, its number. Fourteen before; each is a turn of the event loop that concurrent
+    reports queue behind."""
+    await set_up_team(world)
+    seen = await _submit_report(world)
+    numbered = next(k for k, sql in enumerate(seen) if "counter" in sql)
+    begun = max((k for k in range(numbered) if seen[k] == "COMMIT"), default=-1) + 1
+    transaction = seen[begun : seen.index("COMMIT", numbered)]
+    assert len(transaction) <= 7, "\n".join(transaction)
+    assert transaction[0].startswith("SELECT")
+    assert transaction[-1].startswith(("WITH next_number", "UPDATE incident SET number")), transaction
+    # nothing reads the new incident's reminder rows or its (empty) timeline back
+    assert not [sql for sql in transaction if sql.startswith("SELECT") and "FROM reminder" in sql]
+    assert not [sql for sql in transaction if "FROM incident_event" in sql]
+
+
+async def test_a_reports_first_event_chains_and_its_reminders_are_the_plan(world: World):
+    await set_up_team(world)
+    await _submit_report(world)
+    async with world.db.transaction() as s:
+        incident = (await s.exec(select(Incident))).scalars().one()
+        events = (
+            (await s.exec(select(IncidentEvent).where(IncidentEvent.incident_id == incident.id)))
+            .scalars()
+            .all()
+        )
+        verdict = chain.verify(sorted(events, key=lambda e: e.id))
+        assert verdict.intact and verdict.head == events[-1].hash
+        kinds = (
+            (
+                await s.exec(
+                    select(Reminder.kind).where(
+                        Reminder.subject_type == "incident", Reminder.status == "pending"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert sorted(kinds) == ["incident_unresolved", "mediation_response", "mediation_response"]
+        # the rows written without reading any are exactly what the planner's sync keeps
+        facts = (await reminder_q.incident_facts(s, [incident.id]))[incident.id]
+        assert await reminder_q.sync(s, facts, world.clock.now()) == reminder_q.SyncResult()
+
+
+async def test_deliverable_facts_are_one_statement_for_any_batch(world: World):
+    """The facts of 1 or 12 deliverables: one statement, with the campaign's deadline clause and the
+    count of pending compliance checks (None while the checklist has no items)."""
+    await set_up_team(world)
+    now = world.clock.now()
+    async with world.db.transaction() as s:
+        engagement = (await s.exec(select(Engagement))).scalars().first()
+        rows = [
+            Deliverable(
+                team_id=TEAM,
+                engagement_id=engagement.id,
+                title=f"Post {k}",
+                platform="instagram",
+                due_at=now + timedelta(days=1 + k),
+                created_by=MANAGER,
+                created_at=now,
+            )
+            for k in range(12)
+        ]
+        s.add_all(rows)
+        await s.flush()
+        ids = [row.id for row in rows]
+        for item, status in (
+            ("disclosure_present", "pending"),
+            ("brand_safety", "pending"),
+            ("no_competitor_mention", "passed"),
+        ):
+            s.add(ComplianceCheck(team_id=TEAM, deliverable_id=ids[0], item=item, status=status))
+        s.add(ComplianceCheck(team_id=TEAM, deliverable_id=ids[1], item="brand_safety", status="passed"))
+    counts = []
+    for batch in (ids[:1], ids):
+        async with world.db.transaction() as s:
+            with statements(world) as seen:
+                facts = await reminder_q.deliverable_facts(s, batch)
+        counts.append(len([sql for sql in seen if sql != "COMMIT"]))
+        assert sorted(facts) == sorted(batch)
+    assert counts == [1, 1], counts
+    assert facts[ids[0]].checks_pending == 2
+    assert facts[ids[1]].checks_pending == 0
+    assert facts[ids[2]].checks_pending is None
+    assert {f.deadline_code for f in facts.values()} == {"G2"}  # "Deliver on time"
+    assert facts[ids[3]].influencer.slack_user_id == IVY
+    # and the planner reads them as before: the sweep's bulk planning finds nothing to change
+    async with world.db.transaction() as s:
+        await plans.deliverables(s, ids, now)
+        again = await reminder_q.sync_many(s, (await reminder_q.deliverable_facts(s, ids)).values(), now)
+    assert again == reminder_q.SyncResult()

@@ -25,6 +25,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -339,7 +340,10 @@ class Tenancy:
         found = await self.installations.bot_for_team(team_id)
         if found is None:
             return None
-        return Workspace(team_id, found.enterprise_id, found.bot_token, found.bot_user_id, found.bot_id)
+        org_wide = bool(getattr(found, "is_enterprise_install", False))
+        return Workspace(
+            team_id, found.enterprise_id, found.bot_token, found.bot_user_id, found.bot_id, org_wide=org_wide
+        )
 
     @contextlib.asynccontextmanager
     async def enter(self, team_id: str) -> AsyncIterator[Workspace | None]:
@@ -371,7 +375,10 @@ class Tenancy:
             result = await self._owner_of_shared_channel(context, body, result)
             await self._remember_organisation(context, result)
         if result is not None:
-            tenancy.set_workspace(_workspace_of(result, fallback_team=context.get("team_id")))
+            scope = _workspace_of(result, fallback_team=context.get("team_id"))
+            if context.is_enterprise_install:  # an org-wide token: some calls must name the workspace
+                scope = replace(scope, org_wide=True)
+            tenancy.set_workspace(scope)
         return await next()
 
     @staticmethod

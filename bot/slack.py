@@ -20,6 +20,25 @@ class NoWorkspace(RuntimeError):
     """A Web API call with no workspace in scope, and no token of its own (OAuth mode)."""
 
 
+#: Methods that, called with an org-wide (Enterprise Grid) token, must say which workspace they
+#: act in (`team_id`); the others find it from their channel, user or view.
+NAMES_ITS_WORKSPACE = frozenset({"conversations.create", "conversations.list", "users.list"})
+
+
+def _with_team(team_id: str, params: Any, json: Any, data: Any) -> tuple[Any, Any, Any]:
+    """The call's arguments with `team_id` added (where they are), unless it names one already
+    (slack_sdk's methods pass `team_id=None` when the caller gave none)."""
+
+    def named(args: dict) -> dict:
+        return {**args, "team_id": args.get("team_id") or team_id}
+
+    if isinstance(json, dict):
+        return params, named(json), data
+    if isinstance(data, dict):
+        return params, json, named(data)
+    return named(params or {}), json, data
+
+
 class SlackClient(AsyncWebClient):
     """An `AsyncWebClient` whose calls carry the token of the workspace in scope
     (`bot.tenancy.current()`), falling back on its own token (single-token mode); a token passed
@@ -54,6 +73,8 @@ class SlackClient(AsyncWebClient):
                 raise NoWorkspace(f"{api_method}: no workspace in scope and no token")
             if token != self.token:
                 headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
+            if scope is not None and scope.org_wide and scope.team_id and api_method in NAMES_ITS_WORKSPACE:
+                params, json, data = _with_team(scope.team_id, params, json, data)
         outcome = "error"
         try:
             response = await super().api_call(

@@ -33,6 +33,8 @@ class Workspace:
     bot_token: str | None = None
     bot_user_id: str | None = None
     bot_id: str | None = None
+    #: The token is an org-wide (Enterprise Grid) install's: some calls must name the workspace.
+    org_wide: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,9 @@ ADDED_ARGUMENTS: dict[str, frozenset[str]] = {
     "views.push": frozenset({"interactivity_pointer"}),
     "team.info": frozenset({"domain"}),
     "bots.info": frozenset({"team_id"}),
+    # With an org-wide (Enterprise Grid) token, Slack asks which workspace these act in.
+    "conversations.list": frozenset({"team_id"}),
+    "users.list": frozenset({"team_id"}),
 }
 # Arguments the 2020 spec marks required that newer Slack lets an alternative replace.
 RELAXED_REQUIRED: dict[str, frozenset[str]] = {

@@ -89,6 +89,11 @@ async def test_workspaces_of_an_org_wide_install_each_have_their_own_spring_laun
 
     rows = await stored_bots(worlds[ACME])
     assert [(e, t, bool(o)) for e, t, o in rows] == [(ORG, None, True), (None, GLOBEX, False)]
+    # with the org-wide token, creating a shared channel names the workspace it is created in
+    created = [(c.args.get("team_id"), c.token) for c in emulator.calls if c.method == "conversations.create"]
+    assert sorted(created, key=str) == sorted(
+        [(ACME, org_token), (INITECH, org_token), (None, globex_token)], key=str
+    )
     async with worlds[ACME].db.transaction() as s:
         campaigns = (await s.exec(select(Campaign.team_id, Campaign.slug, Campaign.name))).all()
         incidents = (await s.exec(select(Incident.team_id, Incident.number))).all()

@@ -692,8 +692,8 @@ def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
                 text(
                     "UPDATE reminder SET status = 'pending', lease_until = NULL, leased_by = NULL, "
                     "last_error = NULL WHERE subject_type = 'deliverable' AND kind = 'deliverable_due' "
-                    "AND subject_id = ANY(:ids)"
-                ).bindparams(ids=overdue_ids)
+                    "AND subject_id = ANY(:ids) AND dedupe_key LIKE :due_now"  # not the sent ones
+                ).bindparams(ids=overdue_ids, due_now="%:t-0h")
             )
 
     out.append(

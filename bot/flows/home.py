@@ -14,6 +14,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot.domain.parsing import db_id
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views import home as views
@@ -84,8 +85,8 @@ async def open_incident(svc: Services, team_id: str, user_id: str, value: str, t
     from bot.flows.incidents.shared import permalink
     from storage.queries import incidents as incident_q
 
-    number = int(value) if value.isdigit() and len(value) < 10 else 0
-    if not number:
+    number = db_id(value)  # an odd value (see `db_id`) is not found
+    if number is None:
         raise NotFound("That incident no longer exists.")
     detail = await show_incident(svc, team_id, user_id, number)  # refuses whoever may not see it
     async with svc.db.transaction() as s:

@@ -204,6 +204,17 @@ def opened(callback_id: str) -> Check:
     return check_opened
 
 
+def modal_shows(marker: str) -> Check:
+    """A form the attempt opened shows `marker`."""
+
+    async def check_modal_shows(t: Try) -> bool:
+        new = [v for v in t.emulator.open_views(t.user) if v.id not in t.views_before]
+        t.seen = "\n".join(text_of({"blocks": v.blocks}) for v in new)
+        return marker in t.seen
+
+    return check_modal_shows
+
+
 def shows(marker: str) -> Check:
     async def check_shows(t: Try) -> bool:
         return marker in t.said or marker in t.seen
@@ -888,6 +899,8 @@ SURFACES = [
       "admins see every open incident; spring's team and Ivy see BR-1"),
     S("home-view-all-BR-1", BRAND | {"ivy"}, home_button(Action.HOME_VIEW_ALL, "open"), shows("BR-1"),
       "a home section's View all: the persona's own open incidents, by DM"),
+    S("home-open-BR-1", BRAND | {"ivy"}, home_button(Action.HOME_OPEN_INCIDENT, "1"), modal_shows("BR-1"),
+      "a home line's Open: the incident's detail in a form, shown to whoever /breach show shows it"),
     S("home-shows-BR-4", SETUP | {"otto"}, open_home, shows("BR-4")),
     # ---- what reached whom in the scenario: DMs, posts in shared channels and in #legal
     R("reach-unshared-review", {"manager"}, reached(UNSHARED_NOTE),
@@ -969,6 +982,7 @@ EXERCISED_BY = {
     Action.HOME_NEW_CAMPAIGN: "home-new-campaign",
     Action.INCIDENT_LIST_MORE: "breach-list-more-BR-1",
     Action.HOME_VIEW_ALL: "home-view-all-BR-1",
+    Action.HOME_OPEN_INCIDENT: "home-open-BR-1",
 }
 
 #: The row that tries each command and subcommand of the usage texts (bot/messages.py).

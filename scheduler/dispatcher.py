@@ -384,8 +384,7 @@ class Dispatcher:
         return {
             "team_id": row.team_id,
             "incident_id": row.subject_id,
-            "text": f"{row.kind.replace('_', ' ')} "
-            f"({row.payload.get('stage') or row.dedupe_key})",
+            "text": f"{row.kind.replace('_', ' ')} ({row.payload.get('stage') or row.dedupe_key})",
             "data": {
                 "reminder": row.dedupe_key,
                 "ts": outcome.sent_ts,

@@ -197,8 +197,7 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
             )
             if not found:
                 raise NotFound(
-                    f":mag: No influencer named “{esc(target[:80])}” on {where}. "
-                    "Try `/review history @user`."
+                    f":mag: No influencer named “{esc(target[:80])}” on {where}. Try `/review history @user`."
                 )
             if len(found) > 1:
                 raise InvalidInput(views.candidates(target[:80], found, CANDIDATES_MAX))

@@ -248,6 +248,11 @@ async def test_a_double_submitted_report_makes_one_incident(world: World):
     async with world.db.transaction() as s:
         assert len((await s.exec(select(Incident))).scalars().all()) == 1
     assert sum(text_of(m).startswith("BR-") for m in world.emulator.history(channel)) == 1
+    # a third copy, long after the first was stored, is still the same form: not a "duplicate?"
+    again = await world.forge_submission(MEMBER, view, values)
+    assert again.ok and not again.body
+    async with world.db.transaction() as s:
+        assert len((await s.exec(select(Incident))).scalars().all()) == 1
 
 
 async def test_a_second_report_within_a_day_asks_first(world: World):

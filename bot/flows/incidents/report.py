@@ -223,6 +223,11 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             )
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
+        # the same form submitted twice (a double click): one incident, the second is a no-op.
+        # Checked before "possible duplicate?", which would otherwise answer the second click;
+        # a form that asks again rolls this row back with the rest, so the next submission counts.
+        if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):
+            return None
         recent = await s.get(Incident, ctx.recent_id) if ctx.recent_id is not None else None
         confirm = [views.duplicate_reason(recent)] if recent is not None else []
         if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
@@ -245,8 +250,6 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                     confirm=confirm,
                 )
             )
-        if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):
-            return None  # the same form submitted twice (a double click): one incident
         severity = guideline.default_severity if severity == "default" else severity
         incident = Incident(
             team_id=team_id,

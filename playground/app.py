@@ -49,7 +49,7 @@ class Playground:
     signing_secret: str = ""
     web: PlaygroundWeb | None = None
     snapshot_path: Path | None = None
-    _save_pending: bool = field(default=False, repr=False)
+    _save_pending: asyncio.TimerHandle | None = field(default=None, repr=False)
     _clients: dict[str, SlackUserClient] = field(default_factory=dict, repr=False)
 
     @property
@@ -82,15 +82,9 @@ class Playground:
 
     def save_soon(self) -> None:
         """Save the workspaces shortly after a burst of changes (and once more at shutdown)."""
-        if self.snapshot_path is None or self._save_pending:
+        if self.snapshot_path is None or self._save_pending is not None:
             return
-        self._save_pending = True
-
-        def save() -> None:
-            self._save_pending = False
-            self.save()
-
-        asyncio.get_running_loop().call_later(0.5, save)
+        self._save_pending = asyncio.get_running_loop().call_later(0.5, self.save)
 
     def snapshot_paths(self) -> dict[str, Path]:
         """Where each workspace is saved: the first beside the database as before
@@ -104,6 +98,11 @@ class Playground:
         }
 
     def save(self) -> None:
+        """Save now; a save still pending is then done, and must not run later (after a shutdown,
+        it would write this run's state over whatever the next run started from)."""
+        if self._save_pending is not None:
+            self._save_pending.cancel()
+            self._save_pending = None
         if self.snapshot_path is None:
             return
         for team_id, path in self.snapshot_paths().items():

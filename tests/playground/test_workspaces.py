@@ -196,3 +196,22 @@ async def test_a_restart_keeps_the_installations_and_a_lost_token_record_install
             pg.save()
             await runner.cleanup()
             await pg.bot.close()
+
+
+async def test_a_save_cancels_the_save_still_pending(sqlite_template, tmp_path):
+    """A debounced save that fired after shutdown wrote that run's Slack tokens over what the next
+    run had started from (so a lost token record was "found" again)."""
+    settings = Settings(database_url=sqlite_template.fresh(tmp_path), _env_file=None)
+    pg, runner = await start_playground(settings, "127.0.0.1", 0, progress=lambda _line: None)
+    try:
+        pg.save_soon()
+        pending = pg._save_pending
+        assert pending is not None and not pending.cancelled()
+        pg.save()  # the final save at shutdown
+        assert pending.cancelled() and pg._save_pending is None
+        pg.save_soon()  # and later changes are saved again
+        assert pg._save_pending is not None
+    finally:
+        pg.save()
+        await runner.cleanup()
+        await pg.bot.close()

@@ -61,36 +61,26 @@ PARTNER_TEAM_ID = "T0PARTNER"
 WORKSPACE_PEOPLE = (ADMIN, MANAGER, MEMBER, LEGAL, INFLUENCER, OUTSIDER)
 
 
+def _add(emulator, person: Person, **extra):
+    """`person` as a user of the emulated workspace (shown by their first name)."""
+    return emulator.add_user(
+        person.name,
+        user_id=person.user_id,
+        real_name=person.real_name,
+        display_name=person.real_name.split()[0],
+        email=person.email,
+        tz=person.tz,
+        is_admin=person.is_admin,
+        **extra,
+    )
+
+
 def populate(emulator: SlackEmulator) -> None:
     """Add the workspace members (the external influencer appears when they accept an invite)."""
     for person in WORKSPACE_PEOPLE:
-        emulator.add_user(
-            person.name,
-            user_id=person.user_id,
-            real_name=person.real_name,
-            display_name=person.real_name.split()[0],
-            email=person.email,
-            tz=person.tz,
-            is_admin=person.is_admin,
-        )
-    emulator.add_user(
-        GUEST.name,
-        user_id=GUEST.user_id,
-        real_name=GUEST.real_name,
-        display_name=GUEST.real_name.split()[0],
-        email=GUEST.email,
-        tz=GUEST.tz,
-        is_restricted=True,
-    )
-    emulator.add_user(
-        PARTNER.name,
-        user_id=PARTNER.user_id,
-        real_name=PARTNER.real_name,
-        display_name=PARTNER.real_name.split()[0],
-        email=PARTNER.email,
-        tz=PARTNER.tz,
-        team_id=PARTNER_TEAM_ID,
-    )
+        _add(emulator, person)
+    _add(emulator, GUEST, is_restricted=True)
+    _add(emulator, PARTNER, team_id=PARTNER_TEAM_ID)
     emulator.add_channel(
         "general",
         members=[p.user_id for p in WORKSPACE_PEOPLE] + [emulator.bot_user.id],
@@ -147,15 +137,7 @@ def add_globex(emulator: SlackEmulator) -> SlackEmulator:
         bot_id=GLOBEX_BOT_ID,
     )
     for person in GLOBEX_PEOPLE:
-        globex.add_user(
-            person.name,
-            user_id=person.user_id,
-            real_name=person.real_name,
-            display_name=person.real_name.split()[0],
-            email=person.email,
-            tz=person.tz,
-            is_admin=person.is_admin,
-        )
+        _add(globex, person)
     globex.add_channel(
         "general", members=[p.user_id for p in GLOBEX_PEOPLE] + [globex.bot_user.id], is_general=True
     )

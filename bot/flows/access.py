@@ -29,14 +29,17 @@ async def roles_on(
     *,
     needed: frozenset[Role] | None = None,
     is_influencer: bool | None = None,
+    granted: str | object | None = ...,
 ) -> frozenset[Role]:
     """The user's roles on `campaign`, enough to decide `act` (or any of the `needed` roles).
 
     The store answers most checks; `users.info` (is the user a Slack admin?) is asked only when
     the stored roles do not already permit the act, and its answer is cached. `is_influencer`
-    narrows the influencer role to one engagement (an incident's influencer, say).
+    narrows the influencer role to one engagement (an incident's influencer, say); `granted`, the
+    stored role when the caller has already read it (None: none), saves reading it again.
     """
-    granted = await q.granted_role(s, campaign.id, user_id)
+    if granted is ...:
+        granted = await q.granted_role(s, campaign.id, user_id)
     if is_influencer is None:
         is_influencer = await q.is_influencer_on(s, campaign.id, user_id)
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=is_influencer)

@@ -11,11 +11,11 @@ from sqlalchemy import update
 
 from bot.domain import chain
 from bot.domain import incidents as rules
-from bot.domain.enums import CampaignStatus, IncidentEventKind, Role, Severity
+from bot.domain.enums import CampaignStatus, IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
-from bot.domain.permissions import campaign_roles
 from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows import evidence
+from bot.flows.access import roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
@@ -213,10 +213,15 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         if ctx is None:
             raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
         engagement, campaign, guideline = ctx.engagement, ctx.campaign, ctx.guideline
-        # as roles_on: the stored role first, Slack's "is an admin?" only when it does not permit
-        roles = campaign_roles(is_admin=False, granted=ctx.granted, is_influencer=False)
-        if shared.REPORTERS.isdisjoint(roles) and await svc.directory.is_admin(user_id):
-            roles |= {Role.ADMIN}
+        roles = await roles_on(
+            s,
+            svc.directory,
+            campaign,
+            user_id,
+            needed=shared.REPORTERS,
+            is_influencer=False,
+            granted=ctx.granted,
+        )
         if shared.REPORTERS.isdisjoint(roles):
             raise FormErrors(
                 {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}

@@ -72,6 +72,10 @@ OPEN_INCIDENT_STATUSES = tuple(
 OPEN_INCIDENT = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_INCIDENT_STATUSES))
 #: Deliverables the influencer still owes.
 OWED_DELIVERABLE = "status IN ('planned', 'late')"
+#: Engagements a review is expected of (App Home's reviews due), and deliverables with compliance
+#: checks pending: the columns are kept by triggers (migration 0008).
+REVIEW_EXPECTED = "review_due_at IS NOT NULL"
+CHECKS_PENDING = "pending_checks > 0"
 
 
 def partial(name: str, *columns: str, where: str) -> Index:
@@ -203,6 +207,17 @@ class Engagement(SQLModel, table=True):
         Index(None, "team_id", "influencer_id"),
         Index(None, "team_id", "channel_id"),
         Index(None, "channel_id"),  # the workspace that owns a Slack Connect channel (bot/tenancy.py)
+        # App Home's reviews due: longest waiting first, and how many are due
+        partial(
+            "ix_engagement_review_team_id_review_since",
+            "team_id",
+            "review_since",
+            "id",
+            where=REVIEW_EXPECTED,
+        ),
+        partial(
+            "ix_engagement_review_team_id_review_due_at", "team_id", "review_due_at", where=REVIEW_EXPECTED
+        ),
         one_of("status", EngagementStatus),
     )
 
@@ -218,6 +233,12 @@ class Engagement(SQLModel, table=True):
     payment_hold: bool = False
     invited_by: str = Field(max_length=32)
     created_at: datetime = utc()
+    #: Kept by triggers (migration 0008), never written by the bot: when the wait for the next
+    #: review began (the last review, else `created_at`), and when that review falls due
+    #: (`review_since` plus the campaign's cadence; NULL when no review is expected: engagement
+    #: or campaign not active, cadence off).
+    review_since: datetime | None = utc(nullable=True, default=None)
+    review_due_at: datetime | None = utc(nullable=True, default=None)
 
 
 class Deliverable(SQLModel, table=True):
@@ -228,6 +249,8 @@ class Deliverable(SQLModel, table=True):
         Index(None, "engagement_id"),
         # App Home's overdue / due this week: still owed, soonest first
         partial("ix_deliverable_owed_team_id_due_at", "team_id", "due_at", where=OWED_DELIVERABLE),
+        # App Home's compliance checks pending: soonest due first
+        partial("ix_deliverable_checks_team_id_due_at", "team_id", "due_at", "id", where=CHECKS_PENDING),
         one_of("status", DeliverableStatus),
         one_of("platform", Platform),
     )
@@ -249,6 +272,8 @@ class Deliverable(SQLModel, table=True):
     checklist_ts: str | None = Field(default=None, max_length=32, description="checklist sent to the owner")
     created_by: str = Field(max_length=32)
     created_at: datetime = utc()
+    #: How many of its compliance checks are pending: kept by triggers (migration 0008).
+    pending_checks: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class ComplianceCheck(SQLModel, table=True):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     and_,
     any_,
+    bindparam,
     func,
     literal,
     literal_column,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,7 +51,8 @@ from storage.models import (
     Influencer,
     Review,
 )
-from storage.queries.incidents import Count, capped_count, dialect, rows_of
+from storage.queries.incidents import Count, dialect, rows_of
+from storage.types import UTCDateTime
 
 T = TypeVar("T")
 OPEN_STATUSES = tuple(sorted(OPEN))
@@ -199,6 +202,51 @@ def brand_scope(team_id: str, user_id: str, *, is_admin: bool) -> BrandScope:
     return BrandScope(team_id, None if is_admin else user_id)
 
 
+# ---------------------------------------------------------------------------------------------
+# statements built once
+#
+# Building a section's statement (a dozen joins and subqueries as SQLAlchemy objects) and
+# computing its cache key cost about 0.7 ms of CPU, each time, for each of a dozen statements: a
+# third of a home's time once the database answered in a few milliseconds. Each statement is
+# therefore built once per shape (database, admin or not, limit) with named parameters in place
+# of the scope and the times, and executed with their values.
+
+_STATEMENTS: dict[tuple, Select] = {}
+
+
+def _statement(s: AsyncSession, key: tuple, build) -> Select:
+    """The statement for `key` on this database, built by `build()` the first time."""
+    key = (dialect(s), *key)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _template(scope: BrandScope) -> BrandScope:
+    """The scope with named parameters in place of its values (see `_values`)."""
+    return BrandScope(
+        bindparam("scope_team_id", type_=String),
+        None if scope.user_id is None else bindparam("scope_user_id", type_=String),
+    )
+
+
+def _values(scope: BrandScope, **times: datetime | None) -> dict:
+    """The values of `_template(scope)`'s parameters, and of the named times."""
+    values = {"scope_team_id": scope.team_id, **times}
+    if scope.user_id is not None:
+        values["scope_user_id"] = scope.user_id
+    return values
+
+
+def _time(name: str):
+    return bindparam(name, type_=UTCDateTime())
+
+
+def _kind(scope: BrandScope) -> str:
+    return "workspace" if scope.user_id is None else "user"
+
+
 def _campaigns(scope: BrandScope):
     """Subquery: the scope's campaigns."""
     return select(CampaignRole.campaign_id).where(
@@ -209,6 +257,11 @@ def _campaigns(scope: BrandScope):
 
 
 def _in_campaigns(s: AsyncSession, campaigns: Select, *, counting: bool = False):
+    """`engagement.campaign_id` is one of `campaigns` (see `_campaign_in`)."""
+    return _campaign_in(s, Engagement, campaigns, counting=counting)
+
+
+def _campaign_in(s: AsyncSession, engagement, campaigns: Select, *, counting: bool = False):
     """`engagement.campaign_id` is one of `campaigns`.
 
     A list (rows in an index's order, up to a limit) says `IN (SELECT …)`: PostgreSQL weighs
@@ -220,8 +273,8 @@ def _in_campaigns(s: AsyncSession, campaigns: Select, *, counting: bool = False)
     …))`: the campaigns are read once before the statement runs (an InitPlan) and the scope's
     engagements found through the index (campaign_id, influencer_id), about 1 ms."""
     if counting and dialect(s) == "postgresql":
-        return Engagement.campaign_id == any_(func.array(campaigns.scalar_subquery()))
-    return Engagement.campaign_id.in_(campaigns)
+        return engagement.campaign_id == any_(func.array(campaigns.scalar_subquery()))
+    return engagement.campaign_id.in_(campaigns)
 
 
 def _within(s: AsyncSession, scope: BrandScope, *, counting: bool = False) -> list:
@@ -237,13 +290,31 @@ def _incident_rows(scope: BrandScope):
     return rows if scope.user_id is None else rows.join(Engagement, Engagement.id == Incident.engagement_id)
 
 
-async def _page(s: AsyncSession, rows_query: Select, limit: int, count_query: Select, make) -> Page:
-    """The first `limit` rows, and a count that stops at COUNT_CAP (not asked when the rows
-    already say it all)."""
-    rows = [make(*row) for row in (await s.exec(rows_query.limit(limit))).all()]
+def _capped(count_query: Select):
+    """`(SELECT count(*) FROM (count_query LIMIT COUNT_CAP + 1))`: a scalar subquery that a list's
+    statement carries as its last column. It does not depend on the row, so PostgreSQL runs it
+    once (an InitPlan), and the list and its count cost one round trip instead of two."""
+    return select(func.count()).select_from(count_query.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+
+
+def _counted_page(found: list, limit: int, make) -> Page:
+    """Rows whose last column is `_capped`'s count: the page (the count is the rows' own number
+    when they are fewer than `limit`)."""
+    rows = [make(*row[:-1]) for row in found]
     if len(rows) < limit:
         return Page(rows, len(rows))
-    return Page.of(rows, await capped_count(s, count_query, COUNT_CAP))
+    n = found[0][-1]
+    return Page(rows, min(n, COUNT_CAP), n > COUNT_CAP)
+
+
+async def _page(s: AsyncSession, rows_query: Select, limit: int, count_query: Select, make) -> Page:
+    """The first `limit` rows and a count that stops at COUNT_CAP, in one statement."""
+    found = (await s.exec(_with_count(rows_query, limit, count_query))).all()
+    return _counted_page(found, limit, make)
+
+
+def _with_count(rows_query: Select, limit: int, count_query: Select) -> Select:
+    return rows_query.add_columns(_capped(count_query)).limit(limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,15 +385,16 @@ def _severities():
     )
 
 
-async def _most_severe_first(
-    s: AsyncSession, where: list, order: tuple[tuple[str, bool], ...], limit: int
-) -> list[IncidentLine]:
+def _most_severe_first(
+    s: AsyncSession, where: list, order: tuple[tuple[str, bool], ...], limit: int, count: Select | None = None
+) -> Select:
     """Up to `limit` lines, most severe first, then by `order` ((column, descending) pairs), in
     ONE statement of one bounded branch per severity, each walking the index that has its order
     ((team_id, severity, …) over open incidents) instead of sorting every open incident in scope
     by a computed rank. PostgreSQL: a LATERAL join over the four severities, so the scope's array
     is planned once (a 10,000-engagement `= ANY($1)` costs milliseconds of planning each time it
-    appears); SQLite: a UNION ALL of the four branches."""
+    appears); SQLite: a UNION ALL of the four branches. With `count`, each row ends with its
+    capped count (`_capped`)."""
 
     def by(columns) -> list:
         return [columns[name].desc() if descending else columns[name] for name, descending in order]
@@ -342,6 +414,7 @@ async def _most_severe_first(
             .order_by(severities.c.rank, *by(line.c))
             .limit(limit)
         )
+        query = query if count is None else query.add_columns(_capped(count))
     else:
         branches = []
         for rank, severity in enumerate(SEVERITIES):
@@ -355,10 +428,11 @@ async def _most_severe_first(
             branches.append(select(branch))
         merged = union_all(*branches).subquery()
         query = select(*(merged.c[c.name] for c in _LINE)).order_by(merged.c.rank, *by(merged.c)).limit(limit)
-    return [IncidentLine(*row) for row in (await s.exec(query)).all()]
+        query = query if count is None else query.add_columns(_capped(count))
+    return query
 
 
-async def _counts_by_severity(s: AsyncSession, scope: BrandScope, where: list) -> dict[str, Count]:
+def _counts_by_severity(s: AsyncSession, scope: BrandScope, where: list) -> Select:
     """Per severity, how many rows match `where`, each count stopping at COUNT_CAP: one statement
     (LATERAL over the severities on PostgreSQL, as above; four scalar subqueries on SQLite)."""
     if dialect(s) == "postgresql":
@@ -371,28 +445,16 @@ async def _counts_by_severity(s: AsyncSession, scope: BrandScope, where: list) -
             .subquery("bounded")
         )
         counted = select(func.count().label("n")).select_from(bounded).lateral("counted")
-        rows = await s.exec(
-            select(severities.c.severity, counted.c.n).select_from(severities.join(counted, true()))
+        return select(severities.c.severity, counted.c.n).select_from(severities.join(counted, true()))
+    counts = [
+        select(func.count())
+        .select_from(
+            _incident_rows(scope).where(*where, Incident.severity == severity).limit(COUNT_CAP + 1).subquery()
         )
-        numbers = dict(rows.all())
-    else:
-        counts = [
-            select(func.count())
-            .select_from(
-                _incident_rows(scope)
-                .where(*where, Incident.severity == severity)
-                .limit(COUNT_CAP + 1)
-                .subquery()
-            )
-            .scalar_subquery()
-            for severity in SEVERITIES
-        ]
-        numbers = dict(zip(SEVERITIES, (await s.exec(select(*counts))).one(), strict=True))
-    return {
-        severity: Count(min(numbers[severity], COUNT_CAP), numbers[severity] > COUNT_CAP)
+        .scalar_subquery()
         for severity in SEVERITIES
-        if numbers.get(severity)
-    }
+    ]
+    return select(*(count.label(severity) for count, severity in zip(counts, SEVERITIES, strict=True)))
 
 
 async def incidents_waiting_on_brand(s: AsyncSession, scope: BrandScope, *, limit: int) -> Page[IncidentLine]:
@@ -400,14 +462,18 @@ async def incidents_waiting_on_brand(s: AsyncSession, scope: BrandScope, *, limi
     soonest (index (team_id, severity, response_due_at) over open incidents)."""
     if scope.empty:
         return Page([], 0)
+
     # `status IN (…open…)` although the waiting statuses are all open: PostgreSQL matches a
     # partial index to a plain or index-only scan only through that very condition
-    where = [*_open(s, scope), _waiting_on_brand()]
-    rows = await _most_severe_first(s, where, (("response_due_at", False), ("number", False)), limit)
-    if len(rows) < limit:
-        return Page(rows, len(rows))
-    counted = [*_open(s, scope, counting=True), _waiting_on_brand()]
-    return Page.of(rows, await capped_count(s, _incident_rows(scope).where(*counted), COUNT_CAP))
+    def build() -> Select:
+        t = _template(scope)
+        where = [*_open(s, t), _waiting_on_brand()]
+        count = _incident_rows(t).where(*_open(s, t, counting=True), _waiting_on_brand())
+        return _most_severe_first(s, where, (("response_due_at", False), ("number", False)), limit, count)
+
+    statement = _statement(s, ("waiting", _kind(scope), limit), build)
+    found = (await s.exec(statement, params=_values(scope))).all()
+    return _counted_page(found, limit, IncidentLine)
 
 
 async def open_incidents(
@@ -418,11 +484,29 @@ async def open_incidents(
     most severe first, newest first within a severity."""
     if scope.empty:
         return {}, Page([], 0)
-    where = _open(s, scope)
-    by_severity = await _counts_by_severity(s, scope, _open(s, scope, counting=True))
+    values = _values(scope)
+    counts = _statement(
+        s,
+        ("open counts", _kind(scope)),
+        lambda: _counts_by_severity(s, _template(scope), _open(s, _template(scope), counting=True)),
+    )
+    found = (await s.exec(counts, params=values)).all()
+    numbers = dict(found) if dialect(s) == "postgresql" else dict(zip(SEVERITIES, found[0], strict=True))
+    by_severity = {
+        severity: Count(min(numbers[severity], COUNT_CAP), numbers[severity] > COUNT_CAP)
+        for severity in SEVERITIES
+        if numbers.get(severity)
+    }
     total = sum(c.n for c in by_severity.values())
     capped = any(c.capped for c in by_severity.values())
-    rows = await _most_severe_first(s, where, (("number", True),), limit) if total else []
+    if not total:
+        return by_severity, Page([], 0)
+    lines = _statement(
+        s,
+        ("open", _kind(scope), limit),
+        lambda: _most_severe_first(s, _open(s, _template(scope)), (("number", True),), limit),
+    )
+    rows = [IncidentLine(*row) for row in (await s.exec(lines, params=values)).all()]
     return by_severity, Page(rows, total, capped)
 
 
@@ -473,32 +557,39 @@ async def escalations_for_legal(
     (the partial index (team_id, number) over open incidents, walked in order; escalated is one
     open status in five, so a few rows are read per line shown), each with when it was escalated.
     The count stops at COUNT_CAP."""
-    where = [
-        Incident.team_id == team_id,
-        # `status = 'escalated'` alone: PostgreSQL proves it implies the partial index's
-        # `status IN (…open…)`, and spelling both made it multiply their selectivities (it then
-        # expected a tenth of the escalated incidents and joined them all instead of walking)
-        Incident.status == IncidentStatus.ESCALATED,
-    ]
-    legal = _legal_campaigns(team_id, user_id)
-    query = (
-        _incidents(
-            Incident.number,
-            Incident.title,
-            Incident.severity,
-            Campaign.slug,
-            Influencer.display_name,
-            func.coalesce(Incident.escalated_at, Incident.updated_at),
+
+    def build() -> Select:
+        team, user = bindparam("legal_team_id", type_=String), bindparam("legal_user_id", type_=String)
+        where = [
+            Incident.team_id == team,
+            # `status = 'escalated'` alone: PostgreSQL proves it implies the partial index's
+            # `status IN (…open…)`, and spelling both made it multiply their selectivities (it then
+            # expected a tenth of the escalated incidents and joined them all instead of walking)
+            Incident.status == IncidentStatus.ESCALATED,
+        ]
+        legal = _legal_campaigns(team, user)
+        query = (
+            _incidents(
+                Incident.number,
+                Incident.title,
+                Incident.severity,
+                Campaign.slug,
+                Influencer.display_name,
+                func.coalesce(Incident.escalated_at, Incident.updated_at),
+            )
+            .where(*where, _in_campaigns(s, legal))
+            .order_by(Incident.number)
         )
-        .where(*where, _in_campaigns(s, legal))
-        .order_by(Incident.number)
-    )
-    count = (
-        rows_of(Incident)
-        .join(Engagement, Engagement.id == Incident.engagement_id)
-        .where(*where, _in_campaigns(s, legal, counting=True))
-    )
-    return await _page(s, query, limit, count, EscalationLine)
+        count = (
+            rows_of(Incident)
+            .join(Engagement, Engagement.id == Incident.engagement_id)
+            .where(*where, _in_campaigns(s, legal, counting=True))
+        )
+        return _with_count(query, limit, count)
+
+    statement = _statement(s, ("escalations", limit), build)
+    found = (await s.exec(statement, params={"legal_team_id": team_id, "legal_user_id": user_id})).all()
+    return _counted_page(found, limit, EscalationLine)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,18 +625,28 @@ async def deliverables_between(
     index (team_id, due_at) over owed deliverables)."""
     if scope.empty:
         return Page([], 0)
-    where = [Deliverable.team_id == scope.team_id, Deliverable.status.in_(OWED), Deliverable.due_at < before]
-    if after is not None:
-        where.append(Deliverable.due_at >= after)
-    return await _page(
-        s,
-        _deliverables(*_DELIVERABLE_COLUMNS)
-        .where(*where, *_within(s, scope))
-        .order_by(Deliverable.due_at, Deliverable.id),
-        limit,
-        _deliverable_rows(scope).where(*where, *_within(s, scope, counting=True)),
-        DeliverableLine,
-    )
+
+    def build() -> Select:
+        t = _template(scope)
+        where = [
+            Deliverable.team_id == t.team_id,
+            Deliverable.status.in_(OWED),
+            Deliverable.due_at < _time("before"),
+        ]
+        if after is not None:
+            where.append(Deliverable.due_at >= _time("after"))
+        return _with_count(
+            _deliverables(*_DELIVERABLE_COLUMNS)
+            .where(*where, *_within(s, t))
+            .order_by(Deliverable.due_at, Deliverable.id),
+            limit,
+            _deliverable_rows(t).where(*where, *_within(s, t, counting=True)),
+        )
+
+    statement = _statement(s, ("between", _kind(scope), after is None, limit), build)
+    times = {"before": before} if after is None else {"before": before, "after": after}
+    found = (await s.exec(statement, params=_values(scope, **times))).all()
+    return _counted_page(found, limit, DeliverableLine)
 
 
 def _deliverable_rows(scope: BrandScope):
@@ -564,19 +665,24 @@ async def pending_checks(s: AsyncSession, scope: BrandScope, *, limit: int) -> P
     if scope.empty:
         return Page([], 0)
     # `> 0` spelled as the partial index's condition (a bound parameter would not match it on SQLite)
-    where = [Deliverable.team_id == scope.team_id, Deliverable.pending_checks > literal_column("0")]
-    return await _page(
-        s,
-        _deliverables(*_DELIVERABLE_COLUMNS, Deliverable.pending_checks)
-        .where(*where, *_within(s, scope))
-        .order_by(Deliverable.due_at, Deliverable.id),
-        limit,
-        # counted as listed, walking the deliverables with checks pending (about one in forty):
-        # from the scope's engagements it would read five deliverables per engagement for each
-        # eighth of one that counts
-        _deliverable_rows(scope).where(*where, *_within(s, scope)),
-        DeliverableLine,
-    )
+
+    def build() -> Select:
+        t = _template(scope)
+        where = [Deliverable.team_id == t.team_id, Deliverable.pending_checks > literal_column("0")]
+        return _with_count(
+            _deliverables(*_DELIVERABLE_COLUMNS, Deliverable.pending_checks)
+            .where(*where, *_within(s, t))
+            .order_by(Deliverable.due_at, Deliverable.id),
+            limit,
+            # counted as listed, walking the deliverables with checks pending (about one in
+            # forty): from the scope's engagements it would read five deliverables per engagement
+            # for each eighth of one that counts
+            _deliverable_rows(t).where(*where, *_within(s, t)),
+        )
+
+    statement = _statement(s, ("checks", _kind(scope), limit), build)
+    found = (await s.exec(statement, params=_values(scope))).all()
+    return _counted_page(found, limit, DeliverableLine)
 
 
 async def my_deliverables(
@@ -637,37 +743,50 @@ async def reviews_due(
     review_due_at). Only the rows shown are joined to their names and their last review."""
     if scope.empty:
         return Page([], 0)
-    where = [
-        Engagement.team_id == scope.team_id,
-        Engagement.review_due_at.is_not(None),
-        Engagement.review_due_at <= now,
-    ]
-    due = (
-        select(Engagement.id.label("id"), Engagement.review_since.label("since"))
-        .where(*where, *_within(s, scope))
-        .order_by(Engagement.review_since, Engagement.id)
-        .limit(limit)
-        .subquery("due")
-    )
-    last = (
-        select(func.max(Review.created_at))
-        .where(Review.team_id == scope.team_id, Review.engagement_id == Engagement.id)
-        .scalar_subquery()
-    )
-    query = (
-        _engagements(*_ENGAGEMENT_COLUMNS, last)
-        .join(due, due.c.id == Engagement.id)
-        .order_by(due.c.since, due.c.id)
-    )
-    rows = [EngagementLine(*row) for row in (await s.exec(query)).all()]
-    if len(rows) < limit:
-        return Page(rows, len(rows))
-    count = (
-        await s.exec(
-            select(func.count()).select_from(Engagement).where(*where, *_within(s, scope, counting=True))
+
+    def build() -> Select:
+        t = _template(scope)
+        where = [
+            Engagement.team_id == t.team_id,
+            Engagement.review_due_at.is_not(None),
+            Engagement.review_due_at <= _time("now"),
+        ]
+        due = (
+            select(Engagement.id.label("id"), Engagement.review_since.label("since"))
+            .where(*where, *_within(s, t))
+            .order_by(Engagement.review_since, Engagement.id)
+            .limit(limit)
+            .subquery("due")
         )
-    ).one()[0]
-    return Page(rows, count)
+        last = (
+            select(func.max(Review.created_at))
+            .where(Review.team_id == t.team_id, Review.engagement_id == Engagement.id)
+            .scalar_subquery()
+        )
+        due_now = aliased(Engagement, name="due_now")
+        total = (
+            select(func.count())
+            .select_from(due_now)
+            .where(
+                due_now.team_id == t.team_id,
+                due_now.review_due_at.is_not(None),
+                due_now.review_due_at <= _time("now"),
+                *([] if t.user_id is None else [_campaign_in(s, due_now, _campaigns(t), counting=True)]),
+            )
+            .scalar_subquery()
+        )
+        query = (
+            _engagements(*_ENGAGEMENT_COLUMNS, last, total)
+            .join(due, due.c.id == Engagement.id)
+            .order_by(due.c.since, due.c.id)
+        )
+        return query
+
+    statement = _statement(s, ("reviews", _kind(scope), limit), build)
+    found = (await s.exec(statement, params=_values(scope, now=now))).all()
+    rows = [EngagementLine(*row[:-1]) for row in found]
+    # every one due, not capped: an index range of the due ones (team_id, review_due_at)
+    return Page(rows, found[0][-1] if len(rows) == limit else len(rows))
 
 
 async def my_engagements(

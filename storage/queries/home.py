@@ -12,11 +12,13 @@ Influencer lists cover the user's own engagements.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import (
+    Integer,
     String,
     and_,
     any_,
@@ -191,6 +193,9 @@ class BrandScope:
 
     team_id: str
     user_id: str | None
+    #: A small scope's engagements (see `resolve`): the sections then say `engagement_id = ANY
+    #: ($1)` instead of joining the roles.
+    engagement_ids: tuple[int, ...] | None = None
 
     @property
     def empty(self) -> bool:
@@ -200,6 +205,32 @@ class BrandScope:
 def brand_scope(team_id: str, user_id: str, *, is_admin: bool) -> BrandScope:
     """The campaigns where the user holds a brand role (admins: the workspace)."""
     return BrandScope(team_id, None if is_admin else user_id)
+
+
+#: A scope of at most this many engagements is read once and given to the sections as one array
+#: parameter; a larger one is joined on the roles in each statement.
+SMALL_SCOPE = 1_000
+
+
+async def resolve(s: AsyncSession, scope: BrandScope) -> BrandScope:
+    """The scope as the sections will read it: a small one (at most SMALL_SCOPE engagements) as
+    its engagement ids, anything larger as the join on the roles.
+
+    A manager of twenty campaigns has two hundred engagements: as an `= ANY($1)` of their ids,
+    each section finds its rows through the indexes that start with engagement_id and PostgreSQL
+    plans a statement with two fewer relations (a 1.5 ms plan became 0.5 ms, the statement 3.5 ms
+    became 1.5 ms). Ten thousand ids (legal on a thousand campaigns) would cost about 5 ms of
+    planning in every statement, where the join costs nothing extra: one statement reads up to
+    SMALL_SCOPE + 1 ids to tell which."""
+    if scope.user_id is None:
+        return scope
+    found = await s.exec(
+        select(Engagement.id)
+        .where(Engagement.team_id == scope.team_id, Engagement.campaign_id.in_(_campaigns(scope)))
+        .limit(SMALL_SCOPE + 1)
+    )
+    ids = tuple(found.scalars().all())
+    return scope if len(ids) > SMALL_SCOPE else BrandScope(scope.team_id, scope.user_id, ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,19 +255,35 @@ def _statement(s: AsyncSession, key: tuple, build) -> Select:
 
 
 def _template(scope: BrandScope) -> BrandScope:
-    """The scope with named parameters in place of its values (see `_values`)."""
+    """The scope with named parameters in place of its values (see `_values`; the engagement ids
+    are the parameter `scope_ids`, see `_ids_in`)."""
     return BrandScope(
         bindparam("scope_team_id", type_=String),
         None if scope.user_id is None else bindparam("scope_user_id", type_=String),
+        None if scope.engagement_ids is None else (),
     )
 
 
-def _values(scope: BrandScope, **times: datetime | None) -> dict:
+def _values(s: AsyncSession, scope: BrandScope, **times: datetime | None) -> dict:
     """The values of `_template(scope)`'s parameters, and of the named times."""
     values = {"scope_team_id": scope.team_id, **times}
-    if scope.user_id is not None:
+    if scope.engagement_ids is not None:
+        ids = list(scope.engagement_ids)
+        values["scope_ids"] = ids if dialect(s) == "postgresql" else json.dumps(ids)
+    elif scope.user_id is not None:
         values["scope_user_id"] = scope.user_id
     return values
+
+
+def _ids_in(s: AsyncSession, column):
+    """`column` is one of the scope's engagement ids, ONE parameter whatever their number (as
+    `storage.db.id_in`): `= ANY($1::int[])` on PostgreSQL, `IN (SELECT value FROM json_each(?))`
+    on SQLite."""
+    if dialect(s) == "postgresql":
+        return column == any_(bindparam("scope_ids", type_=ARRAY(Integer)))
+    return column.in_(
+        select(literal_column("value")).select_from(func.json_each(bindparam("scope_ids", type_=String)))
+    )
 
 
 def _time(name: str):
@@ -244,7 +291,9 @@ def _time(name: str):
 
 
 def _kind(scope: BrandScope) -> str:
-    return "workspace" if scope.user_id is None else "user"
+    if scope.user_id is None:
+        return "workspace"
+    return "user" if scope.engagement_ids is None else "ids"
 
 
 def _campaigns(scope: BrandScope):
@@ -277,17 +326,23 @@ def _campaign_in(s: AsyncSession, engagement, campaigns: Select, *, counting: bo
     return engagement.campaign_id.in_(campaigns)
 
 
-def _within(s: AsyncSession, scope: BrandScope, *, counting: bool = False) -> list:
+def _within(s: AsyncSession, scope: BrandScope, *, counting: bool = False, on=None) -> list:
     """The joined engagement is in scope (nothing to say for the workspace); see `_in_campaigns`
     for `counting`."""
-    return [] if scope.user_id is None else [_in_campaigns(s, _campaigns(scope), counting=counting)]
+    if scope.user_id is None:
+        return []
+    if scope.engagement_ids is not None:  # `on`: the engagement id of the rows read
+        return [_ids_in(s, Engagement.id if on is None else on)]
+    return [_in_campaigns(s, _campaigns(scope), counting=counting)]
 
 
 def _incident_rows(scope: BrandScope):
     """`SELECT 1 FROM incident` (what a capped count counts), joined to its engagement when the
     scope needs it."""
     rows = rows_of(Incident)
-    return rows if scope.user_id is None else rows.join(Engagement, Engagement.id == Incident.engagement_id)
+    if scope.user_id is None or scope.engagement_ids is not None:
+        return rows
+    return rows.join(Engagement, Engagement.id == Incident.engagement_id)
 
 
 def _capped(count_query: Select):
@@ -356,7 +411,7 @@ def _open(s: AsyncSession, scope: BrandScope, *, counting: bool = False) -> list
     return [
         Incident.team_id == scope.team_id,
         Incident.status.in_(OPEN_STATUSES),
-        *_within(s, scope, counting=counting),
+        *_within(s, scope, counting=counting, on=Incident.engagement_id),
     ]
 
 
@@ -472,7 +527,7 @@ async def incidents_waiting_on_brand(s: AsyncSession, scope: BrandScope, *, limi
         return _most_severe_first(s, where, (("response_due_at", False), ("number", False)), limit, count)
 
     statement = _statement(s, ("waiting", _kind(scope), limit), build)
-    found = (await s.exec(statement, params=_values(scope))).all()
+    found = (await s.exec(statement, params=_values(s, scope))).all()
     return _counted_page(found, limit, IncidentLine)
 
 
@@ -484,7 +539,7 @@ async def open_incidents(
     most severe first, newest first within a severity."""
     if scope.empty:
         return {}, Page([], 0)
-    values = _values(scope)
+    values = _values(s, scope)
     counts = _statement(
         s,
         ("open counts", _kind(scope)),
@@ -637,22 +692,24 @@ async def deliverables_between(
             where.append(Deliverable.due_at >= _time("after"))
         return _with_count(
             _deliverables(*_DELIVERABLE_COLUMNS)
-            .where(*where, *_within(s, t))
+            .where(*where, *_within(s, t, on=Deliverable.engagement_id))
             .order_by(Deliverable.due_at, Deliverable.id),
             limit,
-            _deliverable_rows(t).where(*where, *_within(s, t, counting=True)),
+            _deliverable_rows(t).where(*where, *_within(s, t, counting=True, on=Deliverable.engagement_id)),
         )
 
     statement = _statement(s, ("between", _kind(scope), after is None, limit), build)
     times = {"before": before} if after is None else {"before": before, "after": after}
-    found = (await s.exec(statement, params=_values(scope, **times))).all()
+    found = (await s.exec(statement, params=_values(s, scope, **times))).all()
     return _counted_page(found, limit, DeliverableLine)
 
 
 def _deliverable_rows(scope: BrandScope):
     rows = rows_of(Deliverable)
     return (
-        rows if scope.user_id is None else rows.join(Engagement, Engagement.id == Deliverable.engagement_id)
+        rows
+        if scope.user_id is None or scope.engagement_ids is not None
+        else rows.join(Engagement, Engagement.id == Deliverable.engagement_id)
     )
 
 
@@ -671,17 +728,17 @@ async def pending_checks(s: AsyncSession, scope: BrandScope, *, limit: int) -> P
         where = [Deliverable.team_id == t.team_id, Deliverable.pending_checks > literal_column("0")]
         return _with_count(
             _deliverables(*_DELIVERABLE_COLUMNS, Deliverable.pending_checks)
-            .where(*where, *_within(s, t))
+            .where(*where, *_within(s, t, on=Deliverable.engagement_id))
             .order_by(Deliverable.due_at, Deliverable.id),
             limit,
             # counted as listed, walking the deliverables with checks pending (about one in
             # forty): from the scope's engagements it would read five deliverables per engagement
             # for each eighth of one that counts
-            _deliverable_rows(t).where(*where, *_within(s, t)),
+            _deliverable_rows(t).where(*where, *_within(s, t, on=Deliverable.engagement_id)),
         )
 
     statement = _statement(s, ("checks", _kind(scope), limit), build)
-    found = (await s.exec(statement, params=_values(scope))).all()
+    found = (await s.exec(statement, params=_values(s, scope))).all()
     return _counted_page(found, limit, DeliverableLine)
 
 
@@ -771,7 +828,13 @@ async def reviews_due(
                 due_now.team_id == t.team_id,
                 due_now.review_due_at.is_not(None),
                 due_now.review_due_at <= _time("now"),
-                *([] if t.user_id is None else [_campaign_in(s, due_now, _campaigns(t), counting=True)]),
+                *(
+                    []
+                    if t.user_id is None
+                    else [_ids_in(s, due_now.id)]
+                    if t.engagement_ids is not None
+                    else [_campaign_in(s, due_now, _campaigns(t), counting=True)]
+                ),
             )
             .scalar_subquery()
         )
@@ -783,7 +846,7 @@ async def reviews_due(
         return query
 
     statement = _statement(s, ("reviews", _kind(scope), limit), build)
-    found = (await s.exec(statement, params=_values(scope, now=now))).all()
+    found = (await s.exec(statement, params=_values(s, scope, now=now))).all()
     rows = [EngagementLine(*row[:-1]) for row in found]
     # every one due, not capped: an index range of the due ones (team_id, review_due_at)
     return Page(rows, found[0][-1] if len(rows) == limit else len(rows))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.domain.enums import ComplianceItem
 from bot.ids import Action
 from storage.models import Deliverable, Engagement, Review
-from tests.e2e.harness import IVY, MANAGER, MEMBER, World, text_of
+from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, World, text_of
 from tests.e2e.test_deliverables import checks, published
 from tests.e2e.test_reviews import _open_review, _values
 
@@ -70,3 +70,25 @@ async def test_publishing_and_deciding_checks_keep_the_pending_count(world: Worl
     home = text_of({"blocks": world.emulator.home(MANAGER).blocks})
     shown = home.split("Compliance checks pending* (1)")[1].split("Reviews due")[0]
     assert "*Launch &lt;reel&gt;* (instagram)" in shown and f"{left} checks pending" in shown
+
+
+async def test_a_small_scope_as_ids_and_a_large_one_as_a_join_show_the_same_home(world: World, monkeypatch):
+    """A scope of at most SMALL_SCOPE engagements is read as its ids, a larger one joined on the
+    roles: the same workspace, read both ways, shows the same home to each brand role."""
+    from storage.queries import home as q
+    from tests.e2e.test_home import _seed
+
+    await _seed(world)
+    homes, default = {}, q.SMALL_SCOPE
+    for small in (default, 0):
+        monkeypatch.setattr(q, "SMALL_SCOPE", small)
+        for user in (MANAGER, MEMBER, LEGAL):
+            await world.slack.open_home(user)
+            homes[small, user] = text_of({"blocks": world.emulator.home(user).blocks})
+    for user in (MANAGER, MEMBER, LEGAL):
+        assert homes[default, user] == homes[0, user], user
+    assert (
+        "Incidents waiting on you* (2)" in homes[0, MANAGER]
+        and "Compliance checks pending* (1)" in homes[0, MANAGER]
+    )
+    assert "Reviews due* (1)" in homes[0, MANAGER] and "Escalations waiting for legal" in homes[0, LEGAL]

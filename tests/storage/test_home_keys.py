@@ -275,9 +275,13 @@ async def test_the_sections_list_what_the_rules_say(db):
             await s.exec(select(ComplianceCheck.deliverable_id).where(ComplianceCheck.status == "pending"))
         ).all()
         sections = {}
+        manager = q.brand_scope(T, "UMAN", is_admin=False)
+        as_ids = await q.resolve(s, manager)  # a small scope: its engagement ids
+        assert as_ids.engagement_ids is not None and manager.engagement_ids is None
         for who, scope in (
             ("workspace", q.brand_scope(T, "UADMIN", is_admin=True)),
-            ("manager", q.brand_scope(T, "UMAN", is_admin=False)),
+            ("manager", manager),  # the roles joined, as for a large scope
+            ("manager's ids", as_ids),
         ):
             sections[who] = (
                 await q.reviews_due(s, scope, now=NOW, limit=100),
@@ -288,7 +292,7 @@ async def test_the_sections_list_what_the_rules_say(db):
     last = {}
     for engagement_id, at in reviews:
         last[engagement_id] = max(at, last.get(engagement_id, at))
-    for who, campaigns in (("workspace", None), ("manager", {campaign})):
+    for who, campaigns in (("workspace", None), ("manager", {campaign}), ("manager's ids", {campaign})):
         expected = sorted(
             (
                 (last.get(e.id) or e.created_at, e.id, last.get(e.id))

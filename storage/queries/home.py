@@ -44,6 +44,7 @@ from bot.domain.enums import (
     Severity,
 )
 from bot.domain.incidents import OPEN, waiting_on
+from storage.db import id_in as _id_in
 from storage.models import (
     Campaign,
     CampaignRole,
@@ -207,9 +208,11 @@ def brand_scope(team_id: str, user_id: str, *, is_admin: bool) -> BrandScope:
     return BrandScope(team_id, None if is_admin else user_id)
 
 
-#: A scope of at most this many engagements is read once and given to the sections as one array
-#: parameter; a larger one is joined on the roles in each statement.
+#: A scope of at most this many engagements (on at most SMALL_CAMPAIGNS campaigns) is read once
+#: and given to the sections as one array parameter; a larger one is joined on the roles in each
+#: statement.
 SMALL_SCOPE = 1_000
+SMALL_CAMPAIGNS = 100
 
 
 async def resolve(s: AsyncSession, scope: BrandScope) -> BrandScope:
@@ -220,13 +223,30 @@ async def resolve(s: AsyncSession, scope: BrandScope) -> BrandScope:
     each section finds its rows through the indexes that start with engagement_id and PostgreSQL
     plans a statement with two fewer relations (a 1.5 ms plan became 0.5 ms, the statement 3.5 ms
     became 1.5 ms). Ten thousand ids (legal on a thousand campaigns) would cost about 5 ms of
-    planning in every statement, where the join costs nothing extra: one statement reads up to
-    SMALL_SCOPE + 1 ids to tell which."""
+    planning in every statement, where the join costs nothing extra. The user's campaigns are
+    read first (at most SMALL_CAMPAIGNS + 1, from the index (team_id, user_id)), so a large scope
+    costs one short statement to recognise, and only a small one has its engagements read."""
     if scope.user_id is None:
+        return scope
+    campaigns = (
+        await s.exec(
+            select(CampaignRole.campaign_id)
+            .where(
+                CampaignRole.team_id == scope.team_id,
+                CampaignRole.user_id == scope.user_id,
+                CampaignRole.role.in_(BRAND_ROLES),
+            )
+            .limit(SMALL_CAMPAIGNS + 1)
+        )
+    ).all()
+    if len(campaigns) > SMALL_CAMPAIGNS:
         return scope
     found = await s.exec(
         select(Engagement.id)
-        .where(Engagement.team_id == scope.team_id, Engagement.campaign_id.in_(_campaigns(scope)))
+        .where(
+            Engagement.team_id == scope.team_id,
+            _id_in(dialect(s), Engagement.campaign_id, [c for (c,) in campaigns]),
+        )
         .limit(SMALL_SCOPE + 1)
     )
     ids = tuple(found.scalars().all())

@@ -79,16 +79,21 @@ async def test_a_small_scope_as_ids_and_a_large_one_as_a_join_show_the_same_home
     from tests.e2e.test_home import _seed
 
     await _seed(world)
-    homes, default = {}, q.SMALL_SCOPE
-    for small in (default, 0):
-        monkeypatch.setattr(q, "SMALL_SCOPE", small)
+    homes = {}
+    ways = {
+        "ids": (q.SMALL_SCOPE, q.SMALL_CAMPAIGNS),
+        "join: engagements over the limit": (0, q.SMALL_CAMPAIGNS),
+        "join: campaigns over the limit": (q.SMALL_SCOPE, 0),
+    }
+    for way, (engagements, campaigns) in ways.items():
+        monkeypatch.setattr(q, "SMALL_SCOPE", engagements)
+        monkeypatch.setattr(q, "SMALL_CAMPAIGNS", campaigns)
         for user in (MANAGER, MEMBER, LEGAL):
             await world.slack.open_home(user)
-            homes[small, user] = text_of({"blocks": world.emulator.home(user).blocks})
-    for user in (MANAGER, MEMBER, LEGAL):
-        assert homes[default, user] == homes[0, user], user
-    assert (
-        "Incidents waiting on you* (2)" in homes[0, MANAGER]
-        and "Compliance checks pending* (1)" in homes[0, MANAGER]
-    )
-    assert "Reviews due* (1)" in homes[0, MANAGER] and "Escalations waiting for legal" in homes[0, LEGAL]
+            homes[way, user] = text_of({"blocks": world.emulator.home(user).blocks})
+    for way in ways:
+        for user in (MANAGER, MEMBER, LEGAL):
+            assert homes[way, user] == homes["ids", user], (way, user)
+    manager, legal = homes["ids", MANAGER], homes["ids", LEGAL]
+    assert "Incidents waiting on you* (2)" in manager and "Compliance checks pending* (1)" in manager
+    assert "Reviews due* (1)" in manager and "Escalations waiting for legal" in legal

@@ -249,8 +249,13 @@ class Deliverable(SQLModel, table=True):
         Index(None, "engagement_id"),
         # App Home's overdue / due this week: still owed, soonest first
         partial("ix_deliverable_owed_team_id_due_at", "team_id", "due_at", where=OWED_DELIVERABLE),
-        # App Home's compliance checks pending: soonest due first
+        # App Home's compliance checks pending: soonest due first; and a scope's, by engagement
         partial("ix_deliverable_checks_team_id_due_at", "team_id", "due_at", "id", where=CHECKS_PENDING),
+        partial("ix_deliverable_checks_engagement_id", "engagement_id", "due_at", where=CHECKS_PENDING),
+        # a scope's deliverables still owed, from its engagements (App Home's overdue / due soon)
+        partial(
+            "ix_deliverable_owed_engagement_id_due_at", "engagement_id", "due_at", where=OWED_DELIVERABLE
+        ),
         one_of("status", DeliverableStatus),
         one_of("platform", Platform),
     )

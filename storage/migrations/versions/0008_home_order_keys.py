@@ -7,7 +7,9 @@
 - deliverable.pending_checks: how many of its compliance checks are pending;
 - partial indexes over the engagements a review is expected of, by review_since (reviews due,
   longest waiting first) and by review_due_at (how many are due), and over the deliverables with
-  checks pending, by due time (compliance checks pending, soonest due first);
+  checks pending, by due time (compliance checks pending, soonest due first) and by engagement;
+- deliverables still owed, by engagement and due time (a scope's overdue / due this week read
+  from its engagements);
 - triggers keep the three columns current whoever writes (a review logged or removed, an
   engagement's status, campaign or start changed, a campaign's status or cadence changed, a check
   added, decided or removed), on PostgreSQL and SQLite alike; existing rows are filled here.
@@ -33,6 +35,7 @@ depends_on: str | Sequence[str] | None = None
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
 REVIEW_EXPECTED = "review_due_at IS NOT NULL"
 CHECKS_PENDING = "pending_checks > 0"
+OWED_DELIVERABLE = "status IN ('planned', 'late')"
 
 PARTIAL = (
     (
@@ -48,6 +51,14 @@ PARTIAL = (
         REVIEW_EXPECTED,
     ),
     ("ix_deliverable_checks_team_id_due_at", "deliverable", ["team_id", "due_at", "id"], CHECKS_PENDING),
+    # a scope's deliverables, from its engagements (a small scope's ids, a large one's count)
+    ("ix_deliverable_checks_engagement_id", "deliverable", ["engagement_id", "due_at"], CHECKS_PENDING),
+    (
+        "ix_deliverable_owed_engagement_id_due_at",
+        "deliverable",
+        ["engagement_id", "due_at"],
+        OWED_DELIVERABLE,
+    ),
 )
 
 #: SQL, with `engagement` the row being updated: when its wait for a review began (index review

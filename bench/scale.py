@@ -5,7 +5,8 @@
 The URL comes from `--url`, else `BENCH_POSTGRES_URL`, else `TEST_POSTGRES_URL`, else
 postgresql+asyncpg://postgres@127.0.0.1:5432/test; the script creates a scratch database beside
 it, runs the migrations there (`storage.migrate.upgrade`), seeds it with `INSERT … SELECT
-generate_series` (every constraint holds: foreign keys, checks, unique keys), times each surface
+generate_series` (every constraint holds: foreign keys, checks, unique keys; App Home's stored
+keys, kept by triggers while the seed writes, are checked against the rows), times each surface
 through the functions the handlers call, with a real session, and drops the database at the end
 (`--keep` keeps it). Only the Slack Web API is replaced, by an in-process fake that answers at
 once, so the figures are the database work plus the bot's own Python.
@@ -437,6 +438,36 @@ async def _overdue_set(conn: asyncpg.Connection, z: Sizes) -> list[int]:
     return ids
 
 
+async def _check_home_keys(conn: asyncpg.Connection) -> None:
+    """App Home's stored keys (migration 0008) were kept by the triggers while the seed wrote
+    around the flows: each equals what it stands for, recomputed here from the rows."""
+    from bot.domain.reviews import CADENCE_DAYS
+
+    days = " ".join(f"WHEN '{cadence}' THEN {n}" for cadence, n in CADENCE_DAYS.items() if n is not None)
+    wrong_checks = await conn.fetchval(
+        """
+        SELECT count(*) FROM deliverable d
+        WHERE d.pending_checks <> (SELECT count(*) FROM compliance_check k
+                                   WHERE k.deliverable_id = d.id AND k.status = 'pending')"""
+    )
+    wrong_reviews = await conn.fetchval(
+        f"""
+        SELECT count(*) FROM engagement e JOIN campaign c ON c.id = e.campaign_id
+        CROSS JOIN LATERAL (
+            SELECT coalesce((SELECT max(r.created_at) FROM review r
+                             WHERE r.team_id = e.team_id AND r.engagement_id = e.id), e.created_at) AS since
+        ) AS w
+        WHERE e.review_since IS DISTINCT FROM w.since
+           OR e.review_due_at IS DISTINCT FROM CASE WHEN e.status = 'active' AND c.status = 'active'
+                THEN w.since + make_interval(hours => 24 * (CASE c.review_cadence {days} END)) END"""
+    )
+    if wrong_checks or wrong_reviews:
+        raise AssertionError(
+            f"App Home's stored keys disagree with the rows: {wrong_checks} deliverables' pending checks, "
+            f"{wrong_reviews} engagements' review keys"
+        )
+
+
 async def seed(dsn: str, z: Sizes, say: Callable[[str], None] = print) -> float:
     """Fill the (migrated, empty) database; returns the seconds it took."""
     started = time.perf_counter()
@@ -455,6 +486,7 @@ async def seed(dsn: str, z: Sizes, say: Callable[[str], None] = print) -> float:
             )
         await conn.execute("VACUUM (ANALYZE)")
         say(f"  {'overdue set, sequences, VACUUM ANALYZE':<45}       {time.perf_counter() - t:6.1f} s")
+        await _check_home_keys(conn)
     finally:
         await conn.close()
     return time.perf_counter() - started

@@ -1,20 +1,20 @@
 """Quality and speed of the conduct classifier on the labelled chat messages in tests/data.
 
-    .venv/bin/python bench/conduct.py [--repeat 20]
+    .venv/bin/python bench/conduct.py [--repeat 20] [--skip-blind]
 
-Prints, for the tuning set (tests/data/conduct_labelled.jsonl: the messages the rules were written
-against) and the held-out set (tests/data/conduct_heldout.jsonl: kept apart from the rules, see
-docs/conduct.md), precision and recall of `flagged` overall and per language, how often a flagged
-message got the expected category, and the messages it got wrong. When the blind set exists
-(tests/data/conduct_blind.jsonl: written by someone else, never read by whoever writes the rules),
-it is scored too, as aggregate figures only: no message of it is ever printed, so running the
-bench does not show it (`--skip-blind` leaves it out altogether, for runs while rules are being
-written). Then the time
-per message (every message of both sets, `--repeat` times, after a warm-up): p50, p95, p99 of
-the thread's CPU time and of wall time (noisy when other processes share the CPUs).
-For comparison it also scores alt-profanity-check alone (`predict_prob >= 0.5`) on the English
-messages, as its README suggests using it. A measurement, not a test: docs/conduct.md explains
-the figures.
+Prints, for each training set (the messages the rules were written against and the chat model
+learned from, see docs/conduct.md; on these the figures flatter), precision and recall of
+`flagged` overall and per language, how often a flagged message got the expected category, and
+the messages it got wrong. Then the blind set (tests/data/conduct_blind.jsonl: written by
+someone else from the labelling guide alone, never read by whoever writes the rules, never
+trained on), as aggregate figures only: no message of it is ever printed, so running the bench
+does not show it (`--skip-blind` leaves it out altogether). Figures for messages the model did
+not learn from, without spending the blind set, come from cross-validation:
+`python -m bench.conduct_train --cv`. Then the time per message (every training message,
+`--repeat` times, after a warm-up): p50, p95, p99 of the thread's CPU time and of wall time
+(noisy when other processes share the CPUs). For comparison it also scores alt-profanity-check
+alone (`predict_prob >= 0.5`) on the English messages, as its README suggests using it. A
+measurement, not a test: docs/conduct.md explains the figures.
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ from pathlib import Path
 from bot.domain.conduct import assess, warm
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = {"tuning": DATA / "conduct_labelled.jsonl", "held-out": DATA / "conduct_heldout.jsonl"}
+SETS = {
+    "tuning (rules written on it)": DATA / "conduct_labelled.jsonl",
+    "held-out (rules checked on it)": DATA / "conduct_heldout.jsonl",
+    "first blind set (scored once, then trained on)": DATA / "conduct_blind_v1.jsonl",
+    "chat (trained on)": DATA / "conduct_chat.jsonl",
+}
 BLIND = DATA / "conduct_blind.jsonl"
 
 
@@ -88,7 +93,7 @@ def model_alone(rows: list[dict]) -> None:
     english = [r for r in rows if r["lang"] == "en"]
     flags = [p >= 0.5 for p in predict_prob([r["text"] for r in english])]
     p, r, tp, fp, fn = pr(english, flags)
-    print(f"\nalt-profanity-check alone, English messages of both sets ({len(english)}):")
+    print(f"\nalt-profanity-check alone, English messages of the training sets ({len(english)}):")
     print(f"  precision {p:.3f}  recall {r:.3f}   (tp {tp}, fp {fp}, fn {fn})")
 
 

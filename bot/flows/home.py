@@ -46,9 +46,8 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
     async with svc.db.transaction() as s:
         brand = None
         if p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role):
-            scope = await q.resolve(s, q.brand_scope(team_id, user_id, is_admin=p.is_admin))
+            scope, legal = await q.home_scope(s, team_id, user_id, is_admin=p.is_admin)
             by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
-            legal = await q.is_legal(s, team_id, user_id)
             brand = views.BrandHome(
                 waiting=await q.incidents_waiting_on_brand(s, scope, limit=ROWS),
                 by_severity=by_severity,

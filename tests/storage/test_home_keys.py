@@ -387,3 +387,42 @@ async def test_the_migration_fills_existing_rows(empty_url):
         assert (await _pending(db, 1), await _pending(db, 2)) == (2, 0)
     finally:
         await db.dispose()
+
+
+async def test_the_home_scope_tells_legal_from_one_read_of_the_roles(db, monkeypatch):
+    """Legal anywhere, even past the roles a large scope reads to recognise itself (the legal
+    one is read first); small scopes become engagement ids, large ones stay joined."""
+    monkeypatch.setattr(q, "SMALL_CAMPAIGNS", 2)
+    async with db.transaction() as s:
+        campaigns = [_campaign(f"c{k}") for k in range(4)]
+        s.add_all(campaigns)
+        await s.flush()
+        for k, campaign in enumerate(campaigns):  # the legal role is the last one written
+            role = "legal" if k == 3 else "manager"
+            s.add(
+                CampaignRole(
+                    team_id=T,
+                    campaign_id=campaign.id,
+                    user_id="UBIG",
+                    role=role,
+                    granted_by="U",
+                    created_at=NOW,
+                )
+            )
+        s.add(
+            CampaignRole(
+                team_id=T,
+                campaign_id=campaigns[0].id,
+                user_id="USMALL",
+                role="member",
+                granted_by="U",
+                created_at=NOW,
+            )
+        )
+    async with db.transaction() as s:
+        big, big_legal = await q.home_scope(s, T, "UBIG", is_admin=False)
+        small, small_legal = await q.home_scope(s, T, "USMALL", is_admin=False)
+        admin, admin_legal = await q.home_scope(s, T, "UBIG", is_admin=True)
+    assert (big.engagement_ids, big_legal) == (None, True)  # four campaigns: joined
+    assert (small.engagement_ids, small_legal) == ((), False)  # one campaign, no engagement yet
+    assert (admin.user_id, admin.engagement_ids, admin_legal) == (None, None, True)

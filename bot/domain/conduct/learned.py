@@ -77,30 +77,34 @@ def _pieces(word: str) -> frozenset[str]:
     return frozenset("c:" + padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
 
 
-def features(text: str) -> dict[str, float]:
-    """The message's features, L2-normalised (see the module's docstring)."""
-    words = tokens(text)
+def _read(text: str) -> tuple[set[str], list[str]]:
+    """The message's word features ("w:", "n:", "b:") and the words whose pieces it reads."""
     found: set[str] = set()
+    cut: list[str] = []
     previous = "^"
     scope = 0
-    for word in words:
+    for word in tokens(text):
+        found.add(f"b:{previous} {word}")
+        previous = word
         if scope:  # "not useless", "pas nul": the word is read as negated, its pieces are not read
             scope -= 1
             found.add("n:" + word)
-            found.add(f"b:{previous} {word}")
-            previous = word
             continue
         if _negated(word):
             scope = NEGATION_SCOPE
         found.add("w:" + word)
-        found.add(f"b:{previous} {word}")
-        previous = word
         if word[0] != "<" and word != "|" and len(word) >= 2:
-            found |= _pieces(word)
+            cut.append(word)
+    return found, cut
+
+
+def features(text: str) -> dict[str, float]:
+    """The message's features, L2-normalised (see the module's docstring)."""
+    found, cut = _read(text)
+    found.update(*map(_pieces, cut))
     if not found:
         return {}
-    value = 1.0 / math.sqrt(len(found))
-    return dict.fromkeys(found, value)
+    return dict.fromkeys(found, 1.0 / math.sqrt(len(found)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +124,22 @@ class ChatModel:
         # rows (about 160), which numpy adds in microseconds where Python takes a tenth of a ms
         self._row = {feature: i for i, feature in enumerate(weights)}
         self._matrix = numpy.array(list(weights.values()) or [[0.0] * len(classes)], dtype=numpy.float64)
+        self._piece_rows = lru_cache(maxsize=1 << 16)(self._rows_of_pieces)
+
+    def _rows_of_pieces(self, word: str) -> frozenset[int]:
+        return frozenset(i for i in map(self._row.get, _pieces(word)) if i is not None)
 
     def probabilities(self, text: str) -> tuple[float, ...]:
-        found = features(text)
-        logits = list(self._intercepts)
+        # features(text), without looking up every piece of every word again: a word's pieces
+        # and their rows are cut and looked up once (chat repeats its words), the message's
+        # are their union (a piece two words share counts once, as in features())
+        found, cut = _read(text)
+        pieces: frozenset[str] = frozenset().union(*map(_pieces, cut))
         rows = [i for i in map(self._row.get, found) if i is not None]
+        rows += frozenset().union(*map(self._piece_rows, cut))
+        logits = list(self._intercepts)
         if rows:
-            value = next(iter(found.values()))  # every feature has the same value
+            value = 1.0 / math.sqrt(len(found) + len(pieces))  # every feature has this value
             sums = self._matrix.take(rows, axis=0).sum(axis=0).tolist()
             logits = [b + value * s for b, s in zip(logits, sums, strict=True)]
         top = max(logits)

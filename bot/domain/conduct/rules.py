@@ -450,6 +450,7 @@ def _load(path: Path) -> Language:
         return parse(tomllib.load(f), path.name)
 
 
+@cache
 def languages(directory: Path = RULES_DIR) -> tuple[Language, ...]:
-    """Every language that has a rules file, in file-name order."""
+    """Every language that has a rules file, in file-name order (read once per directory)."""
     return tuple(_load(p) for p in sorted(directory.glob("*.toml")))

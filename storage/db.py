@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import Integer, any_, bindparam, event, func, literal_column, select, text
+from sqlalchemy import Integer, any_, bindparam, event, exc, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -62,10 +63,45 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    idle_ping = kwargs.pop("ping_after_idle", PING_AFTER_IDLE)
     connect_args = dict(kwargs.pop("connect_args", None) or {})
     connect_args["server_settings"] = {**SERVER_SETTINGS, **(connect_args.get("server_settings") or {})}
-    return create_async_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    if not kwargs.get("pool_pre_ping") and idle_ping is not None:
+        _ping_after_idle(engine, idle_ping)
+    return engine
+
+
+#: A pooled PostgreSQL connection that sat unused this long (seconds) is pinged before it is
+#: handed out; one used more recently is handed out as it is.
+#:
+#: SQLAlchemy's `pool_pre_ping` pings on every checkout, and asyncpg's ping is three round trips
+#: (BEGIN, an empty statement, ROLLBACK): a report paid them before its first statement, and
+#: twenty reports at once queued on the event loop for each. A restarted or failed-over database
+#: leaves the pool's connections closed; those that sat idle (every one, once the restart took a
+#: second) are found by the ping and replaced without an error. A connection that was in use
+#: within the last second fails its first statement instead: SQLAlchemy then invalidates the
+#: whole pool (`is_disconnect`), so one action fails and the next ones get new connections
+#: (tests/storage/test_db.py restarts the database's backends both ways).
+PING_AFTER_IDLE = 1.0
+
+
+def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _idle_since(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # closed by the server: the pool connects again
+            raise exc.DisconnectionError(f"pooled connection is gone: {error}") from error
 
 
 class Database:

@@ -55,7 +55,7 @@ def test_the_training_data_is_labelled_and_kept_apart_from_the_blind_set(trainin
         if r["flagged"]:
             Category(r["category"])
     benign = sum(1 for r in training if not r["flagged"])
-    assert 0.4 <= benign / len(training) <= 0.6
+    assert 0.4 <= benign / len(training) <= 0.75  # most of a real channel is benign
 
 
 def test_the_pure_python_model_equals_scikit_learns(training):

@@ -126,6 +126,18 @@ async def test_an_abusive_message_is_flagged_privately_and_a_benign_one_is_not(w
     assert [flag.deliveries] == [[[legal, posted.ts]]]
 
 
+async def test_abuse_only_the_chat_model_reads_is_flagged_with_its_reason(world: World):
+    # no rule knows this wording (unit-tested in test_conduct_learned.py): the chat model reads it
+    backhanded = "Cute that you think this counts as a finished edit. Did your little brother do it?"
+    channel = await monitored_team(world)
+    await say(world, IVY, channel, backhanded)
+    [flag] = await flags(world)
+    assert (flag.author_id, flag.category) == (IVY, "insult")
+    shown = text_of(world.emulator.history(legal_channel(world))[-1])
+    assert "*insult* · insult: reads like the abusive messages the chat model learned from (p=" in shown
+    assert f"> {backhanded}" in shown
+
+
 async def test_flags_go_to_managers_and_legal_by_dm_without_a_safe_escalation_channel(world: World):
     channel = await monitored_team(world)
     legal = legal_channel(world)

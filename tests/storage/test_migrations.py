@@ -89,6 +89,30 @@ async def test_migration_is_idempotent(empty_url):
     await upgrade_async(empty_url)  # a second run finds nothing to do
 
 
+async def test_postgresql_numbers_new_incidents_at_commit(empty_url):
+    """Migration 0009: a placeholder made the incident's own before the insert, and the number taken
+    by a constraint trigger deferred to the commit; SQLite has neither (one writer at a time)."""
+    await upgrade_async(empty_url)
+    engine = create_async_engine(empty_url)
+    try:
+        async with engine.connect() as conn:
+            if engine.dialect.name != "postgresql":
+                pytest.skip("SQLite takes the number with a statement")
+            rows = await conn.execute(
+                text(
+                    "SELECT tgname, tgdeferrable, tginitdeferred FROM pg_trigger "
+                    "WHERE tgrelid = 'incident'::regclass AND NOT tgisinternal ORDER BY tgname"
+                )
+            )
+            triggers = {name: (deferrable, deferred) for name, deferrable, deferred in rows.all()}
+    finally:
+        await engine.dispose()
+    assert triggers == {
+        "incident_number_at_commit": (True, True),
+        "incident_own_placeholder": (False, False),
+    }
+
+
 def _campaign(**overrides) -> Campaign:
     fields = dict(
         team_id="T1",

@@ -294,7 +294,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         created.hash = chain.of(created, None)
         # its reminders from the rows in hand; it has none yet, so none are read back
         await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, now)
-        await q.assign_number(s, incident)  # last: the counter's lock is held only until the commit
+        await q.assign_number(s, incident)  # last: the counter's lock is held only by the commit
     return incident.id
 
 

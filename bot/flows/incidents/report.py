@@ -233,13 +233,17 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         # a form that asks again rolls this row back with the rest, so the next submission counts.
         if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):
             return None
-        recent = await s.get(Incident, ctx.recent_id) if ctx.recent_id is not None else None
-        confirm = [views.duplicate_reason(recent)] if recent is not None else []
-        if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
+        ended = campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
             campaign.end_date < (now - timedelta(hours=12)).date()  # over everywhere on Earth
-        ):
-            confirm.append(views.ended_reason(campaign))
-        if confirm and "confirmed" not in form.checked(Field.CONFIRM_DUPLICATE):
+        )
+        confirmed = "confirmed" in form.checked(Field.CONFIRM_DUPLICATE)
+        confirm: list[str] = []
+        if not confirmed:  # the recent report is read only to be named in the question
+            recent = await s.get(Incident, ctx.recent_id) if ctx.recent_id is not None else None
+            confirm = [views.duplicate_reason(recent)] if recent is not None else []
+            if ended:
+                confirm.append(views.ended_reason(campaign))
+        if confirm:
             is_admin = await svc.directory.is_admin(user_id)
             choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
             raise FormReplaced(

@@ -86,9 +86,11 @@ class Subject(StrEnum):
     CAMPAIGN = "campaign"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Planned:
-    """One reminder row as the plan wants it."""
+    """One reminder row as the plan wants it. Nothing changes a plan once made; the class is not
+    frozen because a frozen dataclass sets each field through `object.__setattr__` (2.6 µs a row
+    instead of 1.0), and the claim pass and the sweep make 3,000 of them per batch of 500."""
 
     kind: ReminderKind
     key: str  # dedupe key, unique across the table

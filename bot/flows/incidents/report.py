@@ -209,7 +209,18 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
 
     async with svc.db.transaction() as s:
         # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
-        ctx = await q.report_context(s, team_id, engagement_id, guideline_id, user_id, now - DUPLICATE_WINDOW)
+        # (on PostgreSQL the same statement records this form's submission: the guard below)
+        event_id = f"view:{form.view_id}" if form.view_id else None
+        ctx = await q.report_context(
+            s,
+            team_id,
+            engagement_id,
+            guideline_id,
+            user_id,
+            now - DUPLICATE_WINDOW,
+            event_id=event_id,
+            at=now,
+        )
         if ctx is None:
             raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
         engagement, campaign, guideline = ctx.engagement, ctx.campaign, ctx.guideline
@@ -231,8 +242,12 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         # the same form submitted twice (a double click): one incident, the second is a no-op.
         # Checked before "possible duplicate?", which would otherwise answer the second click;
         # a form that asks again rolls this row back with the rest, so the next submission counts.
-        if form.view_id and not await q.first_delivery(s, team_id, f"view:{form.view_id}", now):
-            return None
+        if event_id is not None:
+            first = ctx.first_delivery
+            if first is None:  # SQLite: a statement of its own
+                first = await q.first_delivery(s, team_id, event_id, now)
+            if not first:
+                return None
         ended = campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
             campaign.end_date < (now - timedelta(hours=12)).date()  # over everywhere on Earth
         )

@@ -1,7 +1,8 @@
 """Shapes that keep a large workspace fast (bench/scale.py measures the speed; these check the
 shapes on both databases): lists are pages with "Show more", App Home counts stop at a cap and
 offer "View all", the export streams in batches with the ids as one parameter, the overdue sweep
-and a report cost a fixed number of statements, the report takes its number last."""
+and a report cost a fixed number of statements, the report takes its number last (in the commit,
+on PostgreSQL)."""
 
 from __future__ import annotations
 

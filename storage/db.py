@@ -56,6 +56,8 @@ def id_in(dialect: str, column, ids: Sequence[int]):
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
+    """`ping_after_idle`: seconds (None: never ping; see `PING_AFTER_IDLE`), PostgreSQL only."""
+    idle_ping = kwargs.pop("ping_after_idle", PING_AFTER_IDLE)
     if url.startswith("sqlite"):
         prepare_sqlite_file(url)
         engine = create_async_engine(url, **kwargs)
@@ -63,7 +65,6 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    idle_ping = kwargs.pop("ping_after_idle", PING_AFTER_IDLE)
     connect_args = dict(kwargs.pop("connect_args", None) or {})
     connect_args["server_settings"] = {**SERVER_SETTINGS, **(connect_args.get("server_settings") or {})}
     engine = create_async_engine(url, connect_args=connect_args, **kwargs)

@@ -1,4 +1,4 @@
-"""The chat model: a linear classifier learned from labelled chat messages, evaluated in pure Python.
+"""The chat model: a linear classifier learned from labelled chat messages, evaluated here.
 
 The rules (rules/<lang>.toml) know words and shapes someone wrote down; abuse worded in a way
 nobody wrote down slips past them. This model learns which words, pairs of words and pieces of
@@ -18,8 +18,9 @@ else's words and product names blanked).
 
 `bench/conduct_train.py` fits it with scikit-learn's LogisticRegression and writes the weights to
 chat_model.json (only what the data supports: features seen in at least two messages, weights
-rounded); evaluating it is a few hundred dictionary lookups, well under a millisecond.
-`tests/unit/test_conduct_learned.py` checks the result equals scikit-learn's `predict_proba`.
+rounded); evaluating it is a dictionary lookup per distinct word and feature and one numpy sum of
+the rows found, about a tenth of a millisecond. `tests/unit/test_conduct_learned.py` checks the
+result equals scikit-learn's `predict_proba`.
 """
 
 from __future__ import annotations

@@ -1029,6 +1029,7 @@ async def run(
     import bot.flows.home
     import bot.flows.incidents
     import bot.flows.reviews  # noqa: F401
+    from bot import lifecycle
     from storage.migrate import upgrade
 
     name = reuse or f"cg_scale_{uuid.uuid4().hex[:10]}"
@@ -1057,6 +1058,10 @@ async def run(
         b.record(b.svc.db.engine)
         try:
             facts = await load_facts(b, z)
+            # what the process keeps is frozen, as `campaign-guard serve` and `scheduler` do once
+            # started (bot/lifecycle.py), so full collections walk only what the surfaces allocate
+            gc.collect()
+            lifecycle.settle(classifier=False)
             timings: list[Timing] = []
             for surface in surfaces(b, z, facts):
                 if only and only.lower() not in surface.name.lower():
@@ -1093,6 +1098,7 @@ async def run(
                     say(await explain(b, t.surface))
                     say("")
         finally:
+            gc.unfreeze()  # the smoke test runs this inside the test process
             await b.svc.db.dispose()
     finally:
         if not keep:

@@ -47,6 +47,7 @@ async def _scheduler(
         runner = web.AppRunner(operations_app(bot.services), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, metrics_port).start()
+    lifecycle.settle(classifier=False)
     bot.dispatcher.start()
     bot.services.ready = True
     print(f"Campaign Guard reminder dispatcher ticking every {tick:g} s", flush=True)
@@ -72,6 +73,7 @@ async def _serve(settings: Settings, host: str, tick: float | None = DEFAULT_TIC
 
     stop = lifecycle.stop_on_signals()
     bot = build_bot(settings, tick_seconds=tick)
+    lifecycle.settle(classifier=True)
     # HTTP first: /healthz answers and /readyz says "not ready" while Slack is being reached
     runner = web.AppRunner(bot.web, shutdown_timeout=lifecycle.DRAIN_SECONDS)
     await runner.setup()

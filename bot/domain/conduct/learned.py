@@ -120,7 +120,6 @@ class ChatModel:
     def __init__(self, classes: tuple[str, ...], intercepts: tuple[float, ...], weights: dict) -> None:
         self.classes = classes
         self._intercepts = intercepts
-        self._weights: dict[str, tuple[float, ...]] = weights
         # the weights as one matrix, a row per feature: a message's logits are the sum of its
         # rows (about 160), which numpy adds in microseconds where Python takes a tenth of a ms
         self._row = {feature: i for i, feature in enumerate(weights)}
@@ -160,15 +159,19 @@ class ChatModel:
         them): what a reason can quote."""
         k, none = self.classes.index(label), self.classes.index(NONE)
         pulls: dict[str, float] = {}
-        for feature in features(text):
-            if feature[0] == "c":
-                continue
+        for feature in _read(text)[0]:  # words and pairs; pieces of words say nothing quotable
             said = feature[2:].removeprefix("^ ")
-            if "<" in said or "|" in said or all(w in common or len(w) < 4 for w in said.split()):
+            row = self._row.get(feature)
+            if (
+                row is None
+                or "<" in said
+                or "|" in said
+                or all(w in common or len(w) < 4 for w in said.split())
+            ):
                 continue
-            w = self._weights.get(feature)
-            if w is not None and w[k] - w[none] > 0:
-                pulls[said] = max(pulls.get(said, 0.0), w[k] - w[none])
+            pull = float(self._matrix[row, k] - self._matrix[row, none])
+            if pull > 0:
+                pulls[said] = max(pulls.get(said, 0.0), pull)
         return tuple(sorted(pulls, key=lambda s: -pulls[s])[:3])
 
 

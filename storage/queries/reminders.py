@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, Text, and_, bindparam, case, cast, func, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,7 +49,7 @@ from storage.models import (
     Review,
     Workspace,
 )
-from storage.queries import conduct, insert, insights
+from storage.queries import conduct, insights
 from storage.types import UTCDateTime
 
 T = Reminder.__table__
@@ -264,23 +266,25 @@ async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> Sy
         by_type.setdefault(subject_type, []).append(subject_id)
     teams = sorted({f.campaign.team_id for f in many})
     dialect = s.get_bind().dialect.name
+    due_at = type_coerce(T.c.due_at, _AWARE).label("due_at") if dialect == "postgresql" else T.c.due_at
     for subject_type, ids in by_type.items():
-        rows = await s.exec(
+        rows = await _rows(
+            s,
             select(
                 T.c.id,
                 T.c.subject_id,
                 T.c.dedupe_key,
                 T.c.status,
-                T.c.due_at,
+                due_at,
                 T.c.target_channel,
                 T.c.target_user,
             ).where(
                 T.c.team_id.in_(teams),
                 T.c.subject_type == subject_type,
                 id_in(dialect, T.c.subject_id, ids),
-            )
+            ),
         )
-        for row in rows.all():
+        for row in rows:
             if (subject_type, row.subject_id) in have:
                 have[(subject_type, row.subject_id)].append(row)
     cancel: list[int] = []
@@ -301,7 +305,7 @@ async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> Sy
                 moves.append((row.id, p))
         cancel += [row.id for row in have[key] if row.status == PENDING and row.dedupe_key not in wanted]
     if cancel:
-        await s.exec(
+        await (await s.connection()).execute(
             update(T)
             .where(id_in(dialect, T.c.id, cancel), T.c.status == PENDING)
             .values(status=ReminderStatus.CANCELLED.value, lease_until=None, leased_by=None, updated_at=now)
@@ -362,23 +366,32 @@ async def _insert(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """New rows (a row whose dedupe key exists is skipped), in ONE statement whatever their number:
     on PostgreSQL `INSERT … SELECT unnest($1), unnest($2), …` with one array per column (1,500 rows
     insert in a quarter of the time an executemany takes, and plan once); SQLite: executemany."""
-    statement = insert(s, T)
+    connection = await s.connection()
     if s.get_bind().dialect.name == "postgresql":
-        columns = list(rows[0])
-        arrays = []
-        for name in columns:
-            column = T.c[name]
-            if name == "payload":  # json[] has no driver codec: text[], cast per row
-                values = [json.dumps(row[name]) for row in rows]
-                arrays.append(cast(func.unnest(bindparam(None, values, type_=ARRAY(Text))), column.type))
-            else:
-                values = [row[name] for row in rows]
-                arrays.append(func.unnest(bindparam(None, values, type_=ARRAY(column.type))))
-        statement = statement.from_select(columns, select(*arrays))
-        await s.exec(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        columns = tuple(rows[0])
+        arrays = {name: [row[name] for row in rows] for name in columns}
+        if "payload" in arrays:
+            arrays["payload"] = [json.dumps(payload) for payload in arrays["payload"]]
+        await connection.execute(_unnest_insert(columns), arrays)
         return
-    await (await s.connection()).execute(
-        statement.on_conflict_do_nothing(index_elements=["dedupe_key"]), rows
+    await connection.execute(sqlite_insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+
+
+@functools.cache
+def _unnest_insert(columns: tuple[str, ...]) -> Any:
+    """PostgreSQL's insert of many rows, one array parameter per column (named as the column),
+    built once: building it and its cache key on every call cost a report about 0.6 ms of CPU."""
+    arrays = []
+    for name in columns:
+        column = T.c[name]
+        if name == "payload":  # json[] has no driver codec: text[], cast per row
+            arrays.append(cast(func.unnest(bindparam(name, type_=ARRAY(Text))), column.type))
+        else:
+            arrays.append(func.unnest(bindparam(name, type_=ARRAY(column.type))))
+    return (
+        pg_insert(T)
+        .from_select(list(columns), select(*arrays))
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
 
 
@@ -440,7 +453,7 @@ async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, l
         update(T)
         .where(T.c.id.in_(due.scalar_subquery()))
         .values(lease_until=now + lease, leased_by=worker, updated_at=now)
-        .returning(*T.c)
+        .returning(*(read.label(c.name) for read, c in zip(_columns(s, Reminder), T.c, strict=True)))
     )
     return sorted(result.all(), key=lambda row: (row.due_at, row.id))
 

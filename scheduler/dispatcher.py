@@ -311,23 +311,20 @@ class Dispatcher:
             rows = await q.claim(s, now, self.name, self.lease, self.batch_size)
             if not rows:
                 return None
-            gone = await q.inactive_teams(s, {r.team_id for r in rows})
-            facts = await q.facts_for(
-                s, {(r.subject_type, r.subject_id) for r in rows if r.team_id not in gone}
-            )
+            facts = await q.facts_for(s, {(r.subject_type, r.subject_id) for r in rows if not r.team_gone})
             plans: dict[int, Planned | None] = {}
             why: dict[str, list[int]] = {}  # cancellation note → row ids
             for r in rows:
                 subject = facts.get((r.subject_type, r.subject_id))
-                plans[r.id] = None if r.team_id in gone else wanted(subject, r.dedupe_key, r.due_at)
+                plans[r.id] = None if r.team_gone else wanted(subject, r.dedupe_key, r.due_at)
                 if plans[r.id] is None:
-                    note = UNINSTALLED if r.team_id in gone else unwanted_reason(subject)
+                    note = UNINSTALLED if r.team_gone else unwanted_reason(subject)
                     why.setdefault(note, []).append(r.id)
             for note, ids in why.items():
                 await q.close(s, ids, ReminderStatus.CANCELLED, self.name, now, note)
             stale = {row_id for ids in why.values() for row_id in ids}
             live = [r for r in rows if r.id not in stale]
-            replaced = await q.superseded(s, live, now)
+            replaced = {r.id for r in live if r.replaced}
             await q.close(
                 s, replaced, ReminderStatus.SUPERSEDED, self.name, now, "a later reminder replaced it"
             )

@@ -424,20 +424,13 @@ async def sync_subjects(s: AsyncSession, subjects: Iterable[tuple[str, int]], no
 # dispatching
 
 
-async def inactive_teams(s: AsyncSession, team_ids: Iterable[str]) -> set[str]:
-    """Those of `team_ids` whose workspace uninstalled the app or revoked its token (a team with
-    no workspace row is active)."""
-    team_ids = list(set(team_ids))
-    if not team_ids:
-        return set()
-    rows = await s.exec(
-        select(Workspace.team_id).where(Workspace.team_id.in_(team_ids), Workspace.active.is_(False))
-    )
-    return set(rows.scalars().all())
-
-
 async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, limit: int) -> Sequence[Row]:
-    """Lease up to `limit` due pending rows to `worker`, oldest first."""
+    """Lease up to `limit` due pending rows to `worker`, oldest first. Each row comes back with
+    two verdicts, computed by the same statement (two round trips fewer per batch):
+    - `team_gone`: its workspace uninstalled the app or revoked its token (a team with no
+      workspace row is active);
+    - `replaced`: a later row of the same chain, already due, replaces it (served by the
+      (chain, due_at) index)."""
     due = (
         select(T.c.id)
         .where(
@@ -449,34 +442,36 @@ async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, l
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    result = await (await s.connection()).execute(
+    later = T.alias("later")
+    replaced = (
+        select(later.c.id)
+        .where(
+            later.c.chain == T.c.chain,
+            later.c.due_at > T.c.due_at,
+            later.c.due_at <= now,
+            later.c.status.in_([PENDING, ReminderStatus.SENT.value]),
+        )
+        .exists()
+    )
+    W = Workspace.__table__
+    team_gone = select(W.c.team_id).where(W.c.team_id == T.c.team_id, W.c.active.is_(False)).exists()
+    columns = (
+        *(read.label(c.name) for read, c in zip(_columns(s, Reminder), T.c, strict=True)),
+        replaced.label("replaced"),
+        team_gone.label("team_gone"),
+    )
+    lease_them = (
         update(T)
         .where(T.c.id.in_(due.scalar_subquery()))
         .values(lease_until=now + lease, leased_by=worker, updated_at=now)
-        .returning(*(read.label(c.name) for read, c in zip(_columns(s, Reminder), T.c, strict=True)))
     )
-    return sorted(result.all(), key=lambda row: (row.due_at, row.id))
-
-
-async def superseded(s: AsyncSession, rows: Sequence[Row], now: datetime) -> set[int]:
-    """Ids among `rows` that a later row of the same chain, already due, replaces."""
-    if not rows:
-        return set()
-    later = T.alias("later")
-    result = await (await s.connection()).execute(
-        select(T.c.id).where(
-            _ids(s, T.c.id, [r.id for r in rows]),
-            select(later.c.id)
-            .where(
-                later.c.chain == T.c.chain,
-                later.c.due_at > T.c.due_at,
-                later.c.due_at <= now,
-                later.c.status.in_([PENDING, ReminderStatus.SENT.value]),
-            )
-            .exists(),
-        )
-    )
-    return {row_id for (row_id,) in result.all()}
+    connection = await s.connection()
+    if s.get_bind().dialect.name == "postgresql":
+        rows = (await connection.execute(lease_them.returning(*columns))).all()
+    else:  # SQLite's RETURNING names columns unqualified, which the subqueries can't take: read after
+        leased = (await connection.execute(lease_them.returning(T.c.id))).scalars().all()
+        rows = (await connection.execute(select(*columns).where(_ids(s, T.c.id, leased)))).all()
+    return sorted(rows, key=lambda row: (row.due_at, row.id))
 
 
 async def close(

@@ -38,7 +38,12 @@ OWED_DELIVERABLE = "status IN ('planned', 'late')"
 
 PARTIAL = (
     ("ix_incident_open_team_id_number", "incident", ["team_id", "number"], OPEN_INCIDENT),
-    ("ix_incident_open_team_id_severity_number", "incident", ["team_id", "severity", "number"], OPEN_INCIDENT),
+    (
+        "ix_incident_open_team_id_severity_number",
+        "incident",
+        ["team_id", "severity", "number"],
+        OPEN_INCIDENT,
+    ),
     (
         "ix_incident_open_team_id_severity_response_due_at",
         "incident",

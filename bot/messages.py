@@ -17,6 +17,8 @@ CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role
 `{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
 `{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
+`{Command.CAMPAIGN} complete <slug>` · `{Command.CAMPAIGN} cancel <slug>` — close a campaign (reminders stop)
+`{Command.CAMPAIGN} reopen <slug>` — open a completed or cancelled campaign again
 `{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
 `{Command.CAMPAIGN} report [<slug>] [30d | 90d | all]` — charts in your DM (every campaign: admins)
 `{Command.CAMPAIGN} digest <slug> <on | off>` — the Monday digest to the campaign's managers

@@ -8,7 +8,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import messages
 from bot.domain import parsing
+from bot.domain.campaigns import CampaignMove
 from bot.errors import InvalidInput
+from bot.flows import campaign_status as status_flows
 from bot.flows import campaigns as flows
 from bot.flows import insights as insight_flows
 from bot.flows import reminders as reminder_flows
@@ -25,6 +27,9 @@ USAGE = {
     "role": "/campaign role <slug> <@user> <manager | member | legal>",
     "guidelines": "/campaign guidelines <slug>",
     "deliverable": "/campaign deliverable <slug>",
+    "complete": "/campaign complete <slug>",
+    "cancel": "/campaign cancel <slug>",
+    "reopen": "/campaign reopen <slug>",
 }
 CREATORS_USAGE = "/campaign creators <add | remove> <@user> · /campaign creators list"
 
@@ -137,6 +142,12 @@ def register(app: AsyncApp, svc: Services) -> None:
         elif sub == "deliverable":
             await ack()
             run(flows.open_deliverable_form(svc, team, user, args[0], trigger), reply)
+        elif sub in set(CampaignMove):
+            if len(args) != 1:
+                await ack(text=messages.missing_argument(USAGE[sub]))
+                return
+            await ack()
+            run(_say(reply, status_flows.change(svc, team, user, args[0], CampaignMove(sub))), reply)
         elif sub == "reminders":
             await ack()
             run(answer_blocks(reminder_flows.troubled(svc, team, user, args[0] if args else None)), reply)

@@ -1,11 +1,13 @@
-"""Rules for campaigns: slugs, dates, channel names. Pure functions."""
+"""Rules for campaigns: slugs, dates, channel names, status moves. Pure functions."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from datetime import date
+from enum import StrEnum
 
+from bot.domain.enums import CampaignStatus
 from bot.errors import InvalidInput
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -47,3 +49,44 @@ def channel_name(campaign_slug: str, influencer_name: str, attempt: int = 1) -> 
     suffix = "" if attempt == 1 else f"-{attempt}"
     base = f"cg-{campaign_slug}-{slugify(influencer_name)}"
     return base[: CHANNEL_NAME_MAX - len(suffix)].rstrip("-") + suffix
+
+
+# ---------------------------------------------------------------------------------------------
+# a campaign's status: complete, cancel, reopen
+
+
+class CampaignMove(StrEnum):
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+    REOPEN = "reopen"
+
+
+OPEN_STATUSES = frozenset({CampaignStatus.DRAFT, CampaignStatus.ACTIVE})
+CLOSED_STATUSES = frozenset({CampaignStatus.COMPLETED, CampaignStatus.CANCELLED})
+
+#: Each move: the statuses it starts from and the one it leads to. A closed campaign is reopened
+#: before it is closed the other way (a cancelled campaign is not "completed" by mistake).
+MOVES: dict[CampaignMove, tuple[frozenset[CampaignStatus], CampaignStatus]] = {
+    CampaignMove.COMPLETE: (OPEN_STATUSES, CampaignStatus.COMPLETED),
+    CampaignMove.CANCEL: (OPEN_STATUSES, CampaignStatus.CANCELLED),
+    CampaignMove.REOPEN: (CLOSED_STATUSES, CampaignStatus.ACTIVE),
+}
+
+
+def move_refusal(move: CampaignMove, status: str, slug: str) -> str | None:
+    """Why `move` can't apply to a campaign in `status`, or None."""
+    sources, to = MOVES[move]
+    if status in sources:
+        return None
+    if status == to:
+        return f"`{slug}` is already {to}."
+    if move == CampaignMove.REOPEN:
+        return f"`{slug}` is {status}, not closed: there is nothing to reopen."
+    return f"`{slug}` is {status}. Reopen it first (`/campaign reopen {slug}`) to change that."
+
+
+def closed_refusal(status: str, slug: str, doing: str) -> str | None:
+    """A closed campaign takes no new obligations (influencers, deliverables): why not, or None."""
+    if status not in CLOSED_STATUSES:
+        return None
+    return f"`{slug}` is {status}, so you can't {doing}. Reopen it first: `/campaign reopen {slug}`."

@@ -20,6 +20,7 @@ class Act(StrEnum):
     ACKNOWLEDGE_GUIDELINES = "acknowledge these guidelines"
     LIST_TEAM = "see the campaign team"
     SEE_REMINDERS = "see failed and late reminders"
+    CHANGE_CAMPAIGN_STATUS = "complete, cancel or reopen this campaign"
     SUBMIT_DELIVERABLE = "mark a deliverable submitted"
     PUBLISH_DELIVERABLE = "mark a deliverable published"
     APPROVE_DELIVERABLE = "approve deliverables"
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Act, frozenset[Role]] = {
     Act.EDIT_GUIDELINES: SETUP,
     Act.ADD_DELIVERABLE: SETUP,
     Act.SEE_REMINDERS: SETUP,
+    Act.CHANGE_CAMPAIGN_STATUS: SETUP,
     # Only the influencer of the engagement (checked against the deliverable's engagement).
     Act.SUBMIT_DELIVERABLE: frozenset({Role.INFLUENCER}),
     Act.PUBLISH_DELIVERABLE: frozenset({Role.INFLUENCER}),

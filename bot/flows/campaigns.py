@@ -326,6 +326,8 @@ async def invite(
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.INVITE)
+        if refusal := rules.closed_refusal(campaign.status, campaign.slug, "invite influencers to it"):
+            raise Conflict(refusal)
         brand_team = [r.user_id for r in await q.team(s, campaign.id)]
     invitee = await _invitee(svc, person)
     if invitee.user_id in brand_team:
@@ -643,6 +645,8 @@ async def open_deliverable_form(
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+        if refusal := rules.closed_refusal(campaign.status, campaign.slug, "add deliverables to it"):
+            raise Conflict(refusal)
         live = await q.live_engagements(s, campaign.id)
     if not live:
         raise InvalidInput(
@@ -676,6 +680,8 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
         if campaign is None:
             raise NotFound("That campaign no longer exists.")
         await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+        if refusal := rules.closed_refusal(campaign.status, campaign.slug, "add deliverables to it"):
+            raise FormErrors({Field.ENGAGEMENT: refusal})  # closed while the form was open
         row = await q.engagement(s, team_id, engagement_id) if engagement_id else None
         if row is None or row[0].campaign_id != campaign.id or row[0].status == EngagementStatus.TERMINATED:
             errors[Field.ENGAGEMENT] = "Pick an influencer of this campaign."

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.enums import GuidelineCategory, Market, Platform, ReviewCadence, Severity
+from bot.domain.enums import CampaignStatus, GuidelineCategory, Market, Platform, ReviewCadence, Severity
 from bot.domain.guidelines import TEXT_MAX, TITLE_MAX, ClauseChange
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
@@ -377,3 +377,54 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
     if len(lines) > 25:
         blocks.append(context(f"…and {len(lines) - 25} more."))
     return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# complete, cancel, reopen
+
+
+def _named(c: Campaign) -> str:
+    return f"*{esc(c.name)}* (`{c.slug}`)"
+
+
+def status_notice(c: Campaign) -> str:
+    """Posted in each shared channel of the campaign when its status changes."""
+    rest = (
+        "Nothing more is due: deliverables still owed are cancelled and reminders stop. An incident "
+        "still open stays open until it is resolved."
+    )
+    if c.status == CampaignStatus.COMPLETED:
+        return f":checkered_flag: *{esc(c.name)}* is completed. Thank you for your work on it! {rest}"
+    if c.status == CampaignStatus.CANCELLED:
+        return f":no_entry_sign: *{esc(c.name)}* was cancelled by the brand team. {rest}"
+    return f":arrows_counterclockwise: *{esc(c.name)}* is active again: its reminders resume."
+
+
+def status_changed(
+    c: Campaign,
+    was: str,
+    told: int,
+    failed: Sequence[str],
+    *,
+    reminders_cancelled: int,
+    reminders_planned: int,
+    deliverables_cancelled: int,
+    open_incidents: int,
+) -> str:
+    """The answer to whoever completed, cancelled or reopened the campaign."""
+    text = f":white_check_mark: {_named(c)} is now *{c.status}* (was {was}). "
+    text += f"I told {plural(told, 'shared channel')}."
+    if deliverables_cancelled:
+        text += f" {plural(deliverables_cancelled, 'deliverable')} still owed cancelled with it."
+    if reminders_cancelled:
+        text += f" {plural(reminders_cancelled, 'pending reminder')} cancelled."
+    if reminders_planned:
+        text += f" {plural(reminders_planned, 'reminder')} planned again."
+    if failed:
+        text += f"\n:warning: I could not post in {', '.join(channel(f) for f in failed)}."
+    if open_incidents and c.status != CampaignStatus.ACTIVE:
+        text += (
+            f"\n:information_source: {plural(open_incidents, 'incident')} still open: they stay open "
+            f"until resolved (`/breach list open {c.slug}`)."
+        )
+    return text

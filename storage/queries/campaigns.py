@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import EngagementStatus, Role
-from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, Guideline, Influencer
+from bot.domain.incidents import OPEN as OPEN_INCIDENT
+from scheduler.planner import Subject
+from storage.models import (
+    AwaitedReply,
+    Campaign,
+    CampaignCreator,
+    CampaignRole,
+    Deliverable,
+    Engagement,
+    Guideline,
+    Incident,
+    Influencer,
+)
 
 
 async def by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign | None:
@@ -143,6 +155,47 @@ async def bump_guidelines_version(s: AsyncSession, campaign_id: int, expected: i
         .values(guidelines_version=expected + 1)
     )
     return result.rowcount == 1
+
+
+async def set_status(s: AsyncSession, campaign_id: int, expected: Iterable[str], to: str) -> bool:
+    """Conditional move: False if the campaign is no longer in one of the `expected` statuses (two
+    managers closing it at once: one moves it, the other is told)."""
+    result = await s.exec(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.status.in_([str(e) for e in expected]))
+        .values(status=str(to))
+    )
+    return result.rowcount == 1
+
+
+async def subjects(s: AsyncSession, campaign_id: int) -> list[tuple[str, int]]:
+    """Every reminder subject that a change of the campaign's status re-plans: the campaign (its
+    digest), its engagements, their deliverables and the replies awaited in their channels. Open
+    incidents are not among them: their reminders run until they are closed, whatever the campaign."""
+    engagement_ids = select(Engagement.id).where(Engagement.campaign_id == campaign_id)
+    deliverable_ids = (
+        await s.exec(select(Deliverable.id).where(Deliverable.engagement_id.in_(engagement_ids)))
+    ).scalars()
+    awaited_ids = (
+        await s.exec(select(AwaitedReply.id).where(AwaitedReply.campaign_id == campaign_id))
+    ).scalars()
+    engagements_ = (await s.exec(engagement_ids)).scalars()
+    return [
+        (Subject.CAMPAIGN.value, campaign_id),
+        *((Subject.ENGAGEMENT.value, i) for i in engagements_),
+        *((Subject.DELIVERABLE.value, i) for i in deliverable_ids),
+        *((Subject.AWAITED.value, i) for i in awaited_ids),
+    ]
+
+
+async def open_incidents(s: AsyncSession, campaign_id: int) -> int:
+    result = await s.exec(
+        select(func.count())
+        .select_from(Incident)
+        .join(Engagement, Engagement.id == Incident.engagement_id)
+        .where(Engagement.campaign_id == campaign_id, Incident.status.in_([str(x) for x in OPEN_INCIDENT]))
+    )
+    return result.one()[0]
 
 
 # ---------------------------------------------------------------------------------------------

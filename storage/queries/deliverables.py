@@ -76,6 +76,22 @@ async def mark_late(
     return sorted((team_id, deliverable_id) for team_id, deliverable_id in result.all())
 
 
+async def cancel_owed(s: AsyncSession, campaign_id: int) -> list[int]:
+    """The campaign's deliverables still owed (planned or late) become `cancelled`, in one
+    statement (the campaign is closing: nothing more is owed); returns their ids."""
+    owed = [DeliverableStatus.PLANNED.value, DeliverableStatus.LATE.value]
+    result = await (await s.connection()).execute(
+        update(Deliverable.__table__)
+        .where(
+            Deliverable.engagement_id.in_(select(Engagement.id).where(Engagement.campaign_id == campaign_id)),
+            Deliverable.status.in_(owed),
+        )
+        .values(status=DeliverableStatus.CANCELLED.value)
+        .returning(Deliverable.id)
+    )
+    return sorted(result.scalars().all())
+
+
 _ORDER = {item.value: n for n, item in enumerate(ComplianceItem)}
 
 

@@ -404,6 +404,18 @@ def campaign_flag(column: str, wanted: bool) -> Check:
     return check_flag
 
 
+def campaign_status(wanted: str) -> Check:
+    async def check_status(t: Try) -> bool:
+        return (await _campaign(t, "spring")).status == wanted
+
+    return check_status
+
+
+async def complete_spring(t: Try) -> None:
+    """Spring was completed by its owner (for the row that reopens it)."""
+    await t.world.run(people.MANAGER.user_id, "/campaign complete spring")
+
+
 async def charts_sent(t: Try) -> bool:
     """Charts (files) reached the persona's DM."""
     dm = {c.id for c in t.emulator.workspace.channels.values() if c.is_im and c.im_user == t.user}
@@ -763,6 +775,11 @@ SURFACES = [
       campaign_flag("digest_enabled", False), "the managers' Monday digest: managers and admins"),
     S("campaign-conduct-on", SETUP, command("/campaign conduct spring on"),
       campaign_flag("conduct_monitor", True), "the conduct monitor: managers and admins"),
+    S("campaign-complete", SETUP, command("/campaign complete spring"), campaign_status("completed"),
+      "closing a campaign stops its reminders: managers and admins"),
+    S("campaign-cancel", SETUP, command("/campaign cancel spring"), campaign_status("cancelled")),
+    S("campaign-reopen", SETUP, command("/campaign reopen spring"), campaign_status("active"),
+      prepare=complete_spring),
     S("campaign-help", EVERYONE, command("/campaign help"), shows("campaign setup")),
     S("campaign-invite", SETUP, command(f"/campaign invite spring <@{NORA}>"), nora_engaged),
     S("invite-link-own-channel", SETUP, invite_linking("lounge"), nora_engaged,
@@ -998,6 +1015,9 @@ SUBCOMMAND_TRIED_BY = {
     "/campaign report": "campaign-report-spring",
     "/campaign digest": "campaign-digest-off",
     "/campaign conduct": "campaign-conduct-on",
+    "/campaign complete": "campaign-complete",
+    "/campaign cancel": "campaign-cancel",
+    "/campaign reopen": "campaign-reopen",
     "/campaign creators": "creators-add",
     "/campaign help": "campaign-help",
     "/breach": "breach-open",

@@ -91,6 +91,46 @@ def test_default_template_matches_the_spec():
     ]
 
 
+@pytest.mark.parametrize(
+    ("move", "status", "refusal"),
+    [
+        ("complete", "active", None),
+        ("complete", "draft", None),
+        ("cancel", "active", None),
+        ("reopen", "completed", None),
+        ("reopen", "cancelled", None),
+        ("complete", "completed", "`spring` is already completed."),
+        ("cancel", "cancelled", "`spring` is already cancelled."),
+        ("reopen", "active", "`spring` is already active."),
+        ("reopen", "draft", "`spring` is draft, not closed: there is nothing to reopen."),
+        (
+            "complete",
+            "cancelled",
+            "`spring` is cancelled. Reopen it first (`/campaign reopen spring`) to change that.",
+        ),
+        (
+            "cancel",
+            "completed",
+            "`spring` is completed. Reopen it first (`/campaign reopen spring`) to change that.",
+        ),
+    ],
+)
+def test_campaign_status_moves(move, status, refusal):
+    assert campaigns.move_refusal(campaigns.CampaignMove(move), status, "spring") == refusal
+    if refusal is None:
+        sources, to = campaigns.MOVES[campaigns.CampaignMove(move)]
+        assert status in sources and to != status
+
+
+def test_a_closed_campaign_takes_nothing_new():
+    for status in ("draft", "active"):
+        assert campaigns.closed_refusal(status, "spring", "invite influencers to it") is None
+    assert campaigns.closed_refusal("cancelled", "spring", "invite influencers to it") == (
+        "`spring` is cancelled, so you can't invite influencers to it. "
+        "Reopen it first: `/campaign reopen spring`."
+    )
+
+
 def test_setup_actions_need_manager_or_admin():
     for act in (Act.INVITE, Act.GRANT_ROLE, Act.EDIT_GUIDELINES, Act.ADD_DELIVERABLE):
         assert may(act, {Role.MANAGER}) and may(act, {Role.ADMIN})

@@ -1,0 +1,82 @@
+"""`/campaign complete | cancel | reopen <slug>`: a campaign's status, its reminders and its channels.
+
+A closed campaign (completed or cancelled) sends no more reminders about its guidelines,
+deliverables, reviews, digest or awaited replies (`scheduler.planner.ended`); its open incidents
+keep theirs until they are closed. The status moves with a conditional UPDATE, so two managers
+closing the campaign at once move it once and the second is told. Every subject of the campaign is
+re-planned in the same transaction: pending rows are cancelled on closing, and planned again (those
+still ahead) on reopening. Closing also cancels the deliverables still owed (planned or late):
+nothing more is owed on a closed campaign, and they leave everyone's App Home; reopening does not
+bring them back (the answer to the close says how many there were). Each shared channel is told
+afterwards, and the cancelled deliverables' cards are updated.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.domain import campaigns as rules
+from bot.domain.campaigns import CampaignMove
+from bot.domain.permissions import Act
+from bot.errors import Conflict
+from bot.flows.access import authorize, campaign_by_slug
+from bot.flows.deliverables import refresh_card
+from bot.flows.home import refresh_home
+from bot.services import Services
+from bot.slack import slack_error
+from bot.views import campaign as views
+from storage.queries import campaigns as q
+from storage.queries import deliverables as deliverable_q
+from storage.queries import reminders as reminder_q
+
+log = logging.getLogger(__name__)
+
+
+async def change(svc: Services, team_id: str, user_id: str, slug: str, move: CampaignMove) -> str:
+    now = svc.clock.now()
+    sources, to = rules.MOVES[move]
+    async with svc.db.transaction() as s:
+        campaign = await campaign_by_slug(s, team_id, slug)
+        await authorize(s, svc.directory, campaign, user_id, Act.CHANGE_CAMPAIGN_STATUS)
+        was = campaign.status
+        if refusal := rules.move_refusal(move, was, campaign.slug):
+            raise Conflict(refusal)
+        if not await q.set_status(s, campaign.id, sources, to):
+            await s.refresh(campaign)
+            raise Conflict(rules.move_refusal(move, campaign.status, campaign.slug) or "Try again.")
+        await s.refresh(campaign)
+        # nothing more is owed on a closed campaign (nor shown as due on anyone's home)
+        dropped = await deliverable_q.cancel_owed(s, campaign.id) if move != CampaignMove.REOPEN else []
+        synced = await reminder_q.sync_many(
+            s, (await reminder_q.facts_for(s, await q.subjects(s, campaign.id))).values(), now
+        )
+        open_incidents = await q.open_incidents(s, campaign.id)
+        rows = await q.live_engagements(s, campaign.id)
+    told, failed = 0, []
+    for channel_id in dict.fromkeys(e.channel_id for e, _ in rows if e.channel_id):
+        try:
+            await svc.client.chat_postMessage(channel=channel_id, text=views.status_notice(campaign))
+            told += 1
+        except SlackApiError as exc:
+            log.warning("campaign status notice not posted in %s: %s", channel_id, slack_error(exc))
+            failed.append(channel_id)
+    for deliverable_id in dropped:  # their cards say so
+        try:
+            await refresh_card(svc, team_id, deliverable_id)
+        except Exception:  # stored; the card catches up on its next change
+            log.exception("card of deliverable %s not updated", deliverable_id)
+    log.info("campaign %s: %s → %s by %s", campaign.id, was, campaign.status, user_id)
+    # bounded: everyone else's home is rebuilt from the store when they next open it
+    await refresh_home(svc, team_id, [user_id, campaign.owner_id])
+    return views.status_changed(
+        campaign,
+        was,
+        told,
+        failed,
+        reminders_cancelled=synced.cancelled,
+        reminders_planned=synced.inserted + synced.moved,
+        deliverables_cancelled=len(dropped),
+        open_incidents=open_incidents,
+    )

@@ -279,6 +279,11 @@ class Deliverable(SQLModel, table=True):
     created_at: datetime = utc()
     #: How many of its compliance checks are pending: kept by triggers (migration 0008).
     pending_checks: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    #: The kinds of image the influencer declared when publishing (retouched, generated: markets
+    #: that require a label for them, bot/domain/disclosure/), checked again with an edited caption.
+    images: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
 
 
 class ComplianceCheck(SQLModel, table=True):

@@ -207,8 +207,7 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
         f = await _facts(s, team_id, deliverable_id)
         await _require_influencer(svc, f, user_id, Move.PUBLISH)
         await _live(f)
-        market = rules_for(f.campaign.market)
-        images = form.checked(Field.IMAGES) & {image.kind for image in market.images}
+        images = _declared_images(form, f)
         verdict = lint(caption, f.campaign.market, images=images)
         was_submitted = f.deliverable.submitted_at is not None
         moved = await q.transition(
@@ -219,6 +218,7 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
             published_url=url,
             published_at=now,
             caption=caption,
+            images=sorted(images),
         )
         if not moved:
             await s.refresh(f.deliverable)  # what the winner stored
@@ -444,7 +444,8 @@ async def open_caption_form(svc: Services, team_id: str, user_id: str, value: st
     await _require_influencer(svc, f, user_id, Move.PUBLISH)
     if f.deliverable.status != S.PUBLISHED:
         raise Conflict(f"“{esc(f.deliverable.title)}” isn't published; its caption is checked when it is.")
-    await svc.client.views_open(trigger_id=trigger_id, view=views.caption_modal(f))
+    kinds = [image.kind for image in rules_for(f.campaign.market).images]
+    await svc.client.views_open(trigger_id=trigger_id, view=views.caption_modal(f, kinds))
 
 
 async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValues) -> Checked:
@@ -459,14 +460,20 @@ async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValu
         await _require_influencer(svc, f, user_id, Move.PUBLISH)
         if f.deliverable.status != S.PUBLISHED:
             raise FormErrors({Field.CAPTION: "This deliverable isn't published any more."})
-        verdict = lint(caption, f.campaign.market)
-        await q.set_values(s, deliverable_id, caption=caption)
+        images = _declared_images(form, f)
+        verdict = lint(caption, f.campaign.market, images=images)
+        await q.set_values(s, deliverable_id, caption=caption, images=sorted(images))
         suggested = rules.suggestions(verdict, was_submitted=f.deliverable.submitted_at is not None)
         for check in await q.checks(s, deliverable_id):
             if check.status == ComplianceStatus.PENDING and check.item in rules.DISCLOSURE_ITEMS:
                 check.suggested_status, check.suggestion = suggested[ComplianceItem(check.item)]
                 s.add(check)
     return Checked(deliverable_id, verdict, user_id)
+
+
+def _declared_images(form: FormValues, f: DeliverableFacts) -> set[str]:
+    """The kinds of image ticked in the form, among those the campaign's market labels."""
+    return form.checked(Field.IMAGES) & {image.kind for image in rules_for(f.campaign.market).images}
 
 
 async def after_caption(svc: Services, team_id: str, checked: Checked) -> None:

@@ -190,23 +190,40 @@ def changes_note(f: DeliverableFacts, by: str, note: str) -> str:
     )
 
 
-def caption_modal(f: DeliverableFacts) -> View:
+def caption_modal(f: DeliverableFacts, image_kinds: Sequence[str]) -> View:
+    """The caption as posted now; where the market labels images, the images as declared when
+    publishing, ticked, so the caption is checked against them again (and they can be corrected)."""
+    blocks: list[Block] = [
+        _about(f),
+        text_input(
+            Field.CAPTION,
+            "Caption, as posted now",
+            max_length=rules.CAPTION_MAX,
+            multiline=True,
+            initial=f.deliverable.caption,
+            hint="Edit the post first, then paste its caption here: the disclosure is checked again.",
+        ),
+    ]
+    if image_kinds:
+        blocks.append(_images(image_kinds, f.deliverable.images or ()))
     return modal(
         Callback.DELIVERABLE_CAPTION,
         "Edit caption",
         "Check again",
-        [
-            _about(f),
-            text_input(
-                Field.CAPTION,
-                "Caption, as posted now",
-                max_length=rules.CAPTION_MAX,
-                multiline=True,
-                initial=f.deliverable.caption,
-                hint="Edit the post first, then paste its caption here: the disclosure is checked again.",
-            ),
-        ],
+        blocks,
         metadata=json.dumps({"deliverable_id": f.deliverable.id}),
+    )
+
+
+def _images(image_kinds: Sequence[str], declared: Sequence[str]) -> InputBlock:
+    """Which images of the post were retouched or generated (markets that require a label)."""
+    options = [option(IMAGE_OPTIONS.get(k, k), k) for k in image_kinds]
+    ticked = [o for o in options if o.value in set(declared)]
+    return InputBlock(
+        block_id=Field.IMAGES,
+        label=plain("Images"),
+        optional=True,
+        element=CheckboxesElement(action_id=Field.IMAGES, options=options, initial_options=ticked or None),
     )
 
 
@@ -218,7 +235,11 @@ def verdict_message(f: DeliverableFacts, verdict: Verdict, advice: str | None) -
             f":white_check_mark: The disclosure of *{title}* passes the {esc(verdict.market)} rules: "
             f"{esc(verdict.reason)}"
         )
-        return f"Disclosure check of {title}: pass", [section(text)]
+        if not verdict.images_label_missing:
+            return f"Disclosure check of {title}: pass", [section(text)]
+        # the ad label is right, the images' is not (declared retouched or generated, or hinted)
+        lines = [text, ":warning: " + esc(" ".join(verdict.image_problems))]
+        return f"Disclosure check of {title}: pass, images label missing", _fix(f, lines)
     head = {
         "missing": ":x: No ad disclosure found",
         "weak": ":warning: The ad disclosure is too weak",
@@ -227,21 +248,24 @@ def verdict_message(f: DeliverableFacts, verdict: Verdict, advice: str | None) -
     lines = [f"{head} in the caption of *{title}* ({esc(verdict.market)} rules).", esc(verdict.reason)]
     if advice:
         lines.append(f"*What to change:* {esc(advice)}")
-    lines.append(
-        "Edit the post, then *Edit caption* here to check again. The brand team sees this check too."
-    )
-    return (
-        f"Disclosure check of {title}: {verdict.finding}",
-        [
-            section("\n".join(lines)),
-            ActionsBlock(
-                block_id=f"verdict:{f.deliverable.id}",
-                elements=[
-                    _button(Action.DELIVERABLE_EDIT_CAPTION, "Edit caption", str(f.deliverable.id), "primary")
-                ],
-            ),
-        ],
-    )
+    return f"Disclosure check of {title}: {verdict.finding}", _fix(f, lines)
+
+
+def _fix(f: DeliverableFacts, lines: list[str]) -> list[Block]:
+    """The verdict's lines, how to check again, and the "Edit caption" button."""
+    lines = [
+        *lines,
+        "Edit the post, then *Edit caption* here to check again. The brand team sees this check too.",
+    ]
+    return [
+        section("\n".join(lines)),
+        ActionsBlock(
+            block_id=f"verdict:{f.deliverable.id}",
+            elements=[
+                _button(Action.DELIVERABLE_EDIT_CAPTION, "Edit caption", str(f.deliverable.id), "primary")
+            ],
+        ),
+    ]
 
 
 def reschedule_modal(f: DeliverableFacts) -> View:
@@ -289,16 +313,8 @@ def publish_modal(f: DeliverableFacts, rules_name: str, image_kinds: Sequence[st
             "before the brand team looks.",
         ),
     ]
-    options = [option(IMAGE_OPTIONS.get(k, k), k) for k in image_kinds]
-    if options:
-        blocks.append(
-            InputBlock(
-                block_id=Field.IMAGES,
-                label=plain("Images"),
-                optional=True,
-                element=CheckboxesElement(action_id=Field.IMAGES, options=options),
-            )
-        )
+    if image_kinds:
+        blocks.append(_images(image_kinds, ()))
     return modal(
         Callback.DELIVERABLE_PUBLISH,
         "Mark published",

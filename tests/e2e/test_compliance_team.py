@@ -19,6 +19,7 @@ from tests.e2e.test_deliverables import (
     checks,
     deliverable,
     open_form,
+    publish,
     published,
     setup,
     submit,
@@ -51,6 +52,47 @@ async def test_the_influencer_sees_the_verdict_first_and_can_fix_the_caption(wor
     newest = [m for m in world.emulator.ephemerals(IVY, channel) if "disclosure" in text_of(m).lower()][-1]
     assert ":white_check_mark: The disclosure of *Launch &lt;reel&gt;* passes" in text_of(newest)
     assert "#ad Loving this launch" in text_of(checklist(world))  # the owner's copy follows
+
+
+async def test_an_edited_caption_is_checked_against_the_images_declared_when_publishing(world: World):
+    """France labels retouched images: the declaration made in the publish form is kept, shown ticked
+    in the "Edit caption" form, and the new caption is checked against it (or its correction)."""
+    d, channel = await setup(world, "FR")
+    reply = await publish(world, channel, d, "Publicité Ma routine du matin", **{Field.IMAGES: ["retouched"]})
+    assert reply.ok and not reply.body
+    declared = "The images are declared retouched but the caption lacks “Images retouchées”."
+    assert declared in (await checks(world))[ComplianceItem.DISCLOSURE_PRESENT].suggestion
+    assert (await deliverable(world)).images == ["retouched"]
+
+    async def edit(caption: str, images: list[str] | None = None) -> str:
+        verdict = [m for m in world.emulator.ephemerals(IVY, channel) if "disclosure" in text_of(m).lower()]
+        await world.slack.click(
+            IVY, channel, verdict[-1].ts, Action.DELIVERABLE_EDIT_CAPTION, value=str(d.id)
+        )
+        view = world.top_view(IVY)
+        images_block = next(b for b in view.blocks if b.get("block_id") == Field.IMAGES)
+        ticked = [o["value"] for o in images_block["element"].get("initial_options") or []]
+        values = {Field.CAPTION: {Field.CAPTION: caption}}
+        if images is not None:
+            values[Field.IMAGES] = {Field.IMAGES: images}
+        reply = await world.slack.submit_view(IVY, view.id, values)
+        assert reply.ok and not reply.body
+        await world.stack.settle()
+        return ticked
+
+    # the form shows the declaration; left as it is, the new caption still lacks the label, and the
+    # verdict (the ad label passes) says so, with "Edit caption" again
+    assert await edit("Publicité · Ma nouvelle routine") == ["retouched"]
+    assert declared in (await checks(world))[ComplianceItem.DISCLOSURE_PRESENT].suggestion
+    newest = [m for m in world.emulator.ephemerals(IVY, channel) if "disclosure" in text_of(m).lower()][-1]
+    assert f":warning: {declared}" in text_of(newest)
+    assert buttons(newest) == [Action.DELIVERABLE_EDIT_CAPTION]
+    # corrected: none of the images is retouched after all
+    assert await edit("Publicité · Ma nouvelle routine", images=[]) == ["retouched"]
+    assert (await deliverable(world)).images == []
+    assert declared not in (await checks(world))[ComplianceItem.DISCLOSURE_PRESENT].suggestion
+    newest = [m for m in world.emulator.ephemerals(IVY, channel) if "disclosure" in text_of(m).lower()][-1]
+    assert text_of(newest).startswith(":white_check_mark:") and not buttons(newest)
 
 
 async def test_only_the_influencer_edits_the_caption(world: World):

@@ -543,6 +543,10 @@ def test_fr_images_notes():
     assert not labelled.images_label_missing and labelled.notes == ("Carries “Images retouchées”.",)
     plain = lint("Publicité — ma routine", "FR")
     assert not plain.images_label_missing and "If the images are retouched" in plain.notes[0]
+    both = lint("Publicité · Images retouchées", "FR", images={"retouched", "virtual"})
+    lacks = "The images are declared virtual but the caption lacks “Images virtuelles”."
+    assert both.image_problems == (lacks,)
+    assert both.notes == ("Carries “Images retouchées”.", *both.image_problems)
     assert lint("#ad #facetune", "US").notes == ()
 
 

@@ -72,7 +72,12 @@ class Verdict:
     line: int | None = None
     matches: tuple[Match, ...] = ()
     notes: tuple[str, ...] = ()
-    images_label_missing: bool = False
+    #: Those of `notes` that say an images label is missing (declared or hinted images, no label).
+    image_problems: tuple[str, ...] = ()
+
+    @property
+    def images_label_missing(self) -> bool:
+        return bool(self.image_problems)
 
     @property
     def passed(self) -> bool:
@@ -212,9 +217,12 @@ def _find(
     return sorted(found.values(), key=lambda m: (m.offset, -(m.end - m.offset)))
 
 
-def _image_notes(norm: str, rules: RuleSet, images: Collection[str]) -> tuple[tuple[str, ...], bool]:
+def _image_notes(
+    norm: str, rules: RuleSet, images: Collection[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Notes on the images' labels, and those of them that say a label is missing."""
     notes: list[str] = []
-    missing = False
+    problems: list[str] = []
     for rule in rules.images:
         labelled = any(p.search(norm) for p in rule.terms)
         hint = next((h for h, p in rule.hints if p.search(norm)), None)
@@ -222,15 +230,17 @@ def _image_notes(norm: str, rules: RuleSet, images: Collection[str]) -> tuple[tu
         if labelled:
             notes.append(f"Carries “{rule.label}”.")
         elif declared:
-            missing = True
-            notes.append(f"The images are declared {rule.kind} but the caption lacks “{rule.label}”.")
+            problems.append(f"The images are declared {rule.kind} but the caption lacks “{rule.label}”.")
+            notes.append(problems[-1])
         elif hint:
-            missing = True
-            notes.append(f"“{hint}” suggests {rule.kind} images: if so, the post also needs “{rule.label}”.")
+            problems.append(
+                f"“{hint}” suggests {rule.kind} images: if so, the post also needs “{rule.label}”."
+            )
+            notes.append(problems[-1])
     if rules.images and not notes:
         labels = " / ".join(f"“{r.label}”" for r in rules.images)
         notes.append(f"If the images are retouched or AI-generated, the post also needs {labels}.")
-    return tuple(notes), missing
+    return tuple(notes), tuple(problems)
 
 
 def _quoted(match: Match) -> str:
@@ -251,7 +261,7 @@ def lint(
     addresses = _address_spans(norm)
     negated = _negated(norm, rules, addresses)
     matches = tuple(_find(text, norm, index, rules, visible_end, addresses + negated))
-    notes, images_missing = _image_notes(norm, rules, images)
+    notes, image_problems = _image_notes(norm, rules, images)
 
     def verdict(finding: Finding, reason: str, match: Match | None = None) -> Verdict:
         return Verdict(
@@ -263,7 +273,7 @@ def lint(
             line=match.line if match else None,
             matches=matches,
             notes=notes,
-            images_label_missing=images_missing,
+            image_problems=image_problems,
         )
 
     clear = [m for m in matches if m.strength is Strength.CLEAR]

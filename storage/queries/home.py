@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     func,
     join,
     literal,
@@ -38,6 +39,7 @@ from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import (
+    CampaignStatus,
     DeliverableStatus,
     EngagementStatus,
     IncidentStatus,
@@ -871,6 +873,8 @@ async def my_deliverables(
 # engagements: reviews due, my campaigns, guidelines to acknowledge
 
 
+#: A completed or cancelled campaign's engagements read as the campaign: "completed", not "active".
+_CLOSED = (CampaignStatus.COMPLETED.value, CampaignStatus.CANCELLED.value)
 _ENGAGEMENT_COLUMNS = (
     Engagement.id,
     Campaign.slug,
@@ -878,7 +882,7 @@ _ENGAGEMENT_COLUMNS = (
     Campaign.brand,
     Influencer.display_name,
     Engagement.channel_id,
-    Engagement.status,
+    case((Campaign.status.in_(_CLOSED), Campaign.status), else_=Engagement.status).label("status"),
     Engagement.acknowledged_version,
     Campaign.guidelines_version,
 )
@@ -969,13 +973,14 @@ async def my_engagements(
         Engagement.influencer_id == influencer_id,
         Engagement.status != EngagementStatus.TERMINATED,
     ]
-    if unacknowledged:
-        where.append(
+    if unacknowledged:  # a closed campaign's guidelines are not asked for any more
+        where += [
+            Campaign.status.not_in(_CLOSED),
             or_(
                 Engagement.acknowledged_version.is_(None),
                 Engagement.acknowledged_version < Campaign.guidelines_version,
-            )
-        )
+            ),
+        ]
     return await _page(
         s,
         _engagements(*_ENGAGEMENT_COLUMNS)

@@ -200,3 +200,24 @@ async def test_a_closed_campaign_takes_no_new_influencer_or_deliverable(world: W
     await world.stack.settle()
     assert "`spring` is completed, so you can't invite influencers to it." in world.said_to(MANAGER)
     assert world.emulator.channel_by_name("cg-spring-otto") is None
+
+
+async def test_the_influencers_home_shows_the_campaign_closed_and_asks_nothing_of_it(world: World):
+    await world.new_campaign()
+    await world.invite(IVY)  # the guidelines are not acknowledged yet
+    await add_deliverable(world, START + 100 * H)
+
+    async def home() -> str:
+        assert (await world.slack.open_home(IVY)).ok
+        return text_of({"blocks": world.emulator.home(IVY).blocks})
+
+    before = await home()
+    assert "`spring` *Spring Launch* — version 1 is waiting for your acknowledgement" in before
+    assert "`spring` *Spring Launch* for Acme · invited" in before and "*Launch reel*" in before
+
+    await world.run(MANAGER, "/campaign complete spring")
+    await world.stack.settle()
+    after = await home()
+    assert "waiting for your acknowledgement" not in after and "I acknowledge" not in after
+    assert "`spring` *Spring Launch* for Acme · completed" in after
+    assert "*Launch reel*" not in after  # cancelled with the campaign: nothing is owed

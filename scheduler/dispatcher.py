@@ -325,6 +325,8 @@ class Dispatcher:
             stale = {row_id for ids in why.values() for row_id in ids}
             live = [r for r in rows if r.id not in stale]
             replaced = {r.id for r in live if r.replaced}
+            if replaced and stale:  # the later row may be one just closed as unwanted: ask again
+                replaced = await q.superseded(s, [r for r in live if r.id in replaced], now)
             await q.close(
                 s, replaced, ReminderStatus.SUPERSEDED, self.name, now, "a later reminder replaced it"
             )

@@ -442,22 +442,11 @@ async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, l
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    later = T.alias("later")
-    replaced = (
-        select(later.c.id)
-        .where(
-            later.c.chain == T.c.chain,
-            later.c.due_at > T.c.due_at,
-            later.c.due_at <= now,
-            later.c.status.in_([PENDING, ReminderStatus.SENT.value]),
-        )
-        .exists()
-    )
     W = Workspace.__table__
     team_gone = select(W.c.team_id).where(W.c.team_id == T.c.team_id, W.c.active.is_(False)).exists()
     columns = (
         *(read.label(c.name) for read, c in zip(_columns(s, Reminder), T.c, strict=True)),
-        replaced.label("replaced"),
+        _replaced(now).label("replaced"),
         team_gone.label("team_gone"),
     )
     lease_them = (
@@ -472,6 +461,32 @@ async def claim(s: AsyncSession, now: datetime, worker: str, lease: timedelta, l
         leased = (await connection.execute(lease_them.returning(T.c.id))).scalars().all()
         rows = (await connection.execute(select(*columns).where(_ids(s, T.c.id, leased)))).all()
     return sorted(rows, key=lambda row: (row.due_at, row.id))
+
+
+async def superseded(s: AsyncSession, rows: Sequence[Row], now: datetime) -> set[int]:
+    """Ids among `rows` that a later row of the same chain, already due, replaces, as the table is
+    now (the claim asked the same of every row as the batch was leased)."""
+    if not rows:
+        return set()
+    result = await (await s.connection()).execute(
+        select(T.c.id).where(_ids(s, T.c.id, [r.id for r in rows]), _replaced(now))
+    )
+    return {row_id for (row_id,) in result.all()}
+
+
+def _replaced(now: datetime):
+    """A later row of the row's chain, already due, pending or sent (index (chain, due_at))."""
+    later = T.alias("later")
+    return (
+        select(later.c.id)
+        .where(
+            later.c.chain == T.c.chain,
+            later.c.due_at > T.c.due_at,
+            later.c.due_at <= now,
+            later.c.status.in_([PENDING, ReminderStatus.SENT.value]),
+        )
+        .exists()
+    )
 
 
 async def close(

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.ids import Action
 from scheduler import plans
-from storage.models import ComplianceCheck, Deliverable, Engagement, IncidentEvent
+from storage.models import ComplianceCheck, Deliverable, Engagement, IncidentEvent, Reminder
 from tests.e2e.conftest import START
 from tests.e2e.harness import IVY, MANAGER, World, report, set_up_team, text_of
 from tests.scheduler.helpers import (
@@ -159,6 +159,21 @@ async def test_after_downtime_only_the_latest_meaningful_reminder_is_sent(world:
     assert (
         rows[f"deliverable:{d.id}:t-72h"].status == rows[f"deliverable:{d.id}:t-24h"].status == "superseded"
     )
+
+
+async def test_a_row_is_not_superseded_by_a_later_one_that_is_no_longer_wanted(world: World):
+    """The claim says which rows a later one replaces; when that later row is itself closed as
+    unwanted in the same pass, the earlier one is sent, as if the later one had never been."""
+    channel = await _invited(world)
+    rows = sorted((await reminders(world, kind="guidelines_unacknowledged")).values(), key=lambda r: r.due_at)
+    first, later = rows[0], rows[-1]
+    async with world.db.transaction() as s:  # written around the planner: no plan wants it now
+        await s.exec(update(Reminder).where(Reminder.id == later.id).values(due_at=later.due_at + H))
+    done = await at(world, later.due_at + 2 * H)  # both due at once
+    assert (done.sent, done.superseded, done.cancelled) == (1, 0, 1)
+    after = {r.id: r for r in (await reminders(world, kind="guidelines_unacknowledged")).values()}
+    assert after[first.id].status == "sent" and after[later.id].status == "cancelled"
+    assert len(texts(world, channel, ACK)) == 1
 
 
 async def test_compliance_checklist_reminder(world: World):

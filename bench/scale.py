@@ -1098,7 +1098,7 @@ async def run(
                     say(await explain(b, t.surface))
                     say("")
         finally:
-            gc.unfreeze()  # the smoke test runs this inside the test process
+            lifecycle.unsettle()  # the smoke test runs this inside the test process
             await b.svc.db.dispose()
     finally:
         if not keep:

@@ -8,7 +8,7 @@ re-planned in the same transaction: pending rows are cancelled on closing, and p
 still ahead) on reopening. Closing also cancels the deliverables still owed (planned or late):
 nothing more is owed on a closed campaign, and they leave everyone's App Home; reopening does not
 bring them back (the answer to the close says how many there were). Each shared channel is told
-afterwards, and the cancelled deliverables' cards are updated.
+afterwards; the cancelled deliverables' cards are updated after the answer.
 """
 
 from __future__ import annotations
@@ -62,11 +62,8 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
         except SlackApiError as exc:
             log.warning("campaign status notice not posted in %s: %s", channel_id, slack_error(exc))
             failed.append(channel_id)
-    for deliverable_id in dropped:  # their cards say so
-        try:
-            await refresh_card(svc, team_id, deliverable_id)
-        except Exception:  # stored; the card catches up on its next change
-            log.exception("card of deliverable %s not updated", deliverable_id)
+    if dropped:  # their cards say so, after the answer (a card is one `chat.update` each)
+        svc.background.run(_refresh_cards(svc, team_id, dropped))
     log.info("campaign %s: %s → %s by %s", campaign.id, was, campaign.status, user_id)
     # bounded: everyone else's home is rebuilt from the store when they next open it
     await refresh_home(svc, team_id, [user_id, campaign.owner_id])
@@ -80,3 +77,11 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
         deliverables_cancelled=len(dropped),
         open_incidents=open_incidents,
     )
+
+
+async def _refresh_cards(svc: Services, team_id: str, deliverable_ids: list[int]) -> None:
+    for deliverable_id in deliverable_ids:
+        try:
+            await refresh_card(svc, team_id, deliverable_id)
+        except Exception:  # stored; the card catches up on its next change
+            log.exception("card of deliverable %s not updated", deliverable_id)

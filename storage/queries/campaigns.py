@@ -172,17 +172,15 @@ async def subjects(s: AsyncSession, campaign_id: int) -> list[tuple[str, int]]:
     """Every reminder subject that a change of the campaign's status re-plans: the campaign (its
     digest), its engagements, their deliverables and the replies awaited in their channels. Open
     incidents are not among them: their reminders run until they are closed, whatever the campaign."""
-    engagement_ids = select(Engagement.id).where(Engagement.campaign_id == campaign_id)
-    deliverable_ids = (
-        await s.exec(select(Deliverable.id).where(Deliverable.engagement_id.in_(engagement_ids)))
-    ).scalars()
-    awaited_ids = (
-        await s.exec(select(AwaitedReply.id).where(AwaitedReply.campaign_id == campaign_id))
-    ).scalars()
-    engagements_ = (await s.exec(engagement_ids)).scalars()
+    of_campaign = select(Engagement.id).where(Engagement.campaign_id == campaign_id)
+    engagement_ids = (await s.exec(of_campaign)).scalars().all()
+    deliverables = select(Deliverable.id).where(Deliverable.engagement_id.in_(of_campaign))
+    deliverable_ids = (await s.exec(deliverables)).scalars().all()
+    awaited = select(AwaitedReply.id).where(AwaitedReply.campaign_id == campaign_id)
+    awaited_ids = (await s.exec(awaited)).scalars().all()
     return [
         (Subject.CAMPAIGN.value, campaign_id),
-        *((Subject.ENGAGEMENT.value, i) for i in engagements_),
+        *((Subject.ENGAGEMENT.value, i) for i in engagement_ids),
         *((Subject.DELIVERABLE.value, i) for i in deliverable_ids),
         *((Subject.AWAITED.value, i) for i in awaited_ids),
     ]

@@ -1,4 +1,4 @@
-"""The playground in real headless Chromium: the issue's whole story, clicked in a browser.
+"""The playground in real headless Chromium: the whole breach story, clicked in a browser.
 
 The playground runs in-process (bot + emulated Slack + UI on one free port, temporary SQLite,
 the demo seed played through the bot as on a fresh `make run`); Playwright drives Debian's

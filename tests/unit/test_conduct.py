@@ -72,7 +72,7 @@ FLAGGED: list[tuple[str, str, Category]] = [
     ("fr", "Pour ceux qui demandent, Inès habite au 22 avenue Jean Jaurès, appartement 4.", D),
 ]
 
-#: (lang, kind, text): the classes the issue says must not be flagged
+#: (lang, kind, text): the kinds of message the monitor must never flag (docs/conduct.md)
 NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("en", "criticism", "I'm frustrated, the brief changed three times this week."),
     ("en", "criticism", "The caption tool is so dumb, it keeps eating my hashtags."),

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.planner import DeliverableFacts, IncidentFacts, Subject
 from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
+from storage.queries import campaigns as campaign_q
 from storage.queries import reminders as q
 
 
@@ -83,3 +84,12 @@ async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:
 
 #: Review cadence changes re-plan every engagement of the campaign.
 reviews = campaign
+
+
+async def campaign_closed_or_reopened(s: AsyncSession, campaign: Campaign, now: datetime) -> q.SyncResult:
+    """Every subject of the campaign whose reminders its status decides: the campaign (its digest),
+    its engagements, their deliverables and the replies awaited in their channels (open incidents
+    run on whatever the campaign)."""
+    await s.flush()
+    subjects = await campaign_q.subjects(s, campaign.id)
+    return await q.sync_many(s, (await q.facts_for(s, subjects)).values(), now)

@@ -73,6 +73,12 @@ MOVES: dict[CampaignMove, tuple[frozenset[CampaignStatus], CampaignStatus]] = {
 }
 
 
+def closes(move: CampaignMove) -> bool:
+    """Does `move` close the campaign? Closing cancels the deliverables still owed (nothing more is
+    due); reopening does not bring them back."""
+    return MOVES[move][1] in CLOSED_STATUSES
+
+
 def move_refusal(move: CampaignMove, status: str, slug: str) -> str | None:
     """Why `move` can't apply to a campaign in `status`, or None."""
     sources, to = MOVES[move]

@@ -75,6 +75,8 @@ OVERDUE_FROM = frozenset({S.PLANNED})
 #: A due time can move while nothing has been delivered; a late deliverable given a new, future
 #: due time is planned again.
 RESCHEDULE_FROM = frozenset({S.PLANNED, S.LATE})
+#: Still owed by the influencer: cancelled with the deliverable's campaign when it closes.
+OWED = frozenset({S.PLANNED, S.LATE})
 
 
 def can(move: Move, status: str) -> bool:

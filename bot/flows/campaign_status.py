@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.domain import campaigns as rules
 from bot.domain.campaigns import CampaignMove
+from bot.domain.deliverables import OWED
 from bot.domain.permissions import Act
 from bot.errors import Conflict
 from bot.flows.access import authorize, campaign_by_slug
@@ -27,9 +28,9 @@ from bot.flows.home import refresh_home
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views import campaign as views
+from scheduler import plans
 from storage.queries import campaigns as q
 from storage.queries import deliverables as deliverable_q
-from storage.queries import reminders as reminder_q
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,8 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
             raise Conflict(rules.move_refusal(move, campaign.status, campaign.slug) or "Try again.")
         await s.refresh(campaign)
         # nothing more is owed on a closed campaign (nor shown as due on anyone's home)
-        dropped = await deliverable_q.cancel_owed(s, campaign.id) if move != CampaignMove.REOPEN else []
-        synced = await reminder_q.sync_many(
-            s, (await reminder_q.facts_for(s, await q.subjects(s, campaign.id))).values(), now
-        )
+        dropped = await deliverable_q.cancel_all(s, campaign.id, OWED) if rules.closes(move) else []
+        synced = await plans.campaign_closed_or_reopened(s, campaign, now)
         open_incidents = await q.open_incidents(s, campaign.id)
         rows = await q.live_engagements(s, campaign.id)
     told, failed = 0, []

@@ -27,6 +27,7 @@ from bot.domain.guidelines import TEXT_MAX, TITLE_MAX, ClauseChange
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
     MESSAGE_BLOCKS_MAX,
+    campaign_named,
     capped,
     context,
     enum_options,
@@ -383,10 +384,6 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
 # complete, cancel, reopen
 
 
-def _named(c: Campaign) -> str:
-    return f"*{esc(c.name)}* (`{c.slug}`)"
-
-
 def status_notice(c: Campaign) -> str:
     """Posted in each shared channel of the campaign when its status changes."""
     rest = (
@@ -412,7 +409,7 @@ def status_changed(
     open_incidents: int,
 ) -> str:
     """The answer to whoever completed, cancelled or reopened the campaign."""
-    text = f":white_check_mark: {_named(c)} is now *{c.status}* (was {was}). "
+    text = f":white_check_mark: {campaign_named(c)} is now *{c.status}* (was {was}). "
     text += f"I told {plural(told, 'shared channel')}."
     if deliverables_cancelled:
         text += f" {plural(deliverables_cancelled, 'deliverable')} still owed cancelled with it."

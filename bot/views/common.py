@@ -70,6 +70,11 @@ SEVERITY_ICON = {
 }
 
 
+def campaign_named(campaign) -> str:
+    """A campaign as answers name it: its (escaped) name in bold and its slug."""
+    return f"*{esc(campaign.name)}* (`{campaign.slug}`)"
+
+
 def influencer_mention(influencer) -> str:
     """An influencer as readers should see them: a mention when they have a Slack id, else the
     (escaped) name — an external creator who has not joined yet."""

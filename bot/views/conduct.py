@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.domain.ghosting import FLAG_HOURS, REMINDER_HOURS
 from bot.ids import Action
+from bot.views.common import campaign_named as _campaign
 from bot.views.common import context, influencer_mention, plain, section
 from bot.views.text import channel, esc, plural, slack_text, truncate, user, when
 from storage.models import Campaign, ConductFlag, FlaggedMessage, Influencer
@@ -17,10 +18,6 @@ from storage.models import Campaign, ConductFlag, FlaggedMessage, Influencer
 #: A button's value may hold this many characters (Slack's limit).
 BUTTON_VALUE_MAX = 2000
 _LINKABLE = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
-
-
-def _campaign(c: Campaign) -> str:
-    return f"*{esc(c.name)}* (`{c.slug}`)"
 
 
 def _ghosting(c: Campaign, influencer: Influencer) -> str:

@@ -22,7 +22,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain import incidents as rules
-from bot.domain.enums import CampaignStatus, IncidentEventKind, IncidentStatus, Outcome, Severity
+from bot.domain.campaigns import CLOSED_STATUSES
+from bot.domain.enums import IncidentEventKind, IncidentStatus, Outcome, Severity
 from bot.domain.incidents import Move
 from bot.ids import Action, Callback, Field
 from bot.views.common import (
@@ -218,7 +219,7 @@ def duplicate_reason(duplicate: Incident) -> str:
 
 
 def ended_reason(campaign: Campaign) -> str:
-    if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED):
+    if campaign.status in CLOSED_STATUSES:
         return f":warning: *{esc(campaign.name)}* is {campaign.status}: its work is over."
     return f":warning: *{esc(campaign.name)}* ended on {day(campaign.end_date)}."
 

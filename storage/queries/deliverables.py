@@ -76,15 +76,14 @@ async def mark_late(
     return sorted((team_id, deliverable_id) for team_id, deliverable_id in result.all())
 
 
-async def cancel_owed(s: AsyncSession, campaign_id: int) -> list[int]:
-    """The campaign's deliverables still owed (planned or late) become `cancelled`, in one
-    statement (the campaign is closing: nothing more is owed); returns their ids."""
-    owed = [DeliverableStatus.PLANNED.value, DeliverableStatus.LATE.value]
+async def cancel_all(s: AsyncSession, campaign_id: int, statuses: Iterable[DeliverableStatus]) -> list[int]:
+    """The campaign's deliverables in one of `statuses` become `cancelled`, in one statement;
+    returns their ids."""
     result = await (await s.connection()).execute(
         update(Deliverable.__table__)
         .where(
             Deliverable.engagement_id.in_(select(Engagement.id).where(Engagement.campaign_id == campaign_id)),
-            Deliverable.status.in_(owed),
+            Deliverable.status.in_(sorted(str(status) for status in statuses)),
         )
         .values(status=DeliverableStatus.CANCELLED.value)
         .returning(Deliverable.id)

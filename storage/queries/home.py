@@ -38,8 +38,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.campaigns import CLOSED_STATUSES
 from bot.domain.enums import (
-    CampaignStatus,
     DeliverableStatus,
     EngagementStatus,
     IncidentStatus,
@@ -874,7 +874,7 @@ async def my_deliverables(
 
 
 #: A completed or cancelled campaign's engagements read as the campaign: "completed", not "active".
-_CLOSED = (CampaignStatus.COMPLETED.value, CampaignStatus.CANCELLED.value)
+_CLOSED = tuple(sorted(status.value for status in CLOSED_STATUSES))
 _ENGAGEMENT_COLUMNS = (
     Engagement.id,
     Campaign.slug,

@@ -122,6 +122,12 @@ def test_campaign_status_moves(move, status, refusal):
         assert status in sources and to != status
 
 
+def test_closing_moves_are_complete_and_cancel():
+    moves = campaigns.CampaignMove
+    assert campaigns.closes(moves.COMPLETE) and campaigns.closes(moves.CANCEL)
+    assert not campaigns.closes(moves.REOPEN)
+
+
 def test_a_closed_campaign_takes_nothing_new():
     for status in ("draft", "active"):
         assert campaigns.closed_refusal(status, "spring", "invite influencers to it") is None

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from bot.domain import chain
 from bot.domain import incidents as rules
-from bot.domain.enums import CampaignStatus, IncidentEventKind, Severity
+from bot.domain.campaigns import CLOSED_STATUSES
+from bot.domain.enums import IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
 from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows import evidence
@@ -248,7 +249,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                 first = await q.first_delivery(s, team_id, event_id, now)
             if not first:
                 return None
-        ended = campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED) or (
+        ended = campaign.status in CLOSED_STATUSES or (
             campaign.end_date < (now - timedelta(hours=12)).date()  # over everywhere on Earth
         )
         confirmed = "confirmed" in form.checked(Field.CONFIRM_DUPLICATE)

@@ -83,6 +83,9 @@ def partial(name: str, *columns: str, where: str) -> Index:
     return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
 
 
+#: Clauses about deadlines.
+DEADLINE_CLAUSE = "category = 'deadline'"
+
 #: Open incidents, spelled out for the index of their ages (equal to OPEN_INCIDENT).
 OPEN_AGES = "status IN ('reported', 'acknowledged', 'in_mediation', 'resolution_proposed', 'escalated')"
 
@@ -167,6 +170,16 @@ class Guideline(SQLModel, table=True):
         UniqueConstraint("campaign_id", "code"),
         one_of("category", GuidelineCategory),
         one_of("default_severity", Severity),
+        # a campaign's first deadline clause, which a deliverable's facts carry ("Report missed
+        # deadline?"): read once per deliverable of a batch of 500, index only
+        partial(
+            "ix_guideline_deadline_campaign_id",
+            "campaign_id",
+            "position",
+            "id",
+            "code",
+            where=DEADLINE_CLAUSE,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

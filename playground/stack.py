@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.runtime import Bot, build_bot
 from bot.settings import Settings
 from playground.emulator import SlackEmulator, SlackUserClient, serve_emulator
+from storage.db import Database
 
 
 @dataclass
@@ -88,11 +89,13 @@ async def running_stack(
     host: str = "127.0.0.1",
     socket_mode: bool = False,
     oauth: bool = False,
+    db: Database | None = None,
 ) -> AsyncIterator[Stack]:
     """Emulator and bot, each on a free port of `host`. `socket_mode`: the bot takes requests
     over the emulator's Socket Mode websocket (SLACK_APP_TOKEN) instead of HTTP. `oauth`: the bot
     serves many workspaces, each installed through OAuth (`Stack.install`), instead of holding
-    the first workspace's token."""
+    the first workspace's token. `db`: the bot's database handle (default: one on `database_url`
+    with the usual pool)."""
     secret = secrets.token_hex(16)
     async with serve_emulator(emulator, host=host):
         credentials: dict[str, object] = {"slack_bot_token": emulator.bot_token}
@@ -112,7 +115,9 @@ async def running_stack(
             admin_user_ids=admin_user_ids,
             _env_file=None,
         )
-        bot = build_bot(settings, clock=clock, tick_seconds=None)  # tests tick the reminders themselves
+        bot = build_bot(
+            settings, clock=clock, db=db, tick_seconds=None
+        )  # tests tick the reminders themselves
         runner, port = await _serve(bot.web, host, 0)
         handler = None
         try:

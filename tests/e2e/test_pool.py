@@ -1,0 +1,103 @@
+"""No flow holds a database connection while it waits for a second one.
+
+The bot keeps a fixed pool of connections and never opens more (`storage.db.POOL_SIZE`): a task
+that finds them all busy waits for one. A flow that opened a transaction inside another would
+then wait for itself whenever every connection was held by such a flow. Here the whole bot runs
+on a pool of ONE connection with a short wait: a nested transaction anywhere on the way (a
+command, a form, a button, App Home, the dispatcher's pass, work after the ack) times out and
+the journey fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.ids import Action, Field
+from playground import people
+from playground.emulator import SlackEmulator
+from playground.stack import running_stack
+from storage.db import Database
+from storage.models import Deliverable, Incident
+from tests.e2e.conftest import START
+from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, World, report, set_up_team
+from tests.e2e.test_incidents import fill, press
+
+
+@pytest.fixture
+async def world_on_one_connection(database_url) -> AsyncIterator[World]:
+    emulator = SlackEmulator()
+    people.populate(emulator)
+    clock = FakeClock(START)
+    db = Database(database_url, pool_size=1, max_overflow=0, pool_timeout=5)
+    async with running_stack(emulator, database_url=database_url, clock=clock, db=db) as stack:
+        world = World(stack=stack, clock=clock)
+        await world.grant_creator(MANAGER)
+        yield world
+
+
+async def test_a_whole_journey_runs_on_one_connection(world_on_one_connection: World):
+    world = world_on_one_connection
+    assert world.db.engine.pool.size() == 1
+    channel = await set_up_team(world)
+
+    # a deliverable, submitted
+    await world.run(MANAGER, "/campaign deliverable spring")
+    view = world.top_view(MANAGER)
+    due = world.clock.now() + timedelta(days=3)
+    reply = await world.slack.submit_view(
+        MANAGER,
+        view.id,
+        {
+            Field.ENGAGEMENT: {Field.ENGAGEMENT: view.blocks[1]["element"]["options"][0]["value"]},
+            Field.TITLE: {Field.TITLE: "Launch reel"},
+            Field.PLATFORM: {Field.PLATFORM: "instagram"},
+            Field.DUE: {Field.DUE: int(due.timestamp())},
+        },
+    )
+    assert reply.ok and not reply.body
+    async with world.db.transaction() as s:
+        deliverable = (await s.exec(select(Deliverable))).scalars().one()
+    await world.slack.click(
+        IVY, channel, deliverable.card_ts, Action.DELIVERABLE_SUBMIT, value=str(deliverable.id)
+    )
+    reply = await world.slack.submit_view(
+        IVY, world.top_view(IVY).id, {Field.URL: {Field.URL: "https://drive.example/reel"}}
+    )
+    assert reply.ok and not reply.body
+
+    # a breach reported and mediated to the end
+    assert (await report(world)).ok
+    await press(world, IVY, channel, Action.INCIDENT_ACKNOWLEDGE)
+    await press(world, IVY, channel, Action.INCIDENT_RESPOND)
+    await fill(world, IVY, {Field.STATEMENT: "I have added #ad now."})
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "corrective_action", Field.TERMS: "Pin a comment with #ad."})
+    await press(world, IVY, channel, Action.INCIDENT_ACCEPT)
+
+    # a second one left alone: a week on, the dispatcher reminds and escalates it
+    assert (await report(world, clause="G2", description="Missed the deadline.")).ok
+    world.clock.advance(timedelta(days=8))
+    passed = await world.stack.bot.dispatcher.tick()
+    assert passed.sent > 0 and passed.escalated == 1 and not passed.errors
+
+    # every reading surface, for each side
+    for user in (MANAGER, LEGAL, ADMIN, IVY):
+        assert (await world.slack.open_home(user)).ok
+    await world.run(MANAGER, "/breach list all")
+    assert "BR-1" in world.said_to(MANAGER) and "BR-2" in world.said_to(MANAGER)
+    await world.run(LEGAL, "/breach show BR-2")
+    assert "escalated" in world.said_to(LEGAL).lower()
+    await world.run(IVY, "/breach list")
+    assert "BR-2" in world.said_to(IVY)
+
+    # and closing the campaign, which re-plans everything it owns
+    await world.run(MANAGER, "/campaign complete spring")
+    assert "completed" in world.said_to(MANAGER).lower()
+    async with world.db.transaction() as s:
+        statuses = sorted((await s.exec(select(Incident.status).order_by(Incident.number))).scalars())
+    assert statuses == ["escalated", "resolved"]

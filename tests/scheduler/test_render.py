@@ -4,15 +4,18 @@ models build and serialise (`to_dict()`, which validates), and parse back into v
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from slack_sdk.models.blocks import Block
+from sqlmodel import SQLModel
 
 from bot.domain.enums import DeliverableStatus, EngagementStatus, ReviewCadence
 from bot.views import reminders as views
-from scheduler.planner import DeliverableFacts, EngagementFacts, IncidentFacts, Planned, plan
+from scheduler.planner import DeliverableFacts, EngagementFacts, IncidentFacts, Planned, plan, wanted
 from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
+from storage.queries.reminders import record_type
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 NASTY = 'Zoë "<!channel>" & <@U0HIJACK> *bold* ' + "x" * 120  # escaped, and long
@@ -158,3 +161,26 @@ def test_render_returns_fresh_dicts():
     first = views.render(planned.kind, facts, planned.payload)[1]
     first[0]["text"]["text"] = "mutated"
     assert views.render(planned.kind, facts, planned.payload)[1][0]["text"]["text"] != "mutated"
+
+
+def _as_loaded(facts):
+    """The same facts as the dispatcher and the sweep load them: each table's row a record of its
+    `FACT_COLUMNS` only (storage/queries/reminders.py)."""
+
+    def record(row):
+        kind = record_type(type(row))
+        return kind._make(getattr(row, name) for name in kind._fields)
+
+    rows = {f.name: getattr(facts, f.name) for f in dataclasses.fields(facts)}
+    return dataclasses.replace(facts, **{k: record(v) for k, v in rows.items() if isinstance(v, SQLModel)})
+
+
+@pytest.mark.parametrize(("facts", "planned", "escalated"), CASES)
+def test_the_columns_the_facts_carry_are_all_the_planner_and_the_message_read(
+    facts, planned: Planned, escalated: bool
+):
+    loaded = _as_loaded(facts)
+    assert plan(loaded, NOW) == plan(facts, NOW)
+    assert wanted(loaded, planned.key, planned.due_at) == planned
+    rendered = views.render(planned.kind, loaded, planned.payload, escalated=escalated)
+    assert rendered == views.render(planned.kind, facts, planned.payload, escalated=escalated)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import Integer, any_, bindparam, event, exc, func, literal_column, select, text
+from sqlalchemy import Integer, String, any_, bindparam, event, exc, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -53,6 +53,21 @@ def id_in(dialect: str, column, ids: Sequence[int]):
     if dialect == "postgresql":
         return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
     return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
+
+
+def id_in_param(dialect: str, column, name: str):
+    """`id_in` for a statement built once: the ids are the named parameter `name`, whose value
+    `ids_value` makes."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    ids = select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=String)))
+    return column.in_(ids)
+
+
+def ids_value(dialect: str, ids: Iterable[int]) -> list[int] | str:
+    """The value of an `id_in_param` parameter: an array on PostgreSQL, a JSON array on SQLite."""
+    ids = [int(i) for i in ids]
+    return ids if dialect == "postgresql" else json.dumps(ids)
 
 
 #: PostgreSQL connections a process keeps, and at most holds: a transaction that finds all of them

@@ -12,13 +12,11 @@ Influencer lists cover the user's own engagements.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import (
-    Integer,
     String,
     and_,
     any_,
@@ -48,6 +46,7 @@ from bot.domain.enums import (
 )
 from bot.domain.incidents import OPEN, waiting_on
 from storage.db import id_in as _id_in
+from storage.db import id_in_param, ids_value
 from storage.models import (
     Campaign,
     CampaignRole,
@@ -305,7 +304,7 @@ def _values(s: AsyncSession, scope: BrandScope, **times: datetime | None) -> dic
     values = {"scope_team_id": scope.team_id, **times}
     if scope.engagement_ids is not None:
         ids = list(scope.engagement_ids)
-        values["scope_ids"] = ids if dialect(s) == "postgresql" else json.dumps(ids)
+        values["scope_ids"] = ids_value(dialect(s), ids)
     elif scope.user_id is not None:
         values["scope_user_id"] = scope.user_id
     return values
@@ -315,11 +314,7 @@ def _ids_in(s: AsyncSession, column):
     """`column` is one of the scope's engagement ids, ONE parameter whatever their number (as
     `storage.db.id_in`): `= ANY($1::int[])` on PostgreSQL, `IN (SELECT value FROM json_each(?))`
     on SQLite."""
-    if dialect(s) == "postgresql":
-        return column == any_(bindparam("scope_ids", type_=ARRAY(Integer)))
-    return column.in_(
-        select(literal_column("value")).select_from(func.json_each(bindparam("scope_ids", type_=String)))
-    )
+    return id_in_param(dialect(s), column, "scope_ids")
 
 
 def _time(name: str):

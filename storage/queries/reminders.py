@@ -27,7 +27,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal_column,
     or_,
     select,
     type_coerce,
@@ -49,7 +48,7 @@ from scheduler.planner import (
     Subject,
     plan,
 )
-from storage.db import id_in
+from storage.db import id_in, id_in_param, ids_value
 from storage.models import (
     Campaign,
     ComplianceCheck,
@@ -120,9 +119,9 @@ def record_type(model: Any) -> type:
     return namedtuple(f"{model.__name__}Record", [c.name for c in fact_columns(model)])
 
 
-def _columns(s: AsyncSession, *models: Any) -> list[Any]:
+def _columns(dialect: str, *models: Any) -> list[Any]:
     """The `fact_columns` of `models`, in order, to read (`_read`)."""
-    return _read(s.get_bind().dialect.name, [column for model in models for column in fact_columns(model)])
+    return _read(dialect, [column for model in models for column in fact_columns(model)])
 
 
 def _read(dialect: str, columns: Sequence[Any]) -> list[Any]:
@@ -137,11 +136,11 @@ def _read(dialect: str, columns: Sequence[Any]) -> list[Any]:
 _AWARE = DateTime(timezone=True)
 
 
-async def _rows(s: AsyncSession, query: Any) -> Sequence[Row]:
+async def _rows(s: AsyncSession, query: Any, values: dict[str, Any] | None = None) -> Sequence[Row]:
     """The rows of a Core statement, read on the session's connection: the session's own
     `execute` runs an ORM-enabled statement through the ORM's loading (a few milliseconds of CPU
     for 500 rows of four tables) although it returns plain rows all the same."""
-    return (await (await s.connection()).execute(query)).all()
+    return (await (await s.connection()).execute(query, values)).all()
 
 
 async def _records(s: AsyncSession, query: Any, models: Sequence[Any]) -> list[list[Any]]:
@@ -170,7 +169,7 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
     models = (Engagement, Influencer, Campaign)
     rows = await _records(
         s,
-        select(*_columns(s, *models))
+        select(*_columns(s.get_bind().dialect.name, *models))
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
         .where(_ids(s, Engagement.id, ids)),
@@ -199,15 +198,30 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
 
 
 async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, DeliverableFacts]:
-    """In ONE statement: the deliverable, its engagement, influencer and campaign, the campaign's
-    first deadline clause and the count of pending compliance checks as correlated subqueries
-    (served by the unique (campaign_id, code) and (deliverable_id, item) indexes). Three
-    statements cost the dispatcher's claim pass and the overdue sweep two more round trips, and a
-    grouped scan of every compliance check, for each batch of 500."""
+    """In ONE statement (`_deliverable_facts`): the deliverable, its engagement, influencer and
+    campaign, the campaign's first deadline clause and its count of pending compliance checks."""
     ids = list(set(ids))
     if not ids:
         return {}
-    models = (Deliverable, Engagement, Influencer, Campaign)
+    dialect = s.get_bind().dialect.name
+    rows = await _rows(s, _deliverable_facts(dialect), {"ids": ids_value(dialect, ids)})
+    out: dict[int, DeliverableFacts] = {}
+    for (d, e, i, c), row in zip(_split(rows, _DELIVERABLE_TABLES), rows, strict=True):
+        code, checks = row[-2], row[-1]
+        out[d.id] = DeliverableFacts(d, e, i, c, code, None if checks is None else int(checks))
+    return out
+
+
+_DELIVERABLE_TABLES = (Deliverable, Engagement, Influencer, Campaign)
+
+
+@functools.cache
+def _deliverable_facts(dialect: str) -> Any:
+    """The deliverables' facts, built once (the ids: the parameter `ids`). The deadline clause and
+    the pending checks are correlated subqueries (served by the partial index of deadline clauses
+    and the unique (deliverable_id, item) index): three statements cost the dispatcher's claim
+    pass and the overdue sweep two more round trips, and a grouped scan of every compliance
+    check, for each batch of 500."""
     deadline_code = (
         select(Guideline.code)
         .where(
@@ -226,36 +240,37 @@ async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, De
         .correlate(Deliverable)
         .scalar_subquery()
     )
-    rows = await _rows(
-        s,
-        select(*_columns(s, *models), deadline_code, checks_pending)
+    return (
+        select(*_columns(dialect, *_DELIVERABLE_TABLES), deadline_code, checks_pending)
         .join(Engagement, Engagement.id == Deliverable.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
-        .where(_ids(s, Deliverable.id, ids)),
+        .where(id_in_param(dialect, Deliverable.id, "ids"))
     )
-    out: dict[int, DeliverableFacts] = {}
-    for (d, e, i, c), row in zip(_split(rows, models), rows, strict=True):
-        code, checks = row[-2], row[-1]
-        out[d.id] = DeliverableFacts(d, e, i, c, code, None if checks is None else int(checks))
-    return out
 
 
 async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, IncidentFacts]:
     ids = list(set(ids))
     if not ids:
         return {}
-    models = (Incident, Engagement, Influencer, Campaign)
-    rows = await _records(
-        s,
-        select(*_columns(s, *models))
+    dialect = s.get_bind().dialect.name
+    rows = await _rows(s, _incident_facts(dialect), {"ids": ids_value(dialect, ids)})
+    return {i.id: IncidentFacts(i, e, inf, c) for i, e, inf, c in _split(rows, _INCIDENT_TABLES)}
+
+
+_INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)
+
+
+@functools.cache
+def _incident_facts(dialect: str) -> Any:
+    """The incidents' facts, built once (the ids: the parameter `ids`)."""
+    return (
+        select(*_columns(dialect, *_INCIDENT_TABLES))
         .join(Engagement, Engagement.id == Incident.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
-        .where(_ids(s, Incident.id, ids)),
-        models,
+        .where(id_in_param(dialect, Incident.id, "ids"))
     )
-    return {i.id: IncidentFacts(i, e, inf, c) for i, e, inf, c in rows}
 
 
 LOADERS = {
@@ -334,25 +349,9 @@ async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> Sy
         by_type.setdefault(subject_type, []).append(subject_id)
     teams = sorted({f.campaign.team_id for f in many})
     dialect = s.get_bind().dialect.name
-    due_at = type_coerce(T.c.due_at, _AWARE).label("due_at") if dialect == "postgresql" else T.c.due_at
     for subject_type, ids in by_type.items():
-        rows = await _rows(
-            s,
-            select(
-                T.c.id,
-                T.c.subject_id,
-                T.c.dedupe_key,
-                T.c.status,
-                due_at,
-                T.c.target_channel,
-                T.c.target_user,
-            ).where(
-                T.c.team_id.in_(teams),
-                T.c.subject_type == subject_type,
-                id_in(dialect, T.c.subject_id, ids),
-                T.c.status.in_(_UNSETTLED),
-            ),
-        )
+        values = {"teams": teams, "subject_type": subject_type, "ids": ids_value(dialect, ids)}
+        rows = await _rows(s, _unsettled_rows(dialect), values)
         for row in rows:
             held = have.get((subject_type, row[1]))
             if held is not None:
@@ -415,6 +414,21 @@ async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> Sy
     if inserts:
         await _insert(s, inserts)
     return SyncResult(len(inserts), len(moves), len(cancel))
+
+
+@functools.cache
+def _unsettled_rows(dialect: str) -> Any:
+    """`sync_many`'s read of its subjects' rows of one type, built once (parameters: `teams`,
+    `subject_type`, `ids`; index (team_id, subject_type, subject_id))."""
+    due_at = type_coerce(T.c.due_at, _AWARE).label("due_at") if dialect == "postgresql" else T.c.due_at
+    return select(
+        T.c.id, T.c.subject_id, T.c.dedupe_key, T.c.status, due_at, T.c.target_channel, T.c.target_user
+    ).where(
+        T.c.team_id.in_(bindparam("teams", expanding=True)),
+        T.c.subject_type == bindparam("subject_type", type_=T.c.subject_type.type),
+        id_in_param(dialect, T.c.subject_id, "ids"),
+        T.c.status.in_(_UNSETTLED),
+    )
 
 
 async def sync_new(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
@@ -522,7 +536,7 @@ async def claim(
         rows = (await connection.execute(lease_them, values)).all()
     else:
         leased = (await connection.execute(lease_them, values)).scalars().all()
-        rows = (await connection.execute(read_back, {"now": now, "ids": json.dumps(leased)})).all()
+        rows = (await connection.execute(read_back, {"now": now, "ids": ids_value(dialect, leased)})).all()
     return sorted(map(ClaimedRow._make, rows), key=lambda row: (row.due_at, row.id))
 
 
@@ -564,8 +578,7 @@ def _claim_statements(dialect: str) -> tuple[Any, Any]:
     )
     if dialect == "postgresql":
         return lease_them.returning(*columns), None
-    leased = select(literal_column("value")).select_from(func.json_each(bindparam("ids", type_=Text)))
-    return lease_them.returning(T.c.id), select(*columns).where(T.c.id.in_(leased))
+    return lease_them.returning(T.c.id), select(*columns).where(id_in_param(dialect, T.c.id, "ids"))
 
 
 async def superseded(s: AsyncSession, rows: Sequence[ClaimedRow], now: datetime) -> set[int]:

@@ -115,9 +115,8 @@ async def running_stack(
             admin_user_ids=admin_user_ids,
             _env_file=None,
         )
-        bot = build_bot(
-            settings, clock=clock, db=db, tick_seconds=None
-        )  # tests tick the reminders themselves
+        # tests tick the reminders themselves
+        bot = build_bot(settings, clock=clock, db=db, tick_seconds=None)
         runner, port = await _serve(bot.web, host, 0)
         handler = None
         try:

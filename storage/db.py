@@ -72,7 +72,7 @@ def ids_value(dialect: str, ids: Iterable[int]) -> list[int] | str:
 
 #: PostgreSQL connections a process keeps, and at most holds: a transaction that finds all of them
 #: busy waits for one (the event loop is the bottleneck then anyway; no flow nests transactions,
-#: which the suite checks with a pool of one). None "overflow": SQLAlchemy closes an overflow
+#: which tests/e2e/test_pool.py checks on a pool of one). None "overflow": SQLAlchemy closes an overflow
 #: connection as soon as it is given back, so a pool of 10 with 10 more under load opened and
 #: closed ten connections on every burst of 20 concurrent reports, milliseconds of CPU each on
 #: both sides. 20 reports at once on a million incidents, per call, p50 / p95 in ms: a pool of 10

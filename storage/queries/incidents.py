@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, literal_column, select, union, update
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain import chain
 from bot.domain.enums import IncidentEventKind, IncidentStatus
 from storage.db import id_in
 from storage.models import (
@@ -51,6 +53,29 @@ def _next_number(s: AsyncSession, team_id: str):
     return statement.on_conflict_do_update(
         index_elements=["team_id", "name"], set_={"value": Counter.value + 1}
     ).returning(Counter.value)
+
+
+async def write_new(s: AsyncSession, incident: Incident, first: IncidentEvent) -> None:
+    """Write a report's new incident and its first timeline event on the session's connection, two
+    INSERTs, not through the ORM's unit of work (which cost a report about 0.4 ms of CPU for two
+    rows written once). `incident` gets its id; `first` gets the incident's id and its
+    hash, the first of the chain (nothing comes before it and no one else can write to the
+    incident yet, so `storage/chain.py`'s lock and read would be two round trips for nothing).
+    Neither object joins the session."""
+    connection = await s.connection()
+    incident.id = (await connection.execute(_INSERT_INCIDENT, _values(incident))).scalar_one()
+    first.incident_id = incident.id
+    first.hash = chain.of(first, None)
+    await connection.execute(_INSERT_EVENT, _values(first))
+
+
+_INSERT_INCIDENT = sql_insert(Incident.__table__).returning(Incident.__table__.c.id)
+_INSERT_EVENT = sql_insert(IncidentEvent.__table__)
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """A new model object's column values (defaults applied when it was built), its key left out."""
+    return {c.name: getattr(row, c.name) for c in row.__table__.c if not c.primary_key}
 
 
 async def next_number(s: AsyncSession, team_id: str) -> int:
@@ -154,7 +179,22 @@ def add_event(
     text: str | None = None,
     **data: Any,
 ) -> IncidentEvent:
-    event = IncidentEvent(
+    """A timeline event, added to the session (its hash comes at flush: storage/chain.py)."""
+    event = new_event(incident, kind, at, actor_id, text, **data)
+    s.add(event)
+    return event
+
+
+def new_event(
+    incident: Incident,
+    kind: str,
+    at: datetime,
+    actor_id: str | None = None,
+    text: str | None = None,
+    **data: Any,
+) -> IncidentEvent:
+    """A timeline event of `incident`, not yet added anywhere."""
+    return IncidentEvent(
         team_id=incident.team_id,
         incident_id=incident.id,
         kind=kind,
@@ -163,8 +203,6 @@ def add_event(
         data=data,
         created_at=at,
     )
-    s.add(event)
-    return event
 
 
 async def timeline(s: AsyncSession, incident_id: int, limit: int = 200) -> Sequence[IncidentEvent]:

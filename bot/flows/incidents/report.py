@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.domain import chain
 from bot.domain import incidents as rules
 from bot.domain.campaigns import CLOSED_STATUSES
 from bot.domain.enums import IncidentEventKind, Severity
@@ -294,10 +293,9 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             created_at=now,
             updated_at=now,
         )
-        s.add(incident)
-        await s.flush()
-        created = q.add_event(
-            s,
+        # the incident and its first event, written once and not changed in this transaction: two
+        # INSERTs, the event hashed as the first of its chain (storage.queries.incidents.write_new)
+        created = q.new_event(
             incident,
             IncidentEventKind.CREATED,
             now,
@@ -308,10 +306,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             clause=guideline.code,
             evidence=evidence,
         )
-        # the first event of an incident this transaction created: nothing comes before it and no
-        # one else can write to it yet, so it is hashed here (storage/chain.py would lock the new
-        # row and read its empty chain: two round trips for nothing)
-        created.hash = chain.of(created, None)
+        await q.write_new(s, incident, created)
         # its reminders from the rows in hand; it has none yet, so none are read back
         await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, now)
         await q.assign_number(s, incident)  # last: the counter's lock is held only by the commit

@@ -22,9 +22,10 @@ from playground import people
 from playground.emulator import SlackEmulator
 from playground.stack import running_stack
 from storage.db import Database
-from storage.models import Deliverable, Incident
+from storage.models import Incident
 from tests.e2e.conftest import START
 from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, World, report, set_up_team
+from tests.e2e.test_deliverables import deliverable, submit
 from tests.e2e.test_incidents import fill, press
 
 
@@ -60,14 +61,7 @@ async def test_a_whole_journey_runs_on_one_connection(world_on_one_connection: W
         },
     )
     assert reply.ok and not reply.body
-    async with world.db.transaction() as s:
-        deliverable = (await s.exec(select(Deliverable))).scalars().one()
-    await world.slack.click(
-        IVY, channel, deliverable.card_ts, Action.DELIVERABLE_SUBMIT, value=str(deliverable.id)
-    )
-    reply = await world.slack.submit_view(
-        IVY, world.top_view(IVY).id, {Field.URL: {Field.URL: "https://drive.example/reel"}}
-    )
+    reply = await submit(world, channel, await deliverable(world))
     assert reply.ok and not reply.body
 
     # a breach reported and mediated to the end

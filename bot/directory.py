@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import time
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import tenancy
 from bot.errors import NotFound
 from bot.slack import slack_error
+from storage.db import in_transaction
+
+log = logging.getLogger(__name__)
 
 TTL_SECONDS = 300.0
 
@@ -60,6 +67,20 @@ def _from_api(user: dict) -> SlackUser:
 
 
 class Directory:
+    """`users.info`, cached per workspace and user for `TTL_SECONDS`.
+
+    Never asked inside a database transaction: a transaction holds one of the pool's connections
+    (there are ten, storage/db.py) and the rows it locked, and `users.info` takes as long as Slack
+    takes (a 429 waits out its Retry-After). A flow that may need to know who its user is (a
+    workspace admin? an invited influencer's email?) calls `prefetch` before its transaction, and
+    the checks inside it answer from the cache. A lookup that still reaches Slack inside a
+    transaction is logged, and kept in `asked_in_transaction`, which the test suite checks after
+    every test.
+    """
+
+    #: Where a Slack lookup was made inside a transaction (a line of the caller's code each).
+    asked_in_transaction: list[str] = []
+
     def __init__(self, client: AsyncWebClient, admin_user_ids: frozenset[str]) -> None:
         self._client = client
         self._admins = admin_user_ids
@@ -83,6 +104,8 @@ class Directory:
         hit = self._cache.get((self.team_id, user_id))
         if hit and hit[0] > time.monotonic():
             return hit[1]
+        if in_transaction():
+            _asked_in_transaction(user_id)
         try:
             response = await self._client.users_info(user=user_id)
         except SlackApiError as exc:
@@ -94,6 +117,15 @@ class Directory:
         found = _from_api(response["user"])
         self._cache[(self.team_id, user_id)] = (time.monotonic() + TTL_SECONDS, found)
         return found
+
+    async def prefetch(self, user_id: str) -> None:
+        """Look `user_id` up now, before a transaction, so that the checks made inside it (`is_admin`,
+        `user`) answer from the cache. A failure is left for the check that needs the answer: most
+        actions never do (the stored roles decide), and must not fail because Slack did."""
+        try:
+            await self.user(user_id)
+        except (TimeoutError, NotFound, SlackApiError, aiohttp.ClientError) as exc:
+            log.info("could not look up %s ahead of a check: %s", user_id, exc)
 
     async def by_email(self, email: str) -> SlackUser | None:
         """The workspace member with this email, or None (an external influencer)."""
@@ -116,3 +148,22 @@ class Directory:
 
     def forget(self, user_id: str) -> None:
         self._cache.pop((self.team_id, user_id), None)
+
+
+def _asked_in_transaction(user_id: str) -> None:
+    """Record a Slack lookup made inside a database transaction, with the lines of the bot's code
+    that led to it (the three innermost frames of this repository outside this module)."""
+    ours = [
+        f"{frame.filename[len(_ROOT) :]}:{frame.lineno} {frame.name}"
+        for frame in traceback.extract_stack(limit=24)
+        if frame.filename.startswith(_ROOT)
+        and frame.filename != __file__
+        and frame.filename[len(_ROOT) :].split("/", 1)[0] in _PACKAGES
+    ]
+    where = " < ".join(reversed(ours[-3:])) or "?"
+    log.warning("users.info for %s asked inside a database transaction, at %s", user_id, where)
+    Directory.asked_in_transaction.append(where)
+
+
+_ROOT = str(Path(__file__).parents[1]) + "/"
+_PACKAGES = frozenset({"bot", "handlers", "scheduler", "storage", "playground", "bench", "tests"})

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Integer, String, any_, bindparam, event, exc, func, literal_column, select, text
@@ -130,6 +131,16 @@ def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
             raise exc.DisconnectionError(f"pooled connection is gone: {error}") from error
 
 
+#: How many `Database.transaction()` blocks the current task is inside (see `in_transaction`).
+_OPEN: ContextVar[int] = ContextVar("open_transactions", default=0)
+
+
+def in_transaction() -> bool:
+    """Is the current task inside `Database.transaction()`? While it is, it holds one of the pool's
+    connections (and any row it locked): nothing in it may wait on Slack (bot/directory.py)."""
+    return _OPEN.get() > 0
+
+
 class Database:
     """The one SQL store: an async engine and a session factory."""
 
@@ -145,8 +156,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on any error."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        marker = _OPEN.set(_OPEN.get() + 1)
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            _OPEN.reset(marker)
 
     async def ping(self) -> bool:
         try:

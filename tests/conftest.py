@@ -6,10 +6,21 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from bot.directory import Directory
 from storage.db import Database
 from tests.databases import PG_ENV, PostgresTemplate, SqliteTemplate, postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True)
+def no_slack_lookup_inside_a_transaction() -> Iterator[None]:
+    """Every test fails if the bot asked Slack who someone is while holding a database transaction
+    (bot/directory.py): the flow must `prefetch` before it opens one."""
+    Directory.asked_in_transaction.clear()
+    yield
+    asked, Directory.asked_in_transaction[:] = list(Directory.asked_in_transaction), []
+    assert not asked, f"users.info asked inside a database transaction at: {sorted(set(asked))}"
 
 
 @pytest.fixture(scope="session")

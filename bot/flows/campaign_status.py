@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 async def change(svc: Services, team_id: str, user_id: str, slug: str, move: CampaignMove) -> str:
     now = svc.clock.now()
     sources, to = rules.MOVES[move]
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.CHANGE_CAMPAIGN_STATUS)

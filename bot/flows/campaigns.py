@@ -200,6 +200,7 @@ async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Bloc
 
 
 async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) -> list[Block]:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         roles = await authorize(s, svc.directory, campaign, user_id, Act.VIEW_CAMPAIGN)
@@ -323,6 +324,7 @@ async def invite(
 ) -> str:
     """Everything that may refuse is checked first, and only reads; the first side effect (joining
     or creating the channel) comes after, so a refusal invites nobody, posts nothing, stores nothing."""
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.INVITE)
@@ -457,6 +459,7 @@ def _as_role(role: str, *, bold: bool = True) -> str:
 async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target: str, role: str) -> str:
     if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
         raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:  # first: may this user grant roles at all?
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)
@@ -517,6 +520,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
 async def open_guidelines_editor(
     svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str
 ) -> None:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
@@ -555,6 +559,7 @@ async def save_guidelines(
 ) -> GuidelinesSaved | None:
     """Apply the edit and bump the version (before the ack). None when nothing changed."""
     campaign_id, version = form.int_metadata("campaign_id"), form.int_metadata("version")
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
@@ -642,6 +647,7 @@ async def announce_guidelines(svc: Services, saved: GuidelinesSaved, editor_id: 
 async def open_deliverable_form(
     svc: Services, team_id: str, user_id: str, slug: str, trigger_id: str
 ) -> None:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
@@ -675,6 +681,7 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
         errors[Field.DUE] = "The due time is in the past."
     engagement_id = form.selected_id(Field.ENGAGEMENT)
     campaign_id = form.int_metadata("campaign_id")
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
@@ -737,6 +744,8 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
             f"These are version {version} of the guidelines; version {campaign.guidelines_version} "
             "replaced them. Acknowledge the newest guidelines message in this channel."
         )
+    if influencer.slack_user_id is None:  # named below by the name Slack shows
+        await svc.directory.prefetch(user_id)
     now = svc.clock.now()
     async with svc.db.transaction() as s:
         result = await s.exec(

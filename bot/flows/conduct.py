@@ -98,6 +98,7 @@ async def _campaign_to_manage(svc: Services, s, team_id: str, user_id: str, slug
 
 
 async def status(svc: Services, team_id: str, user_id: str, slug: str) -> str:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
         channels = await q.shared_channels(s, campaign.id)
@@ -107,6 +108,7 @@ async def status(svc: Services, team_id: str, user_id: str, slug: str) -> str:
 async def switch(svc: Services, team_id: str, user_id: str, slug: str, on: bool) -> str:
     """Switch the monitor; each shared channel is told (on: what is checked and where flags go)."""
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
         if campaign.conduct_monitor == on:
@@ -141,6 +143,7 @@ async def set_thresholds(
     if problem:
         raise InvalidInput(f":warning: {problem}")
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await _campaign_to_manage(svc, s, team_id, user_id, slug)
         campaign.ghost_reminder_hours, campaign.ghost_flag_hours = reminder, flag

@@ -154,6 +154,7 @@ async def submit(svc: Services, team_id: str, user_id: str, form: FormValues) ->
     if problem := _url_problem(url):
         raise FormErrors({Field.URL: problem})
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await _require_influencer(svc, f, user_id, Move.SUBMIT)
@@ -203,6 +204,7 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
     if errors:
         raise FormErrors(errors)
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await _require_influencer(svc, f, user_id, Move.PUBLISH)
@@ -274,6 +276,7 @@ async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
 async def _brand_move(svc: Services, team_id: str, user_id: str, value: str, move: Move) -> None:
     deliverable_id = _id(value)
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await authorize(s, svc.directory, f.campaign, user_id, rules.ACT[move])
@@ -303,6 +306,7 @@ async def cancel(svc: Services, team_id: str, user_id: str, value: str) -> None:
 async def open_reschedule_form(
     svc: Services, team_id: str, user_id: str, value: str, trigger_id: str
 ) -> None:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
         await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
@@ -330,6 +334,7 @@ async def reschedule(svc: Services, team_id: str, user_id: str, form: FormValues
         raise FormErrors({Field.DUE: "Pick the new due date and time."})
     if due <= now:
         raise FormErrors({Field.DUE: "The new due time is in the past."})
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
@@ -377,6 +382,7 @@ async def mark_overdue(svc: Services, *, cards: bool = True) -> list[int]:
 
 
 async def open_changes_form(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
         await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
@@ -402,6 +408,7 @@ async def request_changes(svc: Services, team_id: str, user_id: str, form: FormV
     if len(note) > rules.NOTE_MAX:
         raise FormErrors({Field.NOTE: f"Keep the note to {rules.NOTE_MAX} characters."})
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
@@ -455,6 +462,7 @@ async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValu
     caption = form.text(Field.CAPTION)
     if problem := rules.caption_problem(caption):
         raise FormErrors({Field.CAPTION: problem})
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await _require_influencer(svc, f, user_id, Move.PUBLISH)
@@ -489,6 +497,7 @@ async def after_caption(svc: Services, team_id: str, checked: Checked) -> None:
 
 async def open_checklist(svc: Services, team_id: str, user_id: str, value: str, trigger_id: str) -> None:
     """The checklist as a modal, for every brand role of the campaign (card button, App Home)."""
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
         await authorize(s, svc.directory, f.campaign, user_id, Act.RUN_COMPLIANCE_CHECK)
@@ -523,6 +532,7 @@ async def decide(
     if status not in rules.DECISIONS:
         raise InvalidInput(NOT_MINE)
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         check, f = await _check_and_facts(s, svc, team_id, user_id, check_id)
         if not await q.decide(s, check.id, status, user_id, now, note):
@@ -570,6 +580,7 @@ async def open_note_form(
 ) -> None:
     """Fail and waive ask for a note; a fail the lint suggested starts from the lint's reason.
     From the checklist modal (`view_id`) the note form is pushed on top of it."""
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         check, f = await _check_and_facts(s, svc, team_id, user_id, _id(value, CHECK))
     if check.status != ComplianceStatus.PENDING:

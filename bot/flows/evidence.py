@@ -262,6 +262,7 @@ def _change_line(deleted: bool, before: str | None, after: str | None, snapshott
 async def verify(svc: Services, team_id: str, user_id: str, number: int) -> str:
     """Recompute the incident's hash chain from its stored events."""
     label = f"BR-{number}"
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await incident_q.context_by_number(s, team_id, number)
         if ctx is None:

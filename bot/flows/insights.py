@@ -260,6 +260,7 @@ async def send_charts(client, user_id: str, drawn: list[charts.Chart], comment: 
 async def set_digest(svc: Services, team_id: str, user_id: str, slug: str, on: bool) -> str:
     await _refuse_influencers(svc, team_id, user_id)
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign = await campaign_by_slug(s, team_id, slug)
         managers = frozenset({Role.ADMIN, Role.MANAGER})

@@ -23,6 +23,7 @@ LATE_AFTER = timedelta(minutes=10)
 
 async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) -> list[Block]:
     now = svc.clock.now()
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         if slug:
             campaign = await campaign_by_slug(s, team_id, slug)

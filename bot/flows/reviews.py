@@ -98,6 +98,7 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
     options = form.checked(Field.REVIEW_OPTIONS)
 
     engagement_id = form.selected_id(Field.ENGAGEMENT)
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         row = await q.engagement_row(s, team_id, engagement_id) if engagement_id else None
         allowed = (
@@ -146,17 +147,22 @@ async def announce_review(svc: Services, stored: StoredReview) -> None:
 # /review history
 
 
-async def _by_slack_name(svc: Services, s, team_id: str, target: str, scope: str | None) -> list:
-    """A full name as Slack shows it ("Ivy Influencer") for an influencer stored under a shorter
-    one ("Ivy"): the influencers stored under the name's first words, kept when Slack names them
-    so (display or real name, any case)."""
+async def _shorter_names(s, team_id: str, target: str, scope: str | None) -> list:
+    """For a full name as Slack shows it ("Ivy Influencer"), the influencers stored under its first
+    words ("Ivy"): `_named_in_slack` keeps those Slack names so."""
     words = target.split()
     if len(words) < 2:
         return []
     leading = [" ".join(words[:n]).lower() for n in range(1, len(words))]
-    wanted = " ".join(words).casefold()
+    return list(await q.influencers_named_any(s, team_id, leading, scope))
+
+
+async def _named_in_slack(svc: Services, candidates: list, target: str) -> list:
+    """The `candidates` Slack names `target` (display or real name, any case). Asked after the
+    transaction that read them: Slack is never waited on while a transaction is open."""
+    wanted = " ".join(target.split()).casefold()
     found = []
-    for influencer in await q.influencers_named_any(s, team_id, leading, scope):
+    for influencer in candidates:
         try:
             person = await svc.directory.user(influencer.slack_user_id)
         except NotFound:
@@ -192,16 +198,18 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
             if influencer is None or (scope and not await q.works_with(s, team_id, scope, influencer.id)):
                 raise NotFound(f":mag: {user(mentioned)} is not an influencer on {where}.")
         else:
-            found = await q.influencers_named(s, team_id, target, scope) or await _by_slack_name(
-                svc, s, team_id, target, scope
+            found = await q.influencers_named(s, team_id, target, scope)
+            candidates = [] if found else await _shorter_names(s, team_id, target, scope)
+    if mentioned is None:
+        found = found or await _named_in_slack(svc, candidates, target)
+        if not found:
+            raise NotFound(
+                f":mag: No influencer named “{esc(target[:80])}” on {where}. Try `/review history @user`."
             )
-            if not found:
-                raise NotFound(
-                    f":mag: No influencer named “{esc(target[:80])}” on {where}. Try `/review history @user`."
-                )
-            if len(found) > 1:
-                raise InvalidInput(views.candidates(target[:80], found, CANDIDATES_MAX))
-            influencer = found[0]
+        if len(found) > 1:
+            raise InvalidInput(views.candidates(target[:80], found, CANDIDATES_MAX))
+        influencer = found[0]
+    async with svc.db.transaction() as s:
         history = await q.history(s, team_id, influencer.id)
     card = compute_scorecard(history.incidents, history.reviews, history.deliverables, svc.clock.now())
     return views.scorecard_blocks(influencer, history.campaigns, card)

@@ -1,15 +1,17 @@
-"""No flow holds a database connection while it waits for a second one.
+"""No flow holds a database connection while it waits for a second one, or for Slack.
 
 The bot keeps a fixed pool of connections and never opens more (`storage.db.POOL_SIZE`): a task
 that finds them all busy waits for one. A flow that opened a transaction inside another would
 then wait for itself whenever every connection was held by such a flow. Here the whole bot runs
 on a pool of ONE connection with a short wait: a nested transaction anywhere on the way (a
 command, a form, a button, App Home, the dispatcher's pass, work after the ack) times out and
-the journey fails.
+the journey fails. And while a flow waits for Slack to say who its user is, the connection is
+free for everyone else (bot/directory.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -17,12 +19,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FakeClock
+from bot.domain.campaigns import CampaignMove
+from bot.flows import campaign_status
 from bot.ids import Action, Field
 from playground import people
 from playground.emulator import SlackEmulator
 from playground.stack import running_stack
 from storage.db import Database
-from storage.models import Incident
+from storage.models import Campaign, Incident
 from tests.e2e.conftest import START
 from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, World, report, set_up_team
 from tests.e2e.test_deliverables import deliverable, submit
@@ -95,3 +99,24 @@ async def test_a_whole_journey_runs_on_one_connection(world_on_one_connection: W
     async with world.db.transaction() as s:
         statuses = sorted((await s.exec(select(Incident.status).order_by(Incident.number))).scalars())
     assert statuses == ["escalated", "resolved"]
+
+
+async def test_slack_is_asked_who_an_admin_is_while_the_connection_is_free(world_on_one_connection: World):
+    world = world_on_one_connection
+    await set_up_team(world)
+    svc = world.stack.bot.services
+    svc.directory.forget(ADMIN)  # a Slack admin with no role on the campaign, not seen for a while
+    world.emulator.inject_delay("users.info", 2.0)  # and a slow Slack
+    asked = len(world.emulator.calls_to("users.info"))
+    completing = asyncio.create_task(
+        campaign_status.change(svc, people.TEAM_ID, ADMIN, "spring", CampaignMove.COMPLETE)
+    )
+    for _ in range(300):  # until Slack is being asked
+        if len(world.emulator.calls_to("users.info")) > asked:
+            break
+        await asyncio.sleep(0.01)
+    assert len(world.emulator.calls_to("users.info")) == asked + 1
+    async with world.db.transaction() as s:  # meanwhile the one connection serves anyone else
+        assert (await s.exec(select(Campaign.status))).scalars().all() == ["active"]
+    assert not completing.done()  # still waiting for Slack, holding nothing
+    assert "completed" in await completing

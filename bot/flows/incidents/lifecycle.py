@@ -84,6 +84,8 @@ async def apply_move(
 ) -> Applied:
     """One lifecycle move as one conditional UPDATE, with its timeline event and its effects."""
     now = svc.clock.now()
+    if actor_id is not None:
+        await svc.directory.prefetch(actor_id)  # who they are, before the transaction
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:
@@ -327,6 +329,7 @@ async def open_move_form(
     svc: Services, team_id: str, user_id: str, incident_id: int, move: Move, trigger_id: str
 ) -> None:
     """Check the user may make the move now, then open its form."""
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:

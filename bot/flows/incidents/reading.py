@@ -79,6 +79,7 @@ async def list_more(svc: Services, team_id: str, user_id: str, value: str) -> li
 
 
 async def show_incident(svc: Services, team_id: str, user_id: str, number: int) -> list:
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await q.context_by_number(s, team_id, number)
         if ctx is None or not await _may_see(svc, s, ctx, user_id):

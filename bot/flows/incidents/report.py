@@ -207,6 +207,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
     if errors:
         raise FormErrors(errors)
 
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
         # (on PostgreSQL the same statement records this form's submission: the guard below)

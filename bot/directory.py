@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +79,8 @@ class Directory:
     every test.
     """
 
-    #: Where a Slack lookup was made inside a transaction (a line of the caller's code each).
-    asked_in_transaction: list[str] = []
+    #: Where a Slack lookup was made inside a transaction, the latest hundred (the callers' lines).
+    asked_in_transaction: deque[str] = deque(maxlen=100)
 
     def __init__(self, client: AsyncWebClient, admin_user_ids: frozenset[str]) -> None:
         self._client = client

@@ -19,7 +19,8 @@ def no_slack_lookup_inside_a_transaction() -> Iterator[None]:
     (bot/directory.py): the flow must `prefetch` before it opens one."""
     Directory.asked_in_transaction.clear()
     yield
-    asked, Directory.asked_in_transaction[:] = list(Directory.asked_in_transaction), []
+    asked = list(Directory.asked_in_transaction)
+    Directory.asked_in_transaction.clear()
     assert not asked, f"users.info asked inside a database transaction at: {sorted(set(asked))}"
 
 

@@ -51,7 +51,8 @@ def directory(users: Users) -> Directory:
 
 def taken() -> list[str]:
     """What was recorded, cleared (this module makes the lookups on purpose)."""
-    asked, Directory.asked_in_transaction[:] = list(Directory.asked_in_transaction), []
+    asked = list(Directory.asked_in_transaction)
+    Directory.asked_in_transaction.clear()
     return asked
 
 

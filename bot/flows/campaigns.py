@@ -268,7 +268,7 @@ async def _create_channel(svc: Services, campaign: Campaign, invitee: Invitee) -
                 ) from exc
     raise SlackRefused(
         "Every channel name I tried is taken; link an existing channel with "
-        f"`/campaign invite {campaign.slug} <@user | email> #channel`.",
+        f"`/campaign invite {campaign.slug} &lt;@user | email&gt; #channel`.",
         "name_taken",
     )
 
@@ -370,7 +370,7 @@ async def invite(
             raise SlackRefused(
                 f"Slack refused to post the guidelines in <#{channel_id}> (`{slack_error(exc)}`), so the "
                 f"invitation was not saved. Fix the channel, then link it: "
-                f"`/campaign invite {campaign.slug} <@user | email> <#{channel_id}>`.",
+                f"`/campaign invite {campaign.slug} &lt;@user | email&gt; <#{channel_id}>`.",
                 slack_error(exc) or "error",
             ) from exc
         raise

@@ -117,12 +117,15 @@ def acknowledge_button(e: EngagementLine) -> ButtonElement:
         text=plain("I acknowledge"),
         style="primary",
         value=f"{e.engagement_id}:{e.guidelines_version}",
-        confirm=ConfirmObject(
-            title="Acknowledge guidelines",
-            text=f"You have read version {e.guidelines_version} of the guidelines of "
-            f"{e.campaign_name[:200]}, posted in your campaign channel, and you will follow them.",
-            confirm="I acknowledge",
-            deny="Not yet",
+        confirm=ConfirmObject(  # plain text: the campaign's name is shown as typed, never as markup
+            title=plain("Acknowledge guidelines", 100),
+            text=plain(
+                f"You have read version {e.guidelines_version} of the guidelines of "
+                f"{e.campaign_name[:150]}, posted in your campaign channel, and you will follow them.",
+                300,
+            ),
+            confirm=plain("I acknowledge", 30),
+            deny=plain("Not yet", 30),
         ),
     )
 
@@ -349,7 +352,7 @@ def home_view(
             blocks += [
                 section(
                     "You are not on any campaign yet. Create one, or ask a campaign manager to add you "
-                    "with `/campaign role <slug> @you member`."
+                    "with `/campaign role &lt;slug&gt; @you member`."
                 ),
                 ActionsBlock(
                     block_id="home_start",
@@ -364,7 +367,7 @@ def home_view(
             blocks.append(
                 section(
                     "You are not on any campaign yet. Ask a campaign manager to add you with "
-                    "`/campaign role <slug> @you member`."
+                    "`/campaign role &lt;slug&gt; @you member`."
                 )
             )
         else:

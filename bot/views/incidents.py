@@ -603,7 +603,7 @@ def incident_list(
                 ],
             )
         )
-        blocks.append(context("Narrow it with a campaign: `/breach list all <slug>`."))
+        blocks.append(context("Narrow it with a campaign: `/breach list all &lt;slug&gt;`."))
     return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")
 
 

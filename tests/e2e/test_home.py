@@ -236,6 +236,7 @@ async def test_home_of_an_outsider_offers_a_new_campaign_only_to_a_creator(world
     await _seed(world)
     text, blocks = await _home(world, OTTO)
     assert "You are not on any campaign yet. Ask a campaign manager to add you" in text
+    assert "`/campaign role &lt;slug&gt; @you member`" in text  # not a link to "slug"
     assert "Create one" not in text and _buttons(blocks) == set()  # the form would refuse Otto
     assert "Brand team" not in text and "BR-" not in text and "Ivy" not in text
     await world.grant_creator(OTTO)  # the form is for admins and campaign creators (test_trust.py)

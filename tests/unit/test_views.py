@@ -112,3 +112,15 @@ def test_csv_cells_neutralise_formulas():
     assert cell("plain text") == "plain text"
     assert cell(None) == ""
     assert cell(date(2027, 3, 1)) == "2027-03-01"
+
+
+def test_the_home_acknowledge_confirm_shows_the_campaign_name_as_typed():
+    """The confirm dialog's text is plain: a campaign named with markup shows it, and links nothing."""
+    from bot.views.home import acknowledge_button
+    from storage.queries.home import EngagementLine
+
+    line = EngagementLine(1, "spring", EVIL + " " + "x" * 300, EVIL, "Ivy", "C1", "invited", None, 2)
+    confirm = acknowledge_button(line).to_dict()["confirm"]
+    assert confirm["text"]["type"] == "plain_text" and confirm["title"]["type"] == "plain_text"
+    assert f"of the guidelines of {EVIL} x" in confirm["text"]["text"]
+    assert len(confirm["text"]["text"]) <= 300

@@ -147,6 +147,11 @@ class Directory:
         found = await self.user(user_id)
         return found.is_admin and found.team_id == self.team_id
 
+    def cached(self, user_id: str) -> SlackUser | None:
+        """The user as last looked up, if that was less than `TTL_SECONDS` ago (no Slack call)."""
+        hit = self._cache.get((self.team_id, user_id))
+        return hit[1] if hit and hit[0] > time.monotonic() else None
+
     def forget(self, user_id: str) -> None:
         self._cache.pop((self.team_id, user_id), None)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import messages
@@ -11,6 +13,9 @@ from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, require
 from bot.errors import NotFound
 from storage.models import Campaign, Influencer
 from storage.queries import campaigns as q
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 async def campaign_by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign:
@@ -46,9 +51,29 @@ async def roles_on(
     allowed = needed if needed is not None else PERMISSIONS[act]
     if not allowed.isdisjoint(roles):
         return roles
-    if await directory.is_admin(user_id):
+    if await is_brand_admin(s, directory, campaign.team_id, user_id):
         return roles | {Role.ADMIN}
     return roles
+
+
+async def is_brand_admin(s: AsyncSession, directory: Directory, team_id: str, user_id: str) -> bool:
+    """A workspace admin (`ADMIN_USER_IDS`, or Slack's owner or admin flag) whose admin rights count:
+    not an influencer on any engagement of the workspace. One person, one side: someone Slack made
+    an admin after they were invited as an influencer stays on the influencer side for every
+    workspace-wide right and all brand-side reading (docs/trust-boundaries.md). Asks Slack nothing
+    it was not asked before the transaction (`Directory.prefetch`)."""
+    if not await directory.is_admin(user_id):
+        return False
+    known = directory.cached(user_id)  # an influencer invited by e-mail is known by it until seen
+    return not await q.is_influencer_anywhere(s, team_id, user_id, known.email if known else None)
+
+
+async def admin_rights(svc: Services, team_id: str, user_id: str) -> bool:
+    """`is_brand_admin` before any other transaction of the flow (one short one of its own)."""
+    if not await svc.directory.is_admin(user_id):
+        return False
+    async with svc.db.transaction() as s:
+        return await is_brand_admin(s, svc.directory, team_id, user_id)
 
 
 async def authorize(

@@ -30,7 +30,7 @@ from bot.domain.permissions import Act, may
 from bot.domain.trust import Someone, brand_role_refusal, creator_refusal
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
-from bot.flows.access import authorize, campaign_by_slug, is_the_influencer
+from bot.flows.access import admin_rights, authorize, campaign_by_slug, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -190,7 +190,7 @@ async def announce_campaign(svc: Services, campaign: Campaign) -> None:
 
 
 async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Block]:
-    is_admin = await svc.directory.is_admin(user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         rows, total = await q.visible_to(s, team_id, user_id, is_admin=is_admin)
     if rows:

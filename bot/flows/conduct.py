@@ -371,7 +371,7 @@ async def _deliver(svc, found: q.Channel, f: ConductFlag, first, latest, render)
     campaign = found.campaign
     held_from = None
     if f.about_brand:
-        people = await _admins(svc, exclude=f.author_id)
+        people = await _admins(svc, campaign.team_id, exclude=f.author_id)
         if not people:  # no admin but the author: the campaign's managers, never the author
             async with svc.db.transaction() as s:
                 people = [m for m in await q.people(s, campaign.id, [Role.MANAGER]) if m != f.author_id]
@@ -406,10 +406,12 @@ async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None
         return None
 
 
-async def _admins(svc: Services, *, exclude: str) -> list[str]:
+async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
     """The workspace's admins: `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the
-    first ADMIN_PAGES pages), minus `exclude`."""
+    first ADMIN_PAGES pages), minus `exclude` and minus anyone who is an influencer in the
+    workspace (one person, one side: a flag about the brand team is brand-side reading)."""
     found = list(svc.settings.admin_user_ids)
+    emails: dict[str, str | None] = {}  # an influencer invited by e-mail is known by it until seen
     try:
         pages = 0
         async for page in await svc.client.users_list(limit=1000):
@@ -421,9 +423,12 @@ async def _admins(svc: Services, *, exclude: str) -> list[str]:
                     and member.get("team_id") in (None, svc.directory.team_id)
                 ):
                     found.append(member["id"])
+                    emails[member["id"]] = (member.get("profile") or {}).get("email")
             pages += 1
             if pages >= ADMIN_PAGES:
                 break
     except SlackApiError as exc:
         log.warning("could not list the workspace admins: %s", slack_error(exc))
-    return [a for a in dict.fromkeys(found) if a != exclude]
+    found = [a for a in dict.fromkeys(found) if a != exclude]
+    async with svc.db.transaction() as s:
+        return [a for a in found if not await campaign_q.is_influencer_anywhere(s, team_id, a, emails.get(a))]

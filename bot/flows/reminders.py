@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.domain.enums import Role
 from bot.domain.permissions import Act
 from bot.errors import NotPermitted
-from bot.flows.access import authorize, campaign_by_slug
+from bot.flows.access import authorize, campaign_by_slug, is_brand_admin
 from bot.services import Services
 from bot.views import reminders as views
 from storage.models import CampaignRole
@@ -30,7 +30,7 @@ async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) 
             await authorize(s, svc.directory, campaign, user_id, Act.SEE_REMINDERS)
             campaign_ids: list[int] | None = [campaign.id]
             scope = f"on `{campaign.slug}`"
-        elif await svc.directory.is_admin(user_id):
+        elif await is_brand_admin(s, svc.directory, team_id, user_id):
             campaign_ids, scope = None, "in this workspace"
         else:
             campaign_ids = list(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.ids import Action, Callback, Field
 from storage.models import ConductFlag, EvidenceSnapshot, FlaggedMessage, Incident
 from tests.e2e.conduct_helpers import campaign, deliver, edit, monitored_team, say
-from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, World, set_up_team, text_of
+from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team, text_of
 
 ABUSE = "Pay the invoice by Friday or I post every screenshot of this chat."
 INSULT = "honestly you're useless, all of you"
@@ -174,6 +174,10 @@ async def test_at_most_one_flag_per_person_and_channel_per_hour_with_a_count(wor
 
 async def test_flags_about_brand_staff_go_to_the_admins(world: World):
     channel = await monitored_team(world)
+    await world.new_campaign("autumn")
+    await world.invite(OTTO, "autumn")
+    world.emulator.workspace.users[OTTO].is_admin = True  # an admin since, and an influencer
+    to_otto = len(world.emulator.dm(OTTO))
     legal = legal_channel(world)
     in_legal = len(world.emulator.history(legal))
     await say(world, MEMBER, channel, f"<@{IVY}> you're useless")
@@ -184,6 +188,7 @@ async def test_flags_about_brand_staff_go_to_the_admins(world: World):
     assert "Only the workspace admins, since it is about someone on the brand side" in dm
     assert Action.REPORT_BREACH_PREFILLED not in json.dumps(world.emulator.dm(ADMIN)[-1].blocks)
     assert len(world.emulator.history(legal)) == in_legal  # not to legal's channel
+    assert len(world.emulator.dm(OTTO)) == to_otto  # one person, one side: nothing brand-side for him
 
 
 async def test_monitor_off_bots_and_other_apps_are_skipped(world: World):

@@ -453,3 +453,37 @@ async def test_an_influencer_is_not_told_where_legal_deliberates(world: World):
     await world.run(IVY, "/campaign show spring")
     shown = world.said_to(IVY)
     assert "Spring Launch (spring)" in shown and legal not in shown and "Escalation" not in shown
+
+
+async def test_an_influencer_slack_made_an_admin_reads_no_other_campaign(world: World):
+    """Slack's admin flag opened every brand-side list to an influencer who had it: every incident
+    of the workspace in `/breach list` and `/breach show`, the workspace's export, any campaign's
+    team and reminders. The influencer side wins: only their own engagement's incidents."""
+    await set_up_team(world)  # Ivy is spring's influencer
+    await world.new_campaign("autumn")
+    await world.invite(OTTO, "autumn")
+    otto = "Spring Launch · Otto"  # autumn's engagement
+    assert (await report(world, MANAGER, description="OTTO-SECRET-1", engagement_label=otto)).ok
+    assert (await report(world, MANAGER, description="About Ivy.")).ok
+    world.emulator.workspace.users[IVY].is_admin = True  # Slack made her an admin since
+    world.stack.bot.services.directory.forget(IVY)
+
+    await world.run(IVY, "/breach list all")
+    listed = world.said_to(IVY)
+    assert "BR-2" in listed and "BR-1" not in listed and "Otto" not in listed
+    await world.run(IVY, "/breach show BR-1")
+    assert world.said_to(IVY) == ":mag: No incident BR-1 that you can see."
+    await world.run(IVY, "/breach export")
+    assert world.said_to(IVY).startswith(":no_entry:")
+    await world.run(IVY, "/campaign show autumn")
+    assert world.said_to(IVY).startswith(":no_entry:") and OTTO not in world.said_to(IVY)
+    await world.run(IVY, "/campaign reminders")
+    assert "in this workspace" not in world.said_to(IVY)
+    await world.run(IVY, "/campaign list")
+    assert "`autumn`" not in world.said_to(IVY) and "`spring`" in world.said_to(IVY)
+    await world.run(IVY, "/breach")  # reporting is the brand's: no engagement of any campaign
+    assert world.emulator.open_views(IVY) == []
+
+    world.emulator.workspace.users[ADMIN].is_admin = True  # a brand admin, for comparison
+    await world.run(ADMIN, "/breach show BR-1")
+    assert "OTTO-SECRET-1" in world.said_to(ADMIN)

@@ -17,6 +17,7 @@ import tempfile
 from bot.domain.enums import Role
 from bot.domain.permissions import campaign_roles
 from bot.errors import NotFound, NotPermitted
+from bot.flows.access import admin_rights, is_brand_admin
 from bot.services import Services
 from bot.uploads import upload_file
 from bot.views import export as export_views
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------------------------
 # Reading: list, show, export
-
-
-async def _visibility(svc: Services, user_id: str) -> bool:
-    return await svc.directory.is_admin(user_id)
 
 
 async def _campaign_id(s, team_id: str, slug: str | None) -> int | None:
@@ -50,7 +47,7 @@ async def list_incidents(
 ) -> list:
     """A page of the incidents the user may see, newest first (numbered below `before`: the next
     page), with a "Show more" button while there are more."""
-    is_admin = await _visibility(svc, user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         campaign_id = await _campaign_id(s, team_id, slug)
         scope = await q.scope_of(s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id)
@@ -93,7 +90,7 @@ async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool
         return True
     granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=False)
-    return bool(roles) or await svc.directory.is_admin(user_id)
+    return bool(roles) or await is_brand_admin(s, svc.directory, ctx.campaign.team_id, user_id)
 
 
 EXPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.LEGAL})
@@ -110,7 +107,7 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
     memory used is one batch, whatever the size, and the event loop gets a turn between batches
     (other users' acks never wait behind an export). Each batch is its own short transaction: a
     long export holds no snapshot or connection."""
-    is_admin = await svc.directory.is_admin(user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         campaign_id = await _campaign_id(s, team_id, slug)
         scope = await q.scope_of(

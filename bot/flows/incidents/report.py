@@ -15,7 +15,7 @@ from bot.domain.enums import IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
 from bot.errors import FormErrors, FormReplaced, NotPermitted
 from bot.flows import evidence
-from bot.flows.access import roles_on
+from bot.flows.access import admin_rights, is_brand_admin, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
@@ -45,7 +45,7 @@ async def open_report(
 ) -> None:
     """Open the report form. `channel_id`: where it was asked from — in an engagement's shared
     channel, that engagement is preselected."""
-    is_admin = await svc.directory.is_admin(user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         if not choices:
@@ -87,7 +87,7 @@ async def open_report_from_message(
     engagement_id = None
     author = message.get("user")
     if author:
-        is_admin = await svc.directory.is_admin(user_id)
+        is_admin = await admin_rights(svc, team_id, user_id)
         async with svc.db.transaction() as s:
             choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
@@ -128,7 +128,7 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
     """The engagement changed in the open report form: show that campaign's clauses."""
     form = FormValues(view)
     engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
-    is_admin = await svc.directory.is_admin(user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
@@ -260,7 +260,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             if ended:
                 confirm.append(views.ended_reason(campaign))
         if confirm:
-            is_admin = await svc.directory.is_admin(user_id)
+            is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
             choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
             raise FormReplaced(
                 views.report_modal(

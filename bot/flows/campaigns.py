@@ -787,9 +787,8 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
 async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:
     if await is_the_influencer(svc.directory, influencer, user_id):
         return
-    who = influencer_mention(influencer)
-    raise NotPermitted(
+    raise NotPermitted(  # nobody named: a forged engagement id must not tell who works where
         Act.ACKNOWLEDGE_GUIDELINES.value,
         [Role.INFLUENCER],
-        f":no_entry: Only {who}, the influencer these guidelines are addressed to, can acknowledge them.",
+        ":no_entry: Only the influencer these guidelines are addressed to can acknowledge them.",
     )

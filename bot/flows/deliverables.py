@@ -72,10 +72,10 @@ async def _require_influencer(svc: Services, f: DeliverableFacts, user_id: str, 
     """Only the influencer of this deliverable's engagement (not an admin, not another influencer)."""
     if await is_the_influencer(svc.directory, f.influencer, user_id):
         return
-    raise NotPermitted(
+    raise NotPermitted(  # nobody named: a forged deliverable id must not tell who works where
         rules.ACT[move].value,
         [Role.INFLUENCER],
-        f":no_entry: Only {f.who}, the *influencer* of this deliverable, can {_INFLUENCER_ACTS[move]}.",
+        f":no_entry: Only the *influencer* of this deliverable can {_INFLUENCER_ACTS[move]}.",
     )
 
 

@@ -22,8 +22,8 @@ DRAFT = "https://drive.example/file/draft-1"
 CHECK_REFUSAL = (
     ":no_entry: Only a campaign *admin*, *legal*, *manager* or *member* can run compliance checks."
 )
-SUBMIT_REFUSAL = f":no_entry: Only <@{IVY}>, the *influencer* of this deliverable, can mark it submitted."
-PUBLISH_REFUSAL = f":no_entry: Only <@{IVY}>, the *influencer* of this deliverable, can mark it published."
+SUBMIT_REFUSAL = ":no_entry: Only the *influencer* of this deliverable can mark it submitted."
+PUBLISH_REFUSAL = ":no_entry: Only the *influencer* of this deliverable can mark it published."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ async def test_only_the_influencer_marks_submitted_or_published(world: World):
         MANAGER, view, {Field.URL: {"value": POST}, Field.CAPTION: {"value": "#ad hi"}}
     )
     # a field error is plain text: the same refusal, with the person named
-    refusal = "Only @Ivy, the influencer of this deliverable, can mark it published."
+    refusal = "Only the influencer of this deliverable can mark it published."
     assert reply.body == {"response_action": "errors", "errors": {Field.URL: refusal}}
     assert await world.row_counts() == before and (await deliverable(world)).status == "planned"
     # and the influencer may not approve or cancel their own deliverable

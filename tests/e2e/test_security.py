@@ -3,15 +3,20 @@ text, and who may take what out of the app."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
-from bot.ids import Action, Field
-from storage.models import Campaign, Deliverable, Engagement
+from bot.ids import Action, Callback, Field
+from playground.emulator.state import View
+from storage.models import Campaign, Deliverable, Engagement, Incident
 from tests.e2e.harness import (
     EVE_EMAIL,
     IVY,
+    LEGAL,
     MANAGER,
     MEMBER,
+    OTTO,
     World,
     card_of,
     forge_click,
@@ -141,3 +146,49 @@ async def test_an_external_workspace_owner_is_no_admin_here(world: World):
     assert world.emulator.open_views(eve.id) == []
     await world.run(eve.id, "/breach export")
     assert world.said_to(eve.id).startswith(":no_entry:")
+
+
+async def test_a_forged_id_of_another_campaigns_incident_tells_nothing_about_it(world: World):
+    """A lifecycle form forged with another campaign's incident id answered "BR-1 was already
+    dismissed by @Legal on …" before asking who sent it, and the influencer's buttons answered
+    "Only @Ivy, the influencer BR-1 is about, …": walking the ids told an outsider every incident's
+    number, state, who closed it, and who works on which campaign."""
+    channel = await set_up_team(world)
+    assert (await report(world)).ok
+    await world.slack.click(LEGAL, channel, card_of(world, channel).ts, Action.INCIDENT_DISMISS)
+    view = world.top_view(LEGAL)
+    assert (await world.slack.submit_view(LEGAL, view.id, {Field.REASON: {Field.REASON: "Drop it."}})).ok
+    async with world.db.transaction() as s:
+        incident = (await s.exec(select(Incident))).scalar_one()
+        engagement = (await s.exec(select(Engagement))).scalar_one()
+    await world.new_campaign("autumn")
+    await world.invite(OTTO, "autumn")  # Otto works on another campaign
+    otto_channel = world.emulator.channel_by_name("cg-autumn-otto").id
+
+    for callback in (Callback.INCIDENT_ESCALATE, Callback.INCIDENT_DISMISS):
+        forged = View(
+            id=f"VFORGED{callback[-4:].upper()}",
+            type="modal",
+            user_id=OTTO,
+            definition={
+                "callback_id": callback,
+                "private_metadata": json.dumps({"incident_id": incident.id}),
+                "blocks": [],
+            },
+            hash="h",
+            root_view_id="VFORGED",
+        )
+        reply = await world.forge_submission(
+            OTTO, forged, {Field.REASON: {"type": "plain_text_input", "value": "x"}}
+        )
+        answer = json.dumps(reply.body)
+        assert reply.body["response_action"] == "errors", answer  # a refusal, not the stale form
+        assert "BR-1" not in answer and "dismissed" not in answer and "Legal" not in answer, answer
+
+    guidelines = world.guidelines_message(otto_channel)
+    await forge_click(world, OTTO, otto_channel, guidelines.ts, Action.INCIDENT_ACKNOWLEDGE, str(incident.id))
+    await forge_click(
+        world, OTTO, otto_channel, guidelines.ts, Action.ACKNOWLEDGE_GUIDELINES, f"{engagement.id}:1"
+    )
+    for said in world.all_said_to(OTTO)[-2:]:
+        assert said.startswith(":no_entry:") and IVY not in said and "BR-1" not in said, said

@@ -46,13 +46,14 @@ async def _authorize_move(svc: Services, s, ctx: IncidentContext, user_id: str, 
         s, svc.directory, ctx.campaign, user_id, needed=rules.WHO[move], is_influencer=is_influencer
     )
     if rules.WHO[move].isdisjoint(roles):
-        if rules.WHO[move] == {Role.INFLUENCER}:
+        if rules.WHO[move] == {Role.INFLUENCER} and roles:  # the brand team, who know the incident
             raise NotPermitted(
                 move.value,
                 rules.WHO[move],
                 f":no_entry: Only {views.influencer_mention(ctx.influencer)}, the influencer "
                 f"{views.number(ctx.incident.number)} is about, can {move.value}.",
             )
+        # anyone else (a forged id of another campaign's incident) learns nothing of it
         raise NotPermitted(move.value, [r.value for r in rules.WHO[move]])
 
 
@@ -368,8 +369,11 @@ async def submit_move_form(
     incident_id = form.int_metadata("incident_id")
     if incident_id is None:  # forged metadata reads as an incident that does not exist
         raise NotFound("That incident no longer exists.")
+    await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:  # moved on while the form was open? say so before anything
         ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is not None:  # to whom it may concern: who closed it and when is the incident's own
+            await _authorize_move(svc, s, ctx, user_id, move)
         if ctx is not None and ctx.incident.status not in rules.FROM[move]:
             conflict = await _conflict(s, ctx, move)
             raise FormReplaced(views.stale_form(_FORM_TITLES[move], conflict.message))

@@ -6,9 +6,13 @@ and the check of an incident's hash chain (`/breach verify BR-n`).
   links of a conduct flag's "Report breach" button — is read with the bot token
   (`conversations.history`, or `conversations.replies` for a thread reply) and kept: author,
   channel, ts, text, file names and ids, and whether it had already been edited. A message the
-  conduct monitor flagged is kept as it was when flagged. A link the bot cannot read (a channel
-  it is not in, a message gone, another workspace) is named on the card. Each snapshot also goes
-  on the timeline, so the hash chain covers it.
+  conduct monitor flagged is kept as it was when flagged. Each snapshot also goes on the
+  timeline, so the hash chain covers it.
+- **Only the shared channel.** The timeline is read by both sides, and the bot reads channels the
+  reporter may not (legal's private channel, another influencer's channel, a DM): a message is
+  kept only when it is in the engagement's shared channel, which both sides read. A link to any
+  other message, or one the bot cannot read (a message gone, another workspace), is named on the
+  card, and nothing of it is read.
 - **Edits and deletions.** While the incident is open, a `message_changed` or `message_deleted`
   event on a snapshotted message, or on a message of the incident's mediation thread, goes on
   the timeline with both texts: "edited after the report; the original is kept".
@@ -107,11 +111,16 @@ async def snapshot_incident(svc: Services, team_id: str, incident_id: int) -> No
     now = svc.clock.now()
     kept: list[dict[str, Any]] = []
     unread: list[str] = []
+    shared_channels = {ctx.engagement.channel_id, ctx.incident.channel_id} - {None}
     for link in ctx.incident.evidence or ():
         parsed = parse_permalink(link)
         if parsed is None:
             continue  # a web page: nothing Slack can give
         channel, ts, thread_ts = parsed
+        if channel not in shared_channels:  # the bot would read for the reporter what both sides see
+            log.info("evidence %s not read: not the engagement's shared channel", link)
+            unread.append(link)
+            continue
         async with svc.db.transaction() as s:
             flagged = await conduct_q.flagged(s, team_id, channel, ts)
         if flagged is not None:

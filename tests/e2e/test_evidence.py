@@ -158,10 +158,32 @@ async def test_a_link_the_bot_cannot_read_is_named_on_the_card(world: World):
     i = await incident(world)
     assert i.evidence_unread == [unreadable]
     shown = text_of(card_of(world, channel))
-    assert ":warning: I could not read this Slack message, so no copy is kept" in shown
+    assert ":warning: No copy is kept of this Slack message: I keep only messages of this shared" in shown
     async with world.db.transaction() as s:
         kept = (await s.exec(select(EvidenceSnapshot.link))).scalars().all()
     assert kept == [readable]
+
+
+async def test_a_link_to_another_channel_is_never_read_for_the_reporter(world: World):
+    """The bot is in legal's private channel; a member is not. A report whose evidence linked one of
+    legal's messages had the bot read it and put its text on the timeline, which the influencer
+    reads: the brand's legal notice, shown to the influencer."""
+    channel = await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal")
+    assert MEMBER not in legal.members and world.emulator.bot_user.id in legal.members
+    secret = await say(world, LEGAL, legal.id, "SECRET-LEGAL-9931: withhold the payment")
+    link = world.slack.ws.permalink(world.emulator.find_message(legal.id, secret.ts))
+    reads = len(world.emulator.calls_to("conversations.history"))
+    assert (await report(world, MEMBER, evidence=link)).ok
+    await world.stack.settle()
+    assert len(world.emulator.calls_to("conversations.history")) == reads  # not even read
+    assert (await incident(world)).evidence_unread == [link]
+    assert ":warning: No copy is kept of this Slack message" in text_of(card_of(world, channel))
+    for reader in (MEMBER, IVY):
+        await world.run(reader, "/breach show BR-1")
+        assert "SECRET-LEGAL" not in world.said_to(reader)
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(EvidenceSnapshot))).scalars().all() == []
 
 
 # ---------------------------------------------------------------------------------------------

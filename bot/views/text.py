@@ -21,7 +21,9 @@ def slack_text(text: str | None) -> str:
 
     Slack already escaped `&`, `<` and `>` in what the person typed, so escaping again would show
     `&lt;` to the reader. What is left in angle brackets is Slack's own markup: user and channel
-    mentions stay (they are names, and nobody is notified by a quote), while `@here`/`@channel`/
+    mentions stay, as the names they show (a person mentioned is notified only where the text is
+    posted and they are a member: a conduct flag in legal's private channel, brand-side only; the
+    timeline and the report form are seen by the reader alone), while `@here`/`@channel`/
     `@everyone`, group mentions and links are turned into inert text (a link shows its address).
     """
 

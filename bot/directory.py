@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
-from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -15,8 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import tenancy
 from bot.errors import NotFound
-from bot.slack import slack_error
-from storage.db import in_transaction
+from bot.slack import note_if_in_transaction, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +70,9 @@ class Directory:
     (there are ten, storage/db.py) and the rows it locked, and `users.info` takes as long as Slack
     takes (a 429 waits out its Retry-After). A flow that may need to know who its user is (a
     workspace admin? an invited influencer's email?) calls `prefetch` before its transaction, and
-    the checks inside it answer from the cache. A lookup that still reaches Slack inside a
-    transaction is logged, and kept in `asked_in_transaction`, which the test suite checks after
-    every test.
+    the checks inside it answer from the cache. A lookup that still has to ask Slack inside a
+    transaction is noted (`bot.slack.note_if_in_transaction`), whatever the client.
     """
-
-    #: Where a Slack lookup was made inside a transaction, the latest hundred (the callers' lines).
-    asked_in_transaction: deque[str] = deque(maxlen=100)
 
     def __init__(self, client: AsyncWebClient, admin_user_ids: frozenset[str]) -> None:
         self._client = client
@@ -105,8 +97,7 @@ class Directory:
         hit = self._cache.get((self.team_id, user_id))
         if hit and hit[0] > time.monotonic():
             return hit[1]
-        if in_transaction():
-            _asked_in_transaction(user_id)
+        note_if_in_transaction("users.info")
         try:
             response = await self._client.users_info(user=user_id)
         except SlackApiError as exc:
@@ -154,22 +145,3 @@ class Directory:
 
     def forget(self, user_id: str) -> None:
         self._cache.pop((self.team_id, user_id), None)
-
-
-def _asked_in_transaction(user_id: str) -> None:
-    """Record a Slack lookup made inside a database transaction, with the lines of the bot's code
-    that led to it (the three innermost frames of this repository outside this module)."""
-    ours = [
-        f"{frame.filename[len(_ROOT) :]}:{frame.lineno} {frame.name}"
-        for frame in traceback.extract_stack(limit=24)
-        if frame.filename.startswith(_ROOT)
-        and frame.filename != __file__
-        and frame.filename[len(_ROOT) :].split("/", 1)[0] in _PACKAGES
-    ]
-    where = " < ".join(reversed(ours[-3:])) or "?"
-    log.warning("users.info for %s asked inside a database transaction, at %s", user_id, where)
-    Directory.asked_in_transaction.append(where)
-
-
-_ROOT = str(Path(__file__).parents[1]) + "/"
-_PACKAGES = frozenset({"bot", "handlers", "scheduler", "storage", "playground", "bench", "tests"})

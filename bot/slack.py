@@ -3,6 +3,10 @@ workspace the current work belongs to (bot/tenancy.py), and a count of calls by 
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections import deque
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -14,6 +18,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import tenancy
+from storage.db import in_transaction
+
+log = logging.getLogger(__name__)
 
 
 class NoWorkspace(RuntimeError):
@@ -23,6 +30,36 @@ class NoWorkspace(RuntimeError):
 #: Methods that, called with an org-wide (Enterprise Grid) token, must say which workspace they
 #: act in (`team_id`); the others find it from their channel, user or view.
 NAMES_ITS_WORKSPACE = frozenset({"conversations.create", "conversations.list", "users.list"})
+
+
+#: Web API calls made inside a database transaction, the latest hundred, each as the method and the
+#: lines of the bot's code that led to it. None should be: a transaction holds one of the pool's ten
+#: connections (storage/db.py) and the rows it locked, for as long as Slack takes to answer (a 429
+#: waits out its Retry-After). Each is logged as a warning, and the test suite fails the test that
+#: made one (tests/conftest.py).
+CALLED_IN_TRANSACTION: deque[str] = deque(maxlen=100)
+
+
+def note_if_in_transaction(method: str) -> None:
+    """Note a Web API call about to be made, if the current task is inside a transaction."""
+    if not in_transaction():
+        return
+    ours = [
+        f"{frame.filename[len(_ROOT) :]}:{frame.lineno} {frame.name}"
+        for frame in traceback.extract_stack(limit=24)
+        if frame.filename.startswith(_ROOT)
+        and frame.filename not in _NOT_CALLERS
+        and frame.filename[len(_ROOT) :].split("/", 1)[0] in _PACKAGES
+    ]
+    where = f"{method} at " + (" < ".join(reversed(ours[-3:])) or "?")
+    log.warning("Slack called inside a database transaction: %s", where)
+    CALLED_IN_TRANSACTION.append(where)
+
+
+_ROOT = str(Path(__file__).parents[1]) + "/"
+_PACKAGES = frozenset({"bot", "handlers", "scheduler", "storage", "playground", "bench", "tests"})
+#: The client's own modules: the lines named are those of whoever called them.
+_NOT_CALLERS = frozenset({__file__, str(Path(__file__).with_name("directory.py"))})
 
 
 def _with_team(team_id: str, params: Any, json: Any, data: Any) -> tuple[Any, Any, Any]:
@@ -63,6 +100,7 @@ class SlackClient(AsyncWebClient):
         headers: dict | None = None,
         auth: dict | None = None,
     ) -> Any:
+        note_if_in_transaction(api_method)
         explicit = auth is not None or any(
             isinstance(part, dict) and part.get("token") for part in (params, json, data)
         )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.directory import Directory
+from bot.slack import CALLED_IN_TRANSACTION
 from storage.db import Database
 from tests.databases import PG_ENV, PostgresTemplate, SqliteTemplate, postgres_url
 
@@ -14,14 +14,15 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(autouse=True)
-def no_slack_lookup_inside_a_transaction() -> Iterator[None]:
-    """Every test fails if the bot asked Slack who someone is while holding a database transaction
-    (bot/directory.py): the flow must `prefetch` before it opens one."""
-    Directory.asked_in_transaction.clear()
+def no_slack_call_inside_a_transaction() -> Iterator[None]:
+    """Every test fails if the bot called Slack (or had to ask it who someone is) while holding a
+    database transaction (bot/slack.py): the flow looks its user up before (`Directory.prefetch`)
+    and calls Slack after."""
+    CALLED_IN_TRANSACTION.clear()
     yield
-    asked = list(Directory.asked_in_transaction)
-    Directory.asked_in_transaction.clear()
-    assert not asked, f"users.info asked inside a database transaction at: {sorted(set(asked))}"
+    called = list(CALLED_IN_TRANSACTION)
+    CALLED_IN_TRANSACTION.clear()
+    assert not called, f"Slack called inside a database transaction: {sorted(set(called))}"
 
 
 @pytest.fixture(scope="session")

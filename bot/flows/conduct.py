@@ -341,9 +341,11 @@ async def _flag(
             fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
             fresh.deliveries = [list(d) for d in deliveries]
             s.add(fresh)
-            if fresh.messages != rendered:  # messages added while this one was being sent
+            behind = fresh.messages != rendered  # messages added while this one was being sent
+            if behind:
                 first, latest = await q.first_and_latest(s, flag_id)
-                await _update(svc, deliveries, render(fresh, first, latest, None))
+        if behind:  # after the commit: Slack is never waited on with the engagement locked
+            await _update(svc, deliveries, render(fresh, first, latest, None))
     else:
         await _update(svc, deliveries, render(current, first, latest, None))
 

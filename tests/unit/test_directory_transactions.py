@@ -1,6 +1,6 @@
 """Slack is never waited on inside a database transaction: a flow looks its user up first
-(`Directory.prefetch`), and a lookup that still reaches Slack inside one is recorded with the line
-that made it (the suite's autouse fixture fails the test that did)."""
+(`Directory.prefetch`), and a lookup that still has to ask Slack inside one is noted with the line
+that made it, whatever the client (the suite's autouse fixture fails the test that did)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.directory import Directory
 from bot.errors import NotFound
+from bot.slack import CALLED_IN_TRANSACTION
 from storage.db import in_transaction
 
 TEAM = "T0DIRECTORY"
@@ -51,9 +52,9 @@ def directory(users: Users) -> Directory:
 
 def taken() -> list[str]:
     """What was recorded, cleared (this module makes the lookups on purpose)."""
-    asked = list(Directory.asked_in_transaction)
-    Directory.asked_in_transaction.clear()
-    return asked
+    called = list(CALLED_IN_TRANSACTION)
+    CALLED_IN_TRANSACTION.clear()
+    return called
 
 
 async def test_a_lookup_inside_a_transaction_is_recorded_with_the_line_that_asked(db):
@@ -63,7 +64,7 @@ async def test_a_lookup_inside_a_transaction_is_recorded_with_the_line_that_aske
         assert await directory(users).is_admin("U0ADMIN")
     assert not in_transaction()
     [where] = taken()
-    assert where.startswith("tests/unit/test_directory_transactions.py:")
+    assert where.startswith("users.info at tests/unit/test_directory_transactions.py:")
     assert where.endswith(" test_a_lookup_inside_a_transaction_is_recorded_with_the_line_that_asked")
     assert "<" not in where  # the test itself asked: nothing of the bot's own is in between
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.enums import IncidentEventKind, Outcome, Role, Severity
 from bot.domain.enums import IncidentStatus as S
-from bot.domain.enums import Outcome, Role, Severity
 from bot.errors import Conflict
 
 OPEN = frozenset({S.REPORTED, S.ACKNOWLEDGED, S.IN_MEDIATION, S.RESOLUTION_PROPOSED, S.ESCALATED})
@@ -215,3 +215,38 @@ def strikes_after(previous_total: int, added: int) -> StrikeVerdict:
 #: What an outcome does to the engagement.
 TERMINATES = frozenset({Outcome.CONTRACT_TERMINATED})
 HOLDS_PAYMENT = frozenset({Outcome.PAYMENT_WITHHELD})
+
+
+# ---------------------------------------------------------------------------------------------
+# What the influencer reads of an incident (docs/trust-boundaries.md: brand-side information)
+
+
+#: Moves whose written text is the brand's own: the reason to escalate (written for legal), and the
+#: note of a resolution or a dismissal (legal's, or the deciding manager's). The influencer reads
+#: that the move happened, by whom, and its outcome and strikes; never this text, on the card, in
+#: the mediation thread or on the timeline.
+BRAND_TEXT_MOVES = frozenset({Move.ESCALATE, Move.RESOLVE, Move.DISMISS})
+
+
+def shared_resolution_note(status: str, note: str | None, proposed_terms: str | None) -> str | None:
+    """The resolution's note as the influencer may read it: only the terms they were proposed and
+    accepted (or that legal resolved on unchanged), never a note the brand wrote on its own."""
+    if status == S.RESOLVED and note and note == proposed_terms:
+        return note
+    return None
+
+
+def influencer_reads_event(kind: str, data: dict | None) -> tuple[bool, bool]:
+    """(shown, with its text) of a timeline event, for the influencer. A reminder sent to someone
+    of the brand (an owner's "still unresolved") is not shown; a move whose text is the brand's own
+    (`BRAND_TEXT_MOVES`) is shown without it."""
+    data = data or {}
+    if kind == IncidentEventKind.REMINDER_SENT:
+        to = str(data.get("to") or "")
+        return (not to.startswith(("U", "W")), True)  # a channel, not a person's DM
+    if kind == IncidentEventKind.ESCALATED or data.get("move") in _BRAND_TEXT_MOVE_NAMES:
+        return (True, False)
+    return (True, True)
+
+
+_BRAND_TEXT_MOVE_NAMES = frozenset(move.name for move in BRAND_TEXT_MOVES)

@@ -316,11 +316,13 @@ def _button(move: Move, incident_id: int) -> ButtonElement:
 
 
 def _closing_line(ctx: IncidentContext) -> str:
+    """How it ended, on the card in the shared channel: no note the brand wrote on its own (the
+    brand's `/breach show` has it on the timeline)."""
     i = ctx.incident
     if i.status == IncidentStatus.DISMISSED:
-        reason = esc(i.resolution_note)
-        return f":heavy_minus_sign: Dismissed by {user(i.resolved_by)} · {when(i.resolved_at)}\n{reason}"
-    note = f"\n{esc(i.resolution_note)}" if i.resolution_note else ""
+        return f":heavy_minus_sign: Dismissed by {user(i.resolved_by)} · {when(i.resolved_at)}"
+    shared = rules.shared_resolution_note(i.status, i.resolution_note, i.proposed_terms)
+    note = f"\n{esc(shared)}" if shared else ""
     return (
         f":white_check_mark: Resolved by {user(i.resolved_by)} · {when(i.resolved_at)} · "
         f"*{outcome_label(i.outcome)}* · {plural(i.strikes or 0, 'strike')}{note}"
@@ -391,10 +393,12 @@ def _text(
     optional: bool = False,
     multiline: bool = True,
     initial: str | None = None,
+    hint: str | None = None,
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=plain(label),
+        hint=plain(hint, 150) if hint else None,
         optional=optional,
         element=PlainTextInputElement(
             action_id=block_id, multiline=multiline, max_length=max_length, initial_value=initial
@@ -483,7 +487,14 @@ def resolve_modal(ctx: IncidentContext, current_strikes: int) -> View:
                 ),
             ),
             context(f"Strikes each outcome allows: {strikes_guide()}"),
-            _text(Field.NOTE, "Note", max_length=3000, optional=True, initial=i.proposed_terms),
+            _text(
+                Field.NOTE,
+                "Note",
+                max_length=3000,
+                optional=True,
+                initial=i.proposed_terms,
+                hint=BRAND_NOTE_HINT,
+            ),
             InputBlock(
                 block_id=Field.CONFIRM_STANDING,
                 label=plain("Change of standing"),
@@ -527,10 +538,17 @@ def reason_modal(move: Move, ctx: IncidentContext) -> View:
             "Escalate to legal",
             "Escalate",
             "Why does this need legal?",
-            f"{number(ctx.incident.number)} goes to the campaign's escalation channel for legal.",
+            f"{number(ctx.incident.number)} goes to the campaign's escalation channel for legal. "
+            "The reason is for legal and the brand team: the influencer reads only that it was escalated.",
         ),
     }[move]
     return _form(callback, title, submit, ctx, [section(intro), _text(Field.REASON, label, max_length=3000)])
+
+
+#: Under the brand's own text of a resolution or a dismissal (rules.BRAND_TEXT_MOVES).
+BRAND_NOTE_HINT = (
+    "For the brand team: the influencer reads the outcome, not this note (unless it is the terms they saw)."
+)
 
 
 def stale_form(title: str, what_happened: str) -> View:
@@ -551,7 +569,12 @@ def dismiss_modal(ctx: IncidentContext) -> View:
         "Dismiss",
         ctx,
         [
-            _text(Field.REASON, "Reason", max_length=3000),
+            _text(
+                Field.REASON,
+                "Reason",
+                max_length=3000,
+                hint="For the brand team: the influencer reads that it was dismissed, not why.",
+            ),
         ],
     )
 
@@ -631,7 +654,7 @@ _MOVE_WORDS = {
 }
 
 
-def _event_line(event: IncidentEvent) -> str:
+def _event_line(event: IncidentEvent, with_text: bool = True) -> str:
     data = event.data or {}
     who = user(event.actor_id) if event.actor_id else "Campaign Guard"
     kind = IncidentEventKind(event.kind)
@@ -647,7 +670,7 @@ def _event_line(event: IncidentEvent) -> str:
         what += f" · *{outcome_label(str(data['outcome']))}*"
         if data.get("strikes") is not None:
             what += f", {plural(int(data['strikes']), 'strike')}"
-    if not event.text:
+    if not event.text or not with_text:
         text = ""
     elif kind == IncidentEventKind.REMINDER_SENT:
         text = f": {esc(truncate(_without_lead(event.text, 'reminder sent'), 300))}"
@@ -664,10 +687,19 @@ def _without_lead(text: str, words: str) -> str:
     return rest.strip() if sep and head.strip().lower() == words else text
 
 
-def incident_detail(ctx: IncidentContext, events: Sequence[IncidentEvent]) -> list[Block]:
+def incident_detail(
+    ctx: IncidentContext, events: Sequence[IncidentEvent], *, for_influencer: bool = False
+) -> list[Block]:
+    """The card and the timeline (`/breach show`, App Home's "Open"). For the influencer, the
+    timeline leaves out what is the brand's own (`rules.influencer_reads_event`): the reminders
+    sent to the brand, and the text of an escalation, a resolution or a dismissal."""
     _, blocks = card(ctx)
     blocks = [b for b in blocks if not isinstance(b, ActionsBlock)]
-    lines = [_event_line(e) for e in events]
+    if for_influencer:
+        read = [(e, rules.influencer_reads_event(e.kind, e.data)) for e in events]
+        lines = [_event_line(e, with_text) for e, (shown, with_text) in read if shown]
+    else:
+        lines = [_event_line(e) for e in events]
     chunks, current = [], ""
     for line in lines:  # sections of at most 3,000 characters
         if len(current) + len(line) + 1 > 2900:
@@ -677,6 +709,6 @@ def incident_detail(ctx: IncidentContext, events: Sequence[IncidentEvent]) -> li
     if current:
         chunks.append(current)
     blocks.append(DividerBlock())
-    blocks.append(section(f"*Timeline* ({plural(len(events), 'event')})"))
+    blocks.append(section(f"*Timeline* ({plural(len(lines), 'event')})"))
     blocks += [section(chunk) for chunk in chunks]
     return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more timeline sections.")

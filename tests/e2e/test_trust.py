@@ -7,6 +7,7 @@ scorecard. A refusal writes nothing, invites nobody and posts nothing.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from tests.e2e.harness import (
     text_of,
 )
 from tests.e2e.home_helpers import forged_home_click
+from tests.e2e.test_incidents import fill, press
 
 GUEST, PARTNER = people.GUEST.user_id, people.PARTNER.user_id
 SIDE_EFFECTS = (
@@ -487,3 +489,43 @@ async def test_an_influencer_slack_made_an_admin_reads_no_other_campaign(world: 
     world.emulator.workspace.users[ADMIN].is_admin = True  # a brand admin, for comparison
     await world.run(ADMIN, "/breach show BR-1")
     assert "OTTO-SECRET-1" in world.said_to(ADMIN)
+
+
+async def test_the_influencer_reads_no_reason_or_note_the_brand_wrote(world: World):
+    """The reason to escalate (written for legal), legal's resolution note and a dismissal's reason
+    were quoted in the mediation thread and on the card, in the shared channel, and shown on the
+    influencer's timeline with the owner's "still unresolved" reminders. The influencer reads that
+    these happened, with the outcome and strikes; the brand reads the text."""
+    channel = await set_up_team(world)
+    assert (await report(world)).ok
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MEMBER, {Field.REASON: "SECRET-ESCALATION: she lies, get legal"})
+    await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
+    await fill(
+        world, LEGAL, {Field.OUTCOME: "warning", Field.STRIKES: "1", Field.NOTE: "SECRET-NOTE: lenient"}
+    )
+    assert (await report(world, clause="G2", description="Missed the deadline.")).ok
+    world.clock.advance(timedelta(days=8))
+    assert (await world.stack.bot.dispatcher.tick()).sent > 0  # the owner is told BR-2 is unresolved
+    await press(world, LEGAL, channel, Action.INCIDENT_DISMISS)
+    await fill(world, LEGAL, {Field.REASON: "SECRET-DISMISSAL: not worth the fight"})
+
+    shared = [text_of(m) for m in world.emulator.history(channel)]
+    for card in world.emulator.history(channel):
+        shared += [text_of(m) for m in world.emulator.replies(channel, card.ts)]
+    assert not [t for t in shared if "SECRET" in t]
+    assert any("escalated BR-1 to legal." in t for t in shared)
+    assert any("Resolved by" in t and "*Warning*" in t for t in shared)
+    legal = world.emulator.channel_by_name("legal").id
+    assert any("SECRET-ESCALATION" in text_of(m) for m in world.emulator.history(legal))
+
+    for number in (1, 2):
+        await world.run(IVY, f"/breach show BR-{number}")
+        seen = world.said_to(IVY)
+        assert "SECRET" not in seen and "unresolved" not in seen, seen
+        await world.run(MANAGER, f"/breach show BR-{number}")
+        assert "SECRET" in world.said_to(MANAGER)
+    assert "incident unresolved" in world.said_to(MANAGER)  # BR-2's reminder to its owner
+    await world.run(IVY, "/breach show BR-1")
+    seen = world.said_to(IVY)  # that it happened, and how it ended
+    assert f"<@{MEMBER}> escalated\n" in seen and "resolved it · *Warning*, 1 strike\n" in seen

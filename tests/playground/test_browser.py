@@ -332,8 +332,8 @@ async def test_the_story_in_the_browser(playground: Playground, page):
     await expect(card).to_contain_text("resolved")
     await expect(card.locator("button.el-btn")).to_have_count(0)  # a closed incident has no buttons
     await open_thread(page, "BR-2 ·")
-    await expect_text(page, "Resolved by @Maya", thread)
-    await expect_text(page, "First warning; fixed quickly.", thread)
+    await expect_text(page, "Resolved by @Maya: Warning, 1 strike.", thread)
+    await expect(page.locator(thread)).not_to_contain_text("First warning")  # the brand's own note
     await screenshot(page, "09-resolved")
 
     # A review shared with Ivy (radio buttons and a checkbox).

@@ -285,19 +285,21 @@ def _thread_note(applied: Applied) -> str:
                 f":warning: {actor} disputed the proposed resolution; mediation continues.\n"
                 f"{quote(applied.text)}"
             )
+        # the shared channel: the brand's own text (the reason to escalate, a resolution's or a
+        # dismissal's note) stays brand-side (rules.BRAND_TEXT_MOVES); legal's channel has the reason
         case Move.ESCALATE:
             if applied.automatic:
                 return ":rotating_light: No response within the cure period, so this was escalated to legal."
-            why = f"\n{quote(applied.text)}" if applied.text else ""
-            return f":rotating_light: {actor} escalated {views.number(i.number)} to legal.{why}"
+            return f":rotating_light: {actor} escalated {views.number(i.number)} to legal."
         case Move.RESOLVE:
-            note = f"\n{quote(i.resolution_note)}" if i.resolution_note else ""
+            shared = rules.shared_resolution_note(i.status, i.resolution_note, i.proposed_terms)
+            note = f"\n{quote(shared)}" if shared else ""
             return (
                 f":white_check_mark: Resolved by {actor}: *{views.outcome_label(i.outcome)}*, "
                 f"{plural(i.strikes or 0, 'strike')}.{note}"
             )
         case Move.DISMISS:
-            return f":heavy_minus_sign: Dismissed by {actor}: {esc(i.resolution_note)}"
+            return f":heavy_minus_sign: Dismissed by {actor}."
     return ""
 
 

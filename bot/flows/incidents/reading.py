@@ -82,7 +82,8 @@ async def show_incident(svc: Services, team_id: str, user_id: str, number: int) 
         if ctx is None or not await _may_see(svc, s, ctx, user_id):
             raise NotFound(f":mag: No incident BR-{number} that you can see.")
         events = await q.timeline(s, ctx.incident.id)
-    return views.incident_detail(ctx, events)
+    # the incident's influencer reads it as the influencer, whatever else they are
+    return views.incident_detail(ctx, events, for_influencer=ctx.influencer.slack_user_id == user_id)
 
 
 async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool:

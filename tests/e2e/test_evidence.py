@@ -4,6 +4,8 @@ cannot read is named on the card. And the timeline is a hash chain `/breach veri
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select, text
 
 from bot.domain.incidents import Move
@@ -184,6 +186,20 @@ async def test_a_link_to_another_channel_is_never_read_for_the_reporter(world: W
         assert "SECRET-LEGAL" not in world.said_to(reader)
     async with world.db.transaction() as s:
         assert (await s.exec(select(EvidenceSnapshot))).scalars().all() == []
+
+
+async def test_the_shortcut_quotes_no_message_of_another_channel(world: World):
+    """ "Report a breach" on a message of legal's channel prefilled the report with its text, which
+    the card then showed in the influencer's shared channel. Only a shared channel's message is
+    quoted; another channel's gives its link, which is never read."""
+    await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal").id
+    secret = await say(world, LEGAL, legal, "SECRET-LEGAL-7: we will withhold the payment")
+    await world.slack.message_shortcut(LEGAL, legal, secret.ts, Shortcut.REPORT_BREACH)
+    view = world.top_view(LEGAL)
+    assert "SECRET-LEGAL" not in json.dumps(view.blocks)
+    evidence = {b.get("block_id"): b for b in view.blocks}[Field.EVIDENCE]["element"]["initial_value"]
+    assert evidence == world.slack.ws.permalink(world.emulator.find_message(legal, secret.ts))
 
 
 # ---------------------------------------------------------------------------------------------

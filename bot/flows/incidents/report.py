@@ -80,19 +80,23 @@ async def open_report_from_message(
     svc: Services, team_id: str, user_id: str, trigger_id: str, channel_id: str, message: dict[str, Any]
 ) -> None:
     """The `report_breach` shortcut: the message's permalink as evidence, its author as the
-    influencer when they are one on the reporter's campaigns."""
+    influencer when they are one on the reporter's campaigns. The message is quoted in the
+    description only from a shared channel of those campaigns: a report is read by its influencer,
+    and a message of another channel (legal's, another influencer's, a DM) is not theirs to read
+    (its link is kept, and never read: bot/flows/evidence.py)."""
     permalink = (await svc.client.chat_getPermalink(channel=channel_id, message_ts=message["ts"]))[
         "permalink"
     ]
+    is_admin = await admin_rights(svc, team_id, user_id)
+    async with svc.db.transaction() as s:
+        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
     engagement_id = None
     author = message.get("user")
     if author:
-        is_admin = await admin_rights(svc, team_id, user_id)
-        async with svc.db.transaction() as s:
-            choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
         anywhere = [e.id for e, i, _ in choices if i.slack_user_id == author]
         engagement_id = (in_channel or anywhere or [None])[0]
+    shared = any(e.channel_id == channel_id for e, _, _ in choices)
     await open_report(
         svc,
         team_id,
@@ -100,7 +104,7 @@ async def open_report_from_message(
         trigger_id,
         engagement_id=engagement_id,
         evidence=[permalink],
-        description=_quoted(message.get("text")),
+        description=_quoted(message.get("text")) if shared else None,
         occurred_at=_message_time(message.get("ts")),
         channel_id=channel_id,
     )

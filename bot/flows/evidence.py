@@ -194,7 +194,9 @@ def _plain(text: str) -> str:
 
 
 def _snapshot_line(row: dict[str, Any]) -> str:
-    kept = "as flagged by the conduct monitor" if row["source"] == "flag" else "as reported"
+    # a conduct flag is brand-side, and the influencer reads the timeline: "as posted" says what
+    # matters (the text before any edit) without saying a monitor flagged it
+    kept = "as posted" if row["source"] == "flag" else "as reported"
     edited = " (it had already been edited)" if row["edited"] else ""
     files = row["files"]
     attached = (

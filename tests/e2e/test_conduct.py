@@ -270,9 +270,9 @@ async def test_report_breach_button_prefills_and_keeps_the_flagged_message(world
     assert (snapshot.text, snapshot.author_id, snapshot.ts, snapshot.source) == (ABUSE, IVY, said.ts, "flag")
     await world.run(LEGAL, f"/breach show BR-{incident.number}")
     await world.stack.settle()
-    assert "kept the message as flagged by the conduct monitor: “Pay the invoice by Friday" in world.said_to(
-        LEGAL
-    )
+    assert "kept the message as posted: “Pay the invoice by Friday" in world.said_to(LEGAL)
+    await world.run(IVY, f"/breach show BR-{incident.number}")  # a flag is brand-side: not named
+    assert "kept the message as posted" in world.said_to(IVY) and "flag" not in world.said_to(IVY).lower()
 
 
 async def test_classifying_happens_after_the_ack(world: World, monkeypatch, caplog):

@@ -67,6 +67,14 @@ def creator_refusal(p: Someone, *, plain: bool = False) -> str | None:
     return text.replace("`", "") if plain else f":no_entry: {text}"
 
 
+def admin_rights_count(*, is_admin: bool, is_influencer: bool) -> bool:
+    """Do someone's admin rights (ADMIN_USER_IDS, or Slack's owner or admin flag) count here? Not
+    for an influencer on any engagement of the workspace: someone Slack made an admin after they
+    were invited as an influencer stays on the influencer side for every workspace-wide right and
+    all brand-side reading (incident lists, other campaigns, conduct flags about the brand team)."""
+    return is_admin and not is_influencer
+
+
 def may_manage_creators(p: Someone) -> bool:
     """`/campaign creators add|remove|list` is for admins (who are not on the influencer side)."""
     return p.is_admin and _never_brand_side(p, "") is None

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import messages
 from bot.directory import Directory
+from bot.domain import trust as trust_rules
 from bot.domain.enums import Role
 from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, require
 from bot.errors import NotFound
@@ -57,15 +58,14 @@ async def roles_on(
 
 
 async def is_brand_admin(s: AsyncSession, directory: Directory, team_id: str, user_id: str) -> bool:
-    """A workspace admin (`ADMIN_USER_IDS`, or Slack's owner or admin flag) whose admin rights count:
-    not an influencer on any engagement of the workspace. One person, one side: someone Slack made
-    an admin after they were invited as an influencer stays on the influencer side for every
-    workspace-wide right and all brand-side reading (docs/trust-boundaries.md). Asks Slack nothing
-    it was not asked before the transaction (`Directory.prefetch`)."""
+    """A workspace admin whose admin rights count (`trust_rules.admin_rights_count`: not an
+    influencer anywhere in the workspace; docs/trust-boundaries.md). Asks Slack nothing it was not
+    asked before the transaction (`Directory.prefetch`)."""
     if not await directory.is_admin(user_id):
         return False
     known = directory.cached(user_id)  # an influencer invited by e-mail is known by it until seen
-    return not await q.is_influencer_anywhere(s, team_id, user_id, known.email if known else None)
+    is_influencer = await q.is_influencer_anywhere(s, team_id, user_id, known.email if known else None)
+    return trust_rules.admin_rights_count(is_admin=True, is_influencer=is_influencer)
 
 
 async def admin_rights(svc: Services, team_id: str, user_id: str) -> bool:

@@ -33,6 +33,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.domain import trust as trust_rules
 from bot.domain.conduct import ConductVerdict, assess, warm
 from bot.domain.enums import Role
 from bot.domain.ghosting import asks, thresholds_problem
@@ -410,8 +411,8 @@ async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None
 
 async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
     """The workspace's admins: `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the
-    first ADMIN_PAGES pages), minus `exclude` and minus anyone who is an influencer in the
-    workspace (one person, one side: a flag about the brand team is brand-side reading)."""
+    first ADMIN_PAGES pages), minus `exclude` and minus those whose admin rights do not count
+    (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side reading)."""
     found = list(svc.settings.admin_user_ids)
     emails: dict[str, str | None] = {}  # an influencer invited by e-mail is known by it until seen
     try:
@@ -433,4 +434,11 @@ async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
         log.warning("could not list the workspace admins: %s", slack_error(exc))
     found = [a for a in dict.fromkeys(found) if a != exclude]
     async with svc.db.transaction() as s:
-        return [a for a in found if not await campaign_q.is_influencer_anywhere(s, team_id, a, emails.get(a))]
+        return [
+            a
+            for a in found
+            if trust_rules.admin_rights_count(
+                is_admin=True,
+                is_influencer=await campaign_q.is_influencer_anywhere(s, team_id, a, emails.get(a)),
+            )
+        ]

@@ -7,6 +7,7 @@ import pytest
 from bot.domain.trust import (
     ChannelFacts,
     Someone,
+    admin_rights_count,
     brand_role_refusal,
     creator_grant_refusal,
     creator_refusal,
@@ -139,3 +140,9 @@ def test_before_each_escalation_post():
     assert hold_reason(ChannelFacts(is_private=False, bot_is_member=True)) == "the channel is now public"
     shared = ChannelFacts(is_private=True, bot_is_member=True, other_teams=frozenset({"T2"}))
     assert hold_reason(shared) == "the channel is now shared with another organisation"
+
+
+def test_admin_rights_count_only_on_the_brand_side():
+    assert admin_rights_count(is_admin=True, is_influencer=False)
+    assert not admin_rights_count(is_admin=True, is_influencer=True)  # one person, one side
+    assert not admin_rights_count(is_admin=False, is_influencer=False)

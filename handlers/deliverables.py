@@ -9,6 +9,7 @@ from bot.domain.enums import ComplianceStatus
 from bot.flows import deliverables as flows
 from bot.ids import Action, Callback, Field
 from bot.services import Services
+from bot.views import owners
 from handlers._runtime import Click, on_click, on_submit
 
 
@@ -116,17 +117,11 @@ def register(app: AsyncApp, svc: Services) -> None:
         Callback.CHECK_NOTE,
         Field.NOTE,
         lambda team, user, form: flows.decide_with_note(svc, team, user, form),
-        lambda team, user, done: flows.refresh_checklist(svc, team, done.deliverable_id, done.parent_view_id),
+        lambda team, user, done: flows.refresh_checklist(svc, team, done.deliverable_id, done.parent_view),
     )
 
 
 def _modal_id(click: Click) -> str | None:
-    """The checklist modal a button was pressed in (None: in a message)."""
-    view = click.body.get("view")
-    if (
-        isinstance(view, dict)
-        and view.get("type") == "modal"
-        and view.get("callback_id") == Callback.CHECKLIST
-    ):
-        return view.get("id") if isinstance(view.get("id"), str) else None
-    return None
+    """The user's checklist modal a button was pressed in, by its external id (bot/views/owners.py);
+    None in a message, or in a view that is not the user's."""
+    return owners.owned_modal(click.body.get("view"), click.user_id, Callback.CHECKLIST)

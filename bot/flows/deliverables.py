@@ -27,6 +27,7 @@ from bot.ids import Field
 from bot.installations import in_workspace
 from bot.services import Services
 from bot.views import deliverables as views
+from bot.views import owners
 from bot.views.deliverables import DeliverableFacts
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
@@ -505,7 +506,8 @@ async def open_checklist(svc: Services, team_id: str, user_id: str, value: str, 
         codes = await q.clause_codes(s, f.campaign.id)
     if not checks:
         raise Conflict(f"“{esc(f.deliverable.title)}” has no checklist yet: it is made when it is published.")
-    await svc.client.views_open(trigger_id=trigger_id, view=views.checklist_modal(f, checks, codes))
+    view = owners.for_user(views.checklist_modal(f, checks, codes), user_id)
+    await svc.client.views_open(trigger_id=trigger_id, view=view)
 
 
 async def _check_and_facts(
@@ -543,17 +545,19 @@ async def decide(
 
 
 async def refresh_checklist(
-    svc: Services, team_id: str, deliverable_id: int, view_id: str | None = None
+    svc: Services, team_id: str, deliverable_id: int, modal: str | None = None
 ) -> None:
-    """Bring the owner's checklist message up to date, and the checklist modal `view_id` (the one
-    the decision was made in) when there is one."""
+    """Bring the owner's checklist message up to date, and the checklist modal the decision was
+    made in when there is one (`modal`: its external id, checked to be the user's: bot/views/owners.py)."""
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
     d = f.deliverable
-    if view_id:
-        await svc.client.views_update(view_id=view_id, view=views.checklist_modal(f, checks, codes))
+    if modal:
+        view = views.checklist_modal(f, checks, codes)
+        view.external_id = modal  # still the user's, for their next decision in it
+        await svc.client.views_update(external_id=modal, view=view)
     if d.checklist_channel_id and d.checklist_ts:
         text, blocks = views.checklist(f, checks, codes)
         await svc.client.chat_update(
@@ -562,11 +566,9 @@ async def refresh_checklist(
     await _refresh_homes(svc, f)
 
 
-async def pass_check(
-    svc: Services, team_id: str, user_id: str, value: str, view_id: str | None = None
-) -> None:
+async def pass_check(svc: Services, team_id: str, user_id: str, value: str, modal: str | None = None) -> None:
     deliverable_id = await decide(svc, team_id, user_id, _id(value, CHECK), ComplianceStatus.PASSED, None)
-    await refresh_checklist(svc, team_id, deliverable_id, view_id)
+    await refresh_checklist(svc, team_id, deliverable_id, modal)
 
 
 async def open_note_form(
@@ -576,18 +578,18 @@ async def open_note_form(
     value: str,
     decision: ComplianceStatus,
     trigger_id: str,
-    view_id: str | None = None,
+    modal: str | None = None,
 ) -> None:
     """Fail and waive ask for a note; a fail the lint suggested starts from the lint's reason.
-    From the checklist modal (`view_id`) the note form is pushed on top of it."""
+    From the checklist modal (`modal`, its external id) the note form is pushed on top of it."""
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         check, f = await _check_and_facts(s, svc, team_id, user_id, _id(value, CHECK))
     if check.status != ComplianceStatus.PENDING:
         raise _already(check)
     prefill = check.suggestion if check.suggested_status == decision else None
-    view = views.note_modal(check, decision, f.deliverable.title, prefill, parent_view_id=view_id)
-    if view_id:
+    view = views.note_modal(check, decision, f.deliverable.title, prefill, parent=modal)
+    if modal:
         await svc.client.views_push(trigger_id=trigger_id, view=view)
     else:
         await svc.client.views_open(trigger_id=trigger_id, view=view)
@@ -596,7 +598,7 @@ async def open_note_form(
 @dataclass(frozen=True, slots=True)
 class Decided:
     deliverable_id: int
-    parent_view_id: str | None  # the checklist modal the note form was pushed from
+    parent_view: str | None  # the user's checklist modal the note form was pushed from (external id)
 
 
 async def decide_with_note(svc: Services, team_id: str, user_id: str, form: FormValues) -> Decided:
@@ -610,6 +612,6 @@ async def decide_with_note(svc: Services, team_id: str, user_id: str, form: Form
         raise FormErrors({Field.NOTE: f"Say why it {verb}: the note is kept with the check."})
     if len(note) > rules.NOTE_MAX:
         raise FormErrors({Field.NOTE: f"Keep the note to {rules.NOTE_MAX} characters."})
-    parent = form.metadata.get("parent_view_id")
+    parent = form.metadata.get("parent")
     deliverable_id = await decide(svc, team_id, user_id, check_id, ComplianceStatus(decision), note)
-    return Decided(deliverable_id, parent if isinstance(parent, str) and parent.startswith("V") else None)
+    return Decided(deliverable_id, parent if owners.is_owner(parent, user_id) else None)

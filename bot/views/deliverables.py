@@ -338,7 +338,7 @@ def note_modal(
     title: str,
     prefill: str | None,
     *,
-    parent_view_id: str | None = None,
+    parent: str | None = None,
 ) -> View:
     verb = DECISION_WORDS[decision][0]
     item = rules.ITEM_LABELS[ComplianceItem(check.item)]
@@ -360,8 +360,7 @@ def note_modal(
         verb,
         blocks,
         metadata=json.dumps(
-            {"check_id": check.id, "decision": str(decision)}
-            | ({"parent_view_id": parent_view_id} if parent_view_id else {})
+            {"check_id": check.id, "decision": str(decision)} | ({"parent": parent} if parent else {})
         ),
     )
 

@@ -14,6 +14,10 @@ class FormValues:
         self._values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
         #: Slack's id of the submitted view: one submission per view (a double click sends two).
         self.view_id: str | None = view.get("id") if isinstance(view.get("id"), str) else None
+        #: the id the bot gave the view when it opened it (bot/views/owners.py); None when it gave none
+        self.external_id: str | None = (
+            view.get("external_id") if isinstance(view.get("external_id"), str) else None
+        )
         try:
             self.metadata: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
         except json.JSONDecodeError:

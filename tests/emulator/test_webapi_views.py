@@ -79,8 +79,14 @@ async def test_push_update_and_hash(web_client: AsyncWebClient, emulator: SlackE
             trigger_id=emulator.issue_trigger(alice.id), view=modal(external_id="ext-1")
         )
     )["view"]
-    by_external = await web_client.views_update(external_id="ext-1", view=modal("Ext"))
+    by_external = await web_client.views_update(external_id="ext-1", view=modal("Ext", external_id="ext-1"))
     assert by_external["view"]["id"] == external["id"]
+    again = await web_client.views_update(external_id="ext-1", view=modal("Ext 2", external_id="ext-1"))
+    assert again["view"]["external_id"] == "ext-1"
+    taken = await slack_error(
+        web_client.views_open(trigger_id=emulator.issue_trigger(alice.id), view=modal(external_id="ext-1"))
+    )
+    assert taken.response["error"] == "duplicate_external_id"
 
 
 async def test_invalid_view_is_refused(web_client: AsyncWebClient, emulator: SlackEmulator, alice):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,11 +22,14 @@ from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
 from bot.views import incidents as views
+from bot.views import owners
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
 from storage.models import Incident
 from storage.queries import incidents as q
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------------------------
 # Opening the report form
@@ -73,7 +78,7 @@ async def open_report(
         occurred_at=min(occurred_at or svc.clock.now(), svc.clock.now()),
         description=description,
     )
-    await svc.client.views_open(trigger_id=trigger_id, view=view)
+    await svc.client.views_open(trigger_id=trigger_id, view=owners.for_user(view, user_id))
 
 
 async def open_report_from_message(
@@ -129,7 +134,12 @@ def _quoted(text: object) -> str | None:
 
 
 async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
-    """The engagement changed in the open report form: show that campaign's clauses."""
+    """The engagement changed in the open report form: show that campaign's clauses (in the
+    user's own form only, see bot/views/owners.py)."""
+    external_id = owners.owned(view, user_id)
+    if external_id is None:
+        log.warning("report form: %s changed an engagement in a view that is not theirs", user_id)
+        return
     form = FormValues(view)
     engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
     is_admin = await admin_rights(svc, team_id, user_id)
@@ -149,11 +159,20 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
         occurred_at=occurred,
         description=form.text(Field.DESCRIPTION) or None,
     )
-    await svc.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+    await svc.client.views_update(
+        external_id=external_id, hash=view.get("hash"), view=owners.for_user(updated, user_id, external_id)
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Submitting a report
+
+
+def _submission_id(user_id: str, view_id: str) -> str:
+    """The key that makes one incident of one form (a double click submits it twice). It names the
+    user too: a payload naming someone else's view must not use up their form's one submission."""
+    key = f"view:{user_id}:{view_id}"
+    return key if len(key) <= 64 else f"view:{hashlib.sha256(key.encode()).hexdigest()[:48]}"
 
 
 def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
@@ -215,7 +234,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
     async with svc.db.transaction() as s:
         # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
         # (on PostgreSQL the same statement records this form's submission: the guard below)
-        event_id = f"view:{form.view_id}" if form.view_id else None
+        event_id = _submission_id(user_id, form.view_id) if form.view_id else None
         ctx = await q.report_context(
             s,
             team_id,
@@ -266,19 +285,18 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         if confirm:
             is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
             choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
-            raise FormReplaced(
-                views.report_modal(
-                    choices,
-                    await q.guidelines_of(s, sorted({c.id for _, _, c in choices})),
-                    engagement_id=engagement.id,
-                    guideline_id=guideline.id,
-                    evidence=evidence,
-                    occurred_at=occurred_at,
-                    description=description,
-                    severity=form.selected(Field.SEVERITY),
-                    confirm=confirm,
-                )
+            replacement = views.report_modal(
+                choices,
+                await q.guidelines_of(s, sorted({c.id for _, _, c in choices})),
+                engagement_id=engagement.id,
+                guideline_id=guideline.id,
+                evidence=evidence,
+                occurred_at=occurred_at,
+                description=description,
+                severity=form.selected(Field.SEVERITY),
+                confirm=confirm,
             )
+            raise FormReplaced(owners.for_user(replacement, user_id, form.external_id))
         severity = guideline.default_severity if severity == "default" else severity
         incident = Incident(
             team_id=team_id,

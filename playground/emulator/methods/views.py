@@ -20,8 +20,18 @@ def _view_of_type(args: Args, view_type: str) -> dict[str, Any]:
     return definition
 
 
+def _check_external_id(ctx: ApiContext, definition: dict[str, Any], view: View | None = None) -> None:
+    """Slack keeps a view's `external_id` unique in the workspace."""
+    external_id = definition.get("external_id")
+    if external_id:
+        other = ctx.ws.view_by_external_id(external_id)
+        if other is not None and other is not view:
+            raise SlackError("duplicate_external_id")
+
+
 def _open(ctx: ApiContext, args: Args, *, push: bool) -> dict[str, Any]:
     definition = _view_of_type(args, "modal")
+    _check_external_id(ctx, definition)
     trigger = ctx.ws.consume_trigger(args.str("trigger_id") or args.str("interactivity_pointer") or "")
     view = ctx.ws.open_modal(trigger.user_id, definition, push=push)
     return {"view": view_json(ctx.ws, view)}
@@ -51,7 +61,9 @@ def update_view(ctx: ApiContext, args: Args) -> dict[str, Any]:
     if view is None:
         raise SlackError("not_found")
     _check_hash(view, args)
-    ws.update_view(view, _view_of_type(args, view.type))
+    definition = _view_of_type(args, view.type)
+    _check_external_id(ctx, definition, view)
+    ws.update_view(view, definition)
     return {"view": view_json(ws, view)}
 
 

@@ -153,6 +153,12 @@ def create_client(token: str | None, base_url: str, *, timeout: int = 10, metric
     )
 
 
+#: Slack errors that mean the token will not work (no retry helps).
+TOKEN_REFUSED = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+
+
 def slack_error(exc: Exception) -> str | None:
     """The Slack error code of a `SlackApiError` (`channel_not_found` …), else None."""
     response = getattr(exc, "response", None)
@@ -162,3 +168,40 @@ def slack_error(exc: Exception) -> str | None:
         return response.get("error")
     except AttributeError:
         return None
+
+
+async def read_message(
+    client: AsyncWebClient, channel: str, ts: str, thread_ts: str | None = None
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The message `ts` of `channel` (a reply in `thread_ts`) as Slack has it now, or (None, why
+    not: a Slack error code, `message_not_found` when it is not there)."""
+    try:
+        if thread_ts and thread_ts != ts:
+            response = await client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=ts, latest=ts, inclusive=True, limit=2
+            )
+        else:
+            response = await client.conversations_history(
+                channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1
+            )
+    except SlackApiError as exc:
+        return None, slack_error(exc)
+    message = next((m for m in response.get("messages") or () if m.get("ts") == ts), None)
+    return (message, None) if message else (None, "message_not_found")
+
+
+async def as_posted(client: AsyncWebClient, channel: str, message: dict[str, Any]) -> dict[str, Any] | None:
+    """The message a `message` event describes (its `ts`, `thread_ts` and `user`), as Slack has it
+    now, when Slack has it by that author; else None.
+
+    A signed event is Slack's word for who sent it; what it says was posted where is read back
+    before it counts: before a reply goes on an incident's timeline, an edit or a deletion on the
+    evidence record, or a message starts the conduct monitor's clock or a flag. The text kept is
+    Slack's, never the event's. One Web API call, made only for the few events that change
+    something."""
+    ts, author = message.get("ts"), message.get("user")
+    if not isinstance(ts, str) or not author:
+        return None
+    thread_ts = message.get("thread_ts")
+    found, _ = await read_message(client, channel, ts, thread_ts if isinstance(thread_ts, str) else None)
+    return found if found is not None and found.get("user") == author else None

@@ -41,7 +41,7 @@ from bot.errors import InvalidInput, NotPermitted
 from bot.flows import evidence, trust
 from bot.flows.access import campaign_by_slug, is_the_influencer, roles_on
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import as_posted, slack_error
 from bot.views import conduct as views
 from storage.models import AwaitedReply, Campaign, ConductFlag, Engagement, FlaggedMessage
 from storage.queries import campaigns as campaign_q
@@ -188,14 +188,21 @@ async def _read(svc: Services, team_id: str, channel_id: str, message: dict[str,
         found = await q.monitored(s, team_id, channel_id)
     if found is None:
         return
-    author = message["user"]
+    author, text = message["user"], message.get("text") or ""
     is_influencer = await is_the_influencer(svc.directory, found.influencer, author)
-    if not edit:
-        if is_influencer:
-            await _answered(svc, found)
-        elif asks(message.get("text") or "", found.influencer.slack_user_id):
-            await _await_reply(svc, found, channel_id, message)
-    verdict = await _assess(message.get("text") or "")
+    if not edit and is_influencer:
+        await _answered(svc, found)
+    asking = not edit and not is_influencer and asks(text, found.influencer.slack_user_id)
+    verdict = await _assess(text)
+    if not asking and not verdict.flagged:
+        return
+    # a clock or a flag follows: only for a message Slack has, by that author, with that text
+    posted = await as_posted(svc.client, channel_id, message)
+    if posted is None or (posted.get("text") or "") != text:
+        log.warning("a message in %s that Slack does not confirm: no clock, no flag", channel_id)
+        return
+    if asking:
+        await _await_reply(svc, found, channel_id, message)
     if verdict.flagged:
         await _flag(svc, found, channel_id, message, verdict, about_brand=not is_influencer)
 

@@ -26,16 +26,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import chain
 from bot.domain.enums import IncidentEventKind
 from bot.errors import NotFound, NotPermitted
-from bot.flows.access import roles_on
+from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import read_message
 from bot.views.text import esc, plural, slack_text, truncate, when
+from storage.models import EvidenceSnapshot, Incident
 from storage.queries import conduct as conduct_q
 from storage.queries import evidence as q
 from storage.queries import incidents as incident_q
@@ -71,25 +72,6 @@ def _files(message: dict[str, Any]) -> list[dict[str, str]]:
         for f in message.get("files") or ()
         if isinstance(f, dict)
     ][:20]
-
-
-async def _read(
-    svc: Services, channel: str, ts: str, thread_ts: str | None
-) -> tuple[dict | None, str | None]:
-    """The message as Slack has it now, or (None, why not)."""
-    try:
-        if thread_ts:
-            response = await svc.client.conversations_replies(
-                channel=channel, ts=thread_ts, oldest=ts, latest=ts, inclusive=True, limit=2
-            )
-        else:
-            response = await svc.client.conversations_history(
-                channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1
-            )
-    except SlackApiError as exc:
-        return None, slack_error(exc)
-    message = next((m for m in response.get("messages") or () if m.get("ts") == ts), None)
-    return (message, None) if message else (None, "message_not_found")
 
 
 #: What a reader is told about a link the bot could not read.
@@ -139,7 +121,7 @@ async def snapshot_incident(svc: Services, team_id: str, incident_id: int) -> No
                 }
             )
             continue
-        message, problem = await _read(svc, channel, ts, thread_ts)
+        message, problem = await read_message(svc.client, channel, ts, thread_ts)
         if message is None:
             log.info("evidence %s not readable: %s", link, problem)
             unread.append(link)
@@ -209,53 +191,97 @@ def _snapshot_line(row: dict[str, Any]) -> str:
 # edits and deletions
 
 
+#: What Slack answers for a message that is no longer there (a thread's parent leaves a tombstone).
+GONE = {"message_not_found", "thread_not_found"}
+
+
 async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> bool:
     """A `message_changed` / `message_deleted` event: recorded on the timeline of each open
-    incident that snapshotted the message or whose mediation thread it is in. True if recorded."""
+    incident that snapshotted the message or whose mediation thread it is in. True if recorded.
+
+    The event says which message changed; what it became is read back from Slack, and what it was
+    comes from the bot's own record (the snapshot, or the reply or edit the timeline last kept),
+    never from the event: a forged event can't put words on the evidence record, and a deletion
+    counts only when Slack no longer has the message."""
     channel = event.get("channel")
     before = event.get("previous_message") or {}
     deleted = event.get("subtype") == "message_deleted"
     after = {} if deleted else (event.get("message") or {})
     ts = event.get("deleted_ts") or after.get("ts") or before.get("ts")
     thread_ts = after.get("thread_ts") or before.get("thread_ts")
-    author = after.get("user") or before.get("user")
-    if not channel or not ts:
+    if not isinstance(channel, str) or not isinstance(ts, str):
         return False
+    if not isinstance(thread_ts, str) or thread_ts == ts:
+        thread_ts = None
+    author = after.get("user") or before.get("user")
     if author == svc.bot_user_id or after.get("bot_id") or before.get("bot_id"):
         return False  # the bot's own cards and notes, and other apps
     if not deleted and after.get("text") == before.get("text") and after.get("files") == before.get("files"):
         return False  # an unfurl or a reaction count: nothing the person changed
+    async with svc.db.transaction() as s:
+        if not await _changed_in(s, team_id, channel, ts, thread_ts):
+            return False
+    now_in_slack, problem = await read_message(svc.client, channel, ts, thread_ts)
+    if now_in_slack is not None and now_in_slack.get("subtype") == "tombstone":
+        now_in_slack, problem = None, "message_not_found"
+    if deleted and problem not in GONE:
+        log.warning(
+            "message_deleted for %s %s, which Slack still has (%s): not recorded", channel, ts, problem
+        )
+        return False
+    if not deleted and (now_in_slack is None or now_in_slack.get("user") != author):
+        log.warning(
+            "message_changed for %s %s that Slack does not confirm (%s): not recorded", channel, ts, problem
+        )
+        return False
+    text_now = None if now_in_slack is None else now_in_slack.get("text") or ""
     now = svc.clock.now()
     async with svc.db.transaction() as s:
-        targets = {
-            incident.id: (incident, snap)
-            for incident, snap in await q.snapshotted_in_open(s, team_id, channel, ts)
-        }
-        if thread_ts and thread_ts != ts:
-            incident = await q.open_by_thread(s, team_id, channel, thread_ts)
-            if incident is not None and incident.id not in targets:
-                targets[incident.id] = (incident, None)
+        targets = await _changed_in(s, team_id, channel, ts, thread_ts)
         delivery = f"change:{event_id or channel + ':' + str(event.get('event_ts') or ts)}"[:64]
         if not targets or not await incident_q.first_delivery(s, team_id, delivery, now):
             return False
-        for incident, snap in targets.values():
-            original = before.get("text") if before.get("text") is not None else (snap.text if snap else None)
+        recorded = False
+        for incident, snap in targets:
+            last = await q.last_recorded(s, incident.id, ts)
+            original, by = last if last is not None else (None, None)
+            if last is None and snap is not None:
+                original, by = snap.text, snap.author_id
+            if not deleted and original == text_now:
+                continue  # the text the timeline has already: nothing changed
             kind = IncidentEventKind.MESSAGE_DELETED if deleted else IncidentEventKind.MESSAGE_EDITED
             incident_q.add_event(
                 s,
                 incident,
                 kind,
                 now,
-                author,
-                _change_line(deleted, original, after.get("text"), snap is not None),
+                author if not deleted else by or author,
+                _change_line(deleted, original, text_now, snap is not None),
                 channel=channel,
                 ts=ts,
                 thread_ts=thread_ts,
                 before=original,
-                after=None if deleted else after.get("text"),
+                after=text_now,
                 snapshot=snap is not None,
             )
-    return True
+            recorded = True
+    return recorded
+
+
+async def _changed_in(
+    s: AsyncSession, team_id: str, channel: str, ts: str, thread_ts: str | None
+) -> list[tuple[Incident, EvidenceSnapshot | None]]:
+    """The open incidents a change of message `ts` concerns: those that snapshotted it, and the one
+    whose mediation thread it is in."""
+    targets: dict[int, tuple[Incident, EvidenceSnapshot | None]] = {
+        incident.id: (incident, snap)
+        for incident, snap in await q.snapshotted_in_open(s, team_id, channel, ts)
+    }
+    if thread_ts:
+        incident = await q.open_by_thread(s, team_id, channel, thread_ts)
+        if incident is not None and incident.id not in targets:
+            targets[incident.id] = (incident, None)
+    return list(targets.values())
 
 
 def _change_line(deleted: bool, before: str | None, after: str | None, snapshotted: bool) -> str:
@@ -276,12 +302,18 @@ async def verify(svc: Services, team_id: str, user_id: str, number: int) -> str:
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await incident_q.context_by_number(s, team_id, number)
-        if ctx is None:
-            raise NotFound(f":mag: No incident {label} in this workspace.")
-        roles = await roles_on(
-            s, svc.directory, ctx.campaign, user_id, needed=shared.REPORTERS, is_influencer=False
+        roles = (
+            set()
+            if ctx is None
+            else await roles_on(
+                s, svc.directory, ctx.campaign, user_id, needed=shared.REPORTERS, is_influencer=False
+            )
         )
     if shared.REPORTERS.isdisjoint(roles):
+        # one answer for an incident that does not exist and one of a campaign the user is not on
+        # (as `/breach show`): numbers run across the workspace, and would tell its incidents apart
+        if ctx is None or not await is_the_influencer(svc.directory, ctx.influencer, user_id):
+            raise NotFound(f":mag: No incident {label} that you can see.")
         raise NotPermitted("verify an incident's timeline", sorted(r.value for r in shared.REPORTERS))
     checker, after = chain.Checker(), 0
     while True:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import IncidentEventKind
 from bot.domain.incidents import OPEN
 from storage.db import id_in
 from storage.models import EvidenceSnapshot, Incident, IncidentEvent
@@ -53,6 +54,27 @@ async def open_by_thread(s: AsyncSession, team_id: str, channel_id: str, thread_
         )
     )
     return result.scalars().first()
+
+
+async def last_recorded(s: AsyncSession, incident_id: int, ts: str) -> tuple[str | None, str | None] | None:
+    """(text, author) of message `ts` as the incident's timeline last recorded it (a reply in its
+    thread, or an edit of one), or None when the timeline has no record of it."""
+    kinds = [IncidentEventKind.THREAD_REPLY, IncidentEventKind.MESSAGE_EDITED]
+    result = await s.exec(
+        select(IncidentEvent)
+        .where(
+            IncidentEvent.incident_id == incident_id,
+            IncidentEvent.kind.in_(kinds),
+            IncidentEvent.data["ts"].as_string() == ts,
+        )
+        .order_by(IncidentEvent.id.desc())
+        .limit(1)
+    )
+    event = result.scalars().first()
+    if event is None:
+        return None
+    text = event.text if event.kind == IncidentEventKind.THREAD_REPLY else event.data.get("after")
+    return text, event.actor_id
 
 
 async def snapshots(s: AsyncSession, incident_id: int) -> Sequence[EvidenceSnapshot]:

@@ -20,6 +20,7 @@ from tests.e2e.harness import (
     LEGAL,
     MANAGER,
     MEMBER,
+    OTTO,
     World,
     card_of,
     option_value,
@@ -254,5 +255,9 @@ async def test_breach_verify_is_for_the_brand_side(world: World):
         assert world.said_to(MEMBER) == ":warning: Usage: `/breach verify BR-&lt;n&gt;`"
     await world.run(MEMBER, "/breach verify BR-99")
     await world.stack.settle()
-    assert world.said_to(MEMBER) == ":mag: No incident BR-99 in this workspace."
+    assert world.said_to(MEMBER) == ":mag: No incident BR-99 that you can see."
+    # someone on no campaign gets the same answer for an incident that exists
+    await world.run(OTTO, f"/breach verify BR-{number}")
+    await world.stack.settle()
+    assert world.said_to(OTTO) == f":mag: No incident BR-{number} that you can see."
     assert channel

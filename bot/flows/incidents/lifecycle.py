@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,12 +18,15 @@ from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Field
 from bot.services import Services
+from bot.slack import as_posted
 from bot.views import incidents as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, plural, quote, truncate, user, when
 from storage.models import Engagement, Incident, Influencer
 from storage.queries import incidents as q
 from storage.queries.incidents import IncidentContext
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------------------------
 # Moves
@@ -486,6 +490,13 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
     thread_ts, channel_id, author = event.get("thread_ts"), event.get("channel"), event.get("user")
     if not is_a_person_replying(event, svc.bot_user_id) or not channel_id or thread_ts == event.get("ts"):
         return False
+    async with svc.db.transaction() as s:
+        if await q.by_card(s, team_id, channel_id, thread_ts) is None:
+            return False  # a thread of any other message: nothing to record
+    posted = await as_posted(svc.client, channel_id, event)  # Slack's word for it, and its text
+    if posted is None:
+        log.warning("a reply in %s's thread %s that Slack does not have: not recorded", channel_id, thread_ts)
+        return False
     now = svc.clock.now()
     async with svc.db.transaction() as s:
         incident = await q.by_card(s, team_id, channel_id, thread_ts)
@@ -497,7 +508,7 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
             IncidentEventKind.THREAD_REPLY,
             now,
             author,
-            (event.get("text") or "")[:40000],
+            (posted.get("text") or "")[:40000],
             ts=event.get("ts"),
         )
         ctx = await q.context_by_id(s, team_id, incident.id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy import select
 
 from bot.domain.enums import Role
 from bot.domain.permissions import Act
@@ -13,7 +12,7 @@ from bot.errors import NotPermitted
 from bot.flows.access import authorize, campaign_by_slug, is_brand_admin
 from bot.services import Services
 from bot.views import reminders as views
-from storage.models import CampaignRole
+from storage.queries import campaigns as campaign_q
 from storage.queries import reminders as q
 
 #: A pending reminder this far past its due time is listed as late (the dispatcher is behind,
@@ -34,17 +33,7 @@ async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) 
             campaign_ids, scope = None, "in this workspace"
         else:
             campaign_ids = list(
-                (
-                    await s.exec(
-                        select(CampaignRole.campaign_id).where(
-                            CampaignRole.team_id == team_id,
-                            CampaignRole.user_id == user_id,
-                            CampaignRole.role == Role.MANAGER.value,
-                        )
-                    )
-                )
-                .scalars()
-                .all()
+                (await s.exec(campaign_q.brand_campaigns(team_id, user_id, [Role.MANAGER]))).scalars().all()
             )
             if not campaign_ids:
                 raise NotPermitted(Act.SEE_REMINDERS.value, [Role.ADMIN, Role.MANAGER])

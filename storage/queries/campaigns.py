@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Exists, and_, delete, exists, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import EngagementStatus, Role
@@ -34,9 +35,13 @@ async def by_id(s: AsyncSession, team_id: str, campaign_id: int) -> Campaign | N
 
 
 async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str | None:
+    """The user's brand role on the campaign; None for someone who is an influencer anywhere in
+    the workspace (a role stored before *one person, one side* counts for nothing)."""
     result = await s.exec(
         select(CampaignRole.role).where(
-            CampaignRole.campaign_id == campaign_id, CampaignRole.user_id == user_id
+            CampaignRole.campaign_id == campaign_id,
+            CampaignRole.user_id == user_id,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
         )
     )
     return result.scalars().first()
@@ -243,6 +248,33 @@ async def is_influencer_anywhere(
     return result.first() is not None
 
 
+def an_influencer(team_id: Any, user_id: Any) -> Exists:
+    """SQL: `user_id` (a value or a column) is an influencer on an engagement (any status) of
+    workspace `team_id`, by Slack id. Where both sides meet in one person (a brand role stored
+    before *one person, one side*), brand-side reading and brand-side messages skip them with
+    `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)` (influencer (team_id,
+    slack_user_id), then engagement (team_id, influencer_id))."""
+    return exists(
+        select(Engagement.id)
+        .join(Influencer, Influencer.id == Engagement.influencer_id)
+        .where(
+            Influencer.team_id == team_id, Influencer.slack_user_id == user_id, Engagement.team_id == team_id
+        )
+    )
+
+
+def brand_campaigns(team_id: str, user_id: str, roles: Iterable[str] | None = None):
+    """Subquery: ids of the campaigns where the user holds a brand role (one of `roles`, when
+    given); none for someone who is an influencer anywhere in the workspace, whatever role is
+    stored for them (campaign_role (team_id, user_id); docs/trust-boundaries.md)."""
+    query = select(CampaignRole.campaign_id).where(
+        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id, ~an_influencer(team_id, user_id)
+    )
+    if roles is not None:
+        query = query.where(CampaignRole.role.in_([str(r) for r in roles]))
+    return query
+
+
 async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:
     """Manager, member or legal on any campaign of the workspace (campaign_role (team_id, user_id))."""
     result = await s.exec(
@@ -274,10 +306,15 @@ async def is_escalation_channel(s: AsyncSession, team_id: str, channel_id: str) 
 
 
 async def managers(s: AsyncSession, campaign_id: int) -> list[str]:
-    """The campaign's managers (the owner is stored as one), oldest first."""
+    """The campaign's managers (the owner is stored as one), oldest first; never an influencer
+    (`an_influencer`): what goes to them is brand-side."""
     result = await s.exec(
         select(CampaignRole.user_id)
-        .where(CampaignRole.campaign_id == campaign_id, CampaignRole.role == Role.MANAGER)
+        .where(
+            CampaignRole.campaign_id == campaign_id,
+            CampaignRole.role == Role.MANAGER,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
         .order_by(CampaignRole.id)
     )
     return list(result.scalars().all())

@@ -27,6 +27,7 @@ from storage.models import (
     Influencer,
     Reminder,
 )
+from storage.queries.campaigns import an_influencer
 
 
 def dialect(s: AsyncSession) -> str:
@@ -88,10 +89,15 @@ async def shared_channels(s: AsyncSession, campaign_id: int) -> list[str]:
 
 
 async def people(s: AsyncSession, campaign_id: int, roles: Iterable[Role]) -> list[str]:
-    """Who holds one of `roles` on the campaign, oldest grant first."""
+    """Who holds one of `roles` on the campaign, oldest grant first; never an influencer
+    (`an_influencer`): flags are brand-side."""
     rows = await s.exec(
         select(CampaignRole.user_id)
-        .where(CampaignRole.campaign_id == campaign_id, CampaignRole.role.in_([r.value for r in roles]))
+        .where(
+            CampaignRole.campaign_id == campaign_id,
+            CampaignRole.role.in_([r.value for r in roles]),
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
         .order_by(CampaignRole.id)
     )
     return list(dict.fromkeys(rows.scalars().all()))
@@ -203,6 +209,7 @@ async def awaited_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Awaite
                 .where(
                     CampaignRole.campaign_id.in_(campaign_ids),
                     CampaignRole.role == Role.MANAGER.value,
+                    ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
                 )
                 .order_by(CampaignRole.id)
             )

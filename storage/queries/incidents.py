@@ -28,6 +28,7 @@ from storage.models import (
     ProcessedEvent,
 )
 from storage.queries import insert
+from storage.queries.campaigns import an_influencer, brand_campaigns
 from storage.queries.evidence import heads as chain_heads
 
 OPEN_STATUSES = (
@@ -289,11 +290,7 @@ async def scope_of(
             select(Engagement.id).where(Engagement.team_id == team_id, Engagement.campaign_id == campaign_id)
         )
         return Scope(team_id, tuple(ids.scalars().all()))
-    campaigns = select(CampaignRole.campaign_id).where(
-        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
-    )
-    if roles:
-        campaigns = campaigns.where(CampaignRole.role.in_(list(roles)))
+    campaigns = brand_campaigns(team_id, user_id, roles or None)
     branded = select(Engagement.id).where(
         Engagement.team_id == team_id, Engagement.campaign_id.in_(campaigns)
     )
@@ -509,13 +506,7 @@ async def reportable_engagements(
         .where(Engagement.team_id == team_id, Campaign.team_id == team_id)
     )
     if not is_admin:
-        query = query.where(
-            Campaign.id.in_(
-                select(CampaignRole.campaign_id).where(
-                    CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
-                )
-            )
-        )
+        query = query.where(Campaign.id.in_(brand_campaigns(team_id, user_id)))
     rows = await s.exec(query.order_by(Campaign.start_date.desc(), Engagement.id).limit(limit))
     return [tuple(row) for row in rows.all()]
 
@@ -589,7 +580,11 @@ def _report_context_statement(guarded: bool = False):
     does `first_delivery`'s."""
     role = (
         select(CampaignRole.role)
-        .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == bindparam("user_id"))
+        .where(
+            CampaignRole.campaign_id == Campaign.id,
+            CampaignRole.user_id == bindparam("user_id"),
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
         .limit(1)
         .correlate(Campaign)
         .scalar_subquery()

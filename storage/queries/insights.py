@@ -77,6 +77,7 @@ from storage.models import (
     Workspace,
 )
 from storage.queries import insert
+from storage.queries.campaigns import an_influencer
 from storage.types import UTCDateTime
 
 I = Incident.__table__.c  # noqa: E741
@@ -850,6 +851,7 @@ async def managed_active(
             Campaign.status == CampaignStatus.ACTIVE.value,
             Campaign.digest_enabled.is_(True),
             CampaignRole.role == Role.MANAGER.value,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),  # digests compare influencers
             or_(Workspace.active.is_(None), Workspace.active.is_(True)),
         )
     )
@@ -870,7 +872,11 @@ async def managers_with_zones(
             UserTimeZone,
             and_(UserTimeZone.team_id == CampaignRole.team_id, UserTimeZone.user_id == CampaignRole.user_id),
         )
-        .where(_ids_in(s, CampaignRole.campaign_id, campaign_ids), CampaignRole.role == Role.MANAGER.value)
+        .where(
+            _ids_in(s, CampaignRole.campaign_id, campaign_ids),
+            CampaignRole.role == Role.MANAGER.value,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
         .order_by(CampaignRole.campaign_id, CampaignRole.user_id)
     )
     out: dict[int, list[tuple[str, str | None]]] = {}

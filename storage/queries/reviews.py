@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.scorecard import DeliverableRow, IncidentRow, ReviewRow
 from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Incident, Influencer, Review
+from storage.queries.campaigns import brand_campaigns
 
 #: Options of one static select (Slack's limit).
 PICKER_MAX = 100
@@ -34,10 +35,8 @@ def _with_context():
 
 
 def brand_campaign_ids(team_id: str, user_id: str):
-    """Subquery: ids of the campaigns where the user holds a brand role (campaign_role (team_id, user_id))."""
-    return select(CampaignRole.campaign_id).where(
-        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id
-    )
+    """Subquery: ids of the campaigns where the user holds a brand role (`brand_campaigns`)."""
+    return brand_campaigns(team_id, user_id)
 
 
 async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:

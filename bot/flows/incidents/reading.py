@@ -87,6 +87,9 @@ async def show_incident(svc: Services, team_id: str, user_id: str, number: int) 
 
 
 async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool:
+    """The incident's influencer, and its campaign's brand team. Someone who is an influencer
+    anywhere in the workspace has no brand role (`granted_role`) nor admin rights here
+    (docs/trust-boundaries.md, *one person, one side*)."""
     if ctx.influencer.slack_user_id == user_id:
         return True
     granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)

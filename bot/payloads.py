@@ -26,8 +26,10 @@ Messages name the field and the type found, never a value: they go to the log.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt.request.internals import extract_team_id, parse_body
 
@@ -302,6 +304,21 @@ def _response_urls(body: dict[str, Any]) -> str | None:
             return f"response_urls[{index}].{p}"
         if (p := _url(item.get("response_url"), "response_url")) is not None:
             return f"response_urls[{index}].{p}"
+    return None
+
+
+#: Where Slack's response_urls point (commercial Slack and GovSlack).
+SLACK_RESPONSE_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+
+
+def foreign_response_url(body: dict[str, Any], hosts: Collection[str]) -> str | None:
+    """A problem when a response_url of a well-formed body points anywhere but `hosts`. The bot
+    POSTs its answers to it: a forged one would have it send them to any address it can reach."""
+    items = body.get("response_urls")
+    urls = [body.get("response_url")] + [i.get("response_url") for i in items or () if isinstance(i, dict)]
+    for url in urls:
+        if isinstance(url, str) and urlsplit(url).netloc.lower() not in hosts:
+            return "a response_url is not Slack's"
     return None
 
 

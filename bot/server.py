@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 SERVICES = web.AppKey("services", Services)
 BOLT = web.AppKey("bolt", AsyncApp)
 VERIFIER = web.AppKey("verifier", SignatureVerifier | None)
+#: Slack's response_url hosts, and the configured Web API's (the playground's emulator).
+RESPONSE_HOSTS = web.AppKey("response_hosts", frozenset)
 
 #: Slack's largest payloads (a modal submission with many inputs, a long message event) are tens
 #: of kilobytes; nothing Slack sends comes near 1 MB.
@@ -95,9 +98,13 @@ async def verified_body(request: web.Request, verifier: SignatureVerifier | None
     raise Refused(401, "bad signature", size, team)
 
 
-def malformed(body: dict | None, verified: Verified) -> web.Response | None:
-    """The answer to a signed body the listeners cannot read, or None when it is well formed."""
-    problem = "the body is not a JSON object" if body is None else payloads.problem(body)
+def malformed(body: dict | None, verified: Verified, response_hosts: frozenset[str]) -> web.Response | None:
+    """The answer to a signed body the listeners cannot read (or whose response_url is not
+    Slack's), or None when it is well formed."""
+    if body is None:
+        problem: str | None = "the body is not a JSON object"
+    else:
+        problem = payloads.problem(body) or payloads.foreign_response_url(body, response_hosts)
     if problem is None:
         return None
     what = payloads.describe(body) if body is not None else "unparsable"
@@ -114,7 +121,8 @@ async def slack_events(request: web.Request) -> web.Response:
     except Refused as refused:
         return refused.log_and_answer()
     content_type = (request.headers.get("Content-Type") or "").split(";")[0] or None  # as Bolt reads it
-    refusal = malformed(payloads.parse(verified.text, content_type), verified)
+    body = payloads.parse(verified.text, content_type)
+    refusal = malformed(body, verified, request.app[RESPONSE_HOSTS])
     if refusal is not None:
         return refusal
     bolt_request = AsyncBoltRequest(body=verified.text, query=request.query_string, headers=request.headers)
@@ -133,6 +141,8 @@ def create_web_app(svc: Services, bolt: AsyncApp) -> web.Application:
     app[BOLT] = bolt
     secret = svc.settings.slack_signing_secret
     app[VERIFIER] = SignatureVerifier(secret) if secret else None
+    api_host = urlsplit(svc.settings.slack_api_url).netloc.lower()
+    app[RESPONSE_HOSTS] = payloads.SLACK_RESPONSE_HOSTS | {api_host}
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
 

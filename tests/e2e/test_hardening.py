@@ -302,6 +302,7 @@ MALFORMED: list[tuple[str, str, Callable[[dict], None]]] = [
     ("/review", "no trigger_id", _drop("trigger_id")),
     ("/campaign list", "no response_url", _drop("response_url")),
     ("/campaign list", "no team_id", _drop("team_id")),
+    ("/campaign list", "response_url not Slack's", _set("response_url", "http://169.254.169.254/latest/")),
     ("/campaign show spring", "text longer than anyone can type", _set("text", "show " + "x" * 40_000)),
     (f"block_actions {Action.ACKNOWLEDGE_GUIDELINES}", "user without id", _drop("user.id")),
     (f"block_actions {Action.ACKNOWLEDGE_GUIDELINES}", "user a string", _set("user", IVY)),
@@ -312,6 +313,11 @@ MALFORMED: list[tuple[str, str, Callable[[dict], None]]] = [
     (f"block_actions {Action.INCIDENT_ACKNOWLEDGE}", "action not an object", _set("actions", [1])),
     (f"block_actions {Action.DELIVERABLE_SUBMIT}", "no trigger_id", _drop("trigger_id")),
     (f"block_actions {Action.DELIVERABLE_SUBMIT}", "no channel", _drop("channel")),
+    (
+        f"block_actions {Action.INCIDENT_ACKNOWLEDGE}",
+        "response_url not Slack's",
+        _set("response_url", "https://hooks.slack.com.attacker.example/actions/1"),
+    ),
     (
         f"block_actions {Action.CHECK_FAIL}",
         "selected_option a string",

@@ -31,7 +31,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
-from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import (
     AsyncSQLAlchemyInstallationStore,
@@ -42,6 +42,7 @@ from sqlalchemy import delete, desc, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import tenancy
+from bot.slack import TOKEN_REFUSED, slack_error
 from bot.tenancy import Workspace
 from storage import slack_tables
 from storage.db import Database
@@ -344,6 +345,30 @@ class Tenancy:
         return Workspace(
             team_id, found.enterprise_id, found.bot_token, found.bot_user_id, found.bot_id, org_wide=org_wide
         )
+
+    async def still_installed(
+        self, client: Any, team_id: str | None, organisation: str | None = None
+    ) -> bool:
+        """Whether the installation an `app_uninstalled` / `tokens_revoked` event names still has a
+        token Slack accepts (`auth.test`). Slack sends those events once the tokens stop working:
+        an event whose token still works is not Slack's, or is out of date, and taking the
+        workspace offline on its word would stop its reminders and drop its installation.
+        A Slack error other than a dead token counts as installed (the next call will tell)."""
+        if organisation is not None and self.installations is not None:
+            found = await self.installations.bot(
+                enterprise_id=organisation, team_id=None, is_enterprise_install=True
+            )
+            token = found.bot_token if found is not None else None
+        else:
+            workspace = await self.for_team(team_id) if team_id else None
+            token = workspace.bot_token if workspace is not None else None
+        if not token:
+            return False
+        try:
+            await client.auth_test(token=token)
+        except SlackApiError as exc:
+            return slack_error(exc) not in TOKEN_REFUSED
+        return True
 
     @contextlib.asynccontextmanager
     async def enter(self, team_id: str) -> AsyncIterator[Workspace | None]:

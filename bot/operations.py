@@ -24,15 +24,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot import oauth
 from bot.metrics import CONTENT_TYPE, instrument
+from bot.slack import TOKEN_REFUSED
 from storage.queries import health
 
 log = logging.getLogger(__name__)
 
 TOKEN_CHECK_SECONDS = 60.0
-#: auth.test errors that mean the token will not work (no retry helps).
-TOKEN_REFUSED = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-)
 
 
 @cache

@@ -21,6 +21,7 @@ from bot.metrics import Metrics
 from bot.server import create_web_app
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack import TOKEN_REFUSED as DEAD_TOKEN
 from bot.slack import create_client, slack_error
 from scheduler.dispatcher import DEFAULT_TICK_SECONDS, Dispatcher
 from storage.db import Database
@@ -32,9 +33,7 @@ Sleep = Callable[[float], Awaitable[object]]
 #: The longest wait between two `auth.test` attempts at start-up.
 MAX_CONNECT_DELAY = 60.0
 #: `auth.test` errors no retry can fix: the token is wrong, revoked, or its workspace is gone.
-TOKEN_REFUSED = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "team_not_found"}
-)
+TOKEN_REFUSED = DEAD_TOKEN | {"team_not_found"}
 
 
 class InvalidToken(RuntimeError):

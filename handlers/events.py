@@ -8,6 +8,7 @@ App Home lives in handlers/home.py.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -19,13 +20,18 @@ from bot.services import Services
 from handlers._runtime import team_of
 from storage.queries import workspaces
 
+log = logging.getLogger(__name__)
+
 
 def register(app: AsyncApp, svc: Services) -> None:
     async def deactivate(team_id: str, context: Any = None) -> None:
+        organisation = context.enterprise_id if context and context.is_enterprise_install else None
+        if svc.tenancy is not None and await svc.tenancy.still_installed(svc.client, team_id, organisation):
+            log.warning("uninstall event for %s, whose token still works: ignored", organisation or team_id)
+            return
         async with svc.db.transaction() as s:
             await workspaces.set_active(s, team_id, False, svc.clock.now())
         if svc.tenancy is not None:  # its installation goes; its data stays, inactive
-            organisation = context.enterprise_id if context and context.is_enterprise_install else None
             await svc.tenancy.uninstalled(team_id, organisation)
 
     @app.event(Event.APP_UNINSTALLED)

@@ -229,8 +229,11 @@ def card_of(world: World, channel: str) -> Message:
     raise AssertionError("no incident card in the channel")
 
 
-async def uninstall(world: World) -> None:
-    """Slack's `app_uninstalled` event, as Slack sends it (signed JSON envelope)."""
+async def uninstall(world: World, *, revoke: bool = True) -> None:
+    """The workspace removes the app: its token stops working (unless not `revoke`, as for a
+    forged event), then Slack's `app_uninstalled` event, as Slack sends it (signed JSON envelope)."""
+    if revoke:
+        world.emulator.uninstall()
     envelope = payloads.event_envelope(
         world.slack.ws,
         {"type": "app_uninstalled"},
@@ -240,6 +243,7 @@ async def uninstall(world: World) -> None:
     )
     reply = await world.slack.send_raw(json.dumps(envelope), "application/json")
     assert reply.ok, reply.body
+    await world.stack.settle()
 
 
 async def forge_click(

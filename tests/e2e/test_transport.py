@@ -100,8 +100,9 @@ async def test_web_api_rate_limits_and_server_errors_are_retried(world: World):
 
 
 async def test_uninstall_then_reinstall(world: World):
-    """`app_uninstalled` marks the workspace inactive; a (re)started bot with a working token
-    marks it active again."""
+    """`app_uninstalled` marks the workspace inactive once its token no longer works (an event
+    whose token still works changes nothing); a (re)started bot with a working token marks it
+    active again."""
     from storage.models import Workspace
     from tests.e2e.harness import uninstall
 
@@ -110,7 +111,10 @@ async def test_uninstall_then_reinstall(world: World):
             return (await s.get(Workspace, world.emulator.team_id)).active
 
     assert await active()
-    await uninstall(world)
+    await uninstall(world, revoke=False)  # signed, but the bot's token still works: not Slack's word
+    assert await active()
+    await uninstall(world)  # the token stops working, and Slack says so
     assert not await active()
+    world.emulator.app.add_token(world.emulator.bot_token, world.emulator.team_id)  # installed again
     await world.stack.bot.start()
     assert await active()

@@ -120,6 +120,8 @@ class ChannelFacts:
     is_private: bool = False
     is_archived: bool = False
     is_general: bool = False
+    #: a direct message or a group DM (`is_im`, `is_mpim`): a conversation between people, not a channel
+    is_direct: bool = False
     bot_is_member: bool = False
     #: organisations (team ids) other than this workspace the channel is shared with; a channel
     #: shared inside an Enterprise Grid org (`is_org_shared`) or with a pending invite counts as
@@ -148,6 +150,8 @@ def link_refusal(c: ChannelFacts, channel: str, *, external_influencer: bool) ->
         return (
             f":no_entry: {channel} is the workspace's general channel; an engagement needs its own channel."
         )
+    if c.is_direct:
+        return f":no_entry: {channel} is a direct message; an engagement needs its own channel."
     if c.is_archived:
         return f":no_entry: {channel} is archived; pick another channel."
     if not c.person_is_member:
@@ -185,7 +189,7 @@ def escalation_refusal(c: ChannelFacts) -> str | None:
             "I can't see that channel. Add me to it first (type /invite @Campaign Guard in the "
             "channel), then pick it again."
         )
-    if not c.is_private or c.is_general:
+    if not c.is_private or c.is_general or c.is_direct:
         return "Pick a private channel: escalations carry legal's notes, which only the brand team may read."
     if c.is_archived:
         return "That channel is archived; pick another one."
@@ -206,6 +210,8 @@ def hold_reason(c: ChannelFacts) -> str | None:
         return "the channel is archived"
     if not c.is_private:
         return "the channel is now public"
+    if c.is_direct:
+        return "it is a direct message, not a channel of the brand team"
     if c.is_shared:
         return "the channel is now shared with another organisation"
     if c.is_engagement_channel:

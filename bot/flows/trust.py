@@ -149,6 +149,7 @@ async def channel_facts(
         is_private=bool(info.get("is_private") or info.get("is_group")),
         is_archived=bool(info.get("is_archived")),
         is_general=bool(info.get("is_general")),
+        is_direct=bool(info.get("is_im") or info.get("is_mpim")),
         bot_is_member=bool(info.get("is_member")),
         other_teams=other_teams,
         shared_elsewhere=bool(shared),

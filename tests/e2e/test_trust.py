@@ -199,6 +199,10 @@ async def test_general_and_channels_the_inviter_is_not_in_are_refused(world: Wor
     )
     said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}> <#{hr.id}>")
     assert "You are not a member of" in said
+    # her direct messages with the bot: a conversation, not a channel
+    dm = world.emulator.workspace.open_dm(MANAGER)
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}> <#{dm.id}>")
+    assert said == f":no_entry: <#{dm.id}> is a direct message; an engagement needs its own channel."
 
 
 async def test_a_channel_shared_with_another_organisation_is_refused(world: World):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain.trust import (
@@ -92,6 +94,7 @@ SAFE = ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True)
         (SAFE, False, None),
         (ChannelFacts(bot_is_member=True, person_is_member=True), False, None),  # a public channel is fine
         (ChannelFacts(is_general=True, person_is_member=True), False, "general channel"),
+        (ChannelFacts(is_private=True, is_direct=True, person_is_member=True), False, "direct message"),
         (ChannelFacts(is_private=True, bot_is_member=True), False, "You are not a member"),
         (ChannelFacts(is_private=True, person_is_member=True, is_archived=True), False, "archived"),
         (ChannelFacts(person_is_member=True, is_escalation_channel=True), False, "escalation channel"),
@@ -113,6 +116,7 @@ def test_linking_an_existing_channel(facts, external, expected):
         (ChannelFacts(visible=False), "Add me to it first"),
         (ChannelFacts(is_private=True, person_is_member=True), "Add me to it first"),
         (ChannelFacts(bot_is_member=True, person_is_member=True), "Pick a private channel"),
+        (replace(SAFE, is_direct=True), "Pick a private channel"),
         (ChannelFacts(is_private=True, bot_is_member=True), "not a member"),
         (
             ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True, shared_elsewhere=True),
@@ -140,6 +144,8 @@ def test_before_each_escalation_post():
     assert hold_reason(ChannelFacts(is_private=False, bot_is_member=True)) == "the channel is now public"
     shared = ChannelFacts(is_private=True, bot_is_member=True, other_teams=frozenset({"T2"}))
     assert hold_reason(shared) == "the channel is now shared with another organisation"
+    direct = ChannelFacts(is_private=True, bot_is_member=True, is_direct=True)
+    assert hold_reason(direct) == "it is a direct message, not a channel of the brand team"
 
 
 def test_admin_rights_count_only_on_the_brand_side():

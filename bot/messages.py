@@ -66,7 +66,7 @@ def missing_argument(usage_line: str) -> str:
 
 
 def unknown_slug(slug: str) -> str:
-    return f":mag: No campaign `{esc(slug[:40])}` in this workspace. `/campaign list` shows yours."
+    return f":mag: No campaign `{esc(slug[:40])}` that you can see. `/campaign list` shows yours."
 
 
 def slack_refused_stale(error: str) -> str:

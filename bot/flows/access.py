@@ -19,11 +19,33 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-async def campaign_by_slug(s: AsyncSession, team_id: str, slug: str) -> Campaign:
+#: Any part in a campaign: enough to learn that it exists.
+ANY_ROLE = frozenset(Role)
+
+
+async def campaign_for(
+    s: AsyncSession,
+    directory: Directory,
+    team_id: str,
+    slug: str,
+    user_id: str,
+    act: Act | None = None,
+    *,
+    needed: frozenset[Role] = ANY_ROLE,
+) -> tuple[Campaign, frozenset[Role]]:
+    """The campaign a command names by its slug, and the user's roles on it (`act` required, when
+    given). A campaign in which the user has no part at all answers as one that does not exist:
+    a slug is often a brand's or a product's name, and "not permitted" would tell anyone in the
+    workspace that it exists."""
     campaign = await q.by_slug(s, team_id, slug.strip().lower())
-    if campaign is None:
+    roles: frozenset[Role] = frozenset()
+    if campaign is not None:
+        roles = await roles_on(s, directory, campaign, user_id, act, needed=None if act else needed)
+    if campaign is None or not roles:
         raise NotFound(messages.unknown_slug(slug))
-    return campaign
+    if act is not None:
+        require(act, roles)
+    return campaign, roles
 
 
 async def roles_on(

@@ -22,7 +22,7 @@ from bot.domain.campaigns import CampaignMove
 from bot.domain.deliverables import OWED
 from bot.domain.permissions import Act
 from bot.errors import Conflict
-from bot.flows.access import authorize, campaign_by_slug
+from bot.flows.access import campaign_for
 from bot.flows.deliverables import refresh_card
 from bot.flows.home import refresh_home
 from bot.services import Services
@@ -40,8 +40,7 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
     sources, to = rules.MOVES[move]
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.CHANGE_CAMPAIGN_STATUS)
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.CHANGE_CAMPAIGN_STATUS)
         was = campaign.status
         if refusal := rules.move_refusal(move, was, campaign.slug):
             raise Conflict(refusal)

@@ -30,7 +30,7 @@ from bot.domain.permissions import Act, may
 from bot.domain.trust import Someone, brand_role_refusal, creator_refusal
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
-from bot.flows.access import admin_rights, authorize, campaign_by_slug, is_the_influencer
+from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -202,8 +202,7 @@ async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Bloc
 async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) -> list[Block]:
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        roles = await authorize(s, svc.directory, campaign, user_id, Act.VIEW_CAMPAIGN)
+        campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.VIEW_CAMPAIGN)
         engagements = await q.engagements(s, campaign.id)
         if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
             engagements = [(e, i) for e, i in engagements if i.slack_user_id == user_id]
@@ -326,8 +325,7 @@ async def invite(
     or creating the channel) comes after, so a refusal invites nobody, posts nothing, stores nothing."""
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.INVITE)
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.INVITE)
         if refusal := rules.closed_refusal(campaign.status, campaign.slug, "invite influencers to it"):
             raise Conflict(refusal)
         brand_team = [r.user_id for r in await q.team(s, campaign.id)]
@@ -461,8 +459,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
         raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:  # first: may this user grant roles at all?
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.GRANT_ROLE)
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.GRANT_ROLE)
     person = await svc.directory.user(target)
     if person.is_bot or person.deleted:
         raise InvalidInput(f"{user(target)} is a bot or a deactivated account.")
@@ -522,8 +519,7 @@ async def open_guidelines_editor(
 ) -> None:
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.EDIT_GUIDELINES)
         clauses = await q.guidelines(s, campaign.id)
     new_code = next_code([c.code for c in clauses]) if len(clauses) < MAX_CLAUSES else None
     await svc.client.views_open(
@@ -649,8 +645,7 @@ async def open_deliverable_form(
 ) -> None:
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
-        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.ADD_DELIVERABLE)
         if refusal := rules.closed_refusal(campaign.status, campaign.slug, "add deliverables to it"):
             raise Conflict(refusal)
         live = await q.live_engagements(s, campaign.id)

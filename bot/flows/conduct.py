@@ -39,7 +39,7 @@ from bot.domain.enums import Role
 from bot.domain.ghosting import asks, thresholds_problem
 from bot.errors import InvalidInput, NotPermitted
 from bot.flows import evidence, trust
-from bot.flows.access import campaign_by_slug, is_the_influencer, roles_on
+from bot.flows.access import campaign_for, is_the_influencer
 from bot.services import Services
 from bot.slack import as_posted, slack_error
 from bot.views import conduct as views
@@ -91,8 +91,7 @@ async def _assess(text: str) -> ConductVerdict:
 
 
 async def _campaign_to_manage(svc: Services, s, team_id: str, user_id: str, slug: str) -> Campaign:
-    campaign = await campaign_by_slug(s, team_id, slug)
-    roles = await roles_on(s, svc.directory, campaign, user_id, needed=SWITCHERS)
+    campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=SWITCHERS)
     if SWITCHERS.isdisjoint(roles):
         raise NotPermitted("switch the conduct monitor", [r.value for r in (Role.ADMIN, Role.MANAGER)])
     return campaign

@@ -31,7 +31,7 @@ from bot.domain.enums import Role
 from bot.domain.permissions import BRAND
 from bot.errors import InvalidInput, NotPermitted
 from bot.flows import trust
-from bot.flows.access import campaign_by_slug, roles_on
+from bot.flows.access import campaign_for
 from bot.services import Services
 from bot.views import charts
 from bot.views import insights as views
@@ -220,8 +220,7 @@ async def report(svc: Services, team_id: str, user_id: str, slug: str | None, ra
     async with svc.db.transaction() as s:
         campaign = None
         if slug:
-            campaign = await campaign_by_slug(s, team_id, slug)
-            roles = await roles_on(s, svc.directory, campaign, user_id, needed=BRAND)
+            campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=BRAND)
             if BRAND.isdisjoint(roles):
                 raise NotPermitted("see this campaign's report", [r.value for r in BRAND])
             scope = await q.campaign_scope(s, campaign)
@@ -262,9 +261,9 @@ async def set_digest(svc: Services, team_id: str, user_id: str, slug: str, on: b
     now = svc.clock.now()
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        campaign = await campaign_by_slug(s, team_id, slug)
         managers = frozenset({Role.ADMIN, Role.MANAGER})
-        if managers.isdisjoint(await roles_on(s, svc.directory, campaign, user_id, needed=managers)):
+        campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=managers)
+        if managers.isdisjoint(roles):
             raise NotPermitted("switch the weekly digest", ["admin", "manager"])
         await s.exec(update(Campaign).where(Campaign.id == campaign.id).values(digest_enabled=on))
         campaign.digest_enabled = on

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.enums import Role
 from bot.domain.permissions import Act
 from bot.errors import NotPermitted
-from bot.flows.access import authorize, campaign_by_slug, is_brand_admin
+from bot.flows.access import campaign_for, is_brand_admin
 from bot.services import Services
 from bot.views import reminders as views
 from storage.queries import campaigns as campaign_q
@@ -25,8 +25,7 @@ async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) 
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         if slug:
-            campaign = await campaign_by_slug(s, team_id, slug)
-            await authorize(s, svc.directory, campaign, user_id, Act.SEE_REMINDERS)
+            campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.SEE_REMINDERS)
             campaign_ids: list[int] | None = [campaign.id]
             scope = f"on `{campaign.slug}`"
         elif await is_brand_admin(s, svc.directory, team_id, user_id):

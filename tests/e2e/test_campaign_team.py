@@ -203,7 +203,7 @@ async def test_non_managers_cannot_invite_or_grant_roles(world: World):
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
     await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> legal")
     before = await world.row_counts()
-    for user in (MEMBER, LEGAL, OTTO):
+    for user in (MEMBER, LEGAL):
         await world.run(user, f"/campaign invite spring <@{IVY}>")
         assert (
             world.said_to(user) == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
@@ -212,6 +212,11 @@ async def test_non_managers_cannot_invite_or_grant_roles(world: World):
         assert world.said_to(user) == (
             ":no_entry: Only a campaign *admin* or *manager* can change roles on this campaign."
         )
+    # someone with no part in the campaign is not told it exists
+    await world.run(OTTO, f"/campaign invite spring <@{IVY}>")
+    assert world.said_to(OTTO) == messages.unknown_slug("spring")
+    await world.run(OTTO, f"/campaign role spring <@{OTTO}> manager")
+    assert world.said_to(OTTO) == messages.unknown_slug("spring")
     assert await world.row_counts() == before
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot import messages
 from bot.domain.enums import Outcome
 from bot.domain.incidents import OUTCOME_STRIKES
 from bot.ids import Action, Callback, Field, Shortcut
@@ -519,10 +520,10 @@ async def test_list_and_show_visibility(world: World):
     await world.run(ADMIN, "/breach show br-1")
     shown = world.said_to(ADMIN)
     assert "BR-1 · G1" in shown and "*Timeline* (1 event)" in shown and "reported it" in shown
-    await world.run(MANAGER, "/breach list open autumn")
-    assert world.said_to(MANAGER) == "No open incidents you can see."
+    await world.run(MANAGER, "/breach list open autumn")  # Otto's campaign: no part in it
+    assert world.said_to(MANAGER) == messages.unknown_slug("autumn")
     await world.run(MANAGER, "/breach list open nope")
-    assert world.said_to(MANAGER) == ":mag: No campaign `nope` in this workspace."
+    assert world.said_to(MANAGER) == messages.unknown_slug("nope")
     for bad in ("/breach show", "/breach show 12x", "/breach list open a b"):
         await world.run(MANAGER, bad)
         assert world.said_to(MANAGER).startswith(":warning: Usage:")

@@ -17,12 +17,12 @@ import tempfile
 from bot.domain.enums import Role
 from bot.domain.permissions import campaign_roles
 from bot.errors import NotFound, NotPermitted
-from bot.flows.access import admin_rights, is_brand_admin
+from bot.flows.access import admin_rights, campaign_for, is_brand_admin
 from bot.services import Services
 from bot.uploads import upload_file
 from bot.views import export as export_views
 from bot.views import incidents as views
-from bot.views.text import esc, plural
+from bot.views.text import plural
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
 from storage.queries.incidents import Count, IncidentContext
@@ -33,12 +33,10 @@ log = logging.getLogger(__name__)
 # Reading: list, show, export
 
 
-async def _campaign_id(s, team_id: str, slug: str | None) -> int | None:
+async def _campaign_id(svc: Services, s, team_id: str, user_id: str, slug: str | None) -> int | None:
     if not slug:
         return None
-    campaign = await campaign_q.by_slug(s, team_id, slug)
-    if campaign is None:
-        raise NotFound(f":mag: No campaign `{esc(slug[:40])}` in this workspace.")
+    campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id)
     return campaign.id
 
 
@@ -49,7 +47,7 @@ async def list_incidents(
     page), with a "Show more" button while there are more."""
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        campaign_id = await _campaign_id(s, team_id, slug)
+        campaign_id = await _campaign_id(svc, s, team_id, user_id, slug)
         scope = await q.scope_of(s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id)
         rows, more = await q.list_page(s, scope, open_only=open_only, before=before)
         total = Count(len(rows))
@@ -113,7 +111,7 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
     long export holds no snapshot or connection."""
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        campaign_id = await _campaign_id(s, team_id, slug)
+        campaign_id = await _campaign_id(svc, s, team_id, user_id, slug)
         scope = await q.scope_of(
             s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id, roles=EXPORT_ROLES
         )

@@ -233,33 +233,24 @@ async def remove_creator(s: AsyncSession, team_id: str, user_id: str) -> bool:
 async def is_influencer_anywhere(
     s: AsyncSession, team_id: str, user_id: str, email: str | None = None
 ) -> bool:
-    """An influencer on an engagement (any status) of the workspace: by Slack id, or by the email an
-    external influencer was invited with before Slack told us their id (influencer (team_id,
-    slack_user_id) / (team_id, email), then engagement (team_id, influencer_id))."""
+    """An influencer on an engagement (any status) of the workspace (`an_influencer`)."""
+    return bool(await s.scalar(select(an_influencer(team_id, user_id, email))))
+
+
+def an_influencer(team_id: Any, user_id: Any, email: str | None = None) -> Exists:
+    """SQL: `user_id` (a value or a column) is an influencer on an engagement (any status) of
+    workspace `team_id`: by Slack id, or by the `email` an external influencer was invited with
+    before Slack told us their id (influencer (team_id, slack_user_id) / (team_id, email), then
+    engagement (team_id, influencer_id)). Where both sides meet in one person (a brand role stored
+    before *one person, one side*), brand-side reading and brand-side messages skip them with
+    `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)`."""
     who = Influencer.slack_user_id == user_id
     if email:
         who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email.lower()))
-    result = await s.exec(
-        select(Engagement.id)
-        .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, who)
-        .limit(1)
-    )
-    return result.first() is not None
-
-
-def an_influencer(team_id: Any, user_id: Any) -> Exists:
-    """SQL: `user_id` (a value or a column) is an influencer on an engagement (any status) of
-    workspace `team_id`, by Slack id. Where both sides meet in one person (a brand role stored
-    before *one person, one side*), brand-side reading and brand-side messages skip them with
-    `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)` (influencer (team_id,
-    slack_user_id), then engagement (team_id, influencer_id))."""
     return exists(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(
-            Influencer.team_id == team_id, Influencer.slack_user_id == user_id, Engagement.team_id == team_id
-        )
+        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, who)
     )
 
 

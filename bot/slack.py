@@ -205,3 +205,13 @@ async def as_posted(client: AsyncWebClient, channel: str, message: dict[str, Any
     thread_ts = message.get("thread_ts")
     found, _ = await read_message(client, channel, ts, thread_ts if isinstance(thread_ts, str) else None)
     return found if found is not None and found.get("user") == author else None
+
+
+def message_files(message: dict[str, Any]) -> list[dict[str, str]]:
+    """A Slack message's files as the store keeps them (evidence, timeline, conduct flags): id and
+    name, at most twenty."""
+    return [
+        {"id": str(f.get("id") or ""), "name": str(f.get("name") or f.get("title") or "")[:200]}
+        for f in message.get("files") or ()
+        if isinstance(f, dict)
+    ][:20]

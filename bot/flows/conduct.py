@@ -41,7 +41,7 @@ from bot.errors import InvalidInput, NotPermitted
 from bot.flows import evidence, trust
 from bot.flows.access import campaign_for, is_the_influencer
 from bot.services import Services
-from bot.slack import as_posted, slack_error
+from bot.slack import as_posted, message_files, slack_error
 from bot.views import conduct as views
 from storage.models import AwaitedReply, Campaign, ConductFlag, Engagement, FlaggedMessage
 from storage.queries import campaigns as campaign_q
@@ -268,14 +268,6 @@ async def _permalink(svc: Services, channel_id: str, ts: str) -> str | None:
         return None
 
 
-def _files(message: dict[str, Any]) -> list[dict[str, str]]:
-    return [
-        {"id": str(f.get("id") or ""), "name": str(f.get("name") or f.get("title") or "")[:200]}
-        for f in message.get("files") or ()
-        if isinstance(f, dict)
-    ][:20]
-
-
 async def _flag(
     svc: Services,
     found: q.Channel,
@@ -326,7 +318,7 @@ async def _flag(
                 thread_ts=message.get("thread_ts"),
                 author_id=author,
                 text=(message.get("text") or "")[:40000],
-                files=_files(message),
+                files=message_files(message),
                 edited=bool(message.get("edited")),
                 category=verdict.category.value if verdict.category else "conduct",
                 score=float(verdict.score),

@@ -34,7 +34,7 @@ from bot.errors import NotFound, NotPermitted
 from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.services import Services
-from bot.slack import read_message
+from bot.slack import message_files, read_message
 from bot.views.text import esc, plural, slack_text, truncate, when
 from storage.models import EvidenceSnapshot, Incident
 from storage.queries import conduct as conduct_q
@@ -64,14 +64,6 @@ def parse_permalink(link: str) -> tuple[str, str, str | None] | None:
     thread = _THREAD.search(m["query"] or "")
     thread_ts = thread.group(1) if thread else None
     return m["channel"].upper(), ts, thread_ts if thread_ts != ts else None
-
-
-def _files(message: dict[str, Any]) -> list[dict[str, str]]:
-    return [
-        {"id": str(f.get("id") or ""), "name": str(f.get("name") or f.get("title") or "")[:200]}
-        for f in message.get("files") or ()
-        if isinstance(f, dict)
-    ][:20]
 
 
 #: What a reader is told about a link the bot could not read.
@@ -134,7 +126,7 @@ async def snapshot_incident(svc: Services, team_id: str, incident_id: int) -> No
                 "thread_ts": message.get("thread_ts") if message.get("thread_ts") != ts else None,
                 "author_id": message.get("user") or message.get("bot_id"),
                 "text": (message.get("text") or "")[:40000],
-                "files": _files(message),
+                "files": message_files(message),
                 "edited": bool(message.get("edited")),
                 "source": "slack",
                 "taken_at": now,
@@ -241,14 +233,16 @@ async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str,
         delivery = f"change:{event_id or channel + ':' + str(event.get('event_ts') or ts)}"[:64]
         if not targets or not await incident_q.first_delivery(s, team_id, delivery, now):
             return False
+        files_now = [] if now_in_slack is None else message_files(now_in_slack)
         recorded = False
         for incident, snap in targets:
             last = await q.last_recorded(s, incident.id, ts)
-            original, by = last if last is not None else (None, None)
+            original, by, files_then = last if last is not None else (None, None, None)
             if last is None and snap is not None:
-                original, by = snap.text, snap.author_id
-            if not deleted and original == text_now:
-                continue  # the text the timeline has already: nothing changed
+                original, by, files_then = snap.text, snap.author_id, snap.files
+            # files the record does not know (kept before replies recorded them): the text decides
+            if not deleted and original == text_now and files_then in (None, files_now):
+                continue  # what the timeline has already: nothing changed
             kind = IncidentEventKind.MESSAGE_DELETED if deleted else IncidentEventKind.MESSAGE_EDITED
             incident_q.add_event(
                 s,
@@ -256,13 +250,15 @@ async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str,
                 kind,
                 now,
                 author if not deleted else by or author,
-                _change_line(deleted, original, text_now, snap is not None),
+                _change_line(deleted, original, text_now, snap is not None)
+                + ("" if deleted else _files_line(files_then, files_now)),
                 channel=channel,
                 ts=ts,
                 thread_ts=thread_ts,
                 before=original,
                 after=text_now,
                 snapshot=snap is not None,
+                **({} if deleted else {"files": files_now}),
             )
             recorded = True
     return recorded
@@ -282,6 +278,18 @@ async def _changed_in(
         if incident is not None and incident.id not in targets:
             targets[incident.id] = (incident, None)
     return list(targets.values())
+
+
+def _files_line(before: list[dict[str, str]] | None, after: list[dict[str, str]]) -> str:
+    """What became of the message's files, when the record knows them and they changed."""
+    if before is None or before == after:
+        return ""
+
+    def names(files: list[dict[str, str]]) -> str:
+        return ", ".join(f["name"] or f["id"] for f in files) if files else "none"
+
+    was, now = truncate(_plain(names(before)), 300), truncate(_plain(names(after)), 300)
+    return f" Files before: {was}; after: {now}."
 
 
 def _change_line(deleted: bool, before: str | None, after: str | None, snapshotted: bool) -> str:

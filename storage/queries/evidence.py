@@ -56,9 +56,12 @@ async def open_by_thread(s: AsyncSession, team_id: str, channel_id: str, thread_
     return result.scalars().first()
 
 
-async def last_recorded(s: AsyncSession, incident_id: int, ts: str) -> tuple[str | None, str | None] | None:
-    """(text, author) of message `ts` as the incident's timeline last recorded it (a reply in its
-    thread, or an edit of one), or None when the timeline has no record of it."""
+async def last_recorded(
+    s: AsyncSession, incident_id: int, ts: str
+) -> tuple[str | None, str | None, list[dict[str, str]] | None] | None:
+    """(text, author, files) of message `ts` as the incident's timeline last recorded it (a reply
+    in its thread, or an edit of one), or None when the timeline has no record of it. Files are
+    None for an event recorded before replies and edits kept them."""
     kinds = [IncidentEventKind.THREAD_REPLY, IncidentEventKind.MESSAGE_EDITED]
     result = await s.exec(
         select(IncidentEvent)
@@ -74,7 +77,7 @@ async def last_recorded(s: AsyncSession, incident_id: int, ts: str) -> tuple[str
     if event is None:
         return None
     text = event.text if event.kind == IncidentEventKind.THREAD_REPLY else event.data.get("after")
-    return text, event.actor_id
+    return text, event.actor_id, event.data.get("files")
 
 
 async def snapshots(s: AsyncSession, incident_id: int) -> Sequence[EvidenceSnapshot]:

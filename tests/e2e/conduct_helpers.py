@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from playground.emulator import BotReply, payloads
+from playground.emulator.shapes import file_json
 from storage.models import Campaign
 from tests.e2e.harness import MANAGER, World, set_up_team
 
@@ -39,16 +40,23 @@ def _shape(world: World, channel: str, message) -> dict[str, Any]:
         shaped["blocks"] = copy.deepcopy(message.blocks)
     if message.edited:
         shaped["edited"] = dict(message.edited)
+    if message.file_ids:
+        shaped["files"] = [file_json(world.slack.ws.files[f]) for f in message.file_ids]
     return shaped
 
 
-async def edit(world: World, user: str, channel: str, ts: str, text: str) -> BotReply:
-    """`user` edits their message: the channel shows the new text; the bot hears `message_changed`."""
+async def edit(
+    world: World, user: str, channel: str, ts: str, text: str, *, file_ids: list[str] | None = None
+) -> BotReply:
+    """`user` edits their message: the channel shows the new text (and, given `file_ids`, those
+    files only); the bot hears `message_changed`."""
     message = world.emulator.find_message(channel, ts)
     assert message is not None and message.user == user
     before = _shape(world, channel, message)
     edited_at = world.slack.ws.ts_clock.next()
     message.text, message.blocks = text, payloads.rich_text_blocks(text)
+    if file_ids is not None:
+        message.file_ids = list(file_ids)
     message.edited = {"user": user, "ts": edited_at}
     where = world.emulator.channel(channel)
     return await deliver(

@@ -128,6 +128,54 @@ async def test_edits_in_the_mediation_thread_are_recorded(world: World):
     assert len(await timeline(world)) == count
 
 
+def _screenshot(world: World) -> str:
+    world.slack.ws.files["F0SHOT"] = UploadedFile(
+        id="F0SHOT", filename="screenshot.png", length=3, user=IVY, created=1, content=b"png", completed=True
+    )
+    return "F0SHOT"
+
+
+async def test_an_edit_that_only_removes_a_file_is_recorded(world: World):
+    channel = await set_up_team(world)
+    ws, where = world.slack.ws, world.emulator.channel(channel)
+    message = ws.post(where, user=IVY, text=RUDE, file_ids=[_screenshot(world)])
+    await report_from_message(world, channel, message.ts)
+    count = len(await timeline(world))
+    await edit(world, IVY, channel, message.ts, RUDE, file_ids=[])
+    events = await timeline(world)
+    assert len(events) == count + 1
+    edited = events[-1]
+    assert (edited.kind, edited.data["before"], edited.data["after"]) == ("message_edited", RUDE, RUDE)
+    assert edited.data["files"] == []
+    assert edited.text.endswith("Files before: screenshot.png; after: none.")
+    # the same edit again (Slack redelivers, or an unfurl) finds nothing new to record
+    await edit(world, IVY, channel, message.ts, RUDE, file_ids=[])
+    assert len(await timeline(world)) == count + 1
+
+
+async def test_an_edit_that_only_adds_a_file_to_a_thread_reply_is_recorded(world: World):
+    channel = await set_up_team(world)
+    await report(world, clause="G2")
+    reply = await say(world, IVY, channel, "Here is my side", thread_ts=card_of(world, channel).ts)
+    assert (await timeline(world))[-1].data["files"] == []
+    await edit(world, IVY, channel, reply.ts, "Here is my side", file_ids=[_screenshot(world)])
+    edited = (await timeline(world))[-1]
+    assert edited.kind == "message_edited"
+    assert edited.data["files"] == [{"id": "F0SHOT", "name": "screenshot.png"}]
+    assert edited.text.endswith("Files before: none; after: screenshot.png.")
+
+
+async def test_a_forged_file_change_that_slack_does_not_show_is_not_recorded(world: World):
+    channel = await set_up_team(world)
+    await report(world, clause="G2")
+    reply = await say(world, IVY, channel, "Here is my side", thread_ts=card_of(world, channel).ts)
+    count = len(await timeline(world))
+    message = world.emulator.find_message(channel, reply.ts)
+    message.file_ids = [_screenshot(world)]  # what the forged event claims…
+    await edit(world, IVY, channel, reply.ts, "Here is my side", file_ids=[])  # …Slack does not have
+    assert len(await timeline(world)) == count
+
+
 async def test_changes_after_the_incident_closed_are_not_recorded(world: World):
     channel = await set_up_team(world)
     said = await say(world, IVY, channel, RUDE)

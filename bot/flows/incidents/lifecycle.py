@@ -18,7 +18,7 @@ from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Field
 from bot.services import Services
-from bot.slack import as_posted
+from bot.slack import as_posted, message_files
 from bot.views import incidents as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, plural, quote, truncate, user, when
@@ -510,6 +510,7 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
             author,
             (posted.get("text") or "")[:40000],
             ts=event.get("ts"),
+            files=message_files(posted),
         )
         ctx = await q.context_by_id(s, team_id, incident.id)
         if (

@@ -47,7 +47,6 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "channels:read",
-    "channels:join",
     "channels:manage",
     "channels:history",
     "groups:read",

@@ -129,6 +129,9 @@ class ChannelFacts:
     other_teams: frozenset[str] = frozenset()
     shared_elsewhere: bool = False
     person_is_member: bool = False  # the inviter (linking) or the chooser (escalation channel)
+    #: members who are influencers on an engagement of the workspace (any status); read for a
+    #: private channel only: a public one is refused wherever who is in it matters
+    influencer_members: frozenset[str] = frozenset()
     is_engagement_channel: bool = False  # of any engagement of the workspace
     is_escalation_channel: bool = False  # of any campaign of the workspace
 
@@ -137,12 +140,15 @@ class ChannelFacts:
         return bool(self.other_teams) or self.shared_elsewhere
 
 
-def link_refusal(c: ChannelFacts, channel: str, *, external_influencer: bool) -> str | None:
-    """May this existing channel become an engagement's shared channel?
+def link_refusal(
+    c: ChannelFacts, channel: str, *, external_influencer: bool, invitee: str | None = None
+) -> str | None:
+    """May this existing channel become the shared channel of `invitee`'s engagement?
 
-    `channel` is how to name it (a `<#C…>` mention). For a workspace member the channel must not be
-    shared with any other organisation; for an influencer invited by email (whose organisation is
-    not known before they accept), it must not be shared with anyone.
+    `channel` is how to name it (a `<#C…>` mention). It must be private, and no influencer but the
+    invitee may be in it: it will carry their incidents, strikes and reviews. For a workspace member
+    the channel must not be shared with any other organisation; for an influencer invited by email
+    (whose organisation is not known before they accept), it must not be shared with anyone.
     """
     if not c.visible:
         return None  # said by the caller: "add me first"
@@ -168,6 +174,19 @@ def link_refusal(c: ChannelFacts, channel: str, *, external_influencer: bool) ->
         return (
             f":no_entry: {channel} is already the shared channel of another engagement. Pick another channel."
         )
+    if not c.is_private:
+        return (
+            f":no_entry: {channel} is public: anyone in the workspace, other influencers included, could "
+            "read this engagement's incidents and reviews there. Link a private channel (add me to it "
+            "first), or leave out the #channel and I create one."
+        )
+    if others := sorted(c.influencer_members - {invitee}):
+        who = ", ".join(f"<@{u}>" for u in others)
+        return (
+            f":no_entry: {who} {'is' if len(others) == 1 else 'are'} in {channel} and influencer"
+            f"{'' if len(others) == 1 else 's'} on another engagement: they would read everything "
+            "about this one there. Pick another channel, or leave it out and I create one."
+        )
     if c.is_shared:
         if external_influencer:
             return (
@@ -180,6 +199,16 @@ def link_refusal(c: ChannelFacts, channel: str, *, external_influencer: bool) ->
             "with nobody but its influencer. Pick another channel, or leave it out and I create one."
         )
     return None
+
+
+def in_escalation_channel_refusal(mention: str, channel: str, slug: str) -> str:
+    """`/campaign invite` of someone who is a member of an escalation channel (`channel`, of
+    campaign `slug`): legal's notices would reach them there."""
+    return (
+        f":no_entry: {mention} is a member of {channel}, the escalation channel of `{slug}`: legal's "
+        "notices about influencers are posted there, so an influencer can't be in it. Remove them "
+        "from that channel first, then invite them again."
+    )
 
 
 def escalation_refusal(c: ChannelFacts) -> str | None:
@@ -197,6 +226,11 @@ def escalation_refusal(c: ChannelFacts) -> str | None:
         return "That channel is shared with another organisation; pick a channel only your team is in."
     if c.is_engagement_channel:
         return "That is an influencer's shared channel; pick a private channel of the brand team."
+    if c.influencer_members:
+        return (
+            "An influencer of this workspace is a member of that channel; pick a channel only the "
+            "brand team is in."
+        )
     if not c.person_is_member:
         return "You are not a member of that channel; pick one you are in."
     return None
@@ -216,6 +250,10 @@ def hold_reason(c: ChannelFacts) -> str | None:
         return "the channel is now shared with another organisation"
     if c.is_engagement_channel:
         return "the channel is now an influencer's shared channel"
+    if c.influencer_members:
+        named = sorted(c.influencer_members)
+        who = ", ".join(f"<@{u}>" for u in named[:3]) + (" …" if len(named) > 3 else "")
+        return f"an influencer is now a member of the channel ({who})"
     return None
 
 

@@ -273,7 +273,8 @@ async def _create_channel(svc: Services, campaign: Campaign, invitee: Invitee) -
 
 
 async def _link_channel(svc: Services, channel_id: str) -> str:
-    """Make sure the bot is in an existing channel: join it if public, else say what to do."""
+    """Make sure the bot is still in the existing channel the checks accepted (a private one it
+    was added to), else say what to do."""
     how = (
         f"Add me to <#{channel_id}> first (`/invite @Campaign Guard` in the channel), "
         "then run the command again."
@@ -287,9 +288,7 @@ async def _link_channel(svc: Services, channel_id: str) -> str:
     if info.get("is_archived"):
         raise SlackRefused(f"<#{channel_id}> is archived; pick another channel.", "is_archived")
     if not info.get("is_member"):
-        if info.get("is_private"):
-            raise SlackRefused(f"I am not in <#{channel_id}>. {how}", "not_in_channel")
-        await svc.client.conversations_join(channel=channel_id)
+        raise SlackRefused(f"I am not in <#{channel_id}>. {how}", "not_in_channel")
     return channel_id
 
 
@@ -341,8 +340,8 @@ async def invite(
             raise Conflict(f"{invitee.mention} is already on the campaign `{campaign.slug}`.")
     if invitee.user_id:  # one person, one side: nobody of the brand side becomes an influencer
         await trust.require_not_brand_side(svc, team_id, invitee.user_id, invitee.mention)
-    if link:  # the inviter's channel, not #general, not legal's, not another engagement's, not shared
-        await trust.check_link(svc, team_id, user_id, link, external=invitee.user_id is None)
+    if link:  # the inviter's private channel, not legal's, no other influencer in it, not shared
+        await trust.check_link(svc, team_id, user_id, link, invitee.user_id)
 
     channel_id = await _link_channel(svc, link) if link else await _create_channel(svc, campaign, invitee)
     people = [*brand_team, user_id] + ([invitee.user_id] if invitee.user_id else [])

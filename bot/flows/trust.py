@@ -7,6 +7,8 @@ refusal changes nothing (no invite, no post, no row).
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk.errors import SlackApiError
 
 from bot.directory import SlackUser
@@ -22,6 +24,7 @@ from storage.queries import campaigns as q
 CREATOR_ADMINS = ("admin",)
 CREATOR_ROLES = ("admin", "campaign creator")
 LIST_MAX = 50
+log = logging.getLogger(__name__)
 
 
 async def someone(svc: Services, team_id: str, user_id: str, found: SlackUser | None = None) -> rules.Someone:
@@ -110,10 +113,28 @@ async def list_creators(svc: Services, team_id: str, user_id: str) -> str:
 
 
 async def require_not_brand_side(svc: Services, team_id: str, invitee_id: str, mention: str) -> None:
-    """An influencer must not hold a brand role anywhere, be an admin or a campaign creator."""
+    """An influencer must not hold a brand role anywhere, be an admin or a campaign creator, nor be
+    a member of an escalation channel of a campaign still running or to come."""
     refusal = rules.influencer_refusal(await someone(svc, team_id, invitee_id), mention)
     if refusal:
         raise Conflict(refusal)
+    async with svc.db.transaction() as s:
+        channels = await q.escalation_channels(s, team_id)
+    for channel_id, slug in channels:
+        if await _is_member(svc, channel_id, invitee_id):
+            raise Conflict(rules.in_escalation_channel_refusal(mention, f"<#{channel_id}>", slug))
+
+
+async def _is_member(svc: Services, channel_id: str, user_id: str) -> bool:
+    """Is `user_id` in the channel? A channel the bot can no longer read counts as no: nothing is
+    posted there until it can (`hold_reason`)."""
+    try:
+        async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
+            if user_id in (page.get("members") or ()):
+                return True
+    except SlackApiError as exc:
+        log.info("members of %s unknown (%s)", channel_id, slack_error(exc))
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,18 +156,27 @@ async def channel_facts(
     shared = any(
         info.get(flag) for flag in ("is_shared", "is_ext_shared", "is_org_shared", "is_pending_ext_shared")
     )
+    private = bool(info.get("is_private") or info.get("is_group"))
+    # everyone in a private channel (who else reads what the bot posts there); in a public one,
+    # which anyone may join, only whether `person_id` is
+    members: set[str] = set()
     member = False
-    if person_id:
+    if person_id or private:
         async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
-            if person_id in (page.get("members") or ()):
-                member = True
+            found = page.get("members") or ()
+            member = member or person_id in found
+            if private:
+                members.update(found)
+            elif member:
                 break
+    members.discard(svc.bot_user_id)
     async with svc.db.transaction() as s:
         engagement = await q.is_engagement_channel(s, team_id, channel_id)
         escalation = await q.is_escalation_channel(s, team_id, channel_id)
+        influencers = await q.influencers_among(s, team_id, members) if members else frozenset()
     return rules.ChannelFacts(
         visible=True,
-        is_private=bool(info.get("is_private") or info.get("is_group")),
+        is_private=private,
         is_archived=bool(info.get("is_archived")),
         is_general=bool(info.get("is_general")),
         is_direct=bool(info.get("is_im") or info.get("is_mpim")),
@@ -156,13 +186,15 @@ async def channel_facts(
         person_is_member=member,
         is_engagement_channel=engagement,
         is_escalation_channel=escalation,
+        influencer_members=influencers,
     )
 
 
 async def check_link(
-    svc: Services, team_id: str, inviter_id: str, channel_id: str, *, external: bool
+    svc: Services, team_id: str, inviter_id: str, channel_id: str, invitee_id: str | None
 ) -> None:
-    """May `inviter_id` link this existing channel to a new engagement? Raises the refusal."""
+    """May `inviter_id` link this existing channel to the engagement of `invitee_id` (None: an
+    influencer invited by email)? Raises the refusal."""
     mention = f"<#{channel_id}>"
     facts = await channel_facts(svc, team_id, channel_id, inviter_id)
     if not facts.visible:
@@ -177,7 +209,7 @@ async def check_link(
             "channel), then run the command again.",
             "not_in_channel",
         )
-    refusal = rules.link_refusal(facts, mention, external_influencer=external)
+    refusal = rules.link_refusal(facts, mention, external_influencer=invitee_id is None, invitee=invitee_id)
     if refusal:
         raise Conflict(refusal)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Exists, and_, delete, exists, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.enums import EngagementStatus, Role
+from bot.domain.enums import CampaignStatus, EngagementStatus, Role
 from bot.domain.incidents import OPEN as OPEN_INCIDENT
 from scheduler.planner import Subject
 from storage.models import (
@@ -294,6 +294,44 @@ async def is_escalation_channel(s: AsyncSession, team_id: str, channel_id: str) 
         .limit(1)
     )
     return result.first() is not None
+
+
+async def escalation_channels(s: AsyncSession, team_id: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(channel, slug of a campaign using it) of the workspace's escalation channels, one row per
+    channel, of campaigns still running or to come: only those hear legal's notices."""
+    slug = func.min(Campaign.slug)
+    result = await s.exec(
+        select(Campaign.escalation_channel_id, slug)
+        .where(
+            Campaign.team_id == team_id,
+            Campaign.escalation_channel_id.is_not(None),
+            Campaign.status.in_([CampaignStatus.DRAFT, CampaignStatus.ACTIVE]),
+        )
+        .group_by(Campaign.escalation_channel_id)
+        .order_by(Campaign.escalation_channel_id)
+        .limit(limit)
+    )
+    return [(channel, name) for channel, name in result.all()]
+
+
+async def influencers_among(s: AsyncSession, team_id: str, user_ids: Iterable[str]) -> frozenset[str]:
+    """Those of `user_ids` who are influencers on an engagement (any status) of the workspace
+    (influencer (team_id, slack_user_id), then engagement (team_id, influencer_id)); the ids come
+    from a channel's members, read a thousand at a time."""
+    ids, found = sorted(set(user_ids)), set()
+    for start in range(0, len(ids), 1000):
+        result = await s.exec(
+            select(Influencer.slack_user_id)
+            .join(Engagement, Engagement.influencer_id == Influencer.id)
+            .where(
+                Influencer.team_id == team_id,
+                Engagement.team_id == team_id,
+                Influencer.slack_user_id.in_(ids[start : start + 1000]),
+            )
+            .distinct()
+        )
+        found.update(result.scalars().all())
+    return frozenset(found)
 
 
 async def managers(s: AsyncSession, campaign_id: int) -> list[str]:

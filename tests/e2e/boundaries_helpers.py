@@ -126,8 +126,10 @@ def _workspace_setup(emulator: SlackEmulator) -> None:
     bot = emulator.bot_user.id
     emulator.workspace.channels[emulator.channel_by_name("general").id].members.add(NORA)
     emulator.channel_by_name("legal").members.add(bot)
-    # public, the creators' own: a channel that may be linked (the inviter and the bot are in it)
-    emulator.add_channel("lounge", creator=MANAGER, members=[ADMIN, bot])
+    # private, the creators' own: a channel that may be linked (the inviter and the bot are in it)
+    emulator.add_channel("lounge", is_private=True, creator=MANAGER, members=[ADMIN, bot])
+    # the same, public: anyone may join it, other influencers included, so it is never linked
+    emulator.add_channel("plaza", creator=MANAGER, members=[ADMIN, bot])
     # shared with another organisation (Slack Connect), where Pat talks with the brand
     partners = emulator.add_channel(
         "partners", is_private=True, creator=MANAGER, members=[ADMIN, PARTNER, bot]
@@ -187,6 +189,7 @@ async def build_scenario(world: World) -> Facts:
             "legal": legal,
             "general": emu.channel_by_name("general").id,
             "lounge": emu.channel_by_name("lounge").id,
+            "plaza": emu.channel_by_name("plaza").id,
             "partners": emu.channel_by_name("partners").id,
             "finance": emu.channel_by_name("finance").id,
             "agency": emu.channel_by_name("agency").id,

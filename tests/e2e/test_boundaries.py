@@ -35,6 +35,7 @@ from bot.clock import FakeClock
 from bot.ids import Action, Callback, Command, Field, Shortcut
 from playground import people
 from playground.emulator import BotReply, SlackEmulator
+from playground.emulator.elements import iter_elements
 from playground.stack import running_stack
 from storage.models import (
     Campaign,
@@ -516,7 +517,11 @@ async def review_logged(t: Try) -> bool:
 
 def card(number: str, action_id: str) -> Act:
     async def act(t: Try) -> None:
-        await t.press("ivy", t.facts.cards[number], action_id, str(t.facts.incidents[number]))
+        ts = t.facts.cards[number]
+        message = t.emulator.find_message(t.facts.channels.get("ivy", "ivy"), ts)
+        shown = [e.get("value") for _, e in iter_elements(message.blocks) if e.get("action_id") == action_id]
+        # the button's own value (Accept and Dispute also name the proposal the card shows)
+        await t.press("ivy", ts, action_id, shown[0] if shown else str(t.facts.incidents[number]))
 
     return act
 
@@ -783,7 +788,9 @@ SURFACES = [
     S("campaign-help", EVERYONE, command("/campaign help"), shows("campaign setup")),
     S("campaign-invite", SETUP, command(f"/campaign invite spring <@{NORA}>"), nora_engaged),
     S("invite-link-own-channel", SETUP, invite_linking("lounge"), nora_engaged,
-      "#lounge: the inviter is in it; not #general, not legal's, no engagement's, not shared"),
+      "#lounge: the inviter is in it; private; not legal's, no engagement's, not shared"),
+    S("invite-link-public-channel", NOBODY, invite_linking("plaza"), nora_engaged,
+      "never a public channel: anyone may join it"),
     S("invite-link-general", NOBODY, invite_linking("general"), nora_engaged, "never #general"),
     S("invite-link-escalation-channel", NOBODY, invite_linking("legal"), nora_engaged,
       "never a campaign's escalation channel"),
@@ -816,7 +823,7 @@ SURFACES = [
     S("escalation-channel-private", CREATORS, create("legal"), created,
       "#legal: private, not shared, no engagement's, the chooser is in it"),
     S("escalation-channel-general", NOBODY, create("general"), created, "must be private"),
-    S("escalation-channel-public", NOBODY, create("lounge"), created, "must be private"),
+    S("escalation-channel-public", NOBODY, create("plaza"), created, "must be private"),
     S("escalation-channel-engagement", NOBODY, create("ivy"), created, "never an influencer's channel"),
     S("escalation-channel-shared", NOBODY, create("partners"), created,
       "never shared with another organisation"),

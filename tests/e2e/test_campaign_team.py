@@ -138,13 +138,28 @@ async def test_channel_name_taken_picks_a_free_name(world: World):
 async def test_link_an_existing_channel(world: World):
     await world.new_campaign()
     # the inviter must be in the channel (tests/e2e/test_trust.py); the rest of the team is added
-    public = world.emulator.add_channel("ivy-collab", creator=IVY, members=[IVY, MANAGER])
+    bot = world.emulator.bot_user.id
+    private = world.emulator.add_channel(
+        "ivy-collab", is_private=True, creator=IVY, members=[IVY, MANAGER, bot]
+    )
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")
-    said = await world.invite(IVY, extra=f"<#{public.id}|ivy-collab>")
-    assert f"in <#{public.id}>" in said
-    assert world.emulator.bot_user.id in public.members  # joined the public channel itself
-    assert MEMBER in public.members
+    said = await world.invite(IVY, extra=f"<#{private.id}|ivy-collab>")
+    assert f"in <#{private.id}>" in said
+    assert MEMBER in private.members
     assert world.emulator.calls_to("conversations.create") == []
+
+
+async def test_a_public_channel_is_not_linked(world: World):
+    """Anyone in the workspace may join a public channel, other influencers included: an
+    engagement's incidents, strikes and reviews are posted in its channel."""
+    await world.new_campaign()
+    public = world.emulator.add_channel("ivy-collab", creator=IVY, members=[IVY, MANAGER])
+    before = await world.row_counts()
+    said = await world.invite(IVY, extra=f"<#{public.id}|ivy-collab>")
+    assert said.startswith(f":no_entry: <#{public.id}> is public: anyone in the workspace")
+    assert await world.row_counts() == before
+    assert world.emulator.bot_user.id not in public.members
+    assert world.emulator.calls_to("conversations.join") == []
 
 
 async def test_link_a_private_channel_the_bot_is_not_in(world: World):

@@ -16,6 +16,7 @@ from bot import messages
 from bot.ids import Action, Callback, Field
 from playground import people
 from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, HeldNotice
+from tests.e2e.boundaries_helpers import readable
 from tests.e2e.harness import (
     ADMIN,
     EVE_EMAIL,
@@ -285,6 +286,82 @@ async def test_an_escalation_channel_that_became_unsafe_gets_nothing(world: Worl
         "I am no longer in the channel",
     ]
     assert all(h.channel_id == legal.id and "was reported" in h.text for h in held)
+
+
+SECRET_REASON = "her agent threatened to sue (reason 7301)"
+
+
+async def test_legal_hears_nothing_once_an_influencer_is_in_its_channel(world: World):
+    """Someone added Ivy to #legal after her engagement began: the reason to escalate, "consider
+    putting the payment on hold" and the strike thresholds about her were posted where she reads."""
+    channel = await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal")
+    legal.members.add(IVY)
+    posts, dms = len(world.emulator.history(legal.id)), len(world.emulator.dm(MANAGER))
+    assert (await report(world, severity="critical", clause="G6")).ok
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    assert (await fill(world, MEMBER, {Field.REASON: SECRET_REASON})).ok
+    await world.stack.settle()
+
+    assert len(world.emulator.history(legal.id)) == posts, "posted where an influencer reads"
+    seen = readable(world.emulator.workspace, IVY)
+    assert "consider putting the payment" not in seen and "7301" not in seen
+    held = "\n".join(text_of(m) for m in world.emulator.dm(MANAGER)[dms:])
+    assert (
+        f"I held this back from <#{legal.id}>: an influencer is now a member of the channel (<@{IVY}>)"
+        in held
+    )
+    assert "7301" in held  # the managers still get every notice
+    async with world.db.transaction() as s:
+        reasons = set((await s.exec(select(HeldNotice.reason))).scalars())
+    assert reasons == {f"an influencer is now a member of the channel (<@{IVY}>)"}
+
+
+async def test_someone_in_legals_channel_is_not_invited_as_an_influencer(world: World):
+    """Otto, in #legal without a brand role (outside counsel, a former employee…), was invited as
+    an influencer of a campaign whose notices about him then went to #legal."""
+    await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal")
+    legal.members.add(OTTO)
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{OTTO}>")
+    assert said == (
+        f":no_entry: <@{OTTO}> is a member of <#{legal.id}>, the escalation channel of `spring`: legal's "
+        "notices about influencers are posted there, so an influencer can't be in it. Remove them from "
+        "that channel first, then invite them again."
+    )
+    legal.members.discard(OTTO)
+    assert (await world.invite(OTTO)).startswith(":handshake:")
+
+
+async def test_a_channel_another_influencer_is_in_is_not_linked(world: World):
+    """Maya linked a private channel she shares with Otto, the influencer of `autumn`, as Ivy's
+    channel for `spring`: Otto read Ivy's incidents, strikes and shared reviews."""
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    await world.new_campaign("spring")
+    bot = world.emulator.bot_user.id
+    creators = world.emulator.add_channel(
+        "creators", is_private=True, creator=MANAGER, members=[MANAGER, OTTO, bot]
+    )
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{IVY}> <#{creators.id}|creators>")
+    assert said.startswith(
+        f":no_entry: <@{OTTO}> is in <#{creators.id}> and influencer on another engagement: they would "
+        "read everything about this one there."
+    )
+    # the influencer being invited may be in it: it is her channel
+    creators.members.discard(OTTO)
+    creators.members.add(IVY)
+    assert f"in <#{creators.id}>" in await world.invite(IVY, extra=f"<#{creators.id}|creators>")
+
+
+async def test_a_channel_with_an_influencer_in_it_is_not_an_escalation_channel(world: World):
+    await world.new_campaign("autumn")
+    await world.invite(OTTO, "autumn")
+    bot = world.emulator.bot_user.id
+    counsel = world.emulator.add_channel(
+        "counsel", is_private=True, creator=MANAGER, members=[MANAGER, OTTO, bot]
+    )
+    assert "An influencer of this workspace is a member" in await _escalation_refused(world, counsel.id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -92,20 +92,27 @@ SAFE = ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True)
     ("facts", "external", "expected"),
     [
         (SAFE, False, None),
-        (ChannelFacts(bot_is_member=True, person_is_member=True), False, None),  # a public channel is fine
+        # who may read what is posted there: a public channel anyone may join, another influencer
+        (ChannelFacts(bot_is_member=True, person_is_member=True), False, "is public"),
+        (replace(SAFE, influencer_members=frozenset({"U0OTTO"})), False, "<@U0OTTO> is in <#C1>"),
+        (replace(SAFE, influencer_members=frozenset({"U0OTTO", "U0AVA"})), False, "<@U0AVA>, <@U0OTTO> are"),
+        (replace(SAFE, influencer_members=frozenset({"U0IVY"})), False, None),  # the invitee herself
+        (replace(SAFE, influencer_members=frozenset({"U0IVY"})), True, "<@U0IVY> is in"),  # not by e-mail
         (ChannelFacts(is_general=True, person_is_member=True), False, "general channel"),
         (ChannelFacts(is_private=True, is_direct=True, person_is_member=True), False, "direct message"),
         (ChannelFacts(is_private=True, bot_is_member=True), False, "You are not a member"),
         (ChannelFacts(is_private=True, person_is_member=True, is_archived=True), False, "archived"),
         (ChannelFacts(person_is_member=True, is_escalation_channel=True), False, "escalation channel"),
         (ChannelFacts(person_is_member=True, is_engagement_channel=True), False, "another engagement"),
-        (ChannelFacts(person_is_member=True, other_teams=frozenset({"T2"})), False, "shared with another"),
-        (ChannelFacts(person_is_member=True, shared_elsewhere=True), False, "shared with another"),
-        (ChannelFacts(person_is_member=True, shared_elsewhere=True), True, "shared with nobody yet"),
+        (replace(SAFE, other_teams=frozenset({"T2"})), False, "shared with another"),
+        (replace(SAFE, shared_elsewhere=True), False, "shared with another"),
+        (replace(SAFE, shared_elsewhere=True), True, "shared with nobody yet"),
     ],
 )
 def test_linking_an_existing_channel(facts, external, expected):
-    refusal = link_refusal(facts, "<#C1>", external_influencer=external)
+    refusal = link_refusal(
+        facts, "<#C1>", external_influencer=external, invitee=None if external else "U0IVY"
+    )
     assert refusal is None if expected is None else expected in refusal
 
 
@@ -128,6 +135,10 @@ def test_linking_an_existing_channel(facts, external, expected):
             ),
             "influencer's shared channel",
         ),
+        (
+            replace(SAFE, influencer_members=frozenset({"U0IVY"})),
+            "An influencer of this workspace is a member",
+        ),
     ],
 )
 def test_choosing_the_escalation_channel(facts, expected):
@@ -146,6 +157,10 @@ def test_before_each_escalation_post():
     assert hold_reason(shared) == "the channel is now shared with another organisation"
     direct = ChannelFacts(is_private=True, bot_is_member=True, is_direct=True)
     assert hold_reason(direct) == "it is a direct message, not a channel of the brand team"
+    joined = replace(SAFE, influencer_members=frozenset({"U0IVY"}))
+    assert hold_reason(joined) == "an influencer is now a member of the channel (<@U0IVY>)"
+    crowd = replace(SAFE, influencer_members=frozenset({"U1", "U2", "U3", "U4"}))
+    assert hold_reason(crowd) == "an influencer is now a member of the channel (<@U1>, <@U2>, <@U3> …)"
 
 
 def test_admin_rights_count_only_on_the_brand_side():

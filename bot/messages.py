@@ -82,3 +82,10 @@ def unexpected_error(error_id: str) -> str:
         f":boom: Something went wrong on our side. If it happens again, give this id to your admin: "
         f"`{error_id}`."
     )
+
+
+# Something changed while a button or form was on screen: the action refused says what.
+
+NOTHING_TO_ACKNOWLEDGE = "This engagement was terminated; there is nothing to acknowledge."
+#: Completes `bot.domain.campaigns.closed_refusal`: "`spring` is completed, so you can't …".
+ASK_FOR_CHANGES = "ask for changes on its deliverables"

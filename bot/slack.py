@@ -31,6 +31,12 @@ class NoWorkspace(RuntimeError):
 #: act in (`team_id`); the others find it from their channel, user or view.
 NAMES_ITS_WORKSPACE = frozenset({"conversations.create", "conversations.list", "users.list"})
 
+#: `chat.postMessage` arguments for a post that carries links someone typed (evidence, a submitted
+#: draft, a note): Slack fetches and previews nothing of them. By default Slack unfurls the media
+#: links of an app's message, and a preview in a shared channel shows what the link only named.
+#: (`chat.update` takes no unfurl arguments.)
+NO_UNFURL: dict[str, bool] = {"unfurl_links": False, "unfurl_media": False}
+
 
 #: Web API calls made inside a database transaction, the latest hundred, each as the method and the
 #: lines of the bot's code that led to it. None should be: a transaction holds one of the pool's ten

@@ -47,7 +47,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.domain.enums import IncidentStatus, ReminderKind, ReminderStatus
-from bot.slack import SlackClient
+from bot.slack import NO_UNFURL, SlackClient
 from bot.views import reminders as views
 from scheduler.planner import RECURRING, Facts, Planned, Subject, unwanted_reason, wanted
 from storage.db import Database
@@ -433,7 +433,7 @@ class Dispatcher:
                     thread_ts=planned.thread_ts,
                     text=text,
                     blocks=blocks,
-                    unfurl_links=False,
+                    **NO_UNFURL,
                 )
             return q.Outcome(row.id, ReminderStatus.SENT, row.attempts + 1, sent_ts=response.get("ts"))
         except SlackApiError as exc:

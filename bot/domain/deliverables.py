@@ -77,6 +77,9 @@ OVERDUE_FROM = frozenset({S.PLANNED})
 RESCHEDULE_FROM = frozenset({S.PLANNED, S.LATE})
 #: Still owed by the influencer: cancelled with the deliverable's campaign when it closes.
 OWED = frozenset({S.PLANNED, S.LATE})
+#: The only move left on the deliverables of a terminated engagement: the others would approve,
+#: deliver or ask for work under a contract that ended; cancelling just closes what was owed.
+OPEN_AFTER_TERMINATION = frozenset({Move.CANCEL})
 
 
 def can(move: Move, status: str) -> bool:

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
-from sqlalchemy import delete, or_, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot import messages
 from bot.directory import SlackUser
 from bot.domain import campaigns as rules
 from bot.domain.enums import (
@@ -34,7 +35,7 @@ from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influ
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import NO_UNFURL, slack_error
 from bot.views import campaign as views
 from bot.views.common import influencer_mention
 from bot.views.forms import FormValues
@@ -432,7 +433,9 @@ async def post_guidelines(svc: Services, campaign: Campaign, engagement: Engagem
     async with svc.db.transaction() as s:
         clauses = await q.guidelines(s, campaign.id)
     text, blocks = views.guidelines_message(campaign, clauses, mention, engagement.id)
-    posted = await svc.client.chat_postMessage(channel=engagement.channel_id, text=text, blocks=blocks)
+    posted = await svc.client.chat_postMessage(
+        channel=engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+    )
     async with svc.db.transaction() as s:
         await s.exec(
             update(Engagement)
@@ -625,7 +628,7 @@ async def announce_guidelines(svc: Services, saved: GuidelinesSaved, editor_id: 
         live = await q.live_engagements(s, campaign.id)
     changed = views.guidelines_changes(campaign, saved.changes)
     for engagement, influencer in live:
-        await svc.client.chat_postMessage(channel=engagement.channel_id, text=changed)
+        await svc.client.chat_postMessage(channel=engagement.channel_id, text=changed, **NO_UNFURL)
         await post_guidelines(svc, campaign, engagement, influencer_mention(influencer))
     await refresh_home(svc, campaign.team_id, [influencer.slack_user_id for _, influencer in live])
     await svc.client.chat_postMessage(
@@ -732,7 +735,7 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
     _, posted = views.guidelines_message(campaign, clauses, user(user_id), engagement.id)
     blocks = [block.to_dict() for block in posted]
     if engagement.status == EngagementStatus.TERMINATED:
-        raise Conflict("This engagement was terminated; there is nothing to acknowledge.")
+        raise Conflict(messages.NOTHING_TO_ACKNOWLEDGE)
     if version != campaign.guidelines_version:
         raise Conflict(
             f"These are version {version} of the guidelines; version {campaign.guidelines_version} "
@@ -742,24 +745,32 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
         await svc.directory.prefetch(user_id)
     now = svc.clock.now()
     async with svc.db.transaction() as s:
+        # The status is decided by the row as it is now, not as it was read above: the engagement
+        # may have been terminated while Slack was asked who this is, and nothing brings it back.
         result = await s.exec(
             update(Engagement)
             .where(
                 Engagement.id == engagement.id,
+                Engagement.status != EngagementStatus.TERMINATED,
                 or_(Engagement.acknowledged_version.is_(None), Engagement.acknowledged_version < version),
             )
             .values(
                 acknowledged_version=version,
                 acknowledged_at=now,
-                status=EngagementStatus.ACTIVE
-                if engagement.status == EngagementStatus.INVITED
-                else engagement.status,
+                status=case(
+                    (Engagement.status == EngagementStatus.INVITED, EngagementStatus.ACTIVE),
+                    else_=Engagement.status,
+                ),
             )
         )
-        if result.rowcount == 0:
-            raise Conflict(
-                f"You already acknowledged version {version} {when(engagement.acknowledged_at or now)}."
+        if result.rowcount == 0:  # what stopped it, as stored now
+            stored = select(Engagement.status, Engagement.acknowledged_at).where(
+                Engagement.id == engagement.id
             )
+            status, acknowledged_at = (await s.exec(stored)).one()
+            if status == EngagementStatus.TERMINATED:
+                raise Conflict(messages.NOTHING_TO_ACKNOWLEDGE)
+            raise Conflict(f"You already acknowledged version {version} {when(acknowledged_at or now)}.")
         if influencer.slack_user_id is None:  # an external influencer, now known by their user id
             name = (await svc.directory.user(user_id)).name[:150]  # and by the name Slack shows
             await s.exec(

@@ -41,7 +41,7 @@ from bot.errors import InvalidInput, NotPermitted
 from bot.flows import evidence, trust
 from bot.flows.access import campaign_for, is_the_influencer
 from bot.services import Services
-from bot.slack import as_posted, message_files, slack_error
+from bot.slack import NO_UNFURL, as_posted, message_files, slack_error
 from bot.views import conduct as views
 from storage.models import AwaitedReply, Campaign, ConductFlag, Engagement, FlaggedMessage
 from storage.queries import campaigns as campaign_q
@@ -398,9 +398,7 @@ async def _deliver(svc, found: q.Channel, f: ConductFlag, first, latest, render)
 async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None:
     text, blocks = rendered
     try:
-        response = await svc.client.chat_postMessage(
-            channel=channel, text=text, blocks=blocks, unfurl_links=False
-        )
+        response = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
         return response["channel"], response["ts"]
     except SlackApiError as exc:
         log.warning("conduct flag not delivered to %s: %s", channel, slack_error(exc))

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import messages
+from bot.domain import campaigns as campaign_rules
 from bot.domain import deliverables as rules
 from bot.domain.deliverables import Move
 from bot.domain.disclosure import Verdict, lint, rules_for
@@ -26,6 +28,7 @@ from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.installations import in_workspace
 from bot.services import Services
+from bot.slack import NO_UNFURL
 from bot.views import deliverables as views
 from bot.views import owners
 from bot.views.deliverables import DeliverableFacts
@@ -98,6 +101,11 @@ async def _live(f: DeliverableFacts) -> None:
         raise Conflict("This engagement was terminated; its deliverables are closed.")
 
 
+def _closed(f: DeliverableFacts) -> str | None:
+    """Why changes can't be asked for on a closed campaign (nothing new is owed there), or None."""
+    return campaign_rules.closed_refusal(f.campaign.status, f.campaign.slug, messages.ASK_FOR_CHANGES)
+
+
 async def _refresh_homes(svc: Services, f: DeliverableFacts) -> None:
     await refresh_home(svc, f.campaign.team_id, [f.influencer.slack_user_id, f.campaign.owner_id])
 
@@ -111,7 +119,9 @@ async def post_card(svc: Services, deliverable: Deliverable) -> None:
     async with svc.db.transaction() as s:
         f = await _facts(s, deliverable.team_id, deliverable.id)
     text, blocks = views.card(f)
-    posted = await svc.client.chat_postMessage(channel=f.engagement.channel_id, text=text, blocks=blocks)
+    posted = await svc.client.chat_postMessage(
+        channel=f.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+    )
     async with svc.db.transaction() as s:
         await q.set_values(s, deliverable.id, card_ts=posted["ts"])
 
@@ -281,6 +291,8 @@ async def _brand_move(svc: Services, team_id: str, user_id: str, value: str, mov
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await authorize(s, svc.directory, f.campaign, user_id, rules.ACT[move])
+        if move not in rules.OPEN_AFTER_TERMINATION:
+            await _live(f)
         if not await q.transition(s, deliverable_id, rules.FROM[move], rules.TO[move]):
             await s.refresh(f.deliverable)  # what the winner stored
             raise _refusal(f.deliverable, move)
@@ -388,6 +400,8 @@ async def open_changes_form(svc: Services, team_id: str, user_id: str, value: st
         f = await _facts(s, team_id, _id(value))
         await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
     await _live(f)
+    if refusal := _closed(f):
+        raise Conflict(refusal)
     if not rules.can(Move.REQUEST_CHANGES, f.deliverable.status):
         raise _refusal(f.deliverable, Move.REQUEST_CHANGES)
     await svc.client.views_open(trigger_id=trigger_id, view=views.changes_modal(f))
@@ -414,6 +428,8 @@ async def request_changes(svc: Services, team_id: str, user_id: str, form: FormV
         f = await _facts(s, team_id, deliverable_id)
         await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
         await _live(f)
+        if refusal := _closed(f):  # closed while the form was open
+            raise FormErrors({Field.NOTE: refusal})
         moved = await q.transition(
             s,
             deliverable_id,
@@ -438,6 +454,7 @@ async def announce_changes(svc: Services, team_id: str, asked: ChangesAsked) -> 
         thread_ts=f.deliverable.card_ts,
         reply_broadcast=True,
         text=views.changes_note(f, asked.by, asked.note),
+        **NO_UNFURL,
     )
     await _refresh_homes(svc, f)
 

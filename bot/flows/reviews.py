@@ -3,6 +3,7 @@ and the scorecard of `/review history`."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -19,12 +20,14 @@ from bot.flows.access import roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
+from bot.slack import NO_UNFURL
 from bot.views import reviews as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, user
 from scheduler import plans
 from storage.models import Review
 from storage.queries import campaigns as campaign_q
+from storage.queries import incidents as delivery_q
 from storage.queries import reviews as q
 from storage.queries.reviews import CANDIDATES_MAX, EngagementRow
 
@@ -86,8 +89,17 @@ class StoredReview:
     team: list[str]  # the campaign's brand team (their App Home lists reviews due)
 
 
-async def save_review(svc: Services, team_id: str, user_id: str, form: FormValues) -> StoredReview:
-    """Validate and store (before the ack): field errors keep the modal open with nothing written."""
+def _submission_id(user_id: str, view_id: str) -> str:
+    """The key that makes one review of one form: the same signed submission sent again (a double
+    click, a retried request) stores nothing more. It names the user, as the report form's does
+    (bot/flows/incidents/report.py): a payload naming someone else's view can't use up theirs."""
+    key = f"review:{user_id}:{view_id}"
+    return key if len(key) <= 64 else f"review:{hashlib.sha256(key.encode()).hexdigest()[:48]}"
+
+
+async def save_review(svc: Services, team_id: str, user_id: str, form: FormValues) -> StoredReview | None:
+    """Validate and store (before the ack): field errors keep the modal open with nothing written.
+    None when this very form was already stored: a repeat does nothing."""
     ratings = {dim.key: rules.parse_rating(form.selected(dim.key)) for dim in rules.DIMENSIONS}
     answer = form.selected(Field.WOULD_WORK_AGAIN)
     would_work_again = {views.YES: True, views.NO: False}.get(answer or "")
@@ -111,6 +123,11 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
             errors[Field.ENGAGEMENT] = "Pick an influencer on a campaign where you can log reviews."
         if errors:
             raise FormErrors(errors)
+        # once per form, recorded after the checks and in this transaction: a refusal or a failure
+        # rolls it back with the review, so the form, corrected, still counts
+        once = _submission_id(user_id, form.view_id) if form.view_id else None
+        if once is not None and not await delivery_q.first_delivery(s, team_id, once, now):
+            return None
         review = Review(
             team_id=team_id,
             engagement_id=row.engagement.id,
@@ -130,8 +147,10 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
     return StoredReview(review=review, row=row, team=team)
 
 
-async def announce_review(svc: Services, stored: StoredReview) -> None:
+async def announce_review(svc: Services, stored: StoredReview | None) -> None:
     """After the ack: the reviewer's confirmation; the influencer's copy only when shared."""
+    if stored is None:  # a repeated submission: the first one announced it
+        return
     review, row = stored.review, stored.row
     text, blocks = views.review_confirmation(review, row)
     await svc.client.chat_postMessage(channel=review.reviewer_id, text=text, blocks=blocks)
@@ -139,7 +158,9 @@ async def announce_review(svc: Services, stored: StoredReview) -> None:
         # the shared channel: it reaches external (Slack Connect) influencers too, whom the bot
         # can't DM, and it is where the brand and the influencer already talk
         text, blocks = views.shared_review(review, row)
-        await svc.client.chat_postMessage(channel=row.engagement.channel_id, text=text, blocks=blocks)
+        await svc.client.chat_postMessage(
+            channel=row.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+        )
     await refresh_home(svc, review.team_id, [review.reviewer_id, *stored.team])
 
 

@@ -21,6 +21,7 @@ from bot.flows.access import admin_rights, is_brand_admin, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
+from bot.slack import NO_UNFURL
 from bot.views import incidents as views
 from bot.views import owners
 from bot.views.forms import FormValues
@@ -344,13 +345,16 @@ async def publish_report(svc: Services, team_id: str, incident_id: int | None) -
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
     text, blocks = views.card(ctx)
-    posted = await svc.client.chat_postMessage(channel=ctx.engagement.channel_id, text=text, blocks=blocks)
+    # the card carries the evidence links the reporter typed: nothing of them is previewed
+    posted = await svc.client.chat_postMessage(
+        channel=ctx.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+    )
     ctx.incident.card_ts = posted["ts"]
     async with svc.db.transaction() as s:
         await s.exec(update(Incident).where(Incident.id == incident_id).values(card_ts=posted["ts"]))
         await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
     await svc.client.chat_postMessage(
-        channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx)
+        channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx), **NO_UNFURL
     )
     link = await shared.permalink(svc, ctx)
     if ctx.incident.severity in rules.ESCALATION_CHANNEL_SEVERITIES:

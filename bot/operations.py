@@ -1,7 +1,10 @@
 """What a deployment needs besides Slack's requests: metrics, readiness, the OAuth routes, and the
 per-request machinery (workspace scope, request metrics) attached to the Bolt app.
 
-- `GET /metrics`: Prometheus text format (bot/metrics.py).
+- `GET /metrics`: Prometheus text format (bot/metrics.py), for whoever sends
+  `Authorization: Bearer $METRICS_TOKEN`. The port of `serve` faces Slack, and so the internet:
+  without a token set it serves no metrics (403). A dispatcher's `--metrics-port` is a port of
+  the operator's choosing: there the token is asked for when one is set.
 - `GET /readyz` (bot/server.py asks `Readiness`): the database answers, its schema is at the
   newest migration, and Slack accepts the bot token — asked with `auth.test` at most once a
   minute and remembered. A token Slack refuses (revoked, invalid) makes the replica not ready; Slack
@@ -13,6 +16,7 @@ per-request machinery (workspace scope, request metrics) attached to the Bolt ap
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from dataclasses import dataclass, field
@@ -93,8 +97,27 @@ class Readiness:
 READINESS = web.AppKey("readiness", Readiness)
 
 
+METRICS_OPEN = web.AppKey("metrics_open_without_token", bool)
+
+
+def _metrics_refusal(request: web.Request, token: str | None) -> web.Response | None:
+    """401 without the right bearer token; 403 on a port that serves no metrics without one."""
+    if token is None:
+        if request.app.get(METRICS_OPEN, False):
+            return None
+        return web.Response(status=403, text="Metrics go to the bearer of METRICS_TOKEN; none is set.")
+    sent = request.headers.get("Authorization", "")
+    scheme, _, credentials = sent.partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(credentials.strip().encode(), token.encode()):
+        return None
+    return web.Response(status=401, text="Bearer token required.", headers={"WWW-Authenticate": "Bearer"})
+
+
 async def metrics_endpoint(request: web.Request) -> web.Response:
     svc = request.app[SERVICES_KEY]
+    refusal = _metrics_refusal(request, getattr(svc.settings, "metrics_token", None))
+    if refusal is not None:
+        return refusal
     metrics = svc.metrics
     metrics.background.set(svc.background.pending)
     try:
@@ -136,6 +159,7 @@ def operations_app(svc: Any) -> web.Application:
     app = web.Application()
     app[SERVICES_KEY] = svc
     app[READINESS] = Readiness(svc)
+    app[METRICS_OPEN] = True  # the operator's own port (`--metrics-port`): the token only if set
 
     async def healthz(_request: web.Request) -> web.Response:
         if await svc.db.ping():

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="text or json (one object a line)"
     )
+    #: `GET /metrics` asks for `Authorization: Bearer <this>`; without it, `serve` (whose port
+    #: faces Slack, hence the internet) does not serve metrics at all (bot/operations.py).
+    metrics_token: str | None = Field(default=None, description="bearer token for GET /metrics")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -56,6 +59,13 @@ class Settings(BaseSettings):
     @field_validator("slack_signing_secret", "slack_client_id", "slack_client_secret", "slack_state_secret")
     @classmethod
     def _secret(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: str | None) -> str | None:
+        if value and len(value) < 16:
+            raise ValueError("must be at least 16 characters (a random string)")
         return value or None
 
     @field_validator("slack_state_secret")

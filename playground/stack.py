@@ -18,6 +18,9 @@ from bot.settings import Settings
 from playground.emulator import SlackEmulator, SlackUserClient, serve_emulator
 from storage.db import Database
 
+#: The bearer token of the stack's `GET /metrics` (a local emulator's; tests scrape with it).
+METRICS_TOKEN = "playground-metrics-token"
+
 
 @dataclass
 class Stack:
@@ -113,6 +116,7 @@ async def running_stack(
             slack_api_url=emulator.api_url,
             database_url=database_url,
             admin_user_ids=admin_user_ids,
+            metrics_token=METRICS_TOKEN,
             _env_file=None,
         )
         # tests tick the reminders themselves

@@ -18,14 +18,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, text
 
 from bot.ids import Field
 from bot.log_format import ContextFilter, JsonFormatter, TextContextFormatter
-from bot.operations import READINESS
+from bot.operations import METRICS_OPEN, READINESS, _metrics_refusal
 from playground import people
 from playground.emulator import SlackEmulator, SlackUserClient, serve_emulator
+from playground.stack import METRICS_TOKEN
 from storage.db import Database
 from storage.models import Campaign, Reminder
 from storage.queries import reminders as q
@@ -36,10 +39,35 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def scrape(world: World) -> str:
     world.stack.bot.services.metrics._db_read_at = 0.0  # the database gauges: read afresh
-    async with aiohttp.ClientSession() as http, http.get(f"{world.stack.bot_url}/metrics") as response:
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{world.stack.bot_url}/metrics", headers=bearer) as response,
+    ):
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=")
         return await response.text()
+
+
+async def test_metrics_are_for_the_token_bearer_only(world: World):
+    """`serve`'s port faces the internet: counts of incidents and of Slack calls are the operator's."""
+    url = f"{world.stack.bot_url}/metrics"
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"Authorization": "Bearer wrong-token-of-the-right-len"}, {"Authorization": "x"}):
+            async with http.get(url, headers=headers) as response:
+                assert response.status == 401, headers
+                assert response.headers["WWW-Authenticate"] == "Bearer"
+                assert "campaign_guard" not in await response.text()
+    assert "campaign_guard_requests_total" in await scrape(world)
+
+
+def test_serve_without_a_token_serves_no_metrics():
+    app = web.Application()
+    refused = _metrics_refusal(make_mocked_request("GET", "/metrics", app=app), None)
+    assert refused is not None and refused.status == 403
+    app = web.Application()
+    app[METRICS_OPEN] = True  # a dispatcher's own --metrics-port
+    assert _metrics_refusal(make_mocked_request("GET", "/metrics", app=app), None) is None
 
 
 def sample(exposition: str, name: str, **labels: str) -> float:

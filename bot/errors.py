@@ -45,6 +45,16 @@ class Conflict(CampaignGuardError):
     """The action lost a race or repeats one already done ("already acknowledged by …")."""
 
 
+class StaleProposal(Conflict):
+    """Accept or Dispute pressed on a card (or in a form) that showed another proposed resolution
+    than the one the incident has now: nothing changes, and the user reads the card again.
+    `incident` names it (`BR-3`)."""
+
+    def __init__(self, message: str, incident: str) -> None:
+        super().__init__(message)
+        self.incident = incident
+
+
 class SlackRefused(CampaignGuardError):
     """Slack refused a call in a way the user can act on."""
 

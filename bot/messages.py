@@ -41,6 +41,17 @@ GUIDELINES_UNCHANGED = "No change to the guidelines, so the version stays the sa
 INCIDENT_GONE = "That incident no longer exists."
 
 
+def proposal_changed(incident: str, on: str = "this card") -> str:
+    """Accept or Dispute on a card (`on`: or a Dispute form) that showed another proposal than the
+    one `incident` (`BR-3`) has now, or on a card drawn before buttons said which proposal they
+    answer."""
+    return (
+        f":arrows_counterclockwise: The proposed resolution of {incident} has changed since {on} "
+        "showed it, so nothing was done. The card in the channel shows the current proposal: read it "
+        "again, then *Accept* or *Dispute* it."
+    )
+
+
 def usage(usage_line: str) -> str:
     """`:warning: Usage: …` for a command typed with the wrong arguments."""
     return f":warning: Usage: `{esc(usage_line)}`"

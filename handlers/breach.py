@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import messages
 from bot.domain import parsing
-from bot.domain.incidents import Move
+from bot.domain.incidents import Move, parse_button_value
 from bot.errors import InvalidInput, NotFound
 from bot.flows import incidents as flows
 from bot.ids import Action, Callback, Command, Field, Shortcut
@@ -176,16 +176,13 @@ def register(app: AsyncApp, svc: Services) -> None:
             callback_id,
             first_field,
             lambda team, user, form, move=move: flows.submit_move_form(svc, team, user, move, form),
-            lambda team, user, applied: flows.announce(svc, applied),
+            lambda team, user, applied: flows.announce(svc, applied) if applied is not None else None,
         )
 
 
 async def _pressed(svc: Services, click: Click, move: Move) -> None:
-    """A card button: moves with a form open it; the others happen at once."""
-    incident_id = parsing.db_id(click.value)
+    """A card button: the incident id, and for Accept and Dispute the proposal the card showed."""
+    incident_id, proposal = parse_button_value(click.value)
     if incident_id is None:  # a forged value reads as an incident that does not exist
         raise NotFound(messages.INCIDENT_GONE)
-    if move in flows.FORM_MOVES:
-        await flows.open_move_form(svc, click.team_id, click.user_id, incident_id, move, click.trigger_id)
-    else:
-        await flows.move_and_announce(svc, click.team_id, incident_id, move, click.user_id)
+    await flows.press(svc, click.team_id, click.user_id, incident_id, move, click.trigger_id, proposal)

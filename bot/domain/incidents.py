@@ -10,12 +10,15 @@ test can call it with no Slack and no database.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.enums import IncidentEventKind, Outcome, Role, Severity
 from bot.domain.enums import IncidentStatus as S
+from bot.domain.parsing import db_id
 from bot.errors import Conflict
 
 OPEN = frozenset({S.REPORTED, S.ACKNOWLEDGED, S.IN_MEDIATION, S.RESOLUTION_PROPOSED, S.ESCALATED})
@@ -209,6 +212,47 @@ def strikes_after(previous_total: int, added: int) -> StrikeVerdict:
         total=total,
         probation=previous_total < PROBATION_AT <= total,
         suspension=previous_total < SUSPENSION_AT <= total,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Which proposal a card showed (docs/incidents.md: a proposal the influencer did not see)
+
+#: The moves that answer a proposal: they carry the version of the proposal the card showed.
+ANSWERS_PROPOSAL = frozenset({Move.ACCEPT, Move.DISPUTE})
+_VERSION_LENGTH = 32  # hex digits of SHA-256: 128 bits, so no one can make two proposals collide
+
+
+def proposal_version(
+    outcome: str | None, terms: str | None, due_at: datetime | None, proposed_by: str | None
+) -> str:
+    """The version of a proposed resolution: a digest of everything the card shows of it (outcome,
+    terms, deadline, who proposed it). Another proposal has another version; the same proposal
+    read again (from either database) has the same one."""
+    due = due_at.astimezone(UTC).isoformat() if due_at else None
+    canonical = json.dumps([outcome, terms, due, proposed_by], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:_VERSION_LENGTH]
+
+
+def button_value(incident_id: int, proposal: str | None = None) -> str:
+    """A card button's value: the incident id, and for Accept and Dispute the proposal's version
+    (`"12:3f…"`)."""
+    return f"{incident_id}:{proposal}" if proposal else str(incident_id)
+
+
+def parse_button_value(value: str) -> tuple[int | None, str | None]:
+    """(incident id, proposal version) of a card button's value. A card drawn before buttons
+    carried a version gives (id, None); anything the bot did not write gives no id, or no version."""
+    head, _, version = (value or "").partition(":")
+    return db_id(head), version if is_version(version) else None
+
+
+def is_version(value: object) -> bool:
+    """Could `value` be a `proposal_version` (form metadata and button values are forgeable)?"""
+    return (
+        isinstance(value, str)
+        and len(value) == _VERSION_LENGTH
+        and all(c in "0123456789abcdef" for c in value)
     )
 
 

@@ -3,7 +3,6 @@ and the scorecard of `/review history`."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
 from bot.slack import NO_UNFURL
+from bot.views import owners
 from bot.views import reviews as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, user
@@ -89,14 +89,6 @@ class StoredReview:
     team: list[str]  # the campaign's brand team (their App Home lists reviews due)
 
 
-def _submission_id(user_id: str, view_id: str) -> str:
-    """The key that makes one review of one form: the same signed submission sent again (a double
-    click, a retried request) stores nothing more. It names the user, as the report form's does
-    (bot/flows/incidents/report.py): a payload naming someone else's view can't use up theirs."""
-    key = f"review:{user_id}:{view_id}"
-    return key if len(key) <= 64 else f"review:{hashlib.sha256(key.encode()).hexdigest()[:48]}"
-
-
 async def save_review(svc: Services, team_id: str, user_id: str, form: FormValues) -> StoredReview | None:
     """Validate and store (before the ack): field errors keep the modal open with nothing written.
     None when this very form was already stored: a repeat does nothing."""
@@ -125,7 +117,7 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
             raise FormErrors(errors)
         # once per form, recorded after the checks and in this transaction: a refusal or a failure
         # rolls it back with the review, so the form, corrected, still counts
-        once = _submission_id(user_id, form.view_id) if form.view_id else None
+        once = owners.submission_key(user_id, form.view_id) if form.view_id else None
         if once is not None and not await delivery_q.first_delivery(s, team_id, once, now):
             return None
         review = Review(

@@ -304,15 +304,24 @@ def action_rows(ctx: IncidentContext) -> list[Block]:
         (BRAND_ROW, "*For the brand team*", frozenset(Move) - rules.INFLUENCER_MOVES),
     )
     for block_id, label, side in sides:
-        buttons = [_button(move, i.id) for move in moves if move in side]
+        buttons = [_button(move, i) for move in moves if move in side]
         if buttons:
             rows += [context(label), ActionsBlock(block_id=block_id, elements=buttons)]
     return rows
 
 
-def _button(move: Move, incident_id: int) -> ButtonElement:
+def _button(move: Move, i: Incident) -> ButtonElement:
+    """Accept and Dispute also carry the version of the proposal on the card: a click answers
+    that proposal, or nothing (`rules.ANSWERS_PROPOSAL`)."""
     action_id, label, style = BUTTONS[move]
-    return ButtonElement(action_id=action_id, text=plain(label), value=str(incident_id), style=style)
+    proposal = proposal_version(i) if move in rules.ANSWERS_PROPOSAL else None
+    value = rules.button_value(i.id, proposal)
+    return ButtonElement(action_id=action_id, text=plain(label), value=value, style=style)
+
+
+def proposal_version(i: Incident) -> str:
+    """The version of the incident's current proposed resolution (`rules.proposal_version`)."""
+    return rules.proposal_version(i.proposed_outcome, i.proposed_terms, i.proposal_due_at, i.proposed_by)
 
 
 def _closing_line(ctx: IncidentContext) -> str:
@@ -373,16 +382,24 @@ def reporter_confirmation(ctx: IncidentContext, link: str | None) -> str:
 # Lifecycle forms
 
 
-def _meta(incident_id: int) -> str:
-    return json.dumps({"incident_id": incident_id})
+def _meta(incident_id: int, proposal: str | None = None) -> str:
+    return json.dumps({"incident_id": incident_id, **({"proposal": proposal} if proposal else {})})
 
 
-def _form(callback: str, title: str, submit: str, ctx: IncidentContext, blocks: list[Block]) -> View:
+def _form(
+    callback: str,
+    title: str,
+    submit: str,
+    ctx: IncidentContext,
+    blocks: list[Block],
+    proposal: str | None = None,
+) -> View:
+    """A lifecycle form; `proposal`: the version of the proposal it answers (Dispute)."""
     intro = context(
         f"*{number(ctx.incident.number)}* · {ctx.guideline.code} {esc(ctx.guideline.title)} · "
         f"{influencer_mention(ctx.influencer)} · {severity_label(ctx.incident.severity)}"
     )
-    return modal(callback, title, submit, [intro, *blocks], metadata=_meta(ctx.incident.id))
+    return modal(callback, title, submit, [intro, *blocks], metadata=_meta(ctx.incident.id, proposal))
 
 
 def _text(
@@ -542,7 +559,10 @@ def reason_modal(move: Move, ctx: IncidentContext) -> View:
             "The reason is for legal and the brand team: the influencer reads only that it was escalated.",
         ),
     }[move]
-    return _form(callback, title, submit, ctx, [section(intro), _text(Field.REASON, label, max_length=3000)])
+    blocks = [section(intro), _text(Field.REASON, label, max_length=3000)]
+    # a dispute answers the proposal the form shows, and no other (docs/incidents.md)
+    proposal = proposal_version(ctx.incident) if move in rules.ANSWERS_PROPOSAL else None
+    return _form(callback, title, submit, ctx, blocks, proposal)
 
 
 #: Under the brand's own text of a resolution or a dismissal (rules.BRAND_TEXT_MOVES).

@@ -11,6 +11,7 @@ the payload's user is its owner. A payload naming a view that is not its user's 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -48,3 +49,12 @@ def owned_modal(view: Any, user_id: str, callback_id: str) -> str | None:
     if isinstance(view, Mapping) and view.get("type") == "modal" and view.get("callback_id") == callback_id:
         return owned(view, user_id)
     return None
+
+
+def submission_key(user_id: str, view_id: str) -> str:
+    """The once-only key of a form's submission (a report, a review, a lifecycle move): the same
+    signed submission sent again (a double click, a retried request) is recognised by it. It names
+    the user too: a payload naming someone else's view must not use up their form's submission.
+    At most 64 characters, as the `processed_event` key it is stored as."""
+    key = f"view:{user_id}:{view_id}"
+    return key if len(key) <= 64 else f"view:{hashlib.sha256(key.encode()).hexdigest()[:48]}"

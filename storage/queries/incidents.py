@@ -236,6 +236,16 @@ async def first_delivery(s: AsyncSession, team_id: str, event_id: str, at: datet
     return (await s.exec(statement)).rowcount == 1
 
 
+async def delivered(s: AsyncSession, team_id: str, event_id: str) -> bool:
+    """Was this delivery (an Events API event, a form's submission) already recorded?"""
+    result = await s.exec(
+        select(ProcessedEvent.event_id).where(
+            ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id
+        )
+    )
+    return result.first() is not None
+
+
 async def strike_total(s: AsyncSession, influencer_id: int) -> int:
     """Strikes are derived: the sum over the influencer's resolved incidents."""
     result = await s.exec(

@@ -12,6 +12,7 @@ from bot.flows.incidents.lifecycle import (
     auto_escalate,
     move_and_announce,
     open_move_form,
+    press,
     record_thread_reply,
     submit_move_form,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "open_move_form",
     "open_report",
     "open_report_from_message",
+    "press",
     "publish_report",
     "record_thread_reply",
     "report_engagement_chosen",

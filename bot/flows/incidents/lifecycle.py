@@ -7,23 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
+from bot import messages
 from bot.domain import incidents as rules
 from bot.domain.enums import EngagementStatus, IncidentEventKind, InfluencerStatus, Outcome, Role
 from bot.domain.incidents import Move
 from bot.domain.parsing import whole_number
-from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
+from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted, StaleProposal
 from bot.flows.access import is_the_influencer, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Field
 from bot.services import Services
-from bot.slack import as_posted, message_files
+from bot.slack import NO_UNFURL, as_posted, message_files, slack_error
 from bot.views import incidents as views
+from bot.views import owners
 from bot.views.forms import FormValues
 from bot.views.text import esc, plural, quote, truncate, user, when
 from storage.models import Engagement, Incident, Influencer
 from storage.queries import incidents as q
+from storage.queries.conduct import lock
 from storage.queries.incidents import IncidentContext
 
 log = logging.getLogger(__name__)
@@ -74,6 +78,24 @@ async def _conflict(s, ctx: IncidentContext, move: Move) -> Conflict:
     return Conflict(f"{label} is {current.replace('_', ' ')}, so you can't {move.value} now.")
 
 
+def _check_proposal(ctx: IncidentContext, move: Move, proposal: str | None, on: str = "this card") -> None:
+    """Accept and Dispute answer the proposal the card (or the Dispute form) showed: `proposal` is
+    its version. Another proposal now, or a card drawn before buttons carried a version: refused."""
+    if move in rules.ANSWERS_PROPOSAL and proposal != views.proposal_version(ctx.incident):
+        label = views.number(ctx.incident.number)
+        raise StaleProposal(messages.proposal_changed(label, on), label)
+
+
+def _same_proposal(i: Incident) -> list:
+    """The conditional update's guard that the proposal is still the one read (and checked)."""
+    return [
+        Incident.proposed_outcome.is_not_distinct_from(i.proposed_outcome),
+        Incident.proposed_terms.is_not_distinct_from(i.proposed_terms),
+        Incident.proposal_due_at.is_not_distinct_from(i.proposal_due_at),
+        Incident.proposed_by.is_not_distinct_from(i.proposed_by),
+    ]
+
+
 async def apply_move(
     svc: Services,
     team_id: str,
@@ -86,12 +108,24 @@ async def apply_move(
     strikes: int | None = None,
     deadline: datetime | None = None,
     automatic: bool = False,
-) -> Applied:
-    """One lifecycle move as one conditional UPDATE, with its timeline event and its effects."""
+    proposal: str | None = None,
+    submission: str | None = None,
+    confirm_standing: bool | None = None,
+) -> Applied | None:
+    """One lifecycle move as one conditional UPDATE, with its timeline event and its effects.
+
+    `proposal`: for Accept and Dispute, the version of the proposal the person answers (from the
+    card's button or the Dispute form); the move is conditional on the incident still having it.
+    `submission`: a form's once-only key, recorded in this transaction (a refusal rolls it back);
+    when it was already recorded, nothing happens and None is returned.
+    `confirm_standing`: a Resolve form's change-of-standing tick. The threshold is checked here,
+    with the influencer's row locked, so two resolutions at once cannot both skip the tick."""
     now = svc.clock.now()
     if actor_id is not None:
         await svc.directory.prefetch(actor_id)  # who they are, before the transaction
     async with svc.db.transaction() as s:
+        if submission is not None and not await q.first_delivery(s, team_id, submission, now):
+            return None  # this very form, submitted again (a double click, a retried request)
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:
             raise NotFound("That incident no longer exists.")
@@ -99,16 +133,26 @@ async def apply_move(
             await _authorize_move(svc, s, ctx, actor_id, move)
         if ctx.incident.status not in rules.FROM[move]:
             raise await _conflict(s, ctx, move)
+        _check_proposal(ctx, move, proposal)
         before = ctx.incident.status
         after = rules.next_status(move, before)
         values, data = _values(ctx, move, actor_id, now, text, outcome, strikes, deadline)
+        if move in (Move.RESOLVE, Move.ACCEPT):  # strike totals: one resolution of theirs at a time
+            await lock(s, Influencer, ctx.influencer.id)
+            if confirm_standing is not None:
+                total = await q.strike_total(s, ctx.influencer.id)
+                _check_standing(ctx, total, values.get("strikes") or 0, confirmed=confirm_standing)
         extra = [Incident.responded_at.is_(None)] if automatic else []
+        if move in rules.ANSWERS_PROPOSAL:
+            extra += _same_proposal(ctx.incident)
         if not await q.transition(
             s, team_id, incident_id, [before], {"status": after, "updated_at": now, **values}, *extra
         ):
             await s.rollback()
             async with svc.db.transaction() as fresh:
                 ctx = await q.context_by_id(fresh, team_id, incident_id)
+                if ctx.incident.status in rules.FROM[move]:
+                    _check_proposal(ctx, move, proposal)  # another proposal came in meanwhile
                 raise await _conflict(fresh, ctx, move)
         kind = {
             Move.RESPOND: IncidentEventKind.RESPONSE,
@@ -225,17 +269,26 @@ async def announce(svc: Services, applied: Applied) -> None:
     for line in await _legal_lines(svc, applied):
         await shared.to_legal(svc, ctx, line)
     if ctx.incident.card_ts:
-        text, blocks = views.card(ctx)
-        await svc.client.chat_update(
-            channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
-        )
+        await _redraw_card(svc, ctx)
         # An automatic escalation is told in the thread by the cure-period reminder that set it
         # off (scheduler/dispatcher.py): one message, not two saying the same.
         if not (applied.move is Move.ESCALATE and applied.automatic):
-            await svc.client.chat_postMessage(
-                channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=_thread_note(applied)
+            await svc.client.chat_postMessage(  # it may quote a response: no previews of its links
+                channel=ctx.incident.channel_id,
+                thread_ts=ctx.incident.card_ts,
+                text=_thread_note(applied),
+                **NO_UNFURL,
             )
     await shared.refresh_homes(svc, ctx)
+
+
+async def _redraw_card(svc: Services, ctx: IncidentContext) -> None:
+    """The card as the incident is now: every move redraws it, so its Accept and Dispute buttons
+    always carry the version of the proposal it shows."""
+    text, blocks = views.card(ctx)
+    await svc.client.chat_update(
+        channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
+    )
 
 
 async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
@@ -309,10 +362,40 @@ def _thread_note(applied: Applied) -> str:
 
 async def move_and_announce(
     svc: Services, team_id: str, incident_id: int, move: Move, actor_id: str | None, **kwargs
-) -> Applied:
+) -> Applied | None:
     applied = await apply_move(svc, team_id, incident_id, move, actor_id, **kwargs)
-    await announce(svc, applied)
+    if applied is not None:  # None: a form's `submission` made again, which the first announced
+        await announce(svc, applied)
     return applied
+
+
+async def press(
+    svc: Services,
+    team_id: str,
+    user_id: str,
+    incident_id: int,
+    move: Move,
+    trigger_id: str,
+    proposal: str | None = None,
+) -> None:
+    """A card button: moves with a form open it; the others happen at once. `proposal`: the
+    version of the proposal the card showed (Accept, Dispute). When the incident has another one
+    now (or the card is older than versions), nothing happens: the card is redrawn with the
+    current proposal and the user is told to read it again."""
+    try:
+        if move in FORM_MOVES:
+            await open_move_form(svc, team_id, user_id, incident_id, move, trigger_id, proposal)
+        else:
+            await move_and_announce(svc, team_id, incident_id, move, user_id, proposal=proposal)
+    except StaleProposal:
+        async with svc.db.transaction() as s:
+            ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is not None and ctx.incident.card_ts:
+            try:
+                await _redraw_card(svc, ctx)
+            except SlackApiError as exc:  # the refusal is what the user needs to hear
+                log.warning("card of incident %s not redrawn: %s", incident_id, slack_error(exc))
+        raise
 
 
 async def auto_escalate(svc: Services, team_id: str, incident_id: int) -> bool:
@@ -333,9 +416,16 @@ FORM_MOVES = {Move.RESPOND, Move.PROPOSE, Move.RESOLVE, Move.DISMISS, Move.DISPU
 
 
 async def open_move_form(
-    svc: Services, team_id: str, user_id: str, incident_id: int, move: Move, trigger_id: str
+    svc: Services,
+    team_id: str,
+    user_id: str,
+    incident_id: int,
+    move: Move,
+    trigger_id: str,
+    proposal: str | None = None,
 ) -> None:
-    """Check the user may make the move now, then open its form."""
+    """Check the user may make the move now, then open its form. Dispute answers the proposal the
+    card showed (`proposal`), and its form carries that version to the submission."""
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
@@ -344,6 +434,7 @@ async def open_move_form(
         await _authorize_move(svc, s, ctx, user_id, move)
         if ctx.incident.status not in rules.FROM[move]:
             raise await _conflict(s, ctx, move)
+        _check_proposal(ctx, move, proposal)
         current_strikes = await q.strike_total(s, ctx.influencer.id) if move is Move.RESOLVE else 0
     match move:
         case Move.PROPOSE:
@@ -370,19 +461,30 @@ def _required(form: FormValues, field: str, what: str, errors: dict[str, str], l
 
 async def submit_move_form(
     svc: Services, team_id: str, user_id: str, move: Move, form: FormValues
-) -> Applied:
-    """Validate a lifecycle form and make the move (before the ack)."""
+) -> Applied | None:
+    """Validate a lifecycle form and make the move (before the ack). None: this very form was
+    already submitted (a double click, a retried request), so nothing more happens."""
     incident_id = form.int_metadata("incident_id")
     if incident_id is None:  # forged metadata reads as an incident that does not exist
         raise NotFound("That incident no longer exists.")
+    # once per user and view, as a report
+    submission = owners.submission_key(user_id, form.view_id) if form.view_id else None
+    proposal = form.metadata.get("proposal") if rules.is_version(form.metadata.get("proposal")) else None
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:  # moved on while the form was open? say so before anything
+        if submission is not None and await q.delivered(s, team_id, submission):
+            return None  # already made; its own answer (the move, or a refusal) was given then
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is not None:  # to whom it may concern: who closed it and when is the incident's own
             await _authorize_move(svc, s, ctx, user_id, move)
         if ctx is not None and ctx.incident.status not in rules.FROM[move]:
             conflict = await _conflict(s, ctx, move)
             raise FormReplaced(views.stale_form(_FORM_TITLES[move], conflict.message))
+        if ctx is not None:
+            try:
+                _check_proposal(ctx, move, proposal, on="this form")
+            except StaleProposal as exc:
+                raise FormReplaced(views.stale_form(_FORM_TITLES[move], exc.message)) from exc
     errors: dict[str, str] = {}
     kwargs: dict[str, Any] = {}
     if move is Move.RESPOND:
@@ -415,10 +517,15 @@ async def submit_move_form(
         _check_strikes(kwargs["outcome"], kwargs["strikes"], errors)
     if errors:
         raise FormErrors(errors)
+    if move is Move.RESOLVE:
+        kwargs["confirm_standing"] = "confirmed" in form.checked(Field.CONFIRM_STANDING)
+    if move in rules.ANSWERS_PROPOSAL:
+        kwargs["proposal"] = proposal
     try:
-        if move is Move.RESOLVE:
-            await _check_standing(svc, team_id, incident_id, kwargs["strikes"], form)
-        return await apply_move(svc, team_id, incident_id, move, user_id, **kwargs)
+        return await apply_move(svc, team_id, incident_id, move, user_id, submission=submission, **kwargs)
+    except StaleProposal as exc:  # another proposal came in while the form was open
+        message = messages.proposal_changed(exc.incident, "this form")
+        raise FormReplaced(views.stale_form(_FORM_TITLES[move], message)) from exc
     except Conflict as exc:  # the incident moved on while the form was open: say so, read-only
         raise FormReplaced(views.stale_form(_FORM_TITLES[move], exc.message)) from exc
 
@@ -438,18 +545,12 @@ def _check_strikes(outcome: str | None, strikes: int | None, errors: dict[str, s
         errors[Field.STRIKES] = problem
 
 
-async def _check_standing(
-    svc: Services, team_id: str, incident_id: int, strikes: int, form: FormValues
-) -> None:
-    """Crossing the probation or suspension threshold needs the explicit tick."""
-    async with svc.db.transaction() as s:
-        ctx = await q.context_by_id(s, team_id, incident_id)
-        if ctx is None:
-            raise NotFound("That incident no longer exists.")
-        verdict = rules.strikes_after(await q.strike_total(s, ctx.influencer.id), strikes)
+def _check_standing(ctx: IncidentContext, total: int, strikes: int, *, confirmed: bool) -> None:
+    """Crossing the probation or suspension threshold needs the explicit tick. `total`: the
+    influencer's strikes now, read in the move's transaction with their row locked."""
     name = ctx.influencer.display_name or "the influencer"
-    problem = views.standing_change(name, verdict)
-    if problem and "confirmed" not in form.checked(Field.CONFIRM_STANDING):
+    problem = views.standing_change(name, rules.strikes_after(total, strikes))
+    if problem and not confirmed:
         raise FormErrors({Field.CONFIRM_STANDING: problem})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import re
@@ -169,13 +168,6 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
 # Submitting a report
 
 
-def _submission_id(user_id: str, view_id: str) -> str:
-    """The key that makes one incident of one form (a double click submits it twice). It names the
-    user too: a payload naming someone else's view must not use up their form's one submission."""
-    key = f"view:{user_id}:{view_id}"
-    return key if len(key) <= 64 else f"view:{hashlib.sha256(key.encode()).hexdigest()[:48]}"
-
-
 def _evidence(raw: str, errors: dict[str, str]) -> list[str]:
     links = [line.strip() for line in raw.splitlines() if line.strip()]
     for link in links:
@@ -235,7 +227,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
     async with svc.db.transaction() as s:
         # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
         # (on PostgreSQL the same statement records this form's submission: the guard below)
-        event_id = _submission_id(user_id, form.view_id) if form.view_id else None
+        event_id = owners.submission_key(user_id, form.view_id) if form.view_id else None
         ctx = await q.report_context(
             s,
             team_id,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -25,7 +24,6 @@ from playground import people
 from storage.models import Deliverable, Engagement, Incident, Review
 from tests.e2e.harness import (
     EVE_EMAIL,
-    IVY,
     MANAGER,
     MEMBER,
     World,
@@ -34,6 +32,8 @@ from tests.e2e.harness import (
     set_up_team,
     text_of,
 )
+from tests.e2e.test_deliverables import deliverable as _deliverable
+from tests.e2e.test_deliverables import setup, submit
 
 
 async def _incident(world: World, number: int = 1) -> Incident:
@@ -118,34 +118,9 @@ async def test_acknowledging_during_a_termination_does_not_bring_the_engagement_
 # Deliverables: a closed campaign, a terminated engagement
 
 
-async def _deliverable(world: World) -> Deliverable:
-    async with world.db.transaction() as s:
-        return (await s.exec(select(Deliverable))).scalars().one()
-
-
 async def _deliverable_submitted(world: World) -> tuple[Deliverable, str]:
-    channel = await set_up_team(world)
-    await world.run(MANAGER, "/campaign deliverable spring")
-    view = world.top_view(MANAGER)
-    option = view.blocks[1]["element"]["options"][0]["value"]
-    due = world.clock.now() + timedelta(days=3)
-    reply = await world.slack.submit_view(
-        MANAGER,
-        view.id,
-        {
-            Field.ENGAGEMENT: {Field.ENGAGEMENT: option},
-            Field.TITLE: {Field.TITLE: "Launch reel"},
-            Field.PLATFORM: {Field.PLATFORM: "instagram"},
-            Field.DUE: {Field.DUE: int(due.timestamp())},
-        },
-    )
-    assert reply.ok and not reply.body, reply.body
-    d = await _deliverable(world)
-    await world.slack.click(IVY, channel, d.card_ts, Action.DELIVERABLE_SUBMIT, value=str(d.id))
-    reply = await world.slack.submit_view(
-        IVY, world.top_view(IVY).id, {Field.URL: {Field.URL: "https://drive.example/file/draft-1"}}
-    )
-    assert reply.ok and not reply.body, reply.body
+    d, channel = await setup(world)
+    assert (await submit(world, channel, d)).ok
     d = await _deliverable(world)
     assert d.status == "submitted"
     return d, channel
@@ -287,7 +262,7 @@ async def test_deliverable_posts_in_the_shared_channel_do_not_unfurl(world: Worl
     assert reply.ok and not reply.body, reply.body
     await world.stack.settle()
     posts = [c for c in world.emulator.calls_to("chat.postMessage") if c.get("channel") == channel]
-    card = [c for c in posts if "Launch reel" in str(c.get("text")) + str(c.get("blocks"))]
+    card = [c for c in posts if "Launch &lt;reel&gt;" in str(c.get("text")) + str(c.get("blocks"))]
     asked = [c for c in posts if "media.example/cut-2.mp4" in str(c.get("text"))]
     assert card and asked, [c.get("text") for c in posts]
     for call in card + asked:

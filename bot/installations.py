@@ -11,6 +11,9 @@
   saved at once). Uninstalling removes the workspace's rows and forgets the cache; another replica
   stops using the token within the cache's minute (and Slack refuses it anyway).
 - `InstallationAuthorize`: Bolt's authorisation from `Installations` (no `auth.test` per request).
+  An org-wide installation authorises a request of a workspace only once Slack has confirmed the
+  organisation covers that workspace (`Installations.org_covers`): a payload's `enterprise_id` and
+  `is_enterprise_install` are its own word, and Bolt finds an org-wide bot by enterprise id alone.
 - `Tenancy`: which token and bot user the current work uses (bot/tenancy.py), in OAuth mode and in
   single-token mode alike, and `scope_request`, the global middleware that sets it per request.
   In a Slack Connect channel shared by two workspaces that both installed the app, Slack delivers
@@ -31,6 +34,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import (
@@ -54,6 +58,8 @@ CACHE_SECONDS = 60.0
 #: Rotate a token this long before it expires (Bolt's default too).
 ROTATE_MINUTES_BEFORE = 120
 CHANNEL_OWNER_SECONDS = 300.0
+#: How long "this organisation does not cover that workspace" is remembered (a yes: CACHE_SECONDS).
+NOT_COVERED_SECONDS = 15.0
 
 
 # ------------------------------------------------------------------------------------------------
@@ -178,17 +184,23 @@ class Installations:
         rotator_client: Any,
         db: Database,
         ttl: float = CACHE_SECONDS,
+        not_covered_ttl: float = NOT_COVERED_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.db = db
+        self._client = rotator_client
         self._rotator = AsyncTokenRotator(
             client_id=client_id, client_secret=client_secret, client=rotator_client
         )
         self._ttl = ttl
+        self._not_covered_ttl = not_covered_ttl
         self._clock = clock
         self._cache: dict[tuple[str | None, str | None], tuple[float, Bot | None]] = {}
         self._locks: dict[tuple[str | None, str | None], asyncio.Lock] = {}
+        #: (enterprise id, team id) -> (until, whether the org-wide install covers the workspace)
+        self._covers: dict[tuple[str, str], tuple[float, bool]] = {}
+        self._cover_locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     async def bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
@@ -211,13 +223,67 @@ class Installations:
         found = await self.store.find_bot_by_team(team_id)
         if found is not None:
             return found
-        async with self.db.transaction() as s:  # an org-wide install covers it
+        # an org-wide install covers it: the workspace's organisation is recorded only once Slack
+        # confirmed it (`org_covers`, then `Tenancy._remember_organisation`)
+        async with self.db.transaction() as s:
             enterprise_id = await workspace_rows.enterprise_of(s, team_id)
         if enterprise_id is None:
             return None
         return await self.store.async_find_bot(
             enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
         )
+
+    async def org_covers(self, enterprise_id: str, team_id: str) -> bool:
+        """Whether the organisation's org-wide install serves the workspace `team_id`.
+
+        A payload's `enterprise_id` / `is_enterprise_install` are not proof: a workspace with its
+        own installation never is covered; otherwise Slack is asked once with the organisation's
+        token (`team.info team=<team_id>`, which must name `enterprise_id`). A yes is remembered for
+        the bots' cache lifetime, a no for `not_covered_ttl`; a Slack error other than
+        `team_not_found` is not remembered (this request is refused, the next asks again)."""
+        key = (enterprise_id, team_id)
+        hit = self._covers.get(key)
+        if hit is not None and hit[0] > self._clock():
+            return hit[1]
+        async with self._cover_locks.setdefault(key, asyncio.Lock()):  # one team.info at a time
+            hit = self._covers.get(key)
+            if hit is not None and hit[0] > self._clock():
+                return hit[1]
+            answer = await self._ask_covers(enterprise_id, team_id)
+            if answer is not None:
+                lifetime = self._ttl if answer else self._not_covered_ttl
+                self._covers[key] = (self._clock() + lifetime, answer)
+            return bool(answer)
+
+    def confirmed(self, enterprise_id: str, team_id: str) -> bool:
+        """`org_covers` said yes, and that answer is still fresh (no lookup)."""
+        hit = self._covers.get((enterprise_id, team_id))
+        return hit is not None and hit[1] and hit[0] > self._clock()
+
+    async def _ask_covers(self, enterprise_id: str, team_id: str) -> bool | None:
+        """True / False, or None when it cannot be told now."""
+        if await self.store.find_bot_by_team(team_id) is not None:
+            return False  # its own installation serves it, whatever a payload claims
+        org = await self.bot(enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True)
+        if org is None or not org.bot_token:
+            return None
+        try:
+            answer = await self._client.team_info(token=org.bot_token, team=team_id)
+        except SlackApiError as exc:
+            if slack_error(exc) == "team_not_found":
+                return False
+            log.warning(
+                "team.info for workspace %s (organisation %s) failed: %s",
+                team_id,
+                enterprise_id,
+                slack_error(exc),
+            )
+            return None
+        except Exception:  # the network, a timeout: not an answer
+            log.exception("team.info for workspace %s (organisation %s) failed", team_id, enterprise_id)
+            return None
+        team = answer.get("team") or {}
+        return team.get("id") == team_id and team.get("enterprise_id") == enterprise_id
 
     async def _cached(self, key, find: Callable[[], Awaitable[Bot | None]]) -> Bot | None:
         hit = self._cache.get(key)
@@ -261,6 +327,11 @@ class Installations:
             )  # a workspace found by team id through its organisation's install counts too
             if (team_id is not None and key[1] == team_id) or org:
                 del self._cache[key]
+        for pair in list(self._covers):
+            if (enterprise_id is not None and pair[0] == enterprise_id) or (
+                team_id is not None and pair[1] == team_id
+            ):
+                del self._covers[pair]
 
     async def remove(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         """The workspace uninstalled the app (or revoked its token): its installation goes."""
@@ -296,6 +367,14 @@ class InstallationAuthorize(AsyncAuthorize):
         if found is None:
             log.warning("no installation for workspace %s (organisation %s)", team_id, enterprise_id)
             return None
+        if getattr(found, "is_enterprise_install", False):  # the organisation's bot
+            if team_id and not await self._installations.org_covers(found.enterprise_id, team_id):
+                refused(team_id, enterprise_id)
+                return None
+            if not team_id and not context.is_enterprise_install:
+                refused(team_id, enterprise_id)
+                return None
+            # no team here (an org-wide event): Tenancy._team_of_org_wide_event checks the envelope's
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -305,6 +384,14 @@ class InstallationAuthorize(AsyncAuthorize):
             bot_scopes=found.bot_scopes,
             user_id=user_id,
         )
+
+
+def refused(team_id: str | None, enterprise_id: str | None) -> None:
+    log.warning(
+        "org-wide authorisation refused: organisation %s is not confirmed to cover workspace %s",
+        enterprise_id,
+        team_id,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -396,8 +483,10 @@ class Tenancy:
         """Global Bolt middleware: the request's workspace, after Bolt's authorisation."""
         result: AuthorizeResult | None = context.get("authorize_result")
         if result is not None and self.installations is not None:
-            result = self._team_of_org_wide_event(context, body, result)
-            result = await self._owner_of_shared_channel(context, body, result)
+            checked = await self._team_of_org_wide_event(context, body, result)
+            if checked is None:  # an organisation claiming a workspace it does not cover
+                return BoltResponse(status=200, body="")
+            result = await self._owner_of_shared_channel(context, body, checked)
             await self._remember_organisation(context, result)
         if result is not None:
             scope = _workspace_of(result, fallback_team=context.get("team_id"))
@@ -406,17 +495,27 @@ class Tenancy:
             tenancy.set_workspace(scope)
         return await next()
 
-    @staticmethod
-    def _team_of_org_wide_event(
-        context: Any, body: dict[str, Any], result: AuthorizeResult
-    ) -> AuthorizeResult:
+    async def _team_of_org_wide_event(
+        self, context: Any, body: dict[str, Any], result: AuthorizeResult
+    ) -> AuthorizeResult | None:
         """An org-wide install's event names no team in `authorizations[0]` (the installation is the
-        organisation's), so Bolt's context has none: the workspace is the envelope's `team_id`."""
+        organisation's), so Bolt's context has none: the workspace is the envelope's `team_id`,
+        once Slack confirmed the organisation covers it (else None: the request is not handled).
+        Events Bolt does not authorise (`app_uninstalled`, `tokens_revoked`: no token) are left
+        to their handlers, which check with `auth.test`."""
         if result.team_id or not context.is_enterprise_install:
             return result
         team_id = tenancy.team_of(body) or (body.get("context_team_id") if isinstance(body, dict) else None)
         if not team_id:
             return result
+        installations = self.installations
+        if (
+            result.bot_token
+            and installations is not None
+            and not (result.enterprise_id and await installations.org_covers(result.enterprise_id, team_id))
+        ):
+            refused(team_id, result.enterprise_id)
+            return None
         scoped = AuthorizeResult(
             enterprise_id=result.enterprise_id,
             team_id=team_id,
@@ -472,14 +571,25 @@ class Tenancy:
         return owner
 
     async def _remember_organisation(self, context: Any, result: AuthorizeResult) -> None:
-        """An org-wide install: note the workspace's organisation, for work without a request."""
+        """An org-wide install: note the workspace's organisation, for work without a request.
+        Only a pair `Installations.org_covers` confirmed is written (see `scope_request`)."""
         if not (context.is_enterprise_install and result.enterprise_id and result.team_id):
             return
         key = (result.team_id, result.enterprise_id)
         if key in self._known_enterprises:
             return
+        if self.installations is None or not self.installations.confirmed(
+            result.enterprise_id, result.team_id
+        ):
+            return
         async with self.db.transaction() as s:
-            await workspace_rows.set_enterprise(s, result.team_id, result.enterprise_id, self.clock.now())
+            await workspace_rows.set_enterprise(
+                s,
+                result.team_id,
+                result.enterprise_id,
+                self.clock.now(),
+                client_id=self.installations.store.client_id,
+            )
         self._known_enterprises.add(key)
 
 

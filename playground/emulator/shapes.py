@@ -13,13 +13,17 @@ from .state import Channel, Message, UploadedFile, User, View, Workspace
 
 
 def team_json(ws: Workspace) -> dict[str, Any]:
-    return {
+    """`team.info`'s team; a workspace of an Enterprise Grid organisation names it."""
+    team: dict[str, Any] = {
         "id": ws.team_id,
         "name": ws.team_name,
         "domain": ws.team_domain,
         "email_domain": "",
         "icon": {"image_default": True},
     }
+    if ws.organisation is not None:
+        team.update(enterprise_id=ws.organisation.id, enterprise_name=ws.organisation.name)
+    return team
 
 
 def user_json(user: User) -> dict[str, Any]:

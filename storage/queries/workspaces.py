@@ -18,12 +18,27 @@ async def set_active(s: AsyncSession, team_id: str, active: bool, now: datetime)
     await s.exec(statement.on_conflict_do_update(index_elements=["team_id"], set_=values))
 
 
-async def set_enterprise(s: AsyncSession, team_id: str, enterprise_id: str, now: datetime) -> None:
-    """Note the Enterprise Grid organisation whose org-wide install serves this workspace."""
+async def set_enterprise(
+    s: AsyncSession, team_id: str, enterprise_id: str, now: datetime, *, client_id: str | None = None
+) -> bool:
+    """Note the Enterprise Grid organisation whose org-wide install serves this workspace: a pair
+    Slack confirmed (bot/installations.py `Installations.org_covers`). A workspace with its own
+    installation (a bot in slack_bots; of the app `client_id` when given, which index
+    slack_bots_team_idx serves) is left alone, its own installation serves it. Returns whether the
+    row was written."""
+    from storage import slack_tables
+
+    bots = slack_tables.bots
+    own = select(bots.c.id).where(bots.c.team_id == team_id).limit(1)
+    if client_id is not None:
+        own = own.where(bots.c.client_id == client_id)
+    if (await s.exec(own)).first() is not None:
+        return False
     statement = insert(s, Workspace).values(team_id=team_id, enterprise_id=enterprise_id, created_at=now)
     await s.exec(
         statement.on_conflict_do_update(index_elements=["team_id"], set_={"enterprise_id": enterprise_id})
     )
+    return True
 
 
 async def enterprise_of(s: AsyncSession, team_id: str) -> str | None:

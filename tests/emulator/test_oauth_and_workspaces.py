@@ -130,3 +130,32 @@ async def test_socket_mode_url_needs_the_app_token(served):
     with pytest.raises(SlackApiError) as refused:
         await client.apps_connections_open(app_token=emulator.bot_token)
     assert refused.value.response["error"] == "invalid_auth"
+
+
+async def test_team_info_describes_only_the_teams_a_token_may_see(served):
+    """`team.info team=…`, which the bot asks before trusting an org-wide claim: an org-wide token
+    describes each workspace of its organisation (with the organisation's id and name) and no other
+    team; a workspace's token describes its own workspace only."""
+    emulator, _ = served
+    first = emulator.workspace
+    emulator.add_workspace("T0SISTER", team_name="Sister", bot_user_id=first.bot_user.id, bot_id=first.bot_id)
+    emulator.add_organisation("E0GRID", "Grid Org", ["T0CAMPAIGN", "T0SISTER"])
+    org = AsyncWebClient(token=(await install(emulator, "E0GRID"))["access_token"], base_url=emulator.api_url)
+    second = AsyncWebClient(
+        token=(await install(emulator, "T0SECOND"))["access_token"], base_url=emulator.api_url
+    )
+
+    for team_id in ("T0CAMPAIGN", "T0SISTER"):
+        team = (await org.team_info(team=team_id))["team"]
+        assert (team["id"], team["enterprise_id"], team["enterprise_name"]) == (team_id, "E0GRID", "Grid Org")
+    with pytest.raises(SlackApiError) as outside:
+        await org.team_info(team="T0SECOND")
+    assert outside.value.response["error"] == "team_not_found"
+
+    own = (await second.team_info())["team"]
+    assert own["id"] == "T0SECOND" and "enterprise_id" not in own
+    assert (await second.team_info(team="T0SECOND"))["team"]["id"] == "T0SECOND"
+    for other in ("T0CAMPAIGN", "E0GRID", "T0NOWHERE"):
+        with pytest.raises(SlackApiError) as refused:
+            await second.team_info(team=other)
+        assert refused.value.response["error"] == "team_not_found"

@@ -45,7 +45,22 @@ def auth_test(ctx: ApiContext, args: Args) -> dict[str, Any]:
 
 @api_method("team.info")
 def team_info(ctx: ApiContext, args: Args) -> dict[str, Any]:
-    return {"team": team_json(ctx.ws)}
+    """The workspace the token acts in, or the one `team` names. An org-wide token describes any
+    workspace of its organisation; a workspace's token only its own. Any other team:
+    `team_not_found`. (Real Slack also describes a team connected through a shared channel, without
+    the organisation's `enterprise_id`; the emulator has no such answer, and the bot's org-wide
+    check, which needs that `enterprise_id`, would not accept one anyway.)"""
+    ws = ctx.ws
+    wanted = args.str("team")
+    grant = ctx.emulator.app.grants.get(ctx.token or "") if ctx.emulator else None
+    if grant is not None and grant.enterprise_id and wanted:  # an org-wide token
+        org = ctx.emulator.organisations.get(grant.enterprise_id) if ctx.emulator else None
+        if org is None or wanted not in org.team_ids:
+            raise SlackError("team_not_found")
+        return {"team": team_json(ctx.emulator.workspaces[wanted])}
+    if wanted and wanted != ws.team_id:
+        raise SlackError("team_not_found")
+    return {"team": team_json(ws)}
 
 
 @api_method("users.info")

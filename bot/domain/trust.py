@@ -182,10 +182,12 @@ def link_refusal(
         )
     if others := sorted(c.influencer_members - {invitee}):
         who = ", ".join(f"<@{u}>" for u in others)
+        one = len(others) == 1
         return (
-            f":no_entry: {who} {'is' if len(others) == 1 else 'are'} in {channel} and influencer"
-            f"{'' if len(others) == 1 else 's'} on another engagement: they would read everything "
-            "about this one there. Pick another channel, or leave it out and I create one."
+            f":no_entry: {who} {'is' if one else 'are'} in {channel} and "
+            f"{'is an influencer on another engagement' if one else 'are influencers on other engagements'}: "
+            "they would read everything about this one there. Pick another channel, or leave it out and "
+            "I create one."
         )
     if c.is_shared:
         if external_influencer:

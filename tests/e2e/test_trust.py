@@ -345,8 +345,8 @@ async def test_a_channel_another_influencer_is_in_is_not_linked(world: World):
     )
     said = await refused(world, MANAGER, f"/campaign invite spring <@{IVY}> <#{creators.id}|creators>")
     assert said.startswith(
-        f":no_entry: <@{OTTO}> is in <#{creators.id}> and influencer on another engagement: they would "
-        "read everything about this one there."
+        f":no_entry: <@{OTTO}> is in <#{creators.id}> and is an influencer on another engagement: they "
+        "would read everything about this one there."
     )
     # the influencer being invited may be in it: it is her channel
     creators.members.discard(OTTO)

@@ -86,6 +86,7 @@ def test_scorecards_are_for_the_brand_side():
 
 
 SAFE = ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True)
+OTTO = frozenset({"U0OTTO"})  # an influencer on another engagement
 
 
 @pytest.mark.parametrize(
@@ -94,8 +95,8 @@ SAFE = ChannelFacts(is_private=True, bot_is_member=True, person_is_member=True)
         (SAFE, False, None),
         # who may read what is posted there: a public channel anyone may join, another influencer
         (ChannelFacts(bot_is_member=True, person_is_member=True), False, "is public"),
-        (replace(SAFE, influencer_members=frozenset({"U0OTTO"})), False, "<@U0OTTO> is in <#C1>"),
-        (replace(SAFE, influencer_members=frozenset({"U0OTTO", "U0AVA"})), False, "<@U0AVA>, <@U0OTTO> are"),
+        (replace(SAFE, influencer_members=OTTO), False, "<@U0OTTO> is in <#C1> and is an influencer on"),
+        (replace(SAFE, influencer_members=OTTO | {"U0AVA"}), False, "<@U0AVA>, <@U0OTTO> are in <#C1> and"),
         (replace(SAFE, influencer_members=frozenset({"U0IVY"})), False, None),  # the invitee herself
         (replace(SAFE, influencer_members=frozenset({"U0IVY"})), True, "<@U0IVY> is in"),  # not by e-mail
         (ChannelFacts(is_general=True, person_is_member=True), False, "general channel"),

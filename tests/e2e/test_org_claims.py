@@ -37,16 +37,6 @@ GRACE, HANA = people.GLOBEX_MANAGER.user_id, people.GLOBEX_ADMIN.user_id
 REFUSED = "org-wide authorisation refused"
 
 
-@pytest.fixture(autouse=True)
-def logging_restored():
-    root = logging.getLogger()
-    handlers, level, factory = root.handlers[:], root.level, logging.getLogRecordFactory()
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.setLogRecordFactory(factory)
-
-
 @pytest.fixture
 async def org_and_globex(database_url) -> AsyncIterator[dict[str, World]]:
     """Acme and Initech in an Enterprise Grid organisation installed org-wide; Globex (its own

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import slack_tables
 from storage.models import Engagement, Workspace
 from storage.queries import insert
 
@@ -26,8 +27,6 @@ async def set_enterprise(
     installation (a bot in slack_bots; of the app `client_id` when given, which index
     slack_bots_team_idx serves) is left alone, its own installation serves it. Returns whether the
     row was written."""
-    from storage import slack_tables
-
     bots = slack_tables.bots
     own = select(bots.c.id).where(bots.c.team_id == team_id).limit(1)
     if client_id is not None:

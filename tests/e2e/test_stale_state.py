@@ -21,34 +21,19 @@ from sqlalchemy import select
 
 from bot.ids import Action, Callback, Field
 from playground import people
-from storage.models import Deliverable, Engagement, Incident, Review
+from storage.models import Deliverable, Engagement, Review
 from tests.e2e.harness import (
     EVE_EMAIL,
     MANAGER,
     MEMBER,
     World,
-    card_of,
     report,
     set_up_team,
     text_of,
 )
 from tests.e2e.test_deliverables import deliverable as _deliverable
 from tests.e2e.test_deliverables import setup, submit
-
-
-async def _incident(world: World, number: int = 1) -> Incident:
-    async with world.db.transaction() as s:
-        return (await s.exec(select(Incident).where(Incident.number == number))).scalars().one()
-
-
-async def _press(world: World, user: str, channel: str, action_id: str):
-    card = card_of(world, channel)
-    return await world.slack.click(user, channel, card.ts, action_id)
-
-
-async def _fill(world: World, user: str, values: dict):
-    view = world.top_view(user)
-    return await world.slack.submit_view(user, view.id, {k: {k: v} for k, v in values.items()})
+from tests.e2e.test_incidents import fill, incident, press
 
 
 async def _replay(world: World, reply) -> object:
@@ -82,7 +67,7 @@ async def test_acknowledging_during_a_termination_does_not_bring_the_engagement_
     label = next(label for label in labels if "Ivy" not in label)
     reply = await report(world, MANAGER, engagement_label=label)
     assert reply.ok and not reply.body, reply.body
-    await _press(world, MANAGER, channel, Action.INCIDENT_RESOLVE)
+    await press(world, MANAGER, channel, Action.INCIDENT_RESOLVE)
     resolve_view = world.top_view(MANAGER)
 
     world.emulator.inject_delay("users.info", 1.0)  # Slack is slow to say who Eve is
@@ -100,7 +85,7 @@ async def test_acknowledging_during_a_termination_does_not_bring_the_engagement_
         world.slack.click(eve.id, channel, guidelines.ts, Action.ACKNOWLEDGE_GUIDELINES), terminate()
     )
     await world.stack.settle()
-    assert (await _incident(world)).outcome == "contract_terminated"
+    assert (await incident(world)).outcome == "contract_terminated"
     async with world.db.transaction() as s:
         status, acknowledged = (
             await s.exec(
@@ -156,8 +141,8 @@ async def test_request_changes_button_on_a_closed_campaign_opens_no_form(world: 
 async def test_approve_after_the_engagement_was_terminated_is_refused(world: World):
     d, channel = await _deliverable_submitted(world)
     await report(world)
-    await _press(world, MANAGER, channel, Action.INCIDENT_RESOLVE)
-    reply = await _fill(world, MANAGER, {Field.OUTCOME: "contract_terminated", Field.STRIKES: "2"})
+    await press(world, MANAGER, channel, Action.INCIDENT_RESOLVE)
+    reply = await fill(world, MANAGER, {Field.OUTCOME: "contract_terminated", Field.STRIKES: "2"})
     assert reply.ok and not reply.body, reply.body
     async with world.db.transaction() as s:
         assert (await s.exec(select(Engagement.status))).scalar_one() == "terminated"
@@ -258,7 +243,7 @@ async def test_deliverable_posts_in_the_shared_channel_do_not_unfurl(world: Worl
     d, channel = await _deliverable_submitted(world)
     await world.slack.click(MEMBER, channel, d.card_ts, Action.DELIVERABLE_REQUEST_CHANGES, value=str(d.id))
     note = "Use the cut at https://media.example/cut-2.mp4 instead."
-    reply = await _fill(world, MEMBER, {Field.NOTE: note})
+    reply = await fill(world, MEMBER, {Field.NOTE: note})
     assert reply.ok and not reply.body, reply.body
     await world.stack.settle()
     posts = [c for c in world.emulator.calls_to("chat.postMessage") if c.get("channel") == channel]

@@ -1,8 +1,9 @@
 """Work done after the ack, and the one error handler that reports it.
 
 Handlers ack at once and hand the rest to `Background.run`; a typed `CampaignGuardError` becomes
-the ephemeral sentence it carries, anything else is logged with an id the user sees. Tests and
-shutdown `drain()` the tasks so nothing is cut off half-way.
+the ephemeral sentence it carries, anything else is logged with an id the user sees. Tests
+`drain()` the tasks so nothing is cut off half-way; shutdown `finish()`es them: it waits a bounded
+time, then cancels what is left and says so in the log.
 """
 
 from __future__ import annotations
@@ -97,3 +98,21 @@ class Background:
         async with asyncio.timeout(timeout):
             while self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def finish(self, timeout: float) -> int:
+        """At shutdown: wait up to `timeout` seconds for all work, then cancel what is left (logged,
+        never raised: a slow upload must not turn a clean stop into a crash). Returns how many were
+        cut off."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and (remaining := deadline - loop.time()) > 0:
+            await asyncio.wait(list(self._tasks), timeout=remaining)  # unlike gather, cancels nothing
+        left = list(self._tasks)
+        if left:
+            log.warning(
+                "shutdown: %d background task(s) still running after %.0f s; cancelled", len(left), timeout
+            )
+            for task in left:
+                task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
+        return len(left)

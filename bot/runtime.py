@@ -95,7 +95,7 @@ class Bot:
     async def close(self) -> None:
         if self.dispatcher is not None:
             await self.dispatcher.stop()
-        await self.services.background.drain(timeout=10)
+        await self.services.background.finish(10)
         await self.services.db.dispose()
 
 

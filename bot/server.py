@@ -147,7 +147,7 @@ def create_web_app(svc: Services, bolt: AsyncApp) -> web.Application:
     app.router.add_get("/healthz", healthz)
 
     async def finish_work(_app: web.Application) -> None:
-        await svc.background.drain(timeout=10)
+        await svc.background.finish(10)
 
     app.on_shutdown.append(finish_work)
     return app

@@ -282,6 +282,17 @@ async def start_playground(
     return playground, runner
 
 
+async def stop_playground(playground: Playground, runner: web.AppRunner) -> None:
+    """Stop in the order that loses nothing: the bot's work still running (an App Home chart being
+    uploaded, say) finishes while the emulated Slack it talks to still listens, then the workspaces
+    are saved, then the server stops and the bot closes. (aiohttp's shutdown closes the listening
+    socket before its shutdown hooks run, so draining there would find the Web API gone.)"""
+    await playground.bot.services.background.finish(30)
+    playground.save()
+    await runner.cleanup()
+    await playground.bot.close()
+
+
 async def restore(playground: Playground, progress: Callable[[str], None]) -> dict[str, bool]:
     """Which workspaces the database has campaigns for; those get their saved Slack side back."""
     from playground.seed import has_campaign
@@ -326,9 +337,7 @@ async def run_playground(settings: Settings, host: str) -> None:
     try:
         await asyncio.Event().wait()
     finally:
-        playground.save()
-        await runner.cleanup()
-        await playground.bot.close()
+        await stop_playground(playground, runner)
 
 
 async def demo_seed(settings: Settings, host: str = "127.0.0.1") -> int:
@@ -345,5 +354,4 @@ async def demo_seed(settings: Settings, host: str = "127.0.0.1") -> int:
         print(f"Demo seeded; the workspaces are saved beside {playground.snapshot_path}.", flush=True)
         return 0
     finally:
-        await runner.cleanup()
-        await playground.bot.close()
+        await stop_playground(playground, runner)

@@ -33,7 +33,7 @@ import pytest
 
 from bot.settings import Settings
 from playground import people
-from playground.app import Playground, start_playground
+from playground.app import Playground, start_playground, stop_playground
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -69,8 +69,7 @@ async def playground(sqlite_template, tmp_path) -> AsyncIterator[Playground]:
     try:
         yield pg
     finally:
-        await runner.cleanup()
-        await pg.bot.close()
+        await stop_playground(pg, runner)
 
 
 @pytest.fixture

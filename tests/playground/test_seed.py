@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.settings import Settings
 from playground import people
-from playground.app import start_playground
+from playground.app import start_playground, stop_playground
 from playground.web import advance_time
 from storage.models import Campaign, Deliverable, Engagement, Incident, IncidentEvent, Review
 
@@ -77,9 +77,7 @@ async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_templa
         await advance_time(pg, timedelta(hours=1))
         assert pg.clock.offset == timedelta(hours=1)
     finally:
-        pg.save()
-        await runner.cleanup()
-        await pg.bot.close()
+        await stop_playground(pg, runner)
 
     lines.clear()
     again, runner = await start_playground(settings, "127.0.0.1", 0, progress=lines.append)
@@ -88,5 +86,4 @@ async def test_fresh_database_is_seeded_and_restored_after_restart(sqlite_templa
         assert any(line.startswith("Restored the workspace") for line in lines)
         assert len(again.emulator.history("cg-spring-launch-ivy")) >= messages
     finally:
-        await runner.cleanup()
-        await again.bot.close()
+        await stop_playground(again, runner)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 
@@ -11,9 +13,10 @@ import pytest
 from bot.ids import Action, Callback
 from bot.settings import Settings
 from playground import people
-from playground.app import Playground, start_playground
+from playground.app import Playground, start_playground, stop_playground
 
 MAYA, IVY = people.MANAGER.user_id, people.INFLUENCER.user_id
+SHARED = "cg-spring-launch-ivy"
 
 
 @pytest.fixture
@@ -25,8 +28,7 @@ async def pg(sqlite_template, tmp_path) -> AsyncIterator[Playground]:
     try:
         yield playground
     finally:
-        await runner.cleanup()
-        await playground.bot.close()
+        await stop_playground(playground, runner)
 
 
 async def settle(pg: Playground) -> None:
@@ -85,3 +87,27 @@ async def test_log_review_on_home_opens_the_review_form(pg: Playground):
     modal = pg.web.state(MAYA, None, None)["modal"]
     assert modal is not None and "Log a review" in modal["title"]
     assert pg.emulator.open_views(MAYA)[-1].callback_id == Callback.REVIEW_LOG
+
+
+async def test_a_stop_lets_work_in_flight_reach_the_emulated_slack(sqlite_template, tmp_path, caplog):
+    """The server's own shutdown closes its socket first, and the emulated Web API lives on it: work
+    still running then (an App Home chart upload) failed and outlived the shutdown's wait."""
+    settings = Settings(database_url=sqlite_template.fresh(tmp_path), _env_file=None)
+    playground, runner = await start_playground(
+        settings, "127.0.0.1", 0, persist=False, progress=lambda _line: None
+    )
+    services, release = playground.bot.services, asyncio.Event()
+
+    async def late_post() -> None:
+        await release.wait()
+        async with services.tenancy.enter(playground.emulator.team_id):
+            await services.client.chat_postMessage(
+                channel=playground.emulator.channel(SHARED).id, text="finished after the stop began"
+            )
+
+    services.background.run(late_post())
+    asyncio.get_running_loop().call_later(0.05, release.set)
+    caplog.set_level(logging.WARNING)
+    await stop_playground(playground, runner)
+    assert "finished after the stop began" in [m.text for m in playground.emulator.history(SHARED)]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -15,7 +15,7 @@ import pytest
 
 from bot.settings import Settings
 from playground import people
-from playground.app import Playground, sidecar, start_playground
+from playground.app import Playground, sidecar, start_playground, stop_playground
 from playground.emulator import SlackEmulator
 
 ACME, GLOBEX = people.TEAM_ID, people.GLOBEX_TEAM_ID
@@ -33,8 +33,7 @@ async def pg(database_url) -> AsyncIterator[Playground]:
     try:
         yield playground
     finally:
-        await runner.cleanup()
-        await playground.bot.close()
+        await stop_playground(playground, runner)
 
 
 def misdirected(emulator: SlackEmulator) -> list[tuple[str, dict]]:
@@ -167,9 +166,7 @@ async def test_a_restart_keeps_the_installations_and_a_lost_token_record_install
         key = sidecar(pg.snapshot_path, ".token-key")
         assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     finally:
-        pg.save()
-        await runner.cleanup()
-        await pg.bot.close()
+        await stop_playground(pg, runner)
 
     pg, runner, lines = await start()  # the stored installations are used as they are
     try:
@@ -178,9 +175,7 @@ async def test_a_restart_keeps_the_installations_and_a_lost_token_record_install
         await globex_lists_its_campaign(pg)
         slack_app = sidecar(pg.snapshot_path, ".slack-app.pickle")
     finally:
-        pg.save()
-        await runner.cleanup()
-        await pg.bot.close()
+        await stop_playground(pg, runner)
 
     # Slack's side forgot the tokens, then the key that encrypts them is lost: each time both
     # workspaces are installed again, and their stories go on
@@ -193,9 +188,7 @@ async def test_a_restart_keeps_the_installations_and_a_lost_token_record_install
             await globex_lists_its_campaign(pg)
             assert misdirected(pg.emulator) == []
         finally:
-            pg.save()
-            await runner.cleanup()
-            await pg.bot.close()
+            await stop_playground(pg, runner)
 
 
 async def test_a_save_cancels_the_save_still_pending(sqlite_template, tmp_path):
@@ -212,6 +205,4 @@ async def test_a_save_cancels_the_save_still_pending(sqlite_template, tmp_path):
         pg.save_soon()  # and later changes are saved again
         assert pg._save_pending is not None
     finally:
-        pg.save()
-        await runner.cleanup()
-        await pg.bot.close()
+        await stop_playground(pg, runner)

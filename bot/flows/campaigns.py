@@ -773,11 +773,18 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
             raise Conflict(f"You already acknowledged version {version} {when(acknowledged_at or now)}.")
         if influencer.slack_user_id is None:  # an external influencer, now known by their user id
             name = (await svc.directory.user(user_id)).name[:150]  # and by the name Slack shows
-            await s.exec(
+            bound = await s.exec(
                 update(Influencer)
-                .where(Influencer.id == influencer.id)
+                .where(Influencer.id == influencer.id, Influencer.slack_user_id.is_(None))
                 .values(slack_user_id=user_id, display_name=name)
             )
+            # Another account with the same e-mail got there first (this one's acknowledgement of
+            # another engagement of theirs, at the same instant): the e-mail names one person, and
+            # the first to bind is them. Refused, so the acknowledgement above is rolled back.
+            if bound.rowcount == 0:
+                stored = select(Influencer.slack_user_id).where(Influencer.id == influencer.id)
+                if (await s.exec(stored)).scalar_one() != user_id:
+                    raise _not_the_influencer()
         await plans.engagement(s, engagement, now)  # cancels the reminders; starts the review cadence
     if ts:
         await svc.client.chat_update(
@@ -792,7 +799,11 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
 async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:
     if await is_the_influencer(svc.directory, influencer, user_id):
         return
-    raise NotPermitted(  # nobody named: a forged engagement id must not tell who works where
+    raise _not_the_influencer()
+
+
+def _not_the_influencer() -> NotPermitted:
+    return NotPermitted(  # nobody named: a forged engagement id must not tell who works where
         Act.ACKNOWLEDGE_GUIDELINES.value,
         [Role.INFLUENCER],
         ":no_entry: Only the influencer these guidelines are addressed to can acknowledge them.",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+
+from sqlalchemy import select, update
 
 from bot import messages
 from bot.ids import Action
@@ -105,6 +107,34 @@ async def test_invite_an_external_influencer_by_email(world: World):
     assert influencer.slack_user_id == eve.id  # now known by their Slack id
     async with world.db.transaction() as s:
         assert (await s.exec(select(Engagement.team_id))).scalar_one() == world.emulator.team_id
+
+
+async def test_an_email_binds_the_first_account_that_acknowledges_and_no_other(world: World):
+    """Two Slack accounts with the invited e-mail acknowledging two of its engagements at the same
+    instant both passed the e-mail check; the later bind overwrote the first, and the person
+    behind the other account lost the incidents, reviews and reminders already addressed to them."""
+    await world.new_campaign()
+    await world.invite(EVE_EMAIL)
+    channel = world.emulator.channel_by_name("cg-spring-eve")
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    message = world.guidelines_message(channel.id)
+    world.emulator.inject_delay("users.info", 0.5)  # Eve's click waits on Slack for her e-mail …
+    asked = len(world.emulator.calls_to("users.info"))
+    click = asyncio.create_task(
+        world.slack.click(eve.id, channel.id, message.ts, Action.ACKNOWLEDGE_GUIDELINES)
+    )
+    while len(world.emulator.calls_to("users.info")) == asked:  # noqa: ASYNC110 (the emulator's log)
+        await asyncio.sleep(0.005)
+    async with world.db.transaction() as s:  # … while her other account's click binds the e-mail
+        await s.exec(update(Influencer).values(slack_user_id="U0EVETWIN"))
+    await click
+
+    engagement, influencer = await _engagement(world)
+    assert influencer.slack_user_id == "U0EVETWIN"
+    assert engagement.acknowledged_version is None and engagement.status == "invited"
+    assert world.said_to(eve.id) == (
+        ":no_entry: Only the influencer these guidelines are addressed to can acknowledge them."
+    )
 
 
 async def test_email_of_a_workspace_member_invites_the_member(world: World):

@@ -132,11 +132,14 @@ class Directory:
         return found
 
     async def is_admin(self, user_id: str) -> bool:
-        """`ADMIN_USER_IDS`, or a Slack workspace owner/admin."""
-        if user_id in self._admins:
-            return True
+        """`ADMIN_USER_IDS`, or a Slack workspace owner/admin: either only as a member of the
+        workspace acted in. A Slack Connect guest's rights are their own organisation's, and in a
+        deployment serving several workspaces (OAuth) the list names people of one of them, not an
+        admin of every customer."""
         found = await self.user(user_id)
-        return found.is_admin and found.team_id == self.team_id
+        if found.team_id != self.team_id:
+            return False
+        return user_id in self._admins or found.is_admin
 
     def cached(self, user_id: str) -> SlackUser | None:
         """The user as last looked up, if that was less than `TTL_SECONDS` ago (no Slack call)."""

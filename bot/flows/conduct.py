@@ -37,7 +37,7 @@ from bot.domain import trust as trust_rules
 from bot.domain.conduct import ConductVerdict, assess, warm
 from bot.domain.enums import Role
 from bot.domain.ghosting import asks, thresholds_problem
-from bot.errors import InvalidInput, NotPermitted
+from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.flows import evidence, trust
 from bot.flows.access import campaign_for, is_the_influencer
 from bot.services import Services
@@ -405,11 +405,21 @@ async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None
         return None
 
 
+async def _admin_here(svc: Services, user_id: str) -> bool:
+    try:
+        return await svc.directory.is_admin(user_id)
+    except (NotFound, SlackApiError) as exc:  # not in this workspace, or Slack did not say
+        log.info("listed admin %s not asked: %s", user_id, exc)
+        return False
+
+
 async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
     """The workspace's admins: `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the
     first ADMIN_PAGES pages), minus `exclude` and minus those whose admin rights do not count
-    (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side reading)."""
-    found = list(svc.settings.admin_user_ids)
+    (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side reading). A listed
+    id counts only for a member of this workspace (`Directory.is_admin`): never a DM to another
+    organisation's person, nor to another customer's admin of the same deployment."""
+    found = [a for a in svc.settings.admin_user_ids if await _admin_here(svc, a)]
     emails: dict[str, str | None] = {}  # an influencer invited by e-mail is known by it until seen
     try:
         pages = 0

@@ -93,6 +93,7 @@ class Event:
     MESSAGE = "message"
     TOKENS_REVOKED = "tokens_revoked"
     APP_UNINSTALLED = "app_uninstalled"
+    MEMBER_JOINED_CHANNEL = "member_joined_channel"
 
 
 class Field:

@@ -100,3 +100,28 @@ def unexpected_error(error_id: str) -> str:
 NOTHING_TO_ACKNOWLEDGE = "This engagement was terminated; there is nothing to acknowledge."
 #: Completes `bot.domain.campaigns.closed_refusal`: "`spring` is completed, so you can't …".
 ASK_FOR_CHANGES = "ask for changes on its deliverables"
+
+
+def influencer_joined_shared_channel(
+    joined: str, by: str | None, channel: str, influencer: str, campaign: str, slug: str
+) -> str:
+    """To the managers: another engagement's influencer is now in this engagement's channel."""
+    added = f" by <@{by}>" if by and by != joined else ""
+    return (
+        f":warning: <@{joined}>, an influencer on another engagement, was added to <#{channel}>{added}. "
+        f"It is <@{influencer}>'s shared channel on *{esc(campaign)}* (`{esc(slug)}`): everyone in it reads "
+        "its incident cards, mediation threads, strikes and shared reviews. Remove "
+        f"<@{joined}> from the channel unless that is what you want."
+    )
+
+
+def influencer_joined_escalation_channel(
+    joined: str, by: str | None, channel: str, campaign: str, slug: str
+) -> str:
+    """To the managers and legal: an influencer is now in the campaign's escalation channel."""
+    added = f" by <@{by}>" if by and by != joined else ""
+    return (
+        f":lock: <@{joined}>, an influencer, was added to <#{channel}>{added}, the escalation channel of "
+        f"*{esc(campaign)}* (`{esc(slug)}`). While they are in it, legal's notices and conduct flags are "
+        f"not posted there: they come to the managers by DM instead. Remove <@{joined}> from the channel."
+    )

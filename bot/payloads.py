@@ -18,7 +18,8 @@ extraction, its listener matchers or one of our listeners reads has the type Sla
 - `message_action` / `shortcut`: `user.id`, `callback_id`, `trigger_id`, and for a message
   shortcut `channel.id`, `message.ts`, `response_url`;
 - `event_callback`: `event.type`, and per event what the listeners read (`app_home_opened`: `user`;
-  `message`: `channel`, `ts`; `tokens_revoked`: `tokens` an object of lists).
+  `message`: `channel`, `ts`; `member_joined_channel`: `user`, `channel`, `inviter` if any;
+  `tokens_revoked`: `tokens` an object of lists).
 
 Messages name the field and the type found, never a value: they go to the log.
 """
@@ -480,6 +481,13 @@ def _message_event(body: dict[str, Any]) -> str | None:
     )
 
 
+def _member_joined_channel(body: dict[str, Any]) -> str | None:
+    return _first(
+        _all_typed(body, {"event.user": (ID,), "event.channel": (ID,)}, required=True),
+        _typed(body, "event.inviter", (ID,), required=False),
+    )
+
+
 def _tokens_revoked(body: dict[str, Any]) -> str | None:
     return _first(
         _typed(body, "event.tokens", (OBJ,), required=False, nullable=False),
@@ -503,6 +511,7 @@ _BY_KIND = {
 _BY_EVENT = {
     "app_home_opened": _app_home_opened,
     "message": _message_event,
+    "member_joined_channel": _member_joined_channel,
     "tokens_revoked": _tokens_revoked,
 }
 

@@ -1,4 +1,5 @@
-"""Events API: workspace lifecycle (`tokens_revoked`, `app_uninstalled`) and message events.
+"""Events API: workspace lifecycle (`tokens_revoked`, `app_uninstalled`), message events, and
+`member_joined_channel` (bot/flows/membership.py: an influencer added where they must not read).
 
 Message events in mediation threads feed incident timelines; messages of bots and other apps are
 ignored there (see `is_a_person_replying`). Every message event also goes to the conduct monitor
@@ -13,7 +14,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.flows import conduct, incidents
+from bot.flows import conduct, incidents, membership
 from bot.flows.incidents.lifecycle import is_a_person_replying
 from bot.ids import Event
 from bot.services import Services
@@ -53,3 +54,8 @@ def register(app: AsyncApp, svc: Services) -> None:
             )
         # The conduct monitor, ghosting, and edits or deletions of evidence: after the ack.
         svc.background.run(conduct.on_message(svc, team_of(context), body.get("event_id", ""), event))
+
+    @app.event(Event.MEMBER_JOINED_CHANNEL)
+    async def member_joined(event: dict[str, Any], context) -> None:
+        # an influencer added to another's shared channel or to an escalation channel: tell the brand
+        svc.background.run(membership.on_member_joined(svc, team_of(context), event))

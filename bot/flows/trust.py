@@ -121,11 +121,11 @@ async def require_not_brand_side(svc: Services, team_id: str, invitee_id: str, m
     async with svc.db.transaction() as s:
         channels = await q.escalation_channels(s, team_id)
     for channel_id, slug in channels:
-        if await _is_member(svc, channel_id, invitee_id):
+        if await is_member(svc, channel_id, invitee_id):
             raise Conflict(rules.in_escalation_channel_refusal(mention, f"<#{channel_id}>", slug))
 
 
-async def _is_member(svc: Services, channel_id: str, user_id: str) -> bool:
+async def is_member(svc: Services, channel_id: str, user_id: str) -> bool:
     """Is `user_id` in the channel? A channel the bot can no longer read counts as no: nothing is
     posted there until it can (`hold_reason`)."""
     try:

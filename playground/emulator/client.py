@@ -319,6 +319,21 @@ class SlackUserClient:
         reply = await self._exchange(json.dumps(envelope), JSON)
         return _annotate(reply, payload=envelope, envelope=envelope, channel=where.id, ts=message.ts)
 
+    async def add_to_channel(self, user: str, channel: str, *, by: str | None = None) -> BotReply:
+        """`by` adds `user` to the channel from Slack's own UI (or `user` joins it): the bot, if a
+        member, gets `member_joined_channel`. (The bot's own `conversations.invite` sends none here.)"""
+        actor, where = self._user(user), self.emulator.channel(channel)
+        inviter = self._user(by) if by is not None else None
+        if inviter is not None and inviter.id not in where.members:
+            raise EmulatorUsageError(f"{inviter.name} is not a member of {where.name}")
+        where.members.add(actor.id)
+        event = payloads.member_joined_channel_event(self.ws, actor, where, inviter, self.ws.ts_clock.next())
+        envelope = self._envelope(event, where)
+        if self.ws.bot_user.id not in where.members:
+            return BotReply(status=None, envelope=envelope, channel=where.id)
+        reply = await self._exchange(json.dumps(envelope), JSON)
+        return _annotate(reply, payload=envelope, envelope=envelope, channel=where.id)
+
     async def open_home(self, user: str) -> BotReply:
         """The user opens the app's Home tab (`app_home_opened`, with the published view if any)."""
         actor = self._user(user)

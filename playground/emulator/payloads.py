@@ -240,6 +240,26 @@ def user_message_event(ws: Workspace, user: User, channel: Channel, message: Mes
     return event
 
 
+def member_joined_channel_event(
+    ws: Workspace, user: User, channel: Channel, inviter: User | None, event_ts: str
+) -> dict[str, Any]:
+    """Slack's `member_joined_channel`: `channel_type` is "C" (public) or "G" (private) here,
+    not the message event's "channel"/"group"."""
+    event: dict[str, Any] = {
+        "type": "member_joined_channel",
+        "user": user.id,
+        "channel": channel.id,
+        "channel_type": "G" if channel.is_private else "C",
+        "team": user.team_id,
+        "event_ts": event_ts,
+    }
+    if inviter is not None:
+        event["inviter"] = inviter.id
+    if ws.organisation is not None:
+        event["enterprise"] = ws.organisation.id
+    return event
+
+
 def app_home_opened_event(ws: Workspace, user: User, dm: Channel, view: View | None, event_ts: str) -> dict:
     event: dict[str, Any] = {
         "type": "app_home_opened",

@@ -347,3 +347,14 @@ async def managers(s: AsyncSession, campaign_id: int) -> list[str]:
         .order_by(CampaignRole.id)
     )
     return list(result.scalars().all())
+
+
+async def escalating_to(s: AsyncSession, team_id: str, channel_id: str, limit: int = 50) -> list[Campaign]:
+    """The campaigns whose escalation channel this is (campaign (team_id, escalation_channel_id))."""
+    result = await s.exec(
+        select(Campaign)
+        .where(Campaign.team_id == team_id, Campaign.escalation_channel_id == channel_id)
+        .order_by(Campaign.id)
+        .limit(limit)
+    )
+    return list(result.scalars().all())

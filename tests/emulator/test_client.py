@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from playground.emulator import EmulatorUsageError, SlackEmulator, SlackUserClient
 
-from .conftest import SIGNING_SECRET, FakeBot, sample
+from .conftest import SIGNING_SECRET, SPECS_DIR, FakeBot, sample
 
 ENTERPRISE_KEYS = {"enterprise_id", "enterprise_name"}
 
@@ -238,6 +238,24 @@ async def test_post_message_event_and_redelivery(
     )
     outside = emulator.add_channel("quiet", creator=alice.id)
     assert not (await users.post_message(alice.id, outside.id, "unseen")).delivered
+
+
+async def test_add_to_channel_tells_the_bot_member_joined_channel(
+    users: SlackUserClient, bot: FakeBot, emulator, alice, general
+):
+    bob = emulator.add_user("bob")
+    await users.add_to_channel(bob.id, "general", by=alice.id)
+    envelope = bot.last.payload
+    shape = json.loads(
+        (SPECS_DIR / "samples/java-slack-sdk/events/MemberJoinedChannelPayload.json").read_text()
+    )
+    assert set(shape) - ENTERPRISE_KEYS - {"context_enterprise_id"} <= set(envelope)
+    assert set(shape["event"]) - {"enterprise"} <= set(envelope["event"])  # only in an organisation
+    event = envelope["event"]
+    assert (event["type"], event["user"], event["inviter"]) == ("member_joined_channel", bob.id, alice.id)
+    assert event["channel_type"] == "C" and bob.id in emulator.channel("general").members
+    quiet = emulator.add_channel("quiet", creator=alice.id, is_private=True)
+    assert not (await users.add_to_channel(bob.id, quiet.id, by=alice.id)).delivered  # the bot is not in it
 
 
 async def test_open_home(users: SlackUserClient, bot: FakeBot, web_client: AsyncWebClient, alice):

@@ -1,0 +1,78 @@
+"""Someone added later to a channel the bot posts in (`member_joined_channel`): an influencer added
+to another influencer's shared channel, or to an escalation channel, is reported to the brand team
+by DM at once; anyone else joining is no news. The join is read back from Slack first."""
+
+from __future__ import annotations
+
+import json
+
+from playground.emulator import payloads
+from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
+
+
+async def with_otto(world: World) -> str:
+    """spring (Ivy; Mo member, Lee legal, #legal its escalation channel) and autumn, Otto's;
+    returns Ivy's shared channel."""
+    channel = await set_up_team(world)
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    return channel
+
+
+def dms(world: World, user: str) -> list[str]:
+    return [m.text for m in world.emulator.dm(user)]
+
+
+async def test_an_influencer_added_to_anothers_shared_channel_is_reported_to_its_managers(world: World):
+    channel = await with_otto(world)
+    before = {u: len(dms(world, u)) for u in (MANAGER, MEMBER, LEGAL, IVY, OTTO)}
+    await world.slack.add_to_channel(OTTO, channel, by=MEMBER)
+    [alert] = dms(world, MANAGER)[before[MANAGER] :]
+    assert alert.startswith(
+        f":warning: <@{OTTO}>, an influencer on another engagement, was added to <#{channel}>"
+    )
+    assert f"by <@{MEMBER}>. It is <@{IVY}>'s shared channel on *Spring Launch* (`spring`)" in alert
+    assert f"Remove <@{OTTO}> from the channel" in alert
+    for other in (MEMBER, LEGAL, IVY, OTTO):  # managers only; never an influencer
+        assert len(dms(world, other)) == before[other], other
+
+
+async def test_the_brand_side_or_the_influencer_joining_is_no_news(world: World):
+    channel = await with_otto(world)
+    world.emulator.channel(channel).members.discard(LEGAL)
+    posts, reads = (len(world.emulator.calls_to(m)) for m in ("chat.postMessage", "conversations.members"))
+    await world.slack.add_to_channel(LEGAL, channel, by=MANAGER)
+    await world.slack.add_to_channel(IVY, channel, by=MANAGER)  # her own channel, again
+    assert len(world.emulator.calls_to("chat.postMessage")) == posts
+    assert len(world.emulator.calls_to("conversations.members")) == reads  # nor was Slack asked
+
+
+async def test_an_influencer_added_to_the_escalation_channel_is_reported_to_managers_and_legal(world: World):
+    await with_otto(world)
+    legal = world.emulator.channel_by_name("legal").id
+    before = {u: len(dms(world, u)) for u in (MANAGER, LEGAL, MEMBER, OTTO)}
+    await world.slack.add_to_channel(OTTO, legal, by=LEGAL)
+    for told in (MANAGER, LEGAL):
+        [alert] = dms(world, told)[before[told] :]
+        assert alert.startswith(f":lock: <@{OTTO}>, an influencer, was added to <#{legal}> by <@{LEGAL}>")
+        assert "the escalation channel of *Spring Launch* (`spring`)" in alert
+        assert "legal's notices and conduct flags are not posted there" in alert
+    for other in (MEMBER, OTTO):
+        assert len(dms(world, other)) == before[other], other
+
+
+async def test_a_join_slack_does_not_confirm_tells_nobody(world: World):
+    """A signed event that names a join the channel does not show (stale, or not Slack's): the
+    members are read back, and nobody is told anything."""
+    channel = await with_otto(world)
+    ws = world.emulator.workspace
+    event = payloads.member_joined_channel_event(
+        ws, ws.users[OTTO], world.emulator.channel(channel), ws.users[MEMBER], ws.ts_clock.next()
+    )
+    envelope = payloads.event_envelope(ws, event, event_id="Ev0FORGED", event_time=1, channel=None)
+    before = len(world.emulator.calls_to("chat.postMessage"))
+    reply = await world.slack.send_raw(json.dumps(envelope))
+    await world.stack.settle()
+    assert reply.status == 200
+    assert OTTO not in world.emulator.channel(channel).members
+    assert len(world.emulator.calls_to("chat.postMessage")) == before

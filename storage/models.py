@@ -655,7 +655,8 @@ class ConductFlag(SQLModel, table=True):
     category: str = Field(max_length=24)
     reason: str = Field(max_length=500)
     messages: int = 1
-    #: Where the flag was posted: [[channel, ts], …] (updated with the count).
+    #: Where the flag was posted (updated with the count): `[channel, ts]` in the escalation channel,
+    #: `[DM channel, ts, recipient]` by DM (older DMs: `[channel, ts]`, recipient unknown).
     deliveries: list[list[str]] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = utc()
     updated_at: datetime = utc()

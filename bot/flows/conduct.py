@@ -17,6 +17,9 @@ thread, from either side:
    channel when it is safe (the same check as legal's notices); a flag about someone on the brand
    side goes to the workspace admins. One flag per person and channel per hour: the messages that
    follow within the hour are added to it (the flag is updated with their count), not sent again.
+   Each update asks again who may read it (`_where`): a copy in an escalation channel no longer
+   safe, or in the DM of someone no longer in the audience, is left as it was; whoever gets the
+   flag now and has no copy is sent one.
 
 Skipped: bots and other apps (`bot_id`, `app_id`, `bot_profile`, `bot_message`), this bot, joins
 and other system subtypes, and edits made by a bot. An edit by a person is assessed again (an
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -331,26 +335,30 @@ async def _flag(
         await s.flush()
         code = await q.conduct_clause(s, found.campaign.id)
         first, latest = await q.first_and_latest(s, current.id)
-        flag_id, deliveries = current.id, [tuple(d) for d in current.deliveries]
-    render = _renderer(found, code)
-    if new:
-        deliveries, rendered = await _deliver(svc, found, current, first, latest, render), current.messages
-        async with svc.db.transaction() as s:
-            await q.lock(s, Engagement, found.engagement.id)
-            fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
-            fresh.deliveries = [list(d) for d in deliveries]
-            s.add(fresh)
-            behind = fresh.messages != rendered  # messages added while this one was being sent
-            if behind:
-                first, latest = await q.first_and_latest(s, flag_id)
-        if behind:  # after the commit: Slack is never waited on with the engagement locked
-            await _update(svc, deliveries, render(fresh, first, latest, None))
-    else:
-        await _update(svc, deliveries, render(current, first, latest, None))
+        flag_id, rendered, deliveries = current.id, current.messages, [list(d) for d in current.deliveries]
+    if not new and not deliveries:
+        return  # its first copies are still being posted: that writer shows this message too
+    # who may read it now: roles and the escalation channel change within the hour a flag lasts
+    where = await _where(svc, found, current)
+    render = _renderer(found, code, current, first, latest)
+    in_channel = await _update(svc, where, deliveries, render)
+    added = [] if in_channel else await _post_new(svc, where, deliveries, render)
+    if not added:
+        return
+    async with svc.db.transaction() as s:
+        await q.lock(s, Engagement, found.engagement.id)
+        fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
+        fresh.deliveries = [*fresh.deliveries, *added]
+        s.add(fresh)
+        behind = fresh.messages != rendered  # messages added while these copies were being posted
+        if behind:
+            first, latest = await q.first_and_latest(s, flag_id)
+    if behind:  # after the commit: Slack is never waited on with the engagement locked
+        await _update(svc, where, added, _renderer(found, code, fresh, first, latest))
 
 
-def _renderer(found: q.Channel, code: str | None):
-    def render(f: ConductFlag, first: FlaggedMessage, latest: FlaggedMessage, held_from: str | None):
+def _renderer(found: q.Channel, code: str | None, f: ConductFlag, first, latest):
+    def render(held_from: str | None):
         return views.flag(
             found.campaign, found.influencer, f, first, latest, code, found.engagement.id, held_from=held_from
         )
@@ -358,40 +366,90 @@ def _renderer(found: q.Channel, code: str | None):
     return render
 
 
-async def _update(svc: Services, deliveries, rendered) -> None:
-    text, blocks = rendered
-    for channel_id, ts in deliveries:
-        try:
-            await svc.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("flag in %s not updated: %s", channel_id, slack_error(exc))
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a flag may be read now: asked again for each message a flag covers, not only when
+    it is raised (someone loses a role, an influencer is added to the escalation channel…)."""
+
+    #: The campaign's escalation channel, for a flag about the influencer.
+    escalation: str | None
+    #: Whether it is safe now (`trust.escalation_hold_reason`): the flag goes there, not by DM.
+    safe: bool
+    #: Who gets it by DM otherwise: about the influencer, the campaign's managers and legal; about
+    #: the brand side, the workspace admins. Never the author, never an influencer.
+    people: list[str]
+
+    @property
+    def held_from(self) -> str | None:
+        return None if self.safe else self.escalation
 
 
-async def _deliver(svc, found: q.Channel, f: ConductFlag, first, latest, render) -> list[tuple[str, str]]:
-    """Post a new flag where the brand team reads it privately; returns [(channel, ts), …]."""
+async def _where(svc: Services, found: q.Channel, f: ConductFlag) -> Where:
     campaign = found.campaign
-    held_from = None
     if f.about_brand:
         people = await _admins(svc, campaign.team_id, exclude=f.author_id)
         if not people:  # no admin but the author: the campaign's managers, never the author
             async with svc.db.transaction() as s:
                 people = [m for m in await q.people(s, campaign.id, [Role.MANAGER]) if m != f.author_id]
-    else:
-        channel = campaign.escalation_channel_id
-        if channel:  # legal's channel when it is still safe (private, ours alone, the bot in it)
-            if await trust.escalation_hold_reason(svc, campaign.team_id, channel) is None:
-                posted = await _post(svc, channel, render(f, first, latest, None))
-                if posted:
-                    return [posted]
-            held_from = channel
-        async with svc.db.transaction() as s:
-            people = await q.people(s, campaign.id, [Role.MANAGER, Role.LEGAL])
-        people = [p for p in people or [campaign.owner_id] if p != f.author_id]
-    out = []
-    for person in people:
-        posted = await _post(svc, person, render(f, first, latest, held_from))
+        return Where(None, False, people)
+    channel = campaign.escalation_channel_id
+    # legal's channel when it is still safe (private, ours alone, the bot in it, no influencer)
+    safe = bool(channel) and await trust.escalation_hold_reason(svc, campaign.team_id, channel) is None
+    async with svc.db.transaction() as s:
+        people = await q.people(s, campaign.id, [Role.MANAGER, Role.LEGAL])
+        people = people or list((await q.owners(s, [campaign.id])).values())
+    return Where(channel, safe, [p for p in people if p != f.author_id])
+
+
+def _reader(delivery: list) -> str | None:
+    """Who a copy was sent to by DM (`[DM channel, ts, recipient]`); None for a copy in the
+    escalation channel (`[channel, ts]`), and for a DM stored before recipients were."""
+    return delivery[2] if len(delivery) > 2 else None
+
+
+async def _update(svc: Services, where: Where, deliveries: list[list], render) -> bool:
+    """Update the copies still read by the flag's audience; a copy in a channel that is no longer
+    safe, or in the DM of someone who left the audience, is left as it was. Returns whether the
+    escalation channel's copy was updated (then nothing goes by DM)."""
+    in_channel = False
+    for delivery in deliveries:
+        channel_id, ts, reader = delivery[0], delivery[1], _reader(delivery)
+        if reader is None and where.safe and channel_id == where.escalation:
+            in_channel = True
+            rendered = render(None)
+        elif reader is not None and reader in where.people:
+            rendered = render(where.held_from)
+        else:
+            continue
+        text, blocks = rendered
+        try:
+            await svc.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("flag in %s not updated: %s", channel_id, slack_error(exc))
+    return in_channel
+
+
+async def _post_new(svc: Services, where: Where, deliveries: list[list], render) -> list[list]:
+    """Post the flag where it is not yet read: a new flag in the escalation channel when it is safe,
+    else (or when that fails) by DM to each person of the audience not already sent a copy.
+    Returns the copies: `[channel, ts]` in the channel, `[DM channel, ts, recipient]` by DM."""
+    held_from = where.held_from
+    if not deliveries and where.safe:
+        posted = await _post(svc, where.escalation, render(None))
         if posted:
-            out.append(posted)
+            return [list(posted)]
+        held_from = where.escalation
+    if any(_reader(d) is None and d[0] != where.escalation for d in deliveries):
+        # a DM stored without its recipient (or a copy in a former escalation channel): who
+        # already has the flag is unknown, and a second copy is worse than none
+        return []
+    sent = {_reader(d) for d in deliveries}
+    out = []
+    for person in where.people:
+        if person not in sent:
+            posted = await _post(svc, person, render(held_from))
+            if posted:
+                out.append([*posted, person])
     return out
 
 

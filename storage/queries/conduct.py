@@ -103,6 +103,18 @@ async def people(s: AsyncSession, campaign_id: int, roles: Iterable[Role]) -> li
     return list(dict.fromkeys(rows.scalars().all()))
 
 
+async def owners(s: AsyncSession, campaign_ids: Iterable[int]) -> dict[int, str]:
+    """The owners of these campaigns, who get what is for a role nobody holds, except an owner who
+    is an influencer anywhere in the workspace (`an_influencer`; a campaign owned since before *one
+    person, one side*): brand-side content then goes to no one rather than to an influencer."""
+    rows = await s.exec(
+        select(Campaign.id, Campaign.owner_id).where(
+            Campaign.id.in_(list(campaign_ids)), ~an_influencer(Campaign.team_id, Campaign.owner_id)
+        )
+    )
+    return dict(rows.all())
+
+
 # ---------------------------------------------------------------------------------------------
 # flags
 
@@ -202,7 +214,9 @@ async def awaited_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Awaite
     ).all()
     campaign_ids = sorted({c.id for *_, c in rows})
     managers: dict[int, list[str]] = {}
+    owner: dict[int, list[str]] = {}  # who gets the flag when no one is a manager
     if campaign_ids:
+        owner = {campaign_id: [o] for campaign_id, o in (await owners(s, campaign_ids)).items()}
         for campaign_id, user_id in (
             await s.exec(
                 select(CampaignRole.campaign_id, CampaignRole.user_id)
@@ -216,7 +230,8 @@ async def awaited_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Awaite
         ).all():
             managers.setdefault(campaign_id, []).append(user_id)
     return {
-        a.id: AwaitedFacts(a, e, i, c, tuple(managers.get(c.id, ()) or (c.owner_id,))) for a, e, i, c in rows
+        a.id: AwaitedFacts(a, e, i, c, tuple(managers.get(c.id) or owner.get(c.id, ())))
+        for a, e, i, c in rows
     }
 
 

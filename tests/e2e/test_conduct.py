@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.ids import Action, Callback, Field
-from storage.models import ConductFlag, EvidenceSnapshot, FlaggedMessage, Incident
+from storage.models import Campaign, CampaignRole, ConductFlag, EvidenceSnapshot, FlaggedMessage, Incident
 from tests.e2e.conduct_helpers import campaign, deliver, edit, monitored_team, say
 from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team, text_of
 
@@ -170,6 +170,109 @@ async def test_at_most_one_flag_per_person_and_channel_per_hour_with_a_count(wor
     await say(world, IVY, channel, INSULT)
     assert [f.messages for f in await flags(world)] == [3, 1]
     assert world.emulator.history(legal)[-1].ts != first.ts
+
+
+def flags_in_dm(world: World, user: str) -> list[str]:
+    return [text_of(m) for m in world.emulator.dm(user) if "Possible breach" in text_of(m)]
+
+
+async def test_an_update_is_held_from_the_escalation_channel_once_an_influencer_is_in_it(world: World):
+    """A flag about Ivy is posted in #legal. Otto, the influencer of another campaign, is then
+    added to #legal: it is no longer safe. Ivy's next abusive message within the hour leaves the
+    copy in #legal as it was, and the update goes by DM to the managers and legal, saying why."""
+    channel = await monitored_team(world)
+    legal = world.emulator.channel_by_name("legal")
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    await say(world, IVY, channel, INSULT)
+    [flag] = await flags(world)
+    [(where, first_ts)] = [tuple(d) for d in flag.deliveries]
+    assert where == legal.id
+    before = text_of(world.emulator.find_message(legal.id, first_ts))
+
+    legal.members.add(OTTO)
+    world.clock.advance(timedelta(minutes=10))
+    await say(world, IVY, channel, "you are a bunch of clowns")
+    [flag] = await flags(world)
+    assert flag.messages == 2
+    assert text_of(world.emulator.find_message(legal.id, first_ts)) == before  # untouched
+    for who in (MANAGER, LEGAL):
+        [dm] = flags_in_dm(world, who)
+        assert "This flag covers *2 messages*" in dm and "which is no longer safe for legal's notices" in dm
+    assert flags_in_dm(world, OTTO) == [] and flags_in_dm(world, MEMBER) == []
+
+    world.clock.advance(timedelta(minutes=10))  # the next one updates those DMs, not #legal
+    await say(world, IVY, channel, INSULT + "!")
+    assert text_of(world.emulator.find_message(legal.id, first_ts)) == before
+    for who in (MANAGER, LEGAL):
+        [dm] = flags_in_dm(world, who)
+        assert "This flag covers *3 messages*" in dm
+
+
+async def test_an_update_goes_to_who_gets_flags_now(world: World):
+    """A flag about Ivy goes by DM to spring's manager and legal (#legal is public). Lee is then
+    made a plain member (members don't get flags) and the member made legal. Ivy's next abusive
+    message within the hour updates the manager's copy, leaves Lee's as it was, and sends the new
+    legal a copy."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False
+    await say(world, IVY, channel, INSULT)
+    assert len(flags_in_dm(world, LEGAL)) == 1 and flags_in_dm(world, MEMBER) == []
+
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> member")
+    assert "is now a *member*" in world.said_to(MANAGER), world.said_to(MANAGER)
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
+    world.clock.advance(timedelta(minutes=10))
+    await say(world, IVY, channel, "you are a bunch of clowns")
+
+    [to_lee] = flags_in_dm(world, LEGAL)
+    assert "covers *2 messages*" not in to_lee
+    [to_manager] = flags_in_dm(world, MANAGER)
+    [to_member] = flags_in_dm(world, MEMBER)
+    assert "This flag covers *2 messages*" in to_manager and "This flag covers *2 messages*" in to_member
+    [flag] = await flags(world)
+    assert {d[2] for d in flag.deliveries} == {MANAGER, LEGAL, MEMBER}  # each DM with its recipient
+
+
+async def test_an_update_about_brand_staff_skips_an_admin_who_lost_the_rights(world: World):
+    channel = await monitored_team(world)
+    await say(world, MEMBER, channel, f"<@{IVY}> you're useless")
+    assert len(flags_in_dm(world, ADMIN)) == 1
+    world.emulator.workspace.users[ADMIN].is_admin = False  # no longer an admin
+    world.clock.advance(timedelta(minutes=10))
+    await say(world, MEMBER, channel, f"<@{IVY}> you are a bunch of clowns")
+    [to_admin] = flags_in_dm(world, ADMIN)
+    assert "covers *2 messages*" not in to_admin
+    [to_manager] = flags_in_dm(world, MANAGER)  # no admin left: the campaign's managers
+    assert "This flag covers *2 messages*" in to_manager
+
+
+async def test_an_owner_who_is_an_influencer_gets_no_flag(world: World):
+    """spring has no manager or legal left and is owned by Otto, autumn's influencer (a campaign
+    owned since before *one person, one side*; nothing makes this now). A flag about Ivy and a
+    question she leaves unanswered would go to the owner: neither goes to an influencer."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False  # flags go by DM
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    async with world.db.transaction() as s:
+        spring = await campaign(world)
+        await s.exec(update(Campaign).where(Campaign.id == spring.id).values(owner_id=OTTO))
+        await s.exec(
+            delete(CampaignRole).where(
+                CampaignRole.campaign_id == spring.id, CampaignRole.role.in_(["manager", "legal"])
+            )
+        )
+    asked_at = world.clock.now()
+    await say(world, MEMBER, channel, f"<@{IVY}> can you send the draft by Thursday?")
+    await say(world, IVY, channel, INSULT)  # answers, and is flagged
+    assert len(await flags(world)) == 1
+    await say(world, MEMBER, channel, f"<@{IVY}> can you send the final cut by Friday?")
+    world.clock.set(asked_at + timedelta(days=3))
+    for _ in range(2):
+        await world.stack.bot.dispatcher.tick()
+        await world.stack.settle()
+    assert world.emulator.dm(OTTO) == [], [text_of(m) for m in world.emulator.dm(OTTO)]
 
 
 async def test_flags_about_brand_staff_go_to_the_admins(world: World):

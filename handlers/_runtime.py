@@ -12,7 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.background import Reply, report
-from bot.domain.parsing import split
+from bot.domain.parsing import command_words
 from bot.errors import CampaignGuardError, FormErrors, FormReplaced, InvalidInput
 from bot.views.forms import FormValues
 from bot.views.text import MENTION, plain_error
@@ -45,7 +45,8 @@ def team_of(context: Any) -> str:
 
 
 def words(command: dict[str, Any]) -> tuple[str, list[str]]:
-    parts = split(command.get("text") or "")
+    """The subcommand (lowercase) and its arguments, as typed (`command_words`)."""
+    parts = command_words(command.get("text") or "")
     return (parts[0].lower(), parts[1:]) if parts else ("", [])
 
 

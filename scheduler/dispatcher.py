@@ -426,7 +426,8 @@ class Dispatcher:
                 result.escalated += int(escalated)
                 # a retry (the escalation of an earlier attempt stuck, its send did not) says so too
                 escalated = escalated or facts.incident.status == IncidentStatus.ESCALATED
-            text, blocks = views.render(row.kind, facts, row.payload, escalated=escalated)
+            now = self.clock.now()  # overdue reminders say how late it is now, not at the planned time
+            text, blocks = views.render(row.kind, facts, row.payload, now=now, escalated=escalated)
             async with asyncio.timeout(self.send_timeout):
                 response = await self._slack().chat_postMessage(
                     channel=planned.user or planned.channel,

@@ -1,8 +1,10 @@
 """Parsing what users and payloads send: slash-command text and database ids.
 
 Slack escapes mentions when the command has `should_escape: true`: `<@U123|name>`, `<#C123|name>`,
-`<mailto:a@b.co|a@b.co>`. Ids (button values, form metadata, selected options, incident numbers)
-go through `db_id` only."""
+`<mailto:a@b.co|a@b.co>`. What the user typed arrives HTML-escaped (`&` `<` `>` as `&amp;`
+`&lt;` `&gt;`): `command_words` decodes it once, so the bot's own `esc()` escapes every echo exactly
+once. Ids (button values, form metadata, selected options, incident numbers) go through `db_id`
+only."""
 
 from __future__ import annotations
 
@@ -38,6 +40,27 @@ def split(text: str) -> list[str]:
         return shlex.split(text or "")
     except ValueError:
         return (text or "").split()
+
+
+#: How a word that the parsers read as Slack markup (a user, a channel, an e-mail link) begins.
+MARKUP_STARTS = ("<@", "<#", "<mailto:")
+_ENTITIES = re.compile(r"&(amp|lt|gt);")
+_DECODED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def command_words(text: str) -> list[str]:
+    """The words of slash-command text as the user typed them (`split`, then Slack's escaping
+    undone). A real mention arrives as markup (`<@U123|ivy>`) and stays as it is. A typed imitation
+    (`<@U123>` typed arrives as `&lt;@U123&gt;`) stays escaped, so no parser mistakes it for a
+    mention: it names nobody, and its echo shows the entities."""
+    return [_typed(word) for word in split(text)]
+
+
+def _typed(word: str) -> str:
+    plain = _ENTITIES.sub(lambda m: _DECODED[m[1]], word)
+    # markup as Slack sent it is a real mention (and decodes to itself, label aside); typed, it
+    # arrived escaped: either way the word is kept as sent
+    return word if plain.startswith(MARKUP_STARTS) else plain
 
 
 def user_id(token: str) -> str | None:

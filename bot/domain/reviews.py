@@ -98,8 +98,10 @@ def review_problems(
     end: date | None,
     today: date,
     would_work_again: bool | None,
+    engaged: tuple[date, date] | None = None,
 ) -> dict[str, str]:
-    """Every reason the review can't be stored, by field; empty when it can."""
+    """Every reason the review can't be stored, by field; empty when it can. `engaged`: the days
+    the engagement can cover (`engagement_span`), once the engagement is known."""
     errors: dict[str, str] = {}
     for dim in DIMENSIONS:
         if ratings.get(dim.key) is None:
@@ -119,16 +121,37 @@ def review_problems(
         errors[Field.PERIOD_END] = "The period ends before it starts."
     elif end > today + timedelta(days=1):  # a day of slack: the reviewer's day may be ahead of UTC
         errors[Field.PERIOD_END] = "The period ends in the future."
+    # a day of slack, as above: the engagement's first day is a UTC date, the reviewer's may differ
+    elif engaged is not None and end < engaged[0] - timedelta(days=1):
+        errors[Field.PERIOD_END] = f"The period ends before the engagement began ({_day(engaged[0])})."
+    if engaged is not None and start is not None and start > engaged[1]:
+        errors[Field.PERIOD_START] = f"The period starts after the campaign ended ({_day(engaged[1])})."
     if would_work_again is None:
         errors[Field.WOULD_WORK_AGAIN] = "Say whether you would work with them again."
     return errors
 
 
-def default_period(today: date, last_review_end: date | None) -> tuple[date, date]:
-    """Since the day after the last review's period, or the last 7 days when there is none."""
-    if last_review_end is not None and last_review_end < today:
-        return last_review_end + timedelta(days=1), today
-    return today - timedelta(days=DEFAULT_PERIOD_DAYS), today
+def engagement_span(invited_at: datetime, campaign_start: date, campaign_end: date) -> tuple[date, date]:
+    """The first and last day a review of an engagement can cover. It begins on the earlier of the
+    invitation and the campaign's start: invited before the launch, the influencer works on the
+    brief before it; invited once the campaign runs, they may have been engaged from its start
+    before anyone told the bot. It ends with the campaign."""
+    return min(invited_at.date(), campaign_start), campaign_end
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def default_period(
+    today: date, last_review_end: date | None, engaged: tuple[date, date] | None = None
+) -> tuple[date, date]:
+    """Since the day after the last review's period, or the last 7 days when there is none; up to
+    the campaign's end once it is over (`engaged`), so the form's own default is never refused."""
+    end = today if engaged is None else min(today, engaged[1])
+    if last_review_end is not None and last_review_end < end:
+        return last_review_end + timedelta(days=1), end
+    return end - timedelta(days=DEFAULT_PERIOD_DAYS), end
 
 
 def review_due(cadence: str, last_review_at: datetime | None, engaged_at: datetime, now: datetime) -> bool:

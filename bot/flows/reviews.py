@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from slack_sdk.models.blocks import Block
 
@@ -73,7 +74,7 @@ async def open_review_form(
         last_end = await q.last_review_end(s, team_id, selected.engagement.id) if selected else None
     if not rows:
         raise InvalidInput(NOTHING_TO_REVIEW)
-    start, end = rules.default_period(today, last_end)
+    start, end = rules.default_period(today, last_end, _span(selected) if selected else None)
     view = views.review_modal(rows, total, selected.engagement.id if selected else None, start, end)
     await svc.client.views_open(trigger_id=trigger_id, view=view)
 
@@ -89,6 +90,10 @@ class StoredReview:
     team: list[str]  # the campaign's brand team (their App Home lists reviews due)
 
 
+def _span(row: EngagementRow) -> tuple[date, date]:
+    return rules.engagement_span(row.engagement.created_at, row.campaign.start_date, row.campaign.end_date)
+
+
 async def save_review(svc: Services, team_id: str, user_id: str, form: FormValues) -> StoredReview | None:
     """Validate and store (before the ack): field errors keep the modal open with nothing written.
     None when this very form was already stored: a repeat does nothing."""
@@ -98,7 +103,6 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
     notes = form.text(Field.NOTES)
     start, end = form.date(Field.PERIOD_START), form.date(Field.PERIOD_END)
     now = svc.clock.now()
-    errors = rules.review_problems(ratings, notes, start, end, now.date(), would_work_again)
     options = form.checked(Field.REVIEW_OPTIONS)
 
     engagement_id = form.selected_id(Field.ENGAGEMENT)
@@ -111,6 +115,9 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
             and not await campaign_q.is_influencer_anywhere(s, team_id, user_id)
             and may(Act.LOG_REVIEW, await roles_on(s, svc.directory, row.campaign, user_id, Act.LOG_REVIEW))
         )
+        # the engagement's dates only to someone who may review it
+        engaged = _span(row) if allowed else None
+        errors = rules.review_problems(ratings, notes, start, end, now.date(), would_work_again, engaged)
         if not allowed:
             errors[Field.ENGAGEMENT] = "Pick an influencer on a campaign where you can log reviews."
         if errors:

@@ -244,7 +244,8 @@ def _confirm_blocks(reasons: Sequence[str]) -> list[Block]:
 # The card and the mediation thread
 
 
-def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
+def card(ctx: IncidentContext, *, buttons: bool = True) -> tuple[str, list[Block]]:
+    """The incident's card; without `buttons` (a read-only copy), no action rows nor their labels."""
     i, g = ctx.incident, ctx.guideline
     head = f"{number(i.number)} · {g.code} {g.title}"
     fields = [
@@ -283,7 +284,8 @@ def card(ctx: IncidentContext) -> tuple[str, list[Block]]:
         )
     if i.status in rules.TERMINAL:
         blocks.append(section(_closing_line(ctx)))
-    blocks += action_rows(ctx)
+    if buttons:
+        blocks += action_rows(ctx)
     text = (
         f"{number(i.number)} ({i.severity}, {i.status.replace('_', ' ')}): breach of {g.code} {esc(g.title)}"
     )
@@ -713,8 +715,9 @@ def incident_detail(
     """The card and the timeline (`/breach show`, App Home's "Open"). For the influencer, the
     timeline leaves out what is the brand's own (`rules.influencer_reads_event`): the reminders
     sent to the brand, and the text of an escalation, a resolution or a dismissal."""
-    _, blocks = card(ctx)
-    blocks = [b for b in blocks if not isinstance(b, ActionsBlock)]
+    # a read-only copy: the moves are made on the card in the shared channel, so neither its
+    # buttons nor the "For @Ivy" / "For the brand team" labels that head them
+    _, blocks = card(ctx, buttons=False)
     if for_influencer:
         read = [(e, rules.influencer_reads_event(e.kind, e.data)) for e in events]
         lines = [_event_line(e, with_text) for e, (shown, with_text) in read if shown]

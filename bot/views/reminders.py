@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.ids import Action
 from bot.views.common import SECTION_TEXT_MAX, capped, context, plain, section
-from bot.views.text import channel, esc, plural, truncate, user, when
+from bot.views.text import channel, esc, how_long, plural, truncate, user, when
 from scheduler.planner import AwaitedFacts, DeliverableFacts, EngagementFacts, Facts, IncidentFacts
 
 # ---------------------------------------------------------------------------------------------
@@ -151,19 +151,24 @@ _DUE_LINES = {
     "t-72h": ":spiral_calendar_pad: {who}, *{title}* ({platform}) is due {due} — in 3 days.",
     "t-24h": ":spiral_calendar_pad: {who}, *{title}* ({platform}) is due {due} — in 24 hours.",
     "t-0h": ":alarm_clock: {who}, *{title}* ({platform}) is due now ({due}).",
-    "overdue+24h": ":warning: {who}, *{title}* ({platform}) was due {due} and is 24 hours overdue.",
-    "overdue+48h": ":warning: {who}, *{title}* ({platform}) was due {due} and is 48 hours overdue; "
+    # `late`: how late it really is when sent (a dispatcher catching up sends a stage late)
+    "overdue+24h": ":warning: {who}, *{title}* ({platform}) was due {due} and is {late} overdue.",
+    "overdue+48h": ":warning: {who}, *{title}* ({platform}) was due {due} and is {late} overdue; "
     "the brand team has been told.",
 }
 
 
-def deliverable(f: DeliverableFacts, payload: Mapping[str, Any]) -> Message:
+def deliverable(f: DeliverableFacts, payload: Mapping[str, Any], now: datetime) -> Message:
     d = f.deliverable
     stage = payload.get("stage", "t-0h")
     if stage == "owner":
-        return deliverable_overdue_owner(f)
+        return deliverable_overdue_owner(f, now)
     line = _DUE_LINES.get(stage, _DUE_LINES["t-0h"]).format(
-        who=_who(f), title=esc(d.title), platform=d.platform, due=when(d.due_at)
+        who=_who(f),
+        title=esc(d.title),
+        platform=d.platform,
+        due=when(d.due_at),
+        late=how_long(now - d.due_at),
     )
     note = (
         f"{_campaign(f)} · press *Mark submitted* on its card in this channel when it's done, "
@@ -184,16 +189,17 @@ def report_missed_deadline_value(f: DeliverableFacts) -> str:
     )
 
 
-def deliverable_overdue_owner(f: DeliverableFacts) -> Message:
+def deliverable_overdue_owner(f: DeliverableFacts, now: datetime) -> Message:
     d = f.deliverable
+    late = how_long(now - d.due_at)
     text = (
         f":warning: *{esc(d.title)}* ({d.platform}) by {esc(f.influencer.display_name)} on {_campaign(f)} "
-        f"was due {when(d.due_at)} and is 48 hours overdue. Report missed deadline?"
+        f"was due {when(d.due_at)} and is {late} overdue. Report missed deadline?"
     )
     clause = f" under {f.deadline_code}" if f.deadline_code else ""
     note = f"Opens the breach report{clause}, prefilled; nothing is reported until you submit it."
     return Message(
-        f"{esc(d.title)} is 48 hours overdue. Report missed deadline?",
+        f"{esc(d.title)} is {late} overdue. Report missed deadline?",
         "overdue_owner",
         (text, report_missed_deadline_value(f), note),
     )
@@ -307,12 +313,15 @@ def ghosting_flag(f: AwaitedFacts, payload: Mapping[str, Any]) -> Message:
     )
 
 
-def message(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False) -> Message:
+def message(
+    kind: str, facts: Facts, payload: Mapping[str, Any], *, now: datetime, escalated: bool = False
+) -> Message:
+    """The reminder as sent at `now` (the clock at send time: some say how late something is)."""
     match ReminderKind(kind):
         case ReminderKind.GUIDELINES_UNACKNOWLEDGED:
             return guidelines_unacknowledged(facts, payload)  # type: ignore[arg-type]
         case ReminderKind.DELIVERABLE_DUE | ReminderKind.DELIVERABLE_OVERDUE:
-            return deliverable(facts, payload)  # type: ignore[arg-type]
+            return deliverable(facts, payload, now)  # type: ignore[arg-type]
         case ReminderKind.COMPLIANCE_PENDING:
             return compliance_pending(facts, payload)  # type: ignore[arg-type]
         case ReminderKind.MEDIATION_RESPONSE:
@@ -328,10 +337,10 @@ def message(kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: b
 
 
 def render(
-    kind: str, facts: Facts, payload: Mapping[str, Any], *, escalated: bool = False
+    kind: str, facts: Facts, payload: Mapping[str, Any], *, now: datetime, escalated: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and Block Kit (as Web API dicts) of a reminder."""
-    m = message(kind, facts, payload, escalated=escalated)
+    """Fallback text and Block Kit (as Web API dicts) of a reminder sent at `now`."""
+    m = message(kind, facts, payload, now=now, escalated=escalated)
     return m.text, blocks(m)
 
 

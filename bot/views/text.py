@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
@@ -104,6 +104,15 @@ def day(value: date) -> str:
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+def how_long(span: timedelta) -> str:
+    """A duration in words, to the hour below: "5 hours", "2 days", "1 day 20 hours"."""
+    hours = max(int(span.total_seconds() // 3600), 0)
+    days, hours = divmod(hours, 24)
+    if not days:
+        return plural(hours, "hour")
+    return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
 
 
 def quote(text: str | None) -> str:

@@ -321,6 +321,18 @@ async def test_home_items_open_the_card_log_a_review_and_open_the_checklist(worl
     assert world.dm_to(MEMBER) == ":mag: No incident BR-4 that you can see."
 
 
+async def test_the_incident_modal_from_home_has_no_orphan_button_row_labels(world: World):
+    """ "Open" on an incident in App Home shows the card without its buttons, and so without the
+    labels ("For @Ivy", "For the brand team") that head them on the card in the channel."""
+    await set_up_team(world)
+    assert (await report(world)).ok
+    await _home(world, IVY)
+    await world.slack.click_in_view(IVY, world.emulator.home(IVY).id, Action.HOME_OPEN_INCIDENT, value="1")
+    shown = text_of({"blocks": world.top_view(IVY).blocks})
+    assert "BR-1" in shown
+    assert "*For the brand team*" not in shown and f"*For <@{IVY}>*" not in shown
+
+
 async def test_legal_sees_the_escalations_waiting_with_their_age(world: World):
     channel = await set_up_team(world)
     assert (await report(world)).ok

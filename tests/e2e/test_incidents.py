@@ -531,6 +531,20 @@ async def test_list_and_show_visibility(world: World):
     assert world.said_to(MANAGER).startswith(":warning: `/breach nonsense` is not a command I know.")
 
 
+async def test_breach_show_has_no_orphan_button_row_labels(world: World):
+    """`/breach show` is a read-only copy of the card: the row labels ("For @Ivy", "For the brand
+    team") head the card's buttons in the channel, so without the buttons they are left out too."""
+    channel = await set_up_team(world)
+    await report(world)
+    labels = ("*For the brand team*", f"*For <@{IVY}>*")
+    assert all(label in text_of(card_of(world, channel)) for label in labels)  # the card keeps them
+    for user in (MANAGER, IVY):
+        await world.run(user, "/breach show BR-1")
+        shown = world.said_to(user)
+        assert "BR-1 · G1" in shown and "*Timeline*" in shown
+        assert not any(label in shown for label in labels), (user, shown)
+
+
 async def test_export_csv(world: World):
     channel = await set_up_team(world)
     await report(world, description='=HYPERLINK("http://evil.example")')

@@ -180,8 +180,8 @@ async def test_odd_ids_in_the_report_and_review_forms_write_nothing(world: World
     radio = {"type": "radio_buttons", "selected_option": {"value": "4"}}
     base = {
         Field.ENGAGEMENT: _select(engagement),
-        Field.PERIOD_START: {"type": "datepicker", "selected_date": "2027-02-20"},
-        Field.PERIOD_END: {"type": "datepicker", "selected_date": "2027-02-27"},
+        Field.PERIOD_START: {"type": "datepicker", "selected_date": "2027-02-26"},
+        Field.PERIOD_END: {"type": "datepicker", "selected_date": "2027-03-01"},
         Field.CONDUCT: radio,
         Field.COMMUNICATION: radio,
         Field.TIMELINESS: radio,
@@ -391,6 +391,58 @@ async def test_echoed_user_text_is_inert(world: World):
             # `/review history @someone` names the user the bot looked up: that mention is its own
             own = ("<@U0ZZZ>",) if line == "/review history <@U0ZZZ>" else ()
             assert live_tokens(said, own) == [], (line, said)
+
+
+def as_slack_sends(typed: str) -> str:
+    """Slash-command text as Slack sends what a person typed (`should_escape`): `&`, `<` and `>`
+    escaped. Real mentions are not typed: Slack writes them as markup (`<@U…|name>`)."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def test_typed_words_are_echoed_as_typed_escaped_once(world: World):
+    """Slack sends typed `a&b` as `a&amp;b`: the bot reads it as `a&b`, so its echo (escaped
+    once) reads "a&b" again, not "a&amp;b"; a typed `<!channel>` is echoed as text, never a ping."""
+    await set_up_team(world)
+    for word in ("a&b", "<!channel>"):
+        sent = as_slack_sends(word)
+        for line in (
+            f"/campaign {sent}",
+            f"/breach {sent}",
+            f"/review {sent}",
+            f"/campaign show {sent}",
+            f"/campaign invite spring {sent}",
+            f"/campaign invite spring <@{IVY}|ivy> {sent}",
+            f"/campaign role spring {sent} member",
+            f"/campaign role spring <@{MEMBER}|member> {sent}",
+            f"/campaign creators add {sent}",
+            f"/campaign conduct spring ghosting {sent} 3",
+            f"/breach list open {sent}",
+            f"/review history {sent}",
+            f'/review history "{sent} somebody"',
+        ):
+            await world.run(MANAGER, line)
+            said = world.said_to(MANAGER)
+            assert sent in said and "&amp;amp;" not in said and "&amp;lt;" not in said, (line, said)
+            assert live_tokens(said) == [], (line, said)
+    await world.run(MANAGER, f"/campaign show {as_slack_sends('a&b')}")
+    assert world.said_to(MANAGER) == messages.unknown_slug("a&b")
+
+
+async def test_a_typed_imitation_of_a_mention_names_nobody(world: World):
+    """Typed, `<@U…>` reaches the bot escaped (`&lt;@U…&gt;`), unlike a real mention: it stays as
+    Slack sent it, so it is never read as a mention (and is echoed as sent)."""
+    await set_up_team(world)
+    for line, refusal in (
+        (f"/campaign role spring {as_slack_sends(f'<@{MEMBER}>')} legal", "is not a @mention"),
+        (f"/campaign creators add {as_slack_sends(f'<@{MEMBER}>')}", "is not a @mention"),
+        (f"/campaign invite spring {as_slack_sends(f'<@{IVY}>')}", "is neither a @mention"),
+        (f"/review history {as_slack_sends(f'<@{IVY}>')}", "No influencer named"),
+    ):
+        await world.run(MANAGER, line)
+        said = world.said_to(MANAGER)
+        assert refusal in said and live_tokens(said) == [], (line, said)
+    await world.run(MANAGER, f"/review history <@{IVY}|ivy>")  # the real mention still works
+    assert "Scorecard · " in world.said_to(MANAGER)
 
 
 async def test_usage_texts_show_placeholders_as_text(world: World):

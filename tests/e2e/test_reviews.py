@@ -108,8 +108,8 @@ async def test_forged_and_inconsistent_submissions_are_refused(world: World):
 
     forged = {
         Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": engagement}},
-        Field.PERIOD_START: {"type": "datepicker", "selected_date": "2027-02-20"},
-        Field.PERIOD_END: {"type": "datepicker", "selected_date": "2027-02-27"},
+        Field.PERIOD_START: {"type": "datepicker", "selected_date": "2027-02-26"},
+        Field.PERIOD_END: {"type": "datepicker", "selected_date": "2027-03-01"},
         Field.CONDUCT: radio("9"),
         Field.COMMUNICATION: radio("0"),
         Field.TIMELINESS: radio("5"),
@@ -144,6 +144,45 @@ async def test_forged_and_inconsistent_submissions_are_refused(world: World):
             "errors": {Field.ENGAGEMENT: "Pick an influencer on a campaign where you can log reviews."},
         }
     assert await world.count(Review) == 0
+
+
+async def test_a_period_outside_the_engagement_is_refused(world: World):
+    """A slip of the date picker (1 to 7 Jan 2020 for an engagement begun on 1 Mar 2027), or a period
+    after the campaign ended, keeps the form open with its values: such a review would count in
+    the scorecard for days the influencer was not engaged."""
+    await _setup(world)  # campaign 1 Mar to 31 May 2027, Ivy invited on 1 Mar 2027
+    view = await _open_review(world)
+    engagement = str(await _engagement_id(world))
+    world.clock.advance(timedelta(days=120))  # late June: the campaign is over
+    for start, end, errors in (
+        (
+            "2020-01-01",
+            "2020-01-07",
+            {Field.PERIOD_END: "The period ends before the engagement began (1 Mar 2027)."},
+        ),
+        (
+            "2027-06-20",
+            "2027-06-27",
+            {Field.PERIOD_START: "The period starts after the campaign ended (31 May 2027)."},
+        ),
+    ):
+        values = _values(engagement, **{Field.PERIOD_START: start, Field.PERIOD_END: end})
+        reply = await world.slack.submit_view(MANAGER, view.id, values)
+        assert reply.body == {"response_action": "errors", "errors": errors}
+        assert world.top_view(MANAGER).id == view.id  # still open, as filled in
+    assert await world.count(Review) == 0
+    # ending the day before it began is a day of slack for time zones: stored
+    values = _values(engagement, **{Field.PERIOD_START: "2027-02-22", Field.PERIOD_END: "2027-02-28"})
+    assert (await world.slack.submit_view(MANAGER, view.id, values)).ok
+    assert await world.count(Review) == 1
+
+
+async def test_log_review_after_the_campaign_ended_proposes_its_last_week(world: World):
+    """The prefilled period of a campaign that is over ends on its last day, so the form's own
+    default is never refused."""
+    await _setup(world)  # campaign 1 Mar to 31 May 2027
+    world.clock.advance(timedelta(days=120))
+    assert await _prefilled_period(world, await _engagement_id(world)) == ("2027-05-24", "2027-05-31")
 
 
 async def test_not_shared_review_reaches_only_the_reviewer(world: World):
@@ -251,28 +290,23 @@ async def test_default_period_starts_after_the_last_review(world: World):
     engagement = await _engagement_id(world)
     async with world.db.transaction() as s:
         s.add(_review(engagement, world.clock.now() - timedelta(days=3), end=date(2027, 2, 26)))
+    assert await _prefilled_period(world, engagement) == ("2027-02-27", "2027-03-01")
+
+
+async def _prefilled_period(world: World, engagement: int) -> tuple[str, str]:
+    """The period of the review form that "Log review" (in a review-due DM) opens for Maya."""
+    button = {
+        "type": "button",
+        "action_id": Action.LOG_REVIEW,
+        "text": {"type": "plain_text", "text": "Log review"},
+        "value": str(engagement),
+    }
     client = world.stack.bot.services.client
-    sent = await client.chat_postMessage(
-        channel=MANAGER,
-        text="Review due",
-        blocks=[
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": Action.LOG_REVIEW,
-                        "text": {"type": "plain_text", "text": "Log review"},
-                        "value": str(engagement),
-                    }
-                ],
-            }
-        ],
-    )
+    blocks = [{"type": "actions", "elements": [button]}]
+    sent = await client.chat_postMessage(channel=MANAGER, text="Review due", blocks=blocks)
     await world.slack.click(MANAGER, sent["channel"], sent["ts"], Action.LOG_REVIEW)
     by_block = {b.get("block_id"): b for b in world.top_view(MANAGER).blocks}
-    assert by_block[Field.PERIOD_START]["element"]["initial_date"] == "2027-02-27"
-    assert by_block[Field.PERIOD_END]["element"]["initial_date"] == "2027-03-01"
+    return tuple(by_block[f]["element"]["initial_date"] for f in (Field.PERIOD_START, Field.PERIOD_END))
 
 
 async def test_usage(world: World):

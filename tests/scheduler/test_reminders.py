@@ -78,8 +78,8 @@ async def test_deliverable_due_and_overdue_chain(world: World):
         (due - 72 * H, "in 3 days"),
         (due - 24 * H, "in 24 hours"),
         (due, "is due now"),
-        (due + 24 * H, "24 hours overdue"),
-        (due + 48 * H, "48 hours overdue"),
+        (due + 24 * H, "is 1 day overdue"),
+        (due + 48 * H, "is 2 days overdue"),
     ]
     for n, (moment, phrase) in enumerate(expected, start=1):
         await at(world, moment - timedelta(seconds=1))
@@ -99,6 +99,22 @@ async def test_deliverable_due_and_overdue_chain(world: World):
     }
     await at(world, due + 500 * H)
     assert len(texts(world, channel, "Launch reel")) == 5
+
+
+async def test_a_late_overdue_reminder_says_how_late_the_deliverable_really_is(world: World):
+    """A dispatcher that catches up late (after an outage) sends an overdue stage hours after its
+    time: the reminder states the real delay at send time, not the stage's nominal 24 or 48 hours."""
+    channel = await _invited(world)
+    due = START + 100 * H
+    await add_deliverable(world, due)
+    await at(world, due + 44 * H)  # nothing ran since before the 24-hour stage
+    overdue = texts(world, channel, "overdue")
+    assert overdue and "is 1 day 20 hours overdue" in overdue[-1], overdue
+    assert not any("24 hours overdue" in t for t in overdue)
+    await at(world, due + 50 * H)
+    assert "is 2 days 2 hours overdue; the brand team has been told" in texts(world, channel, "overdue")[-1]
+    (owner,) = dm_texts(world, MANAGER, "Report missed deadline")
+    assert "is 2 days 2 hours overdue" in owner
 
 
 async def test_a_deliverable_due_soon_gets_no_past_reminders(world: World):

@@ -116,7 +116,9 @@ CASES = list(_cases())
 def test_every_kind_and_stage_is_covered():
     kinds = {p.kind for _, p, _ in (c.values for c in CASES)}
     stages = {p.payload.get("stage") for _, p, _ in (c.values for c in CASES)}
-    shapes = {views.message(p.kind, f, p.payload).shape for f, p, _ in (c.values for c in CASES)}
+    shapes = {
+        views.message(p.kind, f, p.payload, now=p.due_at).shape for f, p, _ in (c.values for c in CASES)
+    }
     assert len(kinds) == 7
     assert {"t-72h", "t-24h", "t-0h", "overdue+24h", "overdue+48h", "owner", "half", "end"} <= stages
     assert shapes == set(views.SHAPES)
@@ -124,8 +126,8 @@ def test_every_kind_and_stage_is_covered():
 
 @pytest.mark.parametrize(("facts", "planned", "escalated"), CASES)
 def test_rendered_blocks_are_what_slack_sdk_models_build(facts, planned: Planned, escalated: bool):
-    text, blocks = views.render(planned.kind, facts, planned.payload, escalated=escalated)
-    message = views.message(planned.kind, facts, planned.payload, escalated=escalated)
+    text, blocks = views.render(planned.kind, facts, planned.payload, now=planned.due_at, escalated=escalated)
+    message = views.message(planned.kind, facts, planned.payload, now=planned.due_at, escalated=escalated)
     assert text == message.text
     assert blocks == [b.to_dict() for b in views.model_blocks(message)]  # to_dict() validates
     assert [Block.parse(b).to_dict() for b in blocks] == blocks  # and they parse back, valid
@@ -141,26 +143,28 @@ def test_reminders_to_the_brand_team_say_what_to_do_and_where():
     for sent_to_owner in ("1700000000.000200", None):
         published.checklist_ts = sent_to_owner
         text = views.message(
-            "compliance_pending", DeliverableFacts(published, active, i, c, None, 2), {}
+            "compliance_pending", DeliverableFacts(published, active, i, c, None, 2), {}, now=NOW
         ).slots[0]
         assert (
             "2 compliance checks still pending" in text and "mark each item passed, failed or waived" in text
         )
         assert ("in this conversation" in text) == bool(sent_to_owner)
         assert ("<#C0SHARED>" in text) != bool(sent_to_owner)
-    text = views.message("incident_unresolved", IncidentFacts(_incident(), active, i, c), {"days": 9}).slots[
-        0
-    ]
+    text = views.message(
+        "incident_unresolved", IncidentFacts(_incident(), active, i, c), {"days": 9}, now=NOW
+    ).slots[0]
     assert "open for 9 days" in text and "Resolve or dismiss it on the incident card in <#C0SHARED>" in text
-    due = views.message("deliverable_due", DeliverableFacts(_deliverable("planned"), active, i, c), {})
+    due = views.message(
+        "deliverable_due", DeliverableFacts(_deliverable("planned"), active, i, c), {}, now=NOW
+    )
     assert "*Mark submitted* on its card" in due.slots[1]
 
 
 def test_render_returns_fresh_dicts():
     facts, planned, _ = CASES[0].values
-    first = views.render(planned.kind, facts, planned.payload)[1]
+    first = views.render(planned.kind, facts, planned.payload, now=NOW)[1]
     first[0]["text"]["text"] = "mutated"
-    assert views.render(planned.kind, facts, planned.payload)[1][0]["text"]["text"] != "mutated"
+    assert views.render(planned.kind, facts, planned.payload, now=NOW)[1][0]["text"]["text"] != "mutated"
 
 
 def _as_loaded(facts):
@@ -182,5 +186,5 @@ def test_the_columns_the_facts_carry_are_all_the_planner_and_the_message_read(
     loaded = _as_loaded(facts)
     assert plan(loaded, NOW) == plan(facts, NOW)
     assert wanted(loaded, planned.key, planned.due_at) == planned
-    rendered = views.render(planned.kind, loaded, planned.payload, escalated=escalated)
-    assert rendered == views.render(planned.kind, facts, planned.payload, escalated=escalated)
+    rendered = views.render(planned.kind, loaded, planned.payload, now=NOW, escalated=escalated)
+    assert rendered == views.render(planned.kind, facts, planned.payload, now=NOW, escalated=escalated)

@@ -43,6 +43,35 @@ def test_split_keeps_quoted_words_and_survives_bad_quotes():
     assert parsing.split('show "unclosed') == ["show", '"unclosed']
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("show a&amp;b", ["show", "a&b"]),  # Slack escapes what was typed: read as typed
+        ("history &lt;!channel&gt;", ["history", "<!channel>"]),
+        ("show &amp;lt;", ["show", "&lt;"]),  # typed "&lt;" is decoded once, not twice
+        ('history "Ben &amp; Jerry"', ["history", "Ben & Jerry"]),
+        (
+            "role x <@U1|ivy> <#C1|legal> <mailto:a@b.co|a@b.co>",
+            ["role", "x", "<@U1|ivy>", "<#C1|legal>", "<mailto:a@b.co|a@b.co>"],
+        ),
+        # typed imitations of markup stay escaped, so no parser reads them as a mention
+        (
+            "role x &lt;@U1&gt; &lt;#C1&gt; &lt;mailto:a@b.co&gt;",
+            ["role", "x", "&lt;@U1&gt;", "&lt;#C1&gt;", "&lt;mailto:a@b.co&gt;"],
+        ),
+        ('history "&lt;@U1|x" "y&gt;"', ["history", "&lt;@U1|x", "y>"]),
+    ],
+)
+def test_command_words_undo_slacks_escaping_of_typed_text_only(text, words):
+    assert parsing.command_words(text) == words
+
+
+def test_a_typed_mention_is_never_read_as_one():
+    typed = parsing.command_words('role &lt;@U1&gt; &lt;#C1&gt; "&lt;@U1|x" "y&gt;"')[1:]
+    assert [parsing.person(w) or parsing.channel_id(w) for w in typed] == [None] * 4
+    assert parsing.user_id(" ".join(typed[2:])) is None  # `/review history` joins its words
+
+
 @pytest.mark.parametrize("slug", ["ab", "spring-launch", "a" * 40, "2027-q1"])
 def test_valid_slugs(slug):
     assert campaigns.check_slug(slug) == slug

@@ -168,8 +168,8 @@ def test_the_plan_a_nudge_in_the_thread_then_each_manager():
 def test_the_reminders_render_valid_escaped_block_kit():
     facts = _facts()
     for p in plan(facts, NOW):
-        text, blocks = views.render(p.kind, facts, p.payload)
-        message = views.message(p.kind, facts, p.payload)
+        text, blocks = views.render(p.kind, facts, p.payload, now=p.due_at)
+        message = views.message(p.kind, facts, p.payload, now=p.due_at)
         assert blocks == [b.to_dict() for b in views.model_blocks(message)]
         assert [Block.parse(b).to_dict() for b in blocks] == blocks
         assert "<!channel>" not in str(blocks) + text and "<@U0HIJACK>" not in str(blocks) + text

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.reviews import default_period, parse_rating, review_due, review_problems
+from bot.domain.reviews import (
+    default_period,
+    engagement_span,
+    parse_rating,
+    review_due,
+    review_problems,
+)
 from bot.domain.scorecard import DeliverableRow, IncidentRow, ReviewRow, scorecard, sparkline
 from bot.ids import Field
 
@@ -137,11 +143,44 @@ def test_review_problems():
     assert set(errors) == {Field.CONDUCT, Field.PERIOD_END, Field.WOULD_WORK_AGAIN}
 
 
+def test_a_period_outside_the_engagement_is_a_field_error():
+    good = {"conduct": 4, "communication": 5, "timeliness": 4, "content_quality": 4}
+    invited = datetime(2026, 11, 10, 23, 30, tzinfo=UTC)
+    engaged = engagement_span(invited, date(2027, 3, 1), date(2027, 5, 31))
+    assert engaged == (date(2026, 11, 10), date(2027, 5, 31))  # invited before the launch: from then
+
+    def problems(start: date, end: date) -> dict[str, str]:
+        return review_problems(good, "", start, end, date(2027, 7, 1), True, engaged)
+
+    assert problems(date(2020, 1, 1), date(2020, 1, 7)) == {
+        Field.PERIOD_END: "The period ends before the engagement began (10 Nov 2026)."
+    }
+    assert problems(date(2026, 11, 3), date(2026, 11, 9)) == {}  # a day of slack for time zones
+    assert problems(date(2027, 5, 31), date(2027, 6, 6)) == {}  # overlaps the campaign's last day
+    assert problems(date(2027, 6, 1), date(2027, 6, 7)) == {
+        Field.PERIOD_START: "The period starts after the campaign ended (31 May 2027)."
+    }
+    assert problems(date(2027, 6, 1), date(2027, 5, 1)) == {  # each error says what is wrong
+        Field.PERIOD_END: "The period ends before it starts.",
+        Field.PERIOD_START: "The period starts after the campaign ended (31 May 2027).",
+    }
+    # invited once the campaign runs: from the campaign's start
+    assert engagement_span(datetime(2027, 4, 2, tzinfo=UTC), date(2027, 3, 1), date(2027, 5, 31))[0] == date(
+        2027, 3, 1
+    )
+
+
 def test_default_period_and_due():
     today = NOW.date()
     assert default_period(today, None) == (today - timedelta(days=7), today)
     assert default_period(today, today - timedelta(days=3)) == (today - timedelta(days=2), today)
     assert default_period(today, today) == (today - timedelta(days=7), today)
+    ended = (today - timedelta(days=90), today - timedelta(days=20))  # the campaign ended 20 days ago
+    assert default_period(today, None, ended) == (today - timedelta(days=27), ended[1])
+    assert default_period(today, ended[1] - timedelta(days=3), ended) == (
+        ended[1] - timedelta(days=2),
+        ended[1],
+    )
     assert review_due("weekly", None, NOW - timedelta(days=7), NOW)
     assert not review_due("weekly", NOW - timedelta(days=6), NOW - timedelta(days=60), NOW)
     assert not review_due("off", None, NOW - timedelta(days=365), NOW)

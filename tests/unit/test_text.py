@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot.flows.campaigns import name_from_email
-from bot.views.text import DATE_ONLY, plain_error, when
+from bot.views.text import DATE_ONLY, how_long, plain_error, when
 
 MOMENT = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -36,6 +36,16 @@ def test_a_sentence_reads_with_a_day_word_or_a_date():
             "Acknowledged by @Ivy today at 9:30 AM",
             "Acknowledged by @Ivy Mar 1, 2027 at 9:30 AM",
         )
+
+
+def test_how_long_reads_in_days_and_hours():
+    hours = timedelta(hours=1)
+    assert how_long(5 * hours + timedelta(minutes=59)) == "5 hours"  # to the hour below
+    assert how_long(1 * hours) == "1 hour"
+    assert how_long(24 * hours) == "1 day"
+    assert how_long(44 * hours) == "1 day 20 hours"
+    assert how_long(49 * hours) == "2 days 1 hour"
+    assert how_long(-hours) == "0 hours"
 
 
 def test_plain_error_drops_mrkdwn():

@@ -410,6 +410,7 @@ async def _overdue_set(conn: asyncpg.Connection, z: Sizes) -> list[int]:
             SimpleNamespace(),
             SimpleNamespace(id=r["campaign_id"], status=r["campaign_status"], owner_id=r["owner_id"]),
             r["deadline_code"],
+            brand_contact=r["owner_id"],  # the seed's owners are never influencers
         )  # type: ignore[arg-type]
         for p in plan(facts, due):
             reminders.append(

@@ -358,7 +358,7 @@ class Dispatcher:
             await q.add_incident_events(
                 s,
                 [
-                    self._event(r, o, done)
+                    self._event(r, plans[r.id], o, done)
                     for r, o in zip(to_send, outcomes, strict=True)
                     if o.status == ReminderStatus.SENT and r.subject_type == Subject.INCIDENT
                 ],
@@ -379,7 +379,7 @@ class Dispatcher:
         return len(rows)
 
     @staticmethod
-    def _event(row, outcome: q.Outcome, now: datetime) -> dict[str, Any]:
+    def _event(row, planned: Planned, outcome: q.Outcome, now: datetime) -> dict[str, Any]:
         return {
             "team_id": row.team_id,
             "incident_id": row.subject_id,
@@ -387,7 +387,7 @@ class Dispatcher:
             "data": {
                 "reminder": row.dedupe_key,
                 "ts": outcome.sent_ts,
-                "to": row.target_user or row.target_channel,
+                "to": planned.user or planned.channel,  # where it went: the re-check may retarget it
             },
             "created_at": now,
         }

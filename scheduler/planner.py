@@ -24,6 +24,10 @@ The dispatcher re-plans the subject after sending, which creates the next occurr
 | mediation response          | half the cure period, and at the end     | influencer, incident thread |
 | incident unresolved         | daily after 7 days open                  | campaign owner by DM        |
 | review due                  | per campaign cadence, active engagements | campaign owner by DM        |
+
+"The owner" is the subject's `brand_contact`: the campaign owner, or when the owner is an influencer
+(a campaign owned from before *one person, one side*) its oldest manager who is not; with nobody
+left, the owner's rows are not planned at all.
 | ghosting (conduct monitor)  | 24, 48 business hours after a brand ask  | thread; then managers by DM |
 | weekly digest               | Monday 09:00 in the manager's time zone  | each manager by DM          |
 """
@@ -111,6 +115,9 @@ class EngagementFacts:
     guidelines_changed_at: datetime | None = None
     #: The newest review logged for this engagement, if any.
     last_review_at: datetime | None = None
+    #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
+    brand_contact: str | None = None
 
     subject = Subject.ENGAGEMENT
 
@@ -129,6 +136,9 @@ class DeliverableFacts:
     deadline_code: str | None = None
     #: Compliance checks still pending (None: the checklist has no items yet, i.e. nothing checked).
     checks_pending: int | None = None
+    #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
+    brand_contact: str | None = None
 
     subject = Subject.DELIVERABLE
 
@@ -143,6 +153,9 @@ class IncidentFacts:
     engagement: Engagement
     influencer: Influencer
     campaign: Campaign
+    #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
+    brand_contact: str | None = None
 
     subject = Subject.INCIDENT
 
@@ -231,6 +244,7 @@ def plan_reviews(f: EngagementFacts, now: datetime) -> list[Planned]:
         c.review_cadence == ReviewCadence.OFF
         or c.status != CampaignStatus.ACTIVE
         or e.status != EngagementStatus.ACTIVE
+        or f.brand_contact is None
     ):
         return []
     # occurrences on the grid up to the end date: keep the latest ≤ now and the next one
@@ -260,7 +274,7 @@ def _review(f: EngagementFacts, at: datetime, period_start: datetime) -> Planned
         key=f"review:{e.id}:{at.date().isoformat()}",
         chain=f"review:{e.id}",
         due_at=at,
-        user=c.owner_id,
+        user=f.brand_contact,
         payload={"period_start": period_start.isoformat(), "cadence": c.review_cadence},
     )
 
@@ -286,7 +300,7 @@ _OWNER_STAGE = f"overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner"
 def plan_deliverable(f: DeliverableFacts, now: datetime) -> Iterator[Planned]:
     """Yields the rows one by one, in due order: the dispatcher's re-check of one row (`wanted`)
     stops at it instead of making all six (3,000 for a batch of 500 deliverables)."""
-    d, e, c = f.deliverable, f.engagement, f.campaign
+    d, e = f.deliverable, f.engagement
     if ended(f) is not None:
         return
     if d.status in OUTSTANDING:
@@ -306,26 +320,32 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> Iterator[Planned]:
                     channel=e.channel_id,
                     payload={"stage": stage, "due_at": due_iso},
                 )
-        yield Planned(
-            kind=ReminderKind.DELIVERABLE_OVERDUE,
-            key=f"{series}:{_OWNER_STAGE}",
-            chain=f"deliverable:{d.id}:owner",
-            due_at=due_at + MANAGER_OVERDUE_AFTER,
-            user=c.owner_id,
-            payload={
-                "stage": "owner",
-                "due_at": due_iso,
-                "engagement_id": e.id,
-                "guideline_code": f.deadline_code,
-            },
-        )
-    if d.status == DeliverableStatus.PUBLISHED and d.published_at and f.checks_pending != 0:
+        if f.brand_contact is not None:
+            yield Planned(
+                kind=ReminderKind.DELIVERABLE_OVERDUE,
+                key=f"{series}:{_OWNER_STAGE}",
+                chain=f"deliverable:{d.id}:owner",
+                due_at=due_at + MANAGER_OVERDUE_AFTER,
+                user=f.brand_contact,
+                payload={
+                    "stage": "owner",
+                    "due_at": due_iso,
+                    "engagement_id": e.id,
+                    "guideline_code": f.deadline_code,
+                },
+            )
+    if (
+        d.status == DeliverableStatus.PUBLISHED
+        and d.published_at
+        and f.checks_pending != 0
+        and f.brand_contact is not None
+    ):
         yield Planned(
             kind=ReminderKind.COMPLIANCE_PENDING,
             key=f"deliverable:{d.id}:compliance",
             chain=f"deliverable:{d.id}:compliance",
             due_at=d.published_at + COMPLIANCE_AFTER,
-            user=c.owner_id,
+            user=f.brand_contact,
             payload={"published_at": d.published_at.isoformat()},
         )
 
@@ -335,7 +355,7 @@ def plan_deliverable(f: DeliverableFacts, now: datetime) -> Iterator[Planned]:
 
 
 def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
-    i, e, c = f.incident, f.engagement, f.campaign
+    i, e = f.incident, f.engagement
     if i.status not in OPEN or ended(f) is not None:
         return []
     out: list[Planned] = []
@@ -356,6 +376,8 @@ def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
                     payload={"stage": stage, "response_due_at": i.response_due_at.isoformat()},
                 )
             )
+    if f.brand_contact is None:
+        return out
     # daily after 7 days open: the latest occurrence ≤ now and the next one
     first = i.created_at + UNRESOLVED_AFTER
     if now < first:
@@ -371,7 +393,7 @@ def plan_incident(f: IncidentFacts, now: datetime) -> list[Planned]:
                 key=f"incident:{i.id}:unresolved+{days}d",
                 chain=f"incident:{i.id}:unresolved",
                 due_at=at,
-                user=c.owner_id,
+                user=f.brand_contact,
                 payload={"days": days},
             )
         )

@@ -67,11 +67,13 @@ async def new_incident(
     engagement: Engagement,
     influencer: Influencer,
     campaign: Campaign,
+    brand_contact: str | None,
     now: datetime,
 ) -> None:
     """`incident` for an incident inserted in this transaction (a report): its facts are the rows
-    the flow already holds, and it has no reminder rows yet, so nothing is read back."""
-    await q.sync_new(s, IncidentFacts(incident, engagement, influencer, campaign), now)
+    the flow already holds (with the brand contact the report read with them), and it has no
+    reminder rows yet, so nothing is read back."""
+    await q.sync_new(s, IncidentFacts(incident, engagement, influencer, campaign, brand_contact), now)
 
 
 async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:

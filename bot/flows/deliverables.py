@@ -36,6 +36,7 @@ from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
 from scheduler import plans
 from storage.models import ComplianceCheck, Deliverable
+from storage.queries import campaigns as campaign_q
 from storage.queries import deliverables as q
 
 log = logging.getLogger(__name__)
@@ -186,11 +187,14 @@ async def after_submit(svc: Services, team_id: str, deliverable_id: int) -> None
     late = ""
     if rules.delivered_late(d.due_at, d.submitted_at, d.published_at):
         late = f" — {rules.lateness(d.due_at, d.submitted_at)} after the due time"
-    await svc.client.chat_postMessage(
-        channel=f.campaign.owner_id,
-        text=f":inbox_tray: {f.who} submitted *{esc(d.title)}* for `{f.campaign.slug}`{late}: "
-        f"{esc(d.submitted_url)}\nApprove it on the card in <#{f.engagement.channel_id}>.",
-    )
+    async with svc.db.transaction() as s:  # the owner; never an influencer (a legacy owner)
+        recipients = await campaign_q.brand_recipients(s, f.campaign.id)
+    for recipient in recipients:
+        await svc.client.chat_postMessage(
+            channel=recipient,
+            text=f":inbox_tray: {f.who} submitted *{esc(d.title)}* for `{f.campaign.slug}`{late}: "
+            f"{esc(d.submitted_url)}\nApprove it on the card in <#{f.engagement.channel_id}>.",
+        )
     await _refresh_homes(svc, f)
 
 
@@ -264,19 +268,23 @@ async def tell_verdict(svc: Services, f: DeliverableFacts, checked: Checked) -> 
 
 async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
     """Tell the influencer the verdict, update the card, send the checklist to the campaign owner
-    (every brand role can open it from the card or App Home) and remember where it is."""
+    (every brand role can open it from the card or App Home) and remember where it is. An owner
+    who is an influencer does not get it: the campaign's oldest manager who is not one does
+    (`brand_recipients`)."""
     deliverable_id = checked.deliverable_id
     f = await refresh_card(svc, team_id, deliverable_id)
     await tell_verdict(svc, f, checked)
     async with svc.db.transaction() as s:
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
-    text, blocks = views.checklist(f, checks, codes)
-    posted = await svc.client.chat_postMessage(channel=f.campaign.owner_id, text=text, blocks=blocks)
-    async with svc.db.transaction() as s:
-        await q.set_values(
-            s, deliverable_id, checklist_channel_id=posted["channel"], checklist_ts=posted["ts"]
-        )
+        recipients = await campaign_q.brand_recipients(s, f.campaign.id)
+    if recipients:  # one message, kept up to date: to the first (the owner, unless an influencer)
+        text, blocks = views.checklist(f, checks, codes)
+        posted = await svc.client.chat_postMessage(channel=recipients[0], text=text, blocks=blocks)
+        async with svc.db.transaction() as s:
+            await q.set_values(
+                s, deliverable_id, checklist_channel_id=posted["channel"], checklist_ts=posted["ts"]
+            )
     await _refresh_homes(svc, f)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Exists, and_, delete, exists, func, or_, select, update
+from sqlalchemy import Exists, Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import CampaignStatus, EngagementStatus, Role
@@ -48,8 +49,16 @@ async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str |
 
 
 async def team(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
+    """The campaign's brand team, oldest role first: never someone who is an influencer anywhere in
+    the workspace (`an_influencer`), whose stored role counts for nothing (the bot invites this team
+    into every new shared channel, where other influencers' incidents are posted)."""
     result = await s.exec(
-        select(CampaignRole).where(CampaignRole.campaign_id == campaign_id).order_by(CampaignRole.id)
+        select(CampaignRole)
+        .where(
+            CampaignRole.campaign_id == campaign_id,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
+        .order_by(CampaignRole.id)
     )
     return result.scalars().all()
 
@@ -358,3 +367,30 @@ async def escalating_to(s: AsyncSession, team_id: str, channel_id: str, limit: i
         .limit(limit)
     )
     return list(result.scalars().all())
+
+
+def brand_recipient_ids(campaign_id: Any) -> Select:
+    """SQL: who the brand side's messages about campaign `campaign_id` (a value or a column) go to,
+    oldest role first: its owner; or, when the owner is an influencer anywhere in the workspace (a
+    campaign owned from before *one person, one side*), its managers who are not. Nobody rather than
+    an influencer. The owner is always stored as a manager (`/campaign role` keeps them one)."""
+    campaign = aliased(Campaign)  # its own row: `campaign_id` may be the column of an outer query
+    return (
+        select(CampaignRole.user_id)
+        .join(campaign, campaign.id == CampaignRole.campaign_id)
+        .where(
+            CampaignRole.campaign_id == campaign_id,
+            CampaignRole.role == Role.MANAGER,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+            or_(
+                CampaignRole.user_id == campaign.owner_id,
+                an_influencer(campaign.team_id, campaign.owner_id),
+            ),
+        )
+        .order_by(CampaignRole.id)
+    )
+
+
+async def brand_recipients(s: AsyncSession, campaign_id: int) -> list[str]:
+    """`brand_recipient_ids` of one campaign: whom to DM what is for the campaign's owner."""
+    return list((await s.exec(brand_recipient_ids(campaign_id))).scalars().all())

@@ -28,7 +28,7 @@ from storage.models import (
     ProcessedEvent,
 )
 from storage.queries import insert
-from storage.queries.campaigns import an_influencer, brand_campaigns
+from storage.queries.campaigns import an_influencer, brand_campaigns, brand_recipient_ids
 from storage.queries.evidence import heads as chain_heads
 
 OPEN_STATUSES = (
@@ -577,6 +577,9 @@ class ReportContext:
     granted: str | None
     #: The newest incident on this engagement and clause since `since` (a possible duplicate).
     recent_id: int | None
+    #: Who gets the brand side's reminders about it: the first of the campaign's
+    #: `brand_recipient_ids` (the owner, never an influencer); None: nobody.
+    brand_contact: str | None
     #: Whether this form's submission was recorded now (False: a repeat); None when not asked.
     first_delivery: bool | None = None
 
@@ -613,7 +616,15 @@ def _report_context_statement(guarded: bool = False):
     )
     team = bindparam("team_id")
     statement = (
-        select(Engagement, Influencer, Campaign, Guideline, role, recent)
+        select(
+            Engagement,
+            Influencer,
+            Campaign,
+            Guideline,
+            role,
+            recent,
+            brand_recipient_ids(Campaign.id).limit(1).scalar_subquery(),
+        )
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, (Campaign.id == Engagement.campaign_id) & (Campaign.team_id == team))
         .outerjoin(
@@ -651,9 +662,10 @@ async def report_context(
     at: datetime | None = None,
 ) -> ReportContext | None:
     """The engagement with its influencer and campaign, the chosen clause if it is the campaign's,
-    the reporter's granted role and the id of a recent report on the same clause (what
-    `recent_report` finds), in one statement: a report used to spend five round trips on them,
-    each a turn of the event loop for twenty concurrent reports to queue behind. On PostgreSQL,
+    the reporter's granted role, the id of a recent report on the same clause (what
+    `recent_report` finds) and whom the brand side's reminders go to, in one statement: a report
+    used to spend five round trips on them, each a turn of the event loop for twenty concurrent
+    reports to queue behind. On PostgreSQL,
     with `event_id`, the same statement records the submission (`first_delivery` at `at`)."""
     params = {
         "team_id": team_id,

@@ -63,6 +63,7 @@ from storage.models import (
     Workspace,
 )
 from storage.queries import conduct, insights
+from storage.queries.campaigns import brand_recipient_ids
 from storage.types import UTCDateTime
 
 T = Reminder.__table__
@@ -143,11 +144,6 @@ async def _rows(s: AsyncSession, query: Any, values: dict[str, Any] | None = Non
     return (await (await s.connection()).execute(query, values)).all()
 
 
-async def _records(s: AsyncSession, query: Any, models: Sequence[Any]) -> list[list[Any]]:
-    """Each row of `query` (the columns of `models`, in order) as one record per model."""
-    return _split(await _rows(s, query), models)
-
-
 def _split(rows: Sequence[Any], models: Sequence[Any]) -> list[list[Any]]:
     """Each row's leading columns (those of `models`, in order) as one record per model."""
     spans, start = [], 0
@@ -162,19 +158,27 @@ def _split(rows: Sequence[Any], models: Sequence[Any]) -> list[list[Any]]:
 # facts: what the planner needs to know about subjects, loaded in batches
 
 
+def _brand_contact() -> Any:
+    """The facts' `brand_contact`, a column of the statement that reads their campaign: the first
+    of its `brand_recipient_ids` (the owner, never an influencer). Read again by the claim pass, so a
+    row planned for an owner who has since become an influencer goes to a manager, or is cancelled."""
+    return brand_recipient_ids(Campaign.id).limit(1).scalar_subquery()
+
+
 async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, EngagementFacts]:
     ids = list(set(ids))
     if not ids:
         return {}
     models = (Engagement, Influencer, Campaign)
-    rows = await _records(
+    rows = await _rows(
         s,
-        select(*_columns(s.get_bind().dialect.name, *models))
+        select(*_columns(s.get_bind().dialect.name, *models), _brand_contact())
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
         .where(_ids(s, Engagement.id, ids)),
-        models,
     )
+    contacts = [row[-1] for row in rows]
+    rows = _split(rows, models)
     campaign_ids = {c.id for _, _, c in rows}
     changed = dict(
         (
@@ -194,12 +198,16 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
             )
         ).all()
     )
-    return {e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id)) for e, i, c in rows}
+    return {
+        e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id), contact)
+        for (e, i, c), contact in zip(rows, contacts, strict=True)
+    }
 
 
 async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, DeliverableFacts]:
     """In ONE statement (`_deliverable_facts`): the deliverable, its engagement, influencer and
-    campaign, the campaign's first deadline clause and its count of pending compliance checks."""
+    campaign, the campaign's first deadline clause, its count of pending compliance checks and its
+    brand contact."""
     ids = list(set(ids))
     if not ids:
         return {}
@@ -207,8 +215,8 @@ async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, De
     rows = await _rows(s, _deliverable_facts(dialect), {"ids": ids_value(dialect, ids)})
     out: dict[int, DeliverableFacts] = {}
     for (d, e, i, c), row in zip(_split(rows, _DELIVERABLE_TABLES), rows, strict=True):
-        code, checks = row[-2], row[-1]
-        out[d.id] = DeliverableFacts(d, e, i, c, code, None if checks is None else int(checks))
+        code, checks, contact = row[-3:]
+        out[d.id] = DeliverableFacts(d, e, i, c, code, None if checks is None else int(checks), contact)
     return out
 
 
@@ -241,7 +249,7 @@ def _deliverable_facts(dialect: str) -> Any:
         .scalar_subquery()
     )
     return (
-        select(*_columns(dialect, *_DELIVERABLE_TABLES), deadline_code, checks_pending)
+        select(*_columns(dialect, *_DELIVERABLE_TABLES), deadline_code, checks_pending, _brand_contact())
         .join(Engagement, Engagement.id == Deliverable.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
@@ -255,7 +263,10 @@ async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Incid
         return {}
     dialect = s.get_bind().dialect.name
     rows = await _rows(s, _incident_facts(dialect), {"ids": ids_value(dialect, ids)})
-    return {i.id: IncidentFacts(i, e, inf, c) for i, e, inf, c in _split(rows, _INCIDENT_TABLES)}
+    return {
+        i.id: IncidentFacts(i, e, inf, c, row[-1])
+        for (i, e, inf, c), row in zip(_split(rows, _INCIDENT_TABLES), rows, strict=True)
+    }
 
 
 _INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)
@@ -263,9 +274,9 @@ _INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)
 
 @functools.cache
 def _incident_facts(dialect: str) -> Any:
-    """The incidents' facts, built once (the ids: the parameter `ids`)."""
+    """The incidents' facts, built once (the ids: the parameter `ids`), with their brand contact."""
     return (
-        select(*_columns(dialect, *_INCIDENT_TABLES))
+        select(*_columns(dialect, *_INCIDENT_TABLES), _brand_contact())
         .join(Engagement, Engagement.id == Incident.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)

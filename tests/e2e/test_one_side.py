@@ -4,12 +4,12 @@ and is sent none of its messages (docs/trust-boundaries.md)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.ids import Action, Field
-from storage.models import Campaign, CampaignRole
+from storage.models import Campaign, CampaignRole, Reminder
 from tests.e2e.conduct_helpers import say
 from tests.e2e.harness import (
     IVY,
@@ -152,3 +152,90 @@ async def test_breach_verify_answers_as_breach_show_for_an_incident_the_user_can
     said = world.said_to(IVY)
     assert "intact" not in said and "hash" not in said, said
     assert said == ":mag: No incident BR-1 that you can see.", said
+
+
+# ---------------------------------------------------------------------------------------------
+# an influencer who owns a campaign (created before one person, one side): the owner's messages
+
+
+async def _autumn_owned_by_ivy(world: World) -> str:
+    """autumn (Otto its influencer) owned by Ivy, spring's influencer, with Maya still one of its
+    managers: nothing makes an influencer an owner now, so it is written in the store. Returns
+    Otto's shared channel."""
+    otto_channel = await _autumn_with_otto(world)
+    async with world.db.transaction() as s:
+        await s.exec(update(Campaign).where(Campaign.slug == "autumn").values(owner_id=IVY))
+    await _legacy_role(world, IVY, "autumn", "manager")  # the owner is stored as a manager
+    return otto_channel
+
+
+async def _open_for_a_week(world: World) -> list[str]:
+    """A week after the report, the dispatcher's pass; what Ivy was sent during it."""
+    before = len(world.emulator.dm(IVY))
+    world.clock.advance(timedelta(days=7, minutes=5))
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.bot.services.background.drain(5)
+    return [text_of(m) for m in world.emulator.dm(IVY)[before:]]
+
+
+def _unresolved(world: World, user: str) -> list[str]:
+    return [text_of(m) for m in world.emulator.dm(user) if "has been open for 7 days" in text_of(m)]
+
+
+async def test_an_owner_who_is_an_influencer_is_not_reminded_of_another_influencers_incident(world: World):
+    """The owner's reminders (incident unresolved, review due, compliance pending, deliverable
+    overdue) are brand-side: for an owner who is an influencer anywhere in the workspace they go to
+    the campaign's managers who are not. Ivy, who owns autumn, is not told that Otto's BR-1 (its
+    title, severity and status) is still open after 7 days; Maya, its manager, is."""
+    await _autumn_owned_by_ivy(world)
+    assert (await report(world, MANAGER, description="Posted early.", engagement_label=OTTO_LABEL)).ok
+    got = await _open_for_a_week(world)
+    assert not [t for t in got if "has been open for 7 days" in t], got
+    assert _unresolved(world, MANAGER), "Maya, autumn's manager, is reminded instead"
+
+
+async def test_a_reminder_planned_for_the_owner_goes_to_a_manager_once_the_owner_is_an_influencer(
+    world: World,
+):
+    """The dispatcher asks again, when a row comes due, who the brand side is: a reminder row
+    already addressed to an owner who is an influencer (planned before, in an older database) is
+    sent to the campaign's manager who is not one, and only to them."""
+    await _autumn_owned_by_ivy(world)
+    assert (await report(world, MANAGER, description="Posted early.", engagement_label=OTTO_LABEL)).ok
+    async with world.db.transaction() as s:
+        await s.exec(update(Reminder).where(Reminder.target_user == MANAGER).values(target_user=IVY))
+    got = await _open_for_a_week(world)
+    assert not [t for t in got if "has been open for 7 days" in t], got
+    assert _unresolved(world, MANAGER), "sent to Maya instead"
+
+
+async def test_without_an_escalation_channel_legal_notices_skip_an_owner_who_is_an_influencer(world: World):
+    """Without an escalation channel, legal's notices (the reason the brand gave to escalate)
+    go by DM to the campaign's owner; for an owner who is an influencer, to its managers who are
+    not. Ivy, who owns autumn, does not read why the brand escalated Otto's incident; Maya does."""
+    otto_channel = await _autumn_owned_by_ivy(world)
+    assert (await report(world, MANAGER, description="About Otto.", engagement_label=OTTO_LABEL)).ok
+    card = card_of(world, otto_channel)
+    await world.slack.click(MANAGER, otto_channel, card.ts, Action.INCIDENT_ESCALATE)
+    await world.stack.bot.services.background.drain(5)
+    await fill(world, MANAGER, {Field.REASON: "SECRET-ESCALATION: he lies, get legal"})
+    await world.stack.bot.services.background.drain(5)
+    got = [text_of(m) for m in world.emulator.dm(IVY)]
+    assert not [t for t in got if "SECRET-ESCALATION" in t or "BR-1" in t], got
+    to_maya = [text_of(m) for m in world.emulator.dm(MANAGER) if "SECRET-ESCALATION" in text_of(m)]
+    assert to_maya and "one of its managers" in to_maya[-1], to_maya
+
+
+async def test_a_new_shared_channel_does_not_bring_in_an_influencer_with_a_legacy_role(world: World):
+    """Inviting an influencer adds the campaign's brand team to the new shared channel, where that
+    influencer's incidents, strikes and shared reviews are posted. Ivy, spring's influencer who
+    still holds `member` on autumn, is not on autumn's brand team: Otto's channel gets Maya, not
+    her."""
+    await set_up_team(world)
+    await world.new_campaign("autumn")
+    await _legacy_role(world, IVY, "autumn", "member")
+    said = await world.invite(OTTO, "autumn")
+    assert said.startswith(":handshake:"), said
+    otto_channel = world.emulator.channel_by_name("cg-autumn-otto")
+    assert MANAGER in otto_channel.members and OTTO in otto_channel.members
+    assert IVY not in otto_channel.members

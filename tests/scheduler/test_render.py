@@ -90,17 +90,20 @@ def _incident() -> Incident:
 
 def _facts():
     c = _campaign()
+    owner = {"brand_contact": c.owner_id}  # the owner's reminders go to them
     for who in ("U0CREATOR", None):  # a mention, or the escaped display name
         i = _influencer(who)
-        yield EngagementFacts(_engagement(EngagementStatus.INVITED), i, c, NOW - timedelta(days=2))
-        yield EngagementFacts(_engagement(EngagementStatus.ACTIVE), i, c, None, NOW - timedelta(days=30))
+        yield EngagementFacts(_engagement(EngagementStatus.INVITED), i, c, NOW - timedelta(days=2), **owner)
+        yield EngagementFacts(
+            _engagement(EngagementStatus.ACTIVE), i, c, None, NOW - timedelta(days=30), **owner
+        )
         active = _engagement(EngagementStatus.ACTIVE)
         for code in ("G2", None):
-            yield DeliverableFacts(_deliverable(DeliverableStatus.PLANNED), active, i, c, code, None)
+            yield DeliverableFacts(_deliverable(DeliverableStatus.PLANNED), active, i, c, code, None, **owner)
         for url, pending in (("https://instagram.com/p/1", 2), (None, None), ("ftp://x", 1)):
             published = _deliverable(DeliverableStatus.PUBLISHED, published_url=url, published_at=NOW)
-            yield DeliverableFacts(published, active, i, c, "G2", pending)
-        yield IncidentFacts(_incident(), active, i, c)
+            yield DeliverableFacts(published, active, i, c, "G2", pending, **owner)
+        yield IncidentFacts(_incident(), active, i, c, **owner)
 
 
 def _cases():

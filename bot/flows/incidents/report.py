@@ -324,7 +324,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         )
         await q.write_new(s, incident, created)
         # its reminders from the rows in hand; it has none yet, so none are read back
-        await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, now)
+        await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, ctx.brand_contact, now)
         await q.assign_number(s, incident)  # last: the counter's lock is held only by the commit
     return incident.id
 

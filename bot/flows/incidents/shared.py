@@ -38,7 +38,7 @@ async def permalink(svc: Services, ctx: IncidentContext) -> str | None:
 
 
 async def to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
-    """Post to the campaign's escalation channel; without one, DM the owner.
+    """Post to the campaign's escalation channel; without one, DM the owner (`_to_owner`).
 
     The channel is checked again before every post (bot/domain/trust.py `hold_reason`): one that
     has since become public or shared with another organisation, or that the bot left, gets
@@ -47,8 +47,7 @@ async def to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
     """
     channel = ctx.campaign.escalation_channel_id
     if not channel:
-        text += f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, its owner.)_"
-        await svc.client.chat_postMessage(channel=ctx.campaign.owner_id, text=text)
+        await _to_owner(svc, ctx, text)
         return
     reason = await trust.escalation_hold_reason(svc, ctx.campaign.team_id, channel)
     if reason is None:
@@ -59,6 +58,25 @@ async def to_legal(svc: Services, ctx: IncidentContext, text: str) -> None:
             log.warning("escalation channel %s refused: %s", channel, slack_error(exc))
             reason = f"Slack refused the post ({slack_error(exc)})"
     await _hold_back(svc, ctx, channel, reason, text)
+
+
+async def _to_owner(svc: Services, ctx: IncidentContext, text: str) -> None:
+    """Legal's notice for a campaign without an escalation channel: to its owner by DM, or, when the
+    owner is an influencer anywhere in the workspace, to its managers who are not
+    (`brand_recipients`); the notice names the influencer and why the brand escalated."""
+    async with svc.db.transaction() as s:
+        recipients = await campaign_q.brand_recipients(s, ctx.campaign.id)
+    if not recipients:
+        log.warning(
+            "legal notice for campaign %s not sent: no manager who is not an influencer", ctx.campaign.id
+        )
+    for recipient in recipients:
+        role = "its owner" if recipient == ctx.campaign.owner_id else "one of its managers"
+        note = f"\n_(`{ctx.campaign.slug}` has no escalation channel, so this comes to you, {role}.)_"
+        try:
+            await svc.client.chat_postMessage(channel=recipient, text=text + note)
+        except SlackApiError as exc:
+            log.warning("legal notice not delivered to %s: %s", recipient, slack_error(exc))
 
 
 async def _hold_back(svc: Services, ctx: IncidentContext, channel: str, reason: str, text: str) -> None:
@@ -82,7 +100,9 @@ async def _hold_back(svc: Services, ctx: IncidentContext, channel: str, reason: 
         "channel of the brand team that I am in and that is shared with nobody, so it comes to you, "
         f"a manager of `{ctx.campaign.slug}`, instead.)_"
     )
-    for manager in managers or [ctx.campaign.owner_id]:
+    # the owner is one of the managers; an owner who is an influencer gets nothing (not even as
+    # the last one left): the notice is brand-side
+    for manager in managers:
         try:
             await svc.client.chat_postMessage(channel=manager, text=text + note)
         except SlackApiError as exc:

@@ -67,6 +67,12 @@ def creator_refusal(p: Someone, *, plain: bool = False) -> str | None:
     return text.replace("`", "") if plain else f":no_entry: {text}"
 
 
+def may_become_creator(p: Someone) -> bool:
+    """Could an admin give this person the campaign creator right (so is it worth telling them to
+    ask)? Never a guest, another organisation's user or an influencer (`creator_grant_refusal`)."""
+    return _never_brand_side(p, "") is None
+
+
 def admin_rights_count(*, is_admin: bool, is_influencer: bool) -> bool:
     """Do someone's admin rights (ADMIN_USER_IDS, or Slack's owner or admin flag) count here? Not
     for an influencer on any engagement of the workspace: someone Slack made an admin after they
@@ -77,7 +83,7 @@ def admin_rights_count(*, is_admin: bool, is_influencer: bool) -> bool:
 
 def may_manage_creators(p: Someone) -> bool:
     """`/campaign creators add|remove|list` is for admins (who are not on the influencer side)."""
-    return p.is_admin and _never_brand_side(p, "") is None
+    return p.is_admin and may_become_creator(p)
 
 
 def creator_grant_refusal(p: Someone, mention: str) -> str | None:

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 ANY_ROLE = frozenset(Role)
 
 
+def known_email(directory: Directory, user_id: str) -> str | None:
+    """The e-mail Slack showed for the user, if looked up lately (`Directory.prefetch`; no Slack
+    call here): an influencer invited by e-mail is known by it until Slack gives their id."""
+    known = directory.cached(user_id)
+    return known.email if known else None
+
+
 async def campaign_for(
     s: AsyncSession,
     directory: Directory,
@@ -69,7 +76,7 @@ async def roles_on(
     if granted is ...:
         granted = await q.granted_role(s, campaign.id, user_id)
     if is_influencer is None:
-        is_influencer = await q.is_influencer_on(s, campaign.id, user_id)
+        is_influencer = await q.is_influencer_on(s, campaign.id, user_id, known_email(directory, user_id))
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=is_influencer)
     allowed = needed if needed is not None else PERMISSIONS[act]
     if not allowed.isdisjoint(roles):
@@ -85,8 +92,7 @@ async def is_brand_admin(s: AsyncSession, directory: Directory, team_id: str, us
     asked before the transaction (`Directory.prefetch`)."""
     if not await directory.is_admin(user_id):
         return False
-    known = directory.cached(user_id)  # an influencer invited by e-mail is known by it until seen
-    is_influencer = await q.is_influencer_anywhere(s, team_id, user_id, known.email if known else None)
+    is_influencer = await q.is_influencer_anywhere(s, team_id, user_id, known_email(directory, user_id))
     return trust_rules.admin_rights_count(is_admin=True, is_influencer=is_influencer)
 
 

@@ -28,10 +28,10 @@ from bot.domain.enums import (
 from bot.domain.guidelines import MAX_CLAUSES, TEMPLATES, Clause, ClauseChange, clause_problems, next_code
 from bot.domain.parsing import Person, db_id
 from bot.domain.permissions import Act, may
-from bot.domain.trust import Someone, brand_role_refusal, creator_refusal
+from bot.domain.trust import Someone, brand_role_refusal, creator_refusal, may_become_creator
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
-from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer
+from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer, known_email
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -191,13 +191,20 @@ async def announce_campaign(svc: Services, campaign: Campaign) -> None:
 
 
 async def list_campaigns(svc: Services, team_id: str, user_id: str) -> list[Block]:
+    await svc.directory.prefetch(user_id)
     is_admin = await admin_rights(svc, team_id, user_id)
+    email = known_email(svc.directory, user_id)
     async with svc.db.transaction() as s:
-        rows, total = await q.visible_to(s, team_id, user_id, is_admin=is_admin)
+        rows, total = await q.visible_to(s, team_id, user_id, is_admin=is_admin, email=email)
     if rows:
         return views.campaign_list(rows, total)
-    may_create = creator_refusal(await trust.someone(svc, team_id, user_id)) is None
-    return views.campaign_list(rows, total, may_create=may_create)
+    someone = await trust.someone(svc, team_id, user_id)
+    return views.campaign_list(
+        rows,
+        total,
+        may_create=creator_refusal(someone) is None,
+        may_ask=may_become_creator(someone),
+    )
 
 
 async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) -> list[Block]:
@@ -206,7 +213,8 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
         campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.VIEW_CAMPAIGN)
         engagements = await q.engagements(s, campaign.id)
         if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
-            engagements = [(e, i) for e, i in engagements if i.slack_user_id == user_id]
+            email = (known_email(svc.directory, user_id) or "").lower()
+            engagements = [(e, i) for e, i in engagements if _is_me(i, user_id, email)]
         detail = views.CampaignDetail(
             campaign=campaign,
             team=await q.team(s, campaign.id),
@@ -215,6 +223,14 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
             show_team=may(Act.LIST_TEAM, roles),
         )
     return views.campaign_detail(detail)
+
+
+def _is_me(influencer: Influencer, user_id: str, email: str) -> bool:
+    """By Slack id; or, for an influencer invited by e-mail whose id Slack has not given yet, by
+    the e-mail Slack shows for the user (`storage.queries.campaigns._is_me`, in Python)."""
+    if influencer.slack_user_id:
+        return influencer.slack_user_id == user_id
+    return bool(email) and (influencer.email or "").lower() == email
 
 
 # ---------------------------------------------------------------------------------------------

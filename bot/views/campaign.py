@@ -304,18 +304,20 @@ def acknowledged_message(
 
 
 def campaign_list(
-    rows: Sequence[tuple[Campaign, str]], total: int, *, may_create: bool = False
+    rows: Sequence[tuple[Campaign, str]], total: int, *, may_create: bool = False, may_ask: bool = False
 ) -> list[Block]:
+    """`may_ask`: an admin could make the user a campaign creator (never a guest, another
+    organisation's user or an influencer: they are not sent to ask)."""
     if not rows and may_create:
         return [section("You are not part of any campaign yet. `/campaign new` creates one.")]
     if not rows:
-        return [
-            section(
-                "You are not part of any campaign yet. A campaign's manager adds brand colleagues "
-                "(`/campaign role`) and invites influencers; to create campaigns yourself, ask a "
-                "workspace admin for the campaign creator right."
-            )
-        ]
+        who = "A campaign's manager adds brand colleagues (`/campaign role`) and invites influencers"
+        ask = (
+            "; to create campaigns yourself, ask a workspace admin for the campaign creator right"
+            if may_ask
+            else ""
+        )
+        return [section(f"You are not part of any campaign yet. {who}{ask}.")]
     blocks: list[Block] = [section(f"*Your campaigns* ({total})")]
     for campaign, role in rows:
         blocks.append(

@@ -119,20 +119,30 @@ async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -
     return result.scalars().first()
 
 
-async def is_influencer_on(s: AsyncSession, campaign_id: int, user_id: str) -> bool:
+def _is_me(user_id: str, email: str | None) -> Any:
+    """SQL: this influencer row is the user: by Slack id, or by the e-mail an external influencer
+    was invited with while Slack has not told us their id (stored when they acknowledge)."""
+    who = Influencer.slack_user_id == user_id
+    if email:
+        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email.lower()))
+    return who
+
+
+async def is_influencer_on(s: AsyncSession, campaign_id: int, user_id: str, email: str | None = None) -> bool:
     result = await s.exec(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Engagement.campaign_id == campaign_id, Influencer.slack_user_id == user_id)
+        .where(Engagement.campaign_id == campaign_id, _is_me(user_id, email))
         .limit(1)
     )
     return result.first() is not None
 
 
 async def visible_to(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int = 40
+    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, email: str | None = None, limit: int = 40
 ) -> tuple[list[tuple[Campaign, str]], int]:
-    """Campaigns the user may see, newest first, with their role on each; and the total count."""
+    """Campaigns the user may see, newest first, with their role on each; and the total count.
+    `email`: what Slack shows for the user, to know an influencer invited by e-mail (`_is_me`)."""
     role = (
         select(CampaignRole.role)
         .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == user_id)
@@ -141,7 +151,7 @@ async def visible_to(
     influencer = (
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Engagement.campaign_id == Campaign.id, Influencer.slack_user_id == user_id)
+        .where(Engagement.campaign_id == Campaign.id, _is_me(user_id, email))
         .exists()
     )
     where = [Campaign.team_id == team_id]
@@ -253,13 +263,10 @@ def an_influencer(team_id: Any, user_id: Any, email: str | None = None) -> Exist
     engagement (team_id, influencer_id)). Where both sides meet in one person (a brand role stored
     before *one person, one side*), brand-side reading and brand-side messages skip them with
     `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)`."""
-    who = Influencer.slack_user_id == user_id
-    if email:
-        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email.lower()))
     return exists(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, who)
+        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, _is_me(user_id, email))
     )
 
 

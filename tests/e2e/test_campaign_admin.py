@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from bot import messages
 from bot.ids import Action, Callback, Field
+from playground import people
+from playground.emulator.state import EXTERNAL_TEAM_ID
 from storage.models import Campaign, Deliverable, Engagement, Guideline
-from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
+from tests.e2e.harness import EVE_EMAIL, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, text_of
 
 
 async def test_help_and_unknown_subcommands_answer_usage(world: World):
@@ -41,6 +43,35 @@ async def test_list_shows_only_my_campaigns(world: World):
     await world.grant_creator(OTTO)  # now he may
     await world.run(OTTO, "/campaign list")
     assert world.said_to(OTTO) == "You are not part of any campaign yet. `/campaign new` creates one."
+
+
+async def test_a_guest_or_another_organisations_user_is_not_sent_to_ask_for_the_creator_right(world: World):
+    """The right can never be theirs (docs/trust-boundaries.md): the advice would send them to an
+    admin who can't help."""
+    eve = world.emulator.add_user("eve", email=EVE_EMAIL, team_id=EXTERNAL_TEAM_ID)
+    for user in (people.GUEST.user_id, eve.id):
+        await world.run(user, "/campaign list")
+        assert world.said_to(user) == (
+            "You are not part of any campaign yet. A campaign's manager adds brand colleagues "
+            "(`/campaign role`) and invites influencers."
+        )
+
+
+async def test_an_influencer_invited_by_email_lists_and_reads_the_campaign_before_acknowledging(world: World):
+    """App Home knows an external influencer by the e-mail they were invited with until Slack gives
+    their id (when they acknowledge); `/campaign list` and `show` know them the same way, so they
+    can read the guidelines they are asked to acknowledge."""
+    await world.new_campaign()
+    await world.invite(EVE_EMAIL)
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    await world.run(eve.id, "/campaign list")
+    assert "`spring`" in world.said_to(eve.id) and "you: _influencer_" in world.said_to(eve.id)
+    await world.run(eve.id, "/campaign show spring")
+    shown = world.said_to(eve.id)
+    assert "Spring Launch" in shown and ":hourglass: guidelines not acknowledged" in shown
+    assert "Team" not in shown  # an influencer's view: her own engagement, not the brand team
+    await world.run(OTTO, "/campaign show spring")  # the e-mail is Eve's, not anyone's
+    assert world.said_to(OTTO).startswith(":mag: No campaign `spring` that you can see.")
 
 
 async def test_show_per_role(world: World):

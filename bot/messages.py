@@ -123,5 +123,5 @@ def influencer_joined_escalation_channel(
     return (
         f":lock: <@{joined}>, an influencer, was added to <#{channel}>{added}, the escalation channel of "
         f"*{esc(campaign)}* (`{esc(slug)}`). While they are in it, legal's notices and conduct flags are "
-        f"not posted there: they come to the managers by DM instead. Remove <@{joined}> from the channel."
+        f"not posted there: they go by DM instead. Remove <@{joined}> from the channel."
     )

@@ -56,7 +56,7 @@ async def test_an_influencer_added_to_the_escalation_channel_is_reported_to_mana
         [alert] = dms(world, told)[before[told] :]
         assert alert.startswith(f":lock: <@{OTTO}>, an influencer, was added to <#{legal}> by <@{LEGAL}>")
         assert "the escalation channel of *Spring Launch* (`spring`)" in alert
-        assert "legal's notices and conduct flags are not posted there" in alert
+        assert "legal's notices and conduct flags are not posted there: they go by DM instead." in alert
     for other in (MEMBER, OTTO):
         assert len(dms(world, other)) == before[other], other
 

@@ -63,7 +63,7 @@ from storage.models import (
     Workspace,
 )
 from storage.queries import conduct, insights
-from storage.queries.campaigns import brand_recipient_ids
+from storage.queries.campaigns import brand_contacts
 from storage.types import UTCDateTime
 
 T = Reminder.__table__
@@ -158,13 +158,6 @@ def _split(rows: Sequence[Any], models: Sequence[Any]) -> list[list[Any]]:
 # facts: what the planner needs to know about subjects, loaded in batches
 
 
-def _brand_contact() -> Any:
-    """The facts' `brand_contact`, a column of the statement that reads their campaign: the first
-    of its `brand_recipient_ids` (the owner, never an influencer). Read again by the claim pass, so a
-    row planned for an owner who has since become an influencer goes to a manager, or is cancelled."""
-    return brand_recipient_ids(Campaign.id).limit(1).scalar_subquery()
-
-
 async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, EngagementFacts]:
     ids = list(set(ids))
     if not ids:
@@ -172,13 +165,13 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
     models = (Engagement, Influencer, Campaign)
     rows = await _rows(
         s,
-        select(*_columns(s.get_bind().dialect.name, *models), _brand_contact())
+        select(*_columns(s.get_bind().dialect.name, *models))
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
         .where(_ids(s, Engagement.id, ids)),
     )
-    contacts = [row[-1] for row in rows]
     rows = _split(rows, models)
+    contacts = await brand_contacts(s, [c for _, _, c in rows])
     campaign_ids = {c.id for _, _, c in rows}
     changed = dict(
         (
@@ -199,24 +192,27 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
         ).all()
     )
     return {
-        e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id), contact)
-        for (e, i, c), contact in zip(rows, contacts, strict=True)
+        e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id), contacts[c.id])
+        for e, i, c in rows
     }
 
 
 async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, DeliverableFacts]:
     """In ONE statement (`_deliverable_facts`): the deliverable, its engagement, influencer and
-    campaign, the campaign's first deadline clause, its count of pending compliance checks and its
-    brand contact."""
+    campaign, the campaign's first deadline clause and its count of pending compliance checks; then
+    the campaigns' brand contacts (`brand_contacts`)."""
     ids = list(set(ids))
     if not ids:
         return {}
     dialect = s.get_bind().dialect.name
     rows = await _rows(s, _deliverable_facts(dialect), {"ids": ids_value(dialect, ids)})
+    records = _split(rows, _DELIVERABLE_TABLES)
+    contacts = await brand_contacts(s, [c for *_, c in records])
     out: dict[int, DeliverableFacts] = {}
-    for (d, e, i, c), row in zip(_split(rows, _DELIVERABLE_TABLES), rows, strict=True):
-        code, checks, contact = row[-3:]
-        out[d.id] = DeliverableFacts(d, e, i, c, code, None if checks is None else int(checks), contact)
+    for (d, e, i, c), row in zip(records, rows, strict=True):
+        code, checks = row[-2], row[-1]
+        checks_pending = None if checks is None else int(checks)
+        out[d.id] = DeliverableFacts(d, e, i, c, code, checks_pending, contacts[c.id])
     return out
 
 
@@ -249,7 +245,7 @@ def _deliverable_facts(dialect: str) -> Any:
         .scalar_subquery()
     )
     return (
-        select(*_columns(dialect, *_DELIVERABLE_TABLES), deadline_code, checks_pending, _brand_contact())
+        select(*_columns(dialect, *_DELIVERABLE_TABLES), deadline_code, checks_pending)
         .join(Engagement, Engagement.id == Deliverable.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)
@@ -262,11 +258,11 @@ async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Incid
     if not ids:
         return {}
     dialect = s.get_bind().dialect.name
-    rows = await _rows(s, _incident_facts(dialect), {"ids": ids_value(dialect, ids)})
-    return {
-        i.id: IncidentFacts(i, e, inf, c, row[-1])
-        for (i, e, inf, c), row in zip(_split(rows, _INCIDENT_TABLES), rows, strict=True)
-    }
+    rows = _split(
+        await _rows(s, _incident_facts(dialect), {"ids": ids_value(dialect, ids)}), _INCIDENT_TABLES
+    )
+    contacts = await brand_contacts(s, [c for *_, c in rows])
+    return {i.id: IncidentFacts(i, e, inf, c, contacts[c.id]) for i, e, inf, c in rows}
 
 
 _INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)
@@ -274,9 +270,9 @@ _INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)
 
 @functools.cache
 def _incident_facts(dialect: str) -> Any:
-    """The incidents' facts, built once (the ids: the parameter `ids`), with their brand contact."""
+    """The incidents' facts, built once (the ids: the parameter `ids`)."""
     return (
-        select(*_columns(dialect, *_INCIDENT_TABLES), _brand_contact())
+        select(*_columns(dialect, *_INCIDENT_TABLES))
         .join(Engagement, Engagement.id == Incident.engagement_id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
         .join(Campaign, Campaign.id == Engagement.campaign_id)

@@ -24,12 +24,12 @@ The dispatcher re-plans the subject after sending, which creates the next occurr
 | mediation response          | half the cure period, and at the end     | influencer, incident thread |
 | incident unresolved         | daily after 7 days open                  | campaign owner by DM        |
 | review due                  | per campaign cadence, active engagements | campaign owner by DM        |
+| ghosting (conduct monitor)  | 24, 48 business hours after a brand ask  | thread; then managers by DM |
+| weekly digest               | Monday 09:00 in the manager's time zone  | each manager by DM          |
 
 "The owner" is the subject's `brand_contact`: the campaign owner, or when the owner is an influencer
 (a campaign owned from before *one person, one side*) its oldest manager who is not; with nobody
 left, the owner's rows are not planned at all.
-| ghosting (conduct monitor)  | 24, 48 business hours after a brand ask  | thread; then managers by DM |
-| weekly digest               | Monday 09:00 in the manager's time zone  | each manager by DM          |
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import messages
@@ -28,7 +29,7 @@ from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.installations import in_workspace
 from bot.services import Services
-from bot.slack import NO_UNFURL
+from bot.slack import NO_UNFURL, slack_error
 from bot.views import deliverables as views
 from bot.views import owners
 from bot.views.deliverables import DeliverableFacts
@@ -189,12 +190,15 @@ async def after_submit(svc: Services, team_id: str, deliverable_id: int) -> None
         late = f" — {rules.lateness(d.due_at, d.submitted_at)} after the due time"
     async with svc.db.transaction() as s:  # the owner; never an influencer (a legacy owner)
         recipients = await campaign_q.brand_recipients(s, f.campaign.id)
-    for recipient in recipients:
-        await svc.client.chat_postMessage(
-            channel=recipient,
-            text=f":inbox_tray: {f.who} submitted *{esc(d.title)}* for `{f.campaign.slug}`{late}: "
-            f"{esc(d.submitted_url)}\nApprove it on the card in <#{f.engagement.channel_id}>.",
-        )
+    text = (
+        f":inbox_tray: {f.who} submitted *{esc(d.title)}* for `{f.campaign.slug}`{late}: "
+        f"{esc(d.submitted_url)}\nApprove it on the card in <#{f.engagement.channel_id}>."
+    )
+    for recipient in recipients:  # one DM that fails must not cost the others, nor the homes below
+        try:
+            await svc.client.chat_postMessage(channel=recipient, text=text)
+        except SlackApiError as exc:
+            log.warning("submission notice not delivered to %s: %s", recipient, slack_error(exc))
     await _refresh_homes(svc, f)
 
 

@@ -248,6 +248,20 @@ async def test_overdue_sweep_marks_late_then_submission_clears_it(world: World):
     assert d.status == "submitted" and "*late* (1 min after the due time)" in text_of(card(world, channel, d))
 
 
+async def test_a_submission_notice_slack_refuses_stops_nothing_else(world: World):
+    """The DM to the brand failing is logged, and the rest goes on: the submission is stored and
+    shown on the card, and App Home is refreshed for those who see the deliverable."""
+    d, channel = await setup(world)
+    world.emulator.inject_failure("chat.postMessage", error="channel_not_found")
+    published = len(world.emulator.calls_to("views.publish"))
+    reply = await submit(world, channel, d)
+    assert reply.ok and not reply.body
+    assert (await deliverable(world)).status == "submitted"
+    assert ":inbox_tray: *submitted*" in text_of(card(world, channel, d))
+    homes = {call["user_id"] for call in world.emulator.calls_to("views.publish")[published:]}
+    assert {MANAGER, IVY} <= homes
+
+
 async def test_only_the_influencer_marks_submitted_or_published(world: World):
     d, channel = await setup(world)
     for who in (MANAGER, MEMBER, LEGAL):

@@ -102,16 +102,20 @@ NOTHING_TO_ACKNOWLEDGE = "This engagement was terminated; there is nothing to ac
 ASK_FOR_CHANGES = "ask for changes on its deliverables"
 
 
+def _added_by(joined: str, by: str | None) -> str:
+    return f" by <@{by}>" if by and by != joined else ""
+
+
 def influencer_joined_shared_channel(
     joined: str, by: str | None, channel: str, influencer: str, campaign: str, slug: str
 ) -> str:
-    """To the managers: another engagement's influencer is now in this engagement's channel."""
-    added = f" by <@{by}>" if by and by != joined else ""
+    """To the managers: another engagement's influencer is now in this engagement's channel.
+    `influencer`: the channel's own, as shown (a mention, or an escaped name)."""
     return (
-        f":warning: <@{joined}>, an influencer on another engagement, was added to <#{channel}>{added}. "
-        f"It is <@{influencer}>'s shared channel on *{esc(campaign)}* (`{esc(slug)}`): everyone in it reads "
-        "its incident cards, mediation threads, strikes and shared reviews. Remove "
-        f"<@{joined}> from the channel unless that is what you want."
+        f":warning: <@{joined}>, an influencer on another engagement, was added to <#{channel}>"
+        f"{_added_by(joined, by)}. It is {influencer}'s shared channel on *{esc(campaign)}* "
+        f"(`{esc(slug)}`): everyone in it reads its incident cards, mediation threads, strikes and "
+        f"shared reviews. Remove <@{joined}> from the channel unless that is what you want."
     )
 
 
@@ -119,9 +123,9 @@ def influencer_joined_escalation_channel(
     joined: str, by: str | None, channel: str, campaign: str, slug: str
 ) -> str:
     """To the managers and legal: an influencer is now in the campaign's escalation channel."""
-    added = f" by <@{by}>" if by and by != joined else ""
     return (
-        f":lock: <@{joined}>, an influencer, was added to <#{channel}>{added}, the escalation channel of "
-        f"*{esc(campaign)}* (`{esc(slug)}`). While they are in it, legal's notices and conduct flags are "
-        f"not posted there: they go by DM instead. Remove <@{joined}> from the channel."
+        f":lock: <@{joined}>, an influencer, was added to <#{channel}>{_added_by(joined, by)}, the "
+        f"escalation channel of *{esc(campaign)}* (`{esc(slug)}`). While they are in it, legal's notices "
+        f"and conduct flags are not posted there: they go by DM instead. Remove <@{joined}> from the "
+        "channel."
     )

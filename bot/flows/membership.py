@@ -5,9 +5,11 @@ people later. An influencer added to another influencer's shared channel reads t
 incidents, strikes and shared reviews; one added to an escalation channel would read legal's notices
 (those are held back before each post, `trust.escalation_hold_reason`, so nothing more leaks there).
 Either way the brand team is told at once, by DM, so they can remove the person: `member_joined_channel`
-is the signal. Only influencers matter here (the brand side reads both channels by design), and the
-join is read back from Slack before anyone is told, so an event that is stale or not Slack's tells
-nobody anything.
+is the signal. Only influencers matter here (the brand side reads both channels by design), known by
+their Slack id or, invited by e-mail and not yet seen, by the e-mail Slack shows for them. The join is
+read back from Slack before anyone is told, so an event that is stale or not Slack's tells nobody
+anything; when Slack won't say who is in the channel, the alert goes out anyway (not knowing is not
+safe).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.domain.enums import Role
-from bot.flows.trust import is_member
+from bot.errors import NotFound
 from bot.services import Services
 from bot.slack import slack_error
+from bot.views.text import esc, user
+from storage.models import Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import conduct as conduct_q
 
@@ -29,31 +33,67 @@ log = logging.getLogger(__name__)
 
 
 async def on_member_joined(svc: Services, team_id: str, event: dict[str, Any]) -> None:
-    user, channel, by = event.get("user"), event.get("channel"), event.get("inviter")
-    if not (isinstance(user, str) and isinstance(channel, str)) or user == svc.bot_user_id:
+    joined, channel, by = event.get("user"), event.get("channel"), event.get("inviter")
+    if not (isinstance(joined, str) and isinstance(channel, str)) or joined == svc.bot_user_id:
         return
     by = by if isinstance(by, str) else None
+    async with svc.db.transaction() as s:  # is the channel one of ours at all? (no Slack call if not)
+        shared = await conduct_q.channel(s, team_id, channel)
+        escalating = await campaign_q.escalating_to(s, team_id, channel)
+    if shared is None and not escalating:
+        return
+    email = await _email(svc, joined)
     alerts: list[tuple[list[str], str]] = []
     async with svc.db.transaction() as s:
-        if not await campaign_q.influencers_among(s, team_id, [user]):
+        if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
             return  # the brand side, or someone the store does not know: nothing to say
-        shared = await conduct_q.channel(s, team_id, channel)
-        if shared is not None and shared.influencer.slack_user_id != user:
+        if shared is not None and not _is(shared.influencer, joined, email):
             c = shared.campaign
-            text = messages.influencer_joined_shared_channel(
-                user, by, channel, shared.influencer.slack_user_id or "", c.name, c.slug
-            )
+            owner = _name(shared.influencer)
+            text = messages.influencer_joined_shared_channel(joined, by, channel, owner, c.name, c.slug)
             alerts.append((await conduct_q.people(s, c.id, [Role.MANAGER]), text))
-        for c in await campaign_q.escalating_to(s, team_id, channel):
-            text = messages.influencer_joined_escalation_channel(user, by, channel, c.name, c.slug)
+        for c in escalating:
+            text = messages.influencer_joined_escalation_channel(joined, by, channel, c.name, c.slug)
             alerts.append((await conduct_q.people(s, c.id, [Role.MANAGER, Role.LEGAL]), text))
-    if not alerts or not await is_member(svc, channel, user):
+    if not alerts or not await _in_channel(svc, channel, joined):
         return
     for people, text in alerts:
         for person in people:
-            if person == user:
+            if person == joined:
                 continue
             try:
                 await svc.client.chat_postMessage(channel=person, text=text)
             except SlackApiError as exc:
                 log.warning("join alert not delivered to %s: %s", person, slack_error(exc))
+
+
+async def _email(svc: Services, user_id: str) -> str | None:
+    """The e-mail Slack shows for the user (cached), to know an influencer invited by e-mail."""
+    try:
+        return (await svc.directory.user(user_id)).email
+    except (NotFound, SlackApiError) as exc:
+        log.info("joiner %s not looked up: %s", user_id, exc)
+        return None
+
+
+def _is(influencer: Influencer, user_id: str, email: str | None) -> bool:
+    if influencer.slack_user_id:
+        return influencer.slack_user_id == user_id
+    return bool(email) and (influencer.email or "").lower() == (email or "").lower()
+
+
+def _name(influencer: Influencer) -> str:
+    """As the alert names the channel's influencer: a mention, or the name they were invited by."""
+    return user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
+
+
+async def _in_channel(svc: Services, channel_id: str, user_id: str) -> bool:
+    """Is the joiner in the channel now? Read back from Slack; unknown counts as yes."""
+    try:
+        async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
+            if user_id in (page.get("members") or ()):
+                return True
+        return False
+    except SlackApiError as exc:
+        log.warning("members of %s unknown (%s): the join alert goes out", channel_id, slack_error(exc))
+        return True

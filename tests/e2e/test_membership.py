@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from playground.emulator import payloads
-from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
+from tests.e2e.harness import EVE_EMAIL, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
 
 
 async def with_otto(world: World) -> str:
@@ -76,3 +76,24 @@ async def test_a_join_slack_does_not_confirm_tells_nobody(world: World):
     assert reply.status == 200
     assert OTTO not in world.emulator.channel(channel).members
     assert len(world.emulator.calls_to("chat.postMessage")) == before
+
+
+async def test_an_influencer_known_only_by_email_is_recognised(world: World):
+    """Eve, invited to autumn by e-mail, has not acknowledged yet (so the store has no Slack id for
+    her): added to Ivy's channel, she is known by the e-mail Slack shows for her."""
+    channel = await set_up_team(world)
+    await world.new_campaign("autumn")
+    await world.invite(EVE_EMAIL, "autumn")
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    before = len(dms(world, MANAGER))
+    await world.slack.add_to_channel(eve.id, channel, by=MEMBER)
+    [alert] = dms(world, MANAGER)[before:]
+    assert alert.startswith(f":warning: <@{eve.id}>, an influencer on another engagement")
+
+
+async def test_when_slack_wont_say_who_is_in_the_channel_the_alert_goes_out(world: World):
+    channel = await with_otto(world)
+    world.emulator.inject_failure("conversations.members", error="internal_error")
+    before = len(dms(world, MANAGER))
+    await world.slack.add_to_channel(OTTO, channel, by=MEMBER)
+    assert len(dms(world, MANAGER)) == before + 1

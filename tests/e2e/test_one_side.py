@@ -54,6 +54,16 @@ async def _legacy_role(world: World, user: str, slug: str, role: str) -> None:
         )
 
 
+async def _escalate_otto_with_a_secret(world: World, otto_channel: str) -> None:
+    """Maya reports Otto (BR-1) and escalates it with a reason only the brand side may read."""
+    assert (await report(world, MANAGER, description="About Otto.", engagement_label=OTTO_LABEL)).ok
+    card = card_of(world, otto_channel)
+    await world.slack.click(MANAGER, otto_channel, card.ts, Action.INCIDENT_ESCALATE)
+    await world.stack.bot.services.background.drain(5)
+    await fill(world, MANAGER, {Field.REASON: "SECRET-ESCALATION: he lies, get legal"})
+    await world.stack.bot.services.background.drain(5)
+
+
 # ---------------------------------------------------------------------------------------------
 # (d) an influencer who still holds a brand role elsewhere (stored before one person, one side)
 
@@ -63,12 +73,7 @@ async def test_an_influencer_with_a_legacy_brand_role_reads_no_escalation_reason
     still holds `member` on autumn read, in `/breach show`, the reason the brand wrote for legal
     when it escalated Otto's incident."""
     otto_channel = await _autumn_with_otto(world)
-    assert (await report(world, MANAGER, description="About Otto.", engagement_label=OTTO_LABEL)).ok
-    card = card_of(world, otto_channel)
-    await world.slack.click(MANAGER, otto_channel, card.ts, Action.INCIDENT_ESCALATE)
-    await world.stack.bot.services.background.drain(5)
-    await fill(world, MANAGER, {Field.REASON: "SECRET-ESCALATION: he lies, get legal"})
-    await world.stack.bot.services.background.drain(5)
+    await _escalate_otto_with_a_secret(world, otto_channel)
     await world.run(MANAGER, "/breach show BR-1")
     assert "SECRET-ESCALATION" in world.said_to(MANAGER)  # the brand reads it
 
@@ -214,12 +219,7 @@ async def test_without_an_escalation_channel_legal_notices_skip_an_owner_who_is_
     go by DM to the campaign's owner; for an owner who is an influencer, to its managers who are
     not. Ivy, who owns autumn, does not read why the brand escalated Otto's incident; Maya does."""
     otto_channel = await _autumn_owned_by_ivy(world)
-    assert (await report(world, MANAGER, description="About Otto.", engagement_label=OTTO_LABEL)).ok
-    card = card_of(world, otto_channel)
-    await world.slack.click(MANAGER, otto_channel, card.ts, Action.INCIDENT_ESCALATE)
-    await world.stack.bot.services.background.drain(5)
-    await fill(world, MANAGER, {Field.REASON: "SECRET-ESCALATION: he lies, get legal"})
-    await world.stack.bot.services.background.drain(5)
+    await _escalate_otto_with_a_secret(world, otto_channel)
     got = [text_of(m) for m in world.emulator.dm(IVY)]
     assert not [t for t in got if "SECRET-ESCALATION" in t or "BR-1" in t], got
     to_maya = [text_of(m) for m in world.emulator.dm(MANAGER) if "SECRET-ESCALATION" in text_of(m)]

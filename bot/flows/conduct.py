@@ -31,19 +31,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+import weakref
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from itertools import zip_longest
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.directory import Directory
 from bot.domain import trust as trust_rules
 from bot.domain.conduct import ConductVerdict, assess, warm
 from bot.domain.enums import Role
 from bot.domain.ghosting import asks, thresholds_problem
 from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.flows import evidence, trust
-from bot.flows.access import campaign_for, is_the_influencer
+from bot.flows.access import campaign_for, is_the_influencer, known_email
 from bot.services import Services
 from bot.slack import NO_UNFURL, as_posted, message_files, slack_error
 from bot.views import conduct as views
@@ -64,6 +67,8 @@ WRITTEN = frozenset({None, "thread_broadcast", "file_share"})
 SWITCHERS = frozenset({Role.ADMIN, Role.MANAGER})
 #: How many pages of `users.list` are read to find the workspace admins.
 ADMIN_PAGES = 20
+#: How long the workspace admins Slack named are reused (`_SlackAdmins`).
+ADMINS_TTL = timedelta(seconds=60)
 
 _warmed = False
 
@@ -334,27 +339,61 @@ async def _flag(
         )
         await s.flush()
         code = await q.conduct_clause(s, found.campaign.id)
-        first, latest = await q.first_and_latest(s, current.id)
-        flag_id, rendered, deliveries = current.id, current.messages, [list(d) for d in current.deliveries]
-    if not new and not deliveries:
-        return  # its first copies are still being posted: that writer shows this message too
+        flag_id = current.id
     # who may read it now: roles and the escalation channel change within the hour a flag lasts
     where = await _where(svc, found, current)
-    render = _renderer(found, code, current, first, latest)
-    in_channel = await _update(svc, where, deliveries, render)
-    added = [] if in_channel else await _post_new(svc, where, deliveries, render)
-    if not added:
-        return
+    await _deliver(svc, found, code, flag_id, where)
+
+
+async def _deliver(svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where) -> None:
+    """Update the flag's copies and post it to whoever in `where` has none; when the escalation
+    channel refuses it, by DM instead, saying it was held from the channel (as when not safe)."""
+    if not await _send(svc, found, code, flag_id, where, update=True):
+        await _send(svc, found, code, flag_id, replace(where, safe=False), update=False)
+
+
+async def _send(
+    svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where, *, update: bool
+) -> bool:
+    """One round of `_deliver`; False when the escalation channel refused its copy.
+
+    Each message of a flag runs this, concurrently with the channel's other messages. Under the
+    engagement lock a writer claims the copies it is to post (pending entries in `deliveries`, see
+    `_claims`), so nobody gets two; it posts after the commit (Slack is never waited on with the
+    engagement locked), then stores them, dropping a claim whose post failed so that a later
+    message tries again. A copy another writer is still posting is left to it: that writer updates
+    it if messages were added meanwhile."""
     async with svc.db.transaction() as s:
         await q.lock(s, Engagement, found.engagement.id)
-        fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
-        fresh.deliveries = [*fresh.deliveries, *added]
-        s.add(fresh)
-        behind = fresh.messages != rendered  # messages added while these copies were being posted
-        if behind:
-            first, latest = await q.first_and_latest(s, flag_id)
-    if behind:  # after the commit: Slack is never waited on with the engagement locked
+        f = await s.get(ConductFlag, flag_id, populate_existing=True)
+        claims = _claims(where, f.deliveries)
+        if claims:
+            f.deliveries = [*f.deliveries, *claims]
+            s.add(f)
+        first, latest = await q.first_and_latest(s, flag_id)
+    render = _renderer(found, code, f, first, latest)
+    if update:
+        await _update(svc, where, f.deliveries, render)
+    if not claims:
+        return True
+    posted: list[list | None] = []
+    try:
+        for claim in claims:
+            posted.append(await _post_claim(svc, where, claim, render))
+    finally:  # even when cut short: a claim left pending would keep its recipient from the flag
+        outcome = {tuple(claim): copy for claim, copy in zip_longest(claims, posted)}  # unposted: None
+        async with svc.db.transaction() as s:
+            await q.lock(s, Engagement, found.engagement.id)
+            fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
+            fresh.deliveries = _settle(fresh.deliveries, outcome)
+            s.add(fresh)
+            behind = fresh.messages != f.messages  # messages added while these copies were posted
+            if behind:
+                first, latest = await q.first_and_latest(s, flag_id)
+    added = [p for p in posted if p]
+    if behind and added:  # after the commit, as above
         await _update(svc, where, added, _renderer(found, code, fresh, first, latest))
+    return bool(added) or _reader(claims[0]) is not None
 
 
 def _renderer(found: q.Channel, code: str | None, f: ConductFlag, first, latest):
@@ -407,15 +446,15 @@ def _reader(delivery: list) -> str | None:
     return delivery[2] if len(delivery) > 2 else None
 
 
-async def _update(svc: Services, where: Where, deliveries: list[list], render) -> bool:
+async def _update(svc: Services, where: Where, deliveries: list[list], render) -> None:
     """Update the copies still read by the flag's audience; a copy in a channel that is no longer
-    safe, or in the DM of someone who left the audience, is left as it was. Returns whether the
-    escalation channel's copy was updated (then nothing goes by DM)."""
-    in_channel = False
+    safe, or in the DM of someone who left the audience, is left as it was, and a copy still being
+    posted (pending) is left to its poster."""
     for delivery in deliveries:
         channel_id, ts, reader = delivery[0], delivery[1], _reader(delivery)
+        if ts is None:
+            continue
         if reader is None and where.safe and channel_id == where.escalation:
-            in_channel = True
             rendered = render(None)
         elif reader is not None and reader in where.people:
             rendered = render(where.held_from)
@@ -426,31 +465,45 @@ async def _update(svc: Services, where: Where, deliveries: list[list], render) -
             await svc.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
         except SlackApiError as exc:
             log.warning("flag in %s not updated: %s", channel_id, slack_error(exc))
-    return in_channel
 
 
-async def _post_new(svc: Services, where: Where, deliveries: list[list], render) -> list[list]:
-    """Post the flag where it is not yet read: a new flag in the escalation channel when it is safe,
-    else (or when that fails) by DM to each person of the audience not already sent a copy.
-    Returns the copies: `[channel, ts]` in the channel, `[DM channel, ts, recipient]` by DM."""
-    held_from = where.held_from
-    if not deliveries and where.safe:
-        posted = await _post(svc, where.escalation, render(None))
-        if posted:
-            return [list(posted)]
-        held_from = where.escalation
+def _claims(where: Where, deliveries: list[list]) -> list[list]:
+    """The copies to post now, as pending entries (no ts yet): `[escalation channel, None]` for a
+    flag not yet anywhere when the channel is safe, else `[None, None, recipient]` for each person
+    of the audience without a copy (posted or pending). None while the escalation channel has it
+    (or is being sent it) and is safe: then nothing goes by DM."""
+    if where.safe and any(_reader(d) is None and d[0] == where.escalation for d in deliveries):
+        return []
+    if where.safe and not deliveries:
+        return [[where.escalation, None]]
     if any(_reader(d) is None and d[0] != where.escalation for d in deliveries):
         # a DM stored without its recipient (or a copy in a former escalation channel): who
         # already has the flag is unknown, and a second copy is worse than none
         return []
     sent = {_reader(d) for d in deliveries}
-    out = []
-    for person in where.people:
-        if person not in sent:
-            posted = await _post(svc, person, render(held_from))
-            if posted:
-                out.append([*posted, person])
-    return out
+    return [[None, None, person] for person in where.people if person not in sent]
+
+
+async def _post_claim(svc: Services, where: Where, claim: list, render) -> list | None:
+    """Post one claimed copy: `[channel, ts]` in the escalation channel, `[DM channel, ts,
+    recipient]` by DM; None when Slack refused it."""
+    reader = _reader(claim)
+    if reader is None:
+        posted = await _post(svc, claim[0], render(None))
+        return list(posted) if posted else None
+    posted = await _post(svc, reader, render(where.held_from))
+    return [*posted, reader] if posted else None
+
+
+def _settle(deliveries: list[list], outcome: dict[tuple, list | None]) -> list[list]:
+    """`deliveries` with each of this writer's claims replaced by its copy, or dropped when its
+    post failed (a later message of the flag tries again)."""
+    settled = []
+    for delivery in deliveries:
+        copy = outcome.get(tuple(delivery), delivery)
+        if copy is not None:
+            settled.append(copy)
+    return settled
 
 
 async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None:
@@ -472,13 +525,59 @@ async def _admin_here(svc: Services, user_id: str) -> bool:
 
 
 async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
-    """The workspace's admins: `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the
-    first ADMIN_PAGES pages), minus `exclude` and minus those whose admin rights do not count
-    (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side reading). A listed
-    id counts only for a member of this workspace (`Directory.is_admin`): never a DM to another
-    organisation's person, nor to another customer's admin of the same deployment."""
-    found = [a for a in svc.settings.admin_user_ids if await _admin_here(svc, a)]
-    emails: dict[str, str | None] = {}  # an influencer invited by e-mail is known by it until seen
+    """The workspace's admins (`_SlackAdmins`), minus `exclude` and minus those whose admin rights
+    do not count (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side
+    reading), which is asked each time: someone may have become an influencer."""
+    found = await _slack_admins.setdefault(svc.directory, _SlackAdmins()).get(svc, team_id)
+    async with svc.db.transaction() as s:
+        return [
+            a
+            for a, email in found.items()
+            if a != exclude
+            and trust_rules.admin_rights_count(
+                is_admin=True, is_influencer=await campaign_q.is_influencer_anywhere(s, team_id, a, email)
+            )
+        ]
+
+
+class _SlackAdmins:
+    """Who Slack says the admins of a workspace are, reused for ADMINS_TTL (by `svc.clock`), one
+    lookup at a time per workspace: each message of a flag about the brand side asks who reads it,
+    and a burst of them must not call `users.list` (Slack Tier 2, about 20 a minute) nor
+    `users.info` for each listed admin every time."""
+
+    def __init__(self) -> None:
+        #: team id -> (until, {admin: their e-mail})
+        self._found: dict[str, tuple[datetime, dict[str, str | None]]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def get(self, svc: Services, team_id: str) -> dict[str, str | None]:
+        hit = self._found.get(team_id)
+        if hit is not None and hit[0] > svc.clock.now():
+            return hit[1]
+        async with self._locks.setdefault(team_id, asyncio.Lock()):
+            hit = self._found.get(team_id)
+            if hit is not None and hit[0] > svc.clock.now():
+                return hit[1]
+            found, complete = await _ask_admins(svc)
+            if complete:  # a listing Slack cut short is asked again at the next message
+                self._found[team_id] = (svc.clock.now() + ADMINS_TTL, found)
+            return found
+
+
+#: One per `Directory`, that is per `Services` (a process; each test's stack has its own).
+_slack_admins: weakref.WeakKeyDictionary[Directory, _SlackAdmins] = weakref.WeakKeyDictionary()
+
+
+async def _ask_admins(svc: Services) -> tuple[dict[str, str | None], bool]:
+    """The workspace's admins with their e-mails (an influencer invited by e-mail is known by it
+    until seen): `ADMIN_USER_IDS` and Slack's owners and admins (`users.list`, the first
+    ADMIN_PAGES pages); and whether `users.list` answered. A listed id counts only for a member of
+    this workspace (`Directory.is_admin`): never a DM to another organisation's person, nor to
+    another customer's admin of the same deployment."""
+    found = {
+        a: known_email(svc.directory, a) for a in svc.settings.admin_user_ids if await _admin_here(svc, a)
+    }
     try:
         pages = 0
         async for page in await svc.client.users_list(limit=1000):
@@ -489,20 +588,11 @@ async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
                     and not member.get("is_bot")
                     and member.get("team_id") in (None, svc.directory.team_id)
                 ):
-                    found.append(member["id"])
-                    emails[member["id"]] = (member.get("profile") or {}).get("email")
+                    found.setdefault(member["id"], (member.get("profile") or {}).get("email"))
             pages += 1
             if pages >= ADMIN_PAGES:
                 break
     except SlackApiError as exc:
         log.warning("could not list the workspace admins: %s", slack_error(exc))
-    found = [a for a in dict.fromkeys(found) if a != exclude]
-    async with svc.db.transaction() as s:
-        return [
-            a
-            for a in found
-            if trust_rules.admin_rights_count(
-                is_admin=True,
-                is_influencer=await campaign_q.is_influencer_anywhere(s, team_id, a, emails.get(a)),
-            )
-        ]
+        return found, False
+    return found, True

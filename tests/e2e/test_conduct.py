@@ -4,14 +4,31 @@ channel per hour, only flagged messages kept."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select, update
 
+from bot.clock import FakeClock
 from bot.ids import Action, Callback, Field
-from storage.models import Campaign, CampaignRole, ConductFlag, EvidenceSnapshot, FlaggedMessage, Incident
+from playground import people
+from playground.emulator import SlackEmulator
+from playground.stack import running_stack
+from storage.models import (
+    Campaign,
+    CampaignRole,
+    ConductFlag,
+    Engagement,
+    EvidenceSnapshot,
+    FlaggedMessage,
+    Incident,
+    Influencer,
+)
 from tests.e2e.conduct_helpers import campaign, deliver, edit, monitored_team, say
+from tests.e2e.conftest import START
 from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team, text_of
 
 ABUSE = "Pay the invoice by Friday or I post every screenshot of this chat."
@@ -273,6 +290,126 @@ async def test_an_owner_who_is_an_influencer_gets_no_flag(world: World):
         await world.stack.bot.dispatcher.tick()
         await world.stack.settle()
     assert world.emulator.dm(OTTO) == [], [text_of(m) for m in world.emulator.dm(OTTO)]
+
+
+async def test_a_flag_nobody_could_be_sent_goes_out_with_the_next_message(world: World):
+    """Slack refuses both DMs of a new flag: nobody has it. Ivy's next abusive message within the
+    hour sends it (covering both messages) rather than counting it in a flag nobody reads."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False  # flags go by DM
+    world.emulator.inject_failure("chat.postMessage", error="fatal_error", times=2)
+    await say(world, IVY, channel, INSULT)
+    assert flags_in_dm(world, MANAGER) == [] and flags_in_dm(world, LEGAL) == []
+    [flag] = await flags(world)
+    assert flag.deliveries == []  # the failed posts are not kept as copies
+
+    world.clock.advance(timedelta(minutes=10))
+    await say(world, IVY, channel, "you are a bunch of clowns")
+    for who in (MANAGER, LEGAL):
+        [dm] = flags_in_dm(world, who)
+        assert "This flag covers *2 messages*" in dm
+    [flag] = await flags(world)
+    assert sorted(d[2] for d in flag.deliveries) == sorted([MANAGER, LEGAL])
+
+
+async def test_a_manager_added_after_a_flag_with_no_audience_gets_the_next_message(world: World):
+    """spring has no manager, legal or owner who may read flags when Ivy is first flagged (its
+    owner is an influencer); a manager named within the hour gets the flag at her next message."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    async with world.db.transaction() as s:
+        spring = await campaign(world)
+        await s.exec(update(Campaign).where(Campaign.id == spring.id).values(owner_id=OTTO))
+        await s.exec(
+            delete(CampaignRole).where(
+                CampaignRole.campaign_id == spring.id, CampaignRole.role.in_(["manager", "legal"])
+            )
+        )
+    await say(world, IVY, channel, INSULT)
+    assert [f.deliveries for f in await flags(world)] == [[]]
+
+    await world.run(ADMIN, f"/campaign role spring <@{MANAGER}> manager")
+    assert "is now a *manager*" in world.said_to(ADMIN), world.said_to(ADMIN)
+    world.clock.advance(timedelta(minutes=10))
+    await say(world, IVY, channel, "you are a bunch of clowns")
+    [dm] = flags_in_dm(world, MANAGER)
+    assert "This flag covers *2 messages*" in dm
+
+
+async def test_two_messages_at_once_send_a_newcomer_one_copy(world: World):
+    """A flag about Ivy went by DM to the manager and legal; the member is then made legal. Two
+    abusive messages of Ivy's arrive together (Slack slow to post): the member gets one copy."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False
+    await say(world, IVY, channel, INSULT)
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
+    world.clock.advance(timedelta(minutes=10))
+    world.emulator.inject_delay("chat.postMessage", 0.3, times=2)
+    await asyncio.gather(
+        world.slack.post_message(IVY, channel, "you are a bunch of clowns"),
+        world.slack.post_message(IVY, channel, "you're a complete asshole"),
+    )
+    await world.stack.settle()
+    [dm] = flags_in_dm(world, MEMBER)
+    assert "This flag covers *3 messages*" in dm
+    [flag] = await flags(world)
+    assert flag.messages == 3
+    assert sorted(d[2] for d in flag.deliveries) == sorted([MANAGER, LEGAL, MEMBER])
+    assert all(d[1] for d in flag.deliveries)  # no claim left pending
+
+
+async def test_a_burst_about_brand_staff_asks_slack_for_the_admins_once_a_minute(world: World):
+    channel = await monitored_team(world)
+    listed = len(world.emulator.calls_to("users.list"))
+    for n in range(3):
+        await say(world, MEMBER, channel, f"<@{IVY}> you're useless" + "!" * n)
+        world.clock.advance(timedelta(seconds=15))
+    assert len(world.emulator.calls_to("users.list")) == listed + 1
+    assert "This flag covers *3 messages*" in flags_in_dm(world, ADMIN)[-1]
+
+    world.clock.advance(timedelta(seconds=30))  # more than a minute after Slack was asked
+    await say(world, MEMBER, channel, f"<@{IVY}> you are a bunch of clowns")
+    assert len(world.emulator.calls_to("users.list")) == listed + 2
+    assert "This flag covers *4 messages*" in flags_in_dm(world, ADMIN)[-1]
+
+
+PAT, PAT_EMAIL = "U0PAT", "pat@maya.example"
+
+
+@pytest.fixture
+async def pat_listed(database_url) -> AsyncIterator[World]:
+    """Pat, a member of the workspace, is in ADMIN_USER_IDS."""
+    emulator = SlackEmulator()
+    people.populate(emulator)
+    emulator.add_user("pat", user_id=PAT, email=PAT_EMAIL)
+    clock = FakeClock(START)
+    async with running_stack(
+        emulator, database_url=database_url, clock=clock, admin_user_ids=frozenset({PAT})
+    ) as stack:
+        world = World(stack=stack, clock=clock)
+        await world.grant_creator(MANAGER)
+        yield world
+
+
+async def test_a_listed_admin_known_as_an_influencer_by_email_gets_no_flag_about_the_brand(pat_listed):
+    """Pat is listed in ADMIN_USER_IDS and is also autumn's influencer, invited by e-mail and not
+    yet seen (known by the e-mail only): one person, one side, so no brand-side flag for Pat."""
+    world = pat_listed
+    channel = await monitored_team(world)
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    async with world.db.transaction() as s:  # autumn's influencer as invited by e-mail
+        otto = (
+            await s.exec(select(Influencer).join(Engagement).where(Influencer.slack_user_id == OTTO))
+        ).scalar_one()
+        await s.exec(
+            update(Influencer).where(Influencer.id == otto.id).values(slack_user_id=None, email=PAT_EMAIL)
+        )
+    await say(world, MEMBER, channel, f"<@{IVY}> you're useless")
+    assert len(flags_in_dm(world, ADMIN)) == 1
+    assert flags_in_dm(world, PAT) == []
 
 
 async def test_flags_about_brand_staff_go_to_the_admins(world: World):

@@ -120,12 +120,14 @@ def influencer_joined_shared_channel(
 
 
 def influencer_joined_escalation_channel(
-    joined: str, by: str | None, channel: str, campaign: str, slug: str
+    joined: str, by: str | None, channel: str, campaigns: list[tuple[str, str]]
 ) -> str:
-    """To the managers and legal: an influencer is now in the campaign's escalation channel."""
+    """To the managers and legal: an influencer is now in the escalation channel of `campaigns`
+    ((name, slug), those of them the reader works on)."""
+    names = ", ".join(f"*{esc(name)}* (`{esc(slug)}`)" for name, slug in campaigns)
     return (
         f":lock: <@{joined}>, an influencer, was added to <#{channel}>{_added_by(joined, by)}, the "
-        f"escalation channel of *{esc(campaign)}* (`{esc(slug)}`). While they are in it, legal's notices "
+        f"escalation channel of {names}. While they are in it, legal's notices "
         f"and conduct flags are not posted there: they go by DM instead. Remove <@{joined}> from the "
         "channel."
     )

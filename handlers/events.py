@@ -56,6 +56,8 @@ def register(app: AsyncApp, svc: Services) -> None:
         svc.background.run(conduct.on_message(svc, team_of(context), body.get("event_id", ""), event))
 
     @app.event(Event.MEMBER_JOINED_CHANNEL)
-    async def member_joined(event: dict[str, Any], context) -> None:
+    async def member_joined(body: dict[str, Any], event: dict[str, Any], context) -> None:
         # an influencer added to another's shared channel or to an escalation channel: tell the brand
-        svc.background.run(membership.on_member_joined(svc, team_of(context), event))
+        svc.background.run(
+            membership.on_member_joined(svc, team_of(context), body.get("event_id", ""), event)
+        )

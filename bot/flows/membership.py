@@ -28,11 +28,13 @@ from bot.views.text import esc, user
 from storage.models import Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import conduct as conduct_q
+from storage.queries import incidents as incident_q
 
 log = logging.getLogger(__name__)
 
 
-async def on_member_joined(svc: Services, team_id: str, event: dict[str, Any]) -> None:
+async def on_member_joined(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> None:
+    """`event_id`: Slack's, so that a delivery Slack retries (or someone replays) alerts nobody twice."""
     joined, channel, by = event.get("user"), event.get("channel"), event.get("inviter")
     if not (isinstance(joined, str) and isinstance(channel, str)) or joined == svc.bot_user_id:
         return
@@ -43,7 +45,7 @@ async def on_member_joined(svc: Services, team_id: str, event: dict[str, Any]) -
     if shared is None and not escalating:
         return
     email = await _email(svc, joined)
-    alerts: list[tuple[list[str], str]] = []
+    alerts: dict[str, list[str]] = {}  # person -> what they are told: one DM each
     async with svc.db.transaction() as s:
         if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
             return  # the brand side, or someone the store does not know: nothing to say
@@ -51,20 +53,27 @@ async def on_member_joined(svc: Services, team_id: str, event: dict[str, Any]) -
             c = shared.campaign
             owner = _name(shared.influencer)
             text = messages.influencer_joined_shared_channel(joined, by, channel, owner, c.name, c.slug)
-            alerts.append((await conduct_q.people(s, c.id, [Role.MANAGER]), text))
+            for person in await conduct_q.people(s, c.id, [Role.MANAGER]):
+                alerts.setdefault(person, []).append(text)
+        escalation: dict[str, list[tuple[str, str]]] = {}  # one alert for all the person's campaigns
         for c in escalating:
-            text = messages.influencer_joined_escalation_channel(joined, by, channel, c.name, c.slug)
-            alerts.append((await conduct_q.people(s, c.id, [Role.MANAGER, Role.LEGAL]), text))
-    if not alerts or not await _in_channel(svc, channel, joined):
+            for person in await conduct_q.people(s, c.id, [Role.MANAGER, Role.LEGAL]):
+                escalation.setdefault(person, []).append((c.name, c.slug))
+        for person, campaigns in escalation.items():
+            text = messages.influencer_joined_escalation_channel(joined, by, channel, campaigns)
+            alerts.setdefault(person, []).append(text)
+        alerts.pop(joined, None)
+        if not alerts:
+            return
+        if event_id and not await incident_q.first_delivery(s, team_id, event_id, svc.clock.now()):
+            return  # this delivery was handled already
+    if not await _in_channel(svc, channel, joined):
         return
-    for people, text in alerts:
-        for person in people:
-            if person == joined:
-                continue
-            try:
-                await svc.client.chat_postMessage(channel=person, text=text)
-            except SlackApiError as exc:
-                log.warning("join alert not delivered to %s: %s", person, slack_error(exc))
+    for person, texts in alerts.items():
+        try:
+            await svc.client.chat_postMessage(channel=person, text="\n\n".join(texts))
+        except SlackApiError as exc:
+            log.warning("join alert not delivered to %s: %s", person, slack_error(exc))
 
 
 async def _email(svc: Services, user_id: str) -> str | None:

@@ -366,10 +366,15 @@ async def managers(s: AsyncSession, campaign_id: int) -> list[str]:
 
 
 async def escalating_to(s: AsyncSession, team_id: str, channel_id: str, limit: int = 50) -> list[Campaign]:
-    """The campaigns whose escalation channel this is (campaign (team_id, escalation_channel_id))."""
+    """The running or coming campaigns whose escalation channel this is (campaign (team_id,
+    escalation_channel_id))."""
     result = await s.exec(
         select(Campaign)
-        .where(Campaign.team_id == team_id, Campaign.escalation_channel_id == channel_id)
+        .where(
+            Campaign.team_id == team_id,
+            Campaign.escalation_channel_id == channel_id,
+            Campaign.status.in_([CampaignStatus.DRAFT, CampaignStatus.ACTIVE]),
+        )
         .order_by(Campaign.id)
         .limit(limit)
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from bot.ids import Field
 from playground.emulator import payloads
 from tests.e2e.harness import EVE_EMAIL, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
 
@@ -97,3 +98,27 @@ async def test_when_slack_wont_say_who_is_in_the_channel_the_alert_goes_out(worl
     before = len(dms(world, MANAGER))
     await world.slack.add_to_channel(OTTO, channel, by=MEMBER)
     assert len(dms(world, MANAGER)) == before + 1
+
+
+async def test_a_join_delivered_again_alerts_nobody_twice(world: World):
+    """Slack retries a delivery it saw no ack for (and a replay is signed the same): the event id
+    is recorded with the alert."""
+    channel = await with_otto(world)
+    before = len(dms(world, MANAGER))
+    first = await world.slack.add_to_channel(OTTO, channel, by=MEMBER)
+    for _ in range(3):
+        assert (await world.slack.send_raw(json.dumps(first.envelope))).status == 200
+    await world.stack.settle()
+    assert len(dms(world, MANAGER)) == before + 1
+
+
+async def test_one_join_is_one_alert_however_many_campaigns_share_the_channel(world: World):
+    await with_otto(world)
+    legal = world.emulator.channel_by_name("legal").id
+    await world.new_campaign("summer", **{Field.ESCALATION_CHANNEL: legal})
+    await world.run(MANAGER, f"/campaign role summer <@{LEGAL}> legal")
+    before = {u: len(dms(world, u)) for u in (MANAGER, LEGAL)}
+    await world.slack.add_to_channel(OTTO, legal, by=LEGAL)
+    for told in (MANAGER, LEGAL):
+        [alert] = dms(world, told)[before[told] :]
+        assert "the escalation channel of *Spring Launch* (`spring`), *Spring Launch* (`summer`)" in alert

@@ -110,7 +110,7 @@ class Background:
         left = list(self._tasks)
         if left:
             log.warning(
-                "shutdown: %d background task(s) still running after %.0f s; cancelled", len(left), timeout
+                "shutdown: %d background task(s) still running after %g s; cancelled", len(left), timeout
             )
             for task in left:
                 task.cancel()

@@ -113,11 +113,16 @@ async def authorize(
 
 
 async def is_the_influencer(directory: Directory, influencer: Influencer, user_id: str) -> bool:
-    """Is `user_id` this influencer? By Slack id; for an external creator invited by email who
-    has not been seen yet, by the email Slack shows for the clicking user."""
+    """Is `user_id` this influencer? `is_them`, asking Slack for the user's e-mail when needed."""
+    if influencer.slack_user_id or not influencer.email:
+        return is_them(influencer, user_id, None)
+    return is_them(influencer, user_id, (await directory.user(user_id)).email)
+
+
+def is_them(influencer: Influencer, user_id: str, email: str | None) -> bool:
+    """Is `user_id` (whose Slack e-mail is `email`) this influencer? By Slack id; for an external
+    creator invited by e-mail who has not been seen yet, by that e-mail (as SQL:
+    `storage.queries.campaigns._is_me`)."""
     if influencer.slack_user_id:
         return influencer.slack_user_id == user_id
-    if not influencer.email:
-        return False
-    clicker = await directory.user(user_id)
-    return bool(clicker.email) and clicker.email.lower() == influencer.email.lower()
+    return bool(email and influencer.email) and email.lower() == influencer.email.lower()

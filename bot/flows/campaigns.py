@@ -31,7 +31,7 @@ from bot.domain.permissions import Act, may
 from bot.domain.trust import Someone, brand_role_refusal, creator_refusal, may_become_creator
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
-from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer, known_email
+from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer, is_them, known_email
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -213,8 +213,8 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
         campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.VIEW_CAMPAIGN)
         engagements = await q.engagements(s, campaign.id)
         if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
-            email = (known_email(svc.directory, user_id) or "").lower()
-            engagements = [(e, i) for e, i in engagements if _is_me(i, user_id, email)]
+            email = known_email(svc.directory, user_id)
+            engagements = [(e, i) for e, i in engagements if is_them(i, user_id, email)]
         detail = views.CampaignDetail(
             campaign=campaign,
             team=await q.team(s, campaign.id),
@@ -223,14 +223,6 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
             show_team=may(Act.LIST_TEAM, roles),
         )
     return views.campaign_detail(detail)
-
-
-def _is_me(influencer: Influencer, user_id: str, email: str) -> bool:
-    """By Slack id; or, for an influencer invited by e-mail whose id Slack has not given yet, by
-    the e-mail Slack shows for the user (`storage.queries.campaigns._is_me`, in Python)."""
-    if influencer.slack_user_id:
-        return influencer.slack_user_id == user_id
-    return bool(email) and (influencer.email or "").lower() == email
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from bot import messages
 from bot.domain.enums import Role
 from bot.errors import NotFound
+from bot.flows.access import is_them
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views.text import esc, user
@@ -49,7 +50,7 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
     async with svc.db.transaction() as s:
         if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
             return  # the brand side, or someone the store does not know: nothing to say
-        if shared is not None and not _is(shared.influencer, joined, email):
+        if shared is not None and not is_them(shared.influencer, joined, email):
             c = shared.campaign
             owner = _name(shared.influencer)
             text = messages.influencer_joined_shared_channel(joined, by, channel, owner, c.name, c.slug)
@@ -83,12 +84,6 @@ async def _email(svc: Services, user_id: str) -> str | None:
     except (NotFound, SlackApiError) as exc:
         log.info("joiner %s not looked up: %s", user_id, exc)
         return None
-
-
-def _is(influencer: Influencer, user_id: str, email: str | None) -> bool:
-    if influencer.slack_user_id:
-        return influencer.slack_user_id == user_id
-    return bool(email) and (influencer.email or "").lower() == (email or "").lower()
 
 
 def _name(influencer: Influencer) -> str:

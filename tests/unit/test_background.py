@@ -61,5 +61,5 @@ async def test_finish_cancels_what_is_left_at_its_deadline_and_says_so(caplog):
     assert await background.finish(0.01) == 1  # no TimeoutError: a shutdown goes on
     assert task.cancelled() and cancelled == [True] and background.pending == 0
     assert [r.getMessage() for r in caplog.records] == [
-        "shutdown: 1 background task(s) still running after 0 s; cancelled"
+        "shutdown: 1 background task(s) still running after 0.01 s; cancelled"
     ]

@@ -1,7 +1,7 @@
 """Round trips of the hot paths, on both databases (bench/scale.py measures their speed at a million
 incidents; these check the shapes): a report is stored in a fixed, small number of statements and
 its first timeline event still chains; a batch of deliverables' facts (the dispatcher's claim pass
-and the overdue sweep) is one statement whatever its size."""
+and the overdue sweep) is two statements whatever its size."""
 
 from __future__ import annotations
 
@@ -114,9 +114,10 @@ async def test_a_reports_first_event_chains_and_its_reminders_are_the_plan(world
         assert await reminder_q.sync(s, facts, world.clock.now()) == reminder_q.SyncResult()
 
 
-async def test_deliverable_facts_are_one_statement_for_any_batch(world: World):
+async def test_deliverable_facts_are_two_statements_for_any_batch(world: World):
     """The facts of 1 or 12 deliverables: one statement, with the campaign's deadline clause and the
-    count of pending compliance checks (None while the checklist has no items)."""
+    count of pending compliance checks (None while the checklist has no items); and one for the
+    whole batch's brand contacts (which owners are influencers)."""
     await set_up_team(world)
     now = world.clock.now()
     async with world.db.transaction() as s:
@@ -150,12 +151,13 @@ async def test_deliverable_facts_are_one_statement_for_any_batch(world: World):
                 facts = await reminder_q.deliverable_facts(s, batch)
         counts.append(len([sql for sql in seen if sql != "COMMIT"]))
         assert sorted(facts) == sorted(batch)
-    assert counts == [1, 1], counts
+    assert counts == [2, 2], counts
     assert facts[ids[0]].checks_pending == 2
     assert facts[ids[1]].checks_pending == 0
     assert facts[ids[2]].checks_pending is None
     assert {f.deadline_code for f in facts.values()} == {"G2"}  # "Deliver on time"
     assert facts[ids[3]].influencer.slack_user_id == IVY
+    assert {f.brand_contact for f in facts.values()} == {MANAGER}  # the owner, not an influencer
     # and the planner reads them as before: the sweep's bulk planning finds nothing to change
     async with world.db.transaction() as s:
         await plans.deliverables(s, ids, now)

@@ -264,12 +264,12 @@ async def test_an_update_about_brand_staff_skips_an_admin_who_lost_the_rights(wo
     assert "This flag covers *2 messages*" in to_manager
 
 
-async def test_an_owner_who_is_an_influencer_gets_no_flag(world: World):
-    """spring has no manager or legal left and is owned by Otto, autumn's influencer (a campaign
-    owned since before *one person, one side*; nothing makes this now). A flag about Ivy and a
-    question she leaves unanswered would go to the owner: neither goes to an influencer."""
+async def _spring_owned_by_otto_with_no_manager_or_legal(world: World) -> str:
+    """spring, monitored, owned by Otto (autumn's influencer; a campaign owned since before *one
+    person, one side*) with no manager or legal left, #legal public (flags go by DM); returns Ivy's
+    shared channel."""
     channel = await monitored_team(world)
-    world.emulator.channel_by_name("legal").is_private = False  # flags go by DM
+    world.emulator.channel_by_name("legal").is_private = False
     await world.new_campaign("autumn")
     assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
     async with world.db.transaction() as s:
@@ -280,6 +280,14 @@ async def test_an_owner_who_is_an_influencer_gets_no_flag(world: World):
                 CampaignRole.campaign_id == spring.id, CampaignRole.role.in_(["manager", "legal"])
             )
         )
+    return channel
+
+
+async def test_an_owner_who_is_an_influencer_gets_no_flag(world: World):
+    """spring has no manager or legal left and is owned by Otto, autumn's influencer (a campaign
+    owned since before *one person, one side*; nothing makes this now). A flag about Ivy and a
+    question she leaves unanswered would go to the owner: neither goes to an influencer."""
+    channel = await _spring_owned_by_otto_with_no_manager_or_legal(world)
     asked_at = world.clock.now()
     await say(world, MEMBER, channel, f"<@{IVY}> can you send the draft by Thursday?")
     await say(world, IVY, channel, INSULT)  # answers, and is flagged
@@ -315,18 +323,7 @@ async def test_a_flag_nobody_could_be_sent_goes_out_with_the_next_message(world:
 async def test_a_manager_added_after_a_flag_with_no_audience_gets_the_next_message(world: World):
     """spring has no manager, legal or owner who may read flags when Ivy is first flagged (its
     owner is an influencer); a manager named within the hour gets the flag at her next message."""
-    channel = await monitored_team(world)
-    world.emulator.channel_by_name("legal").is_private = False
-    await world.new_campaign("autumn")
-    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
-    async with world.db.transaction() as s:
-        spring = await campaign(world)
-        await s.exec(update(Campaign).where(Campaign.id == spring.id).values(owner_id=OTTO))
-        await s.exec(
-            delete(CampaignRole).where(
-                CampaignRole.campaign_id == spring.id, CampaignRole.role.in_(["manager", "legal"])
-            )
-        )
+    channel = await _spring_owned_by_otto_with_no_manager_or_legal(world)
     await say(world, IVY, channel, INSULT)
     assert [f.deliveries for f in await flags(world)] == [[]]
 

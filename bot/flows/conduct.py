@@ -436,7 +436,9 @@ async def _where(svc: Services, found: q.Channel, f: ConductFlag) -> Where:
     safe = bool(channel) and await trust.escalation_hold_reason(svc, campaign.team_id, channel) is None
     async with svc.db.transaction() as s:
         people = await q.people(s, campaign.id, [Role.MANAGER, Role.LEGAL])
-        people = people or list((await q.owners(s, [campaign.id])).values())
+        if not people:  # no manager or legal: the owner, unless an influencer (then no one)
+            contact = (await campaign_q.brand_contacts(s, [campaign]))[campaign.id]
+            people = [contact] if contact else []
     return Where(channel, safe, [p for p in people if p != f.author_id])
 
 

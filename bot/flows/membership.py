@@ -21,8 +21,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.domain.enums import Role
-from bot.errors import NotFound
-from bot.flows.access import is_them
+from bot.flows.access import is_them, known_email
+from bot.flows.trust import is_member
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views.text import esc, user
@@ -45,7 +45,8 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
         escalating = await campaign_q.escalating_to(s, team_id, channel)
     if shared is None and not escalating:
         return
-    email = await _email(svc, joined)
+    await svc.directory.prefetch(joined)  # the e-mail Slack shows, to know one invited by e-mail
+    email = known_email(svc.directory, joined)
     alerts: dict[str, list[str]] = {}  # person -> what they are told: one DM each
     async with svc.db.transaction() as s:
         if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
@@ -68,7 +69,7 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
             return
         if event_id and not await incident_q.first_delivery(s, team_id, event_id, svc.clock.now()):
             return  # this delivery was handled already
-    if not await _in_channel(svc, channel, joined):
+    if not await is_member(svc, channel, joined, unknown=True):  # not knowing is not safe: alert
         return
     for person, texts in alerts.items():
         try:
@@ -77,27 +78,6 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
             log.warning("join alert not delivered to %s: %s", person, slack_error(exc))
 
 
-async def _email(svc: Services, user_id: str) -> str | None:
-    """The e-mail Slack shows for the user (cached), to know an influencer invited by e-mail."""
-    try:
-        return (await svc.directory.user(user_id)).email
-    except (NotFound, SlackApiError) as exc:
-        log.info("joiner %s not looked up: %s", user_id, exc)
-        return None
-
-
 def _name(influencer: Influencer) -> str:
     """As the alert names the channel's influencer: a mention, or the name they were invited by."""
     return user(influencer.slack_user_id) if influencer.slack_user_id else esc(influencer.display_name)
-
-
-async def _in_channel(svc: Services, channel_id: str, user_id: str) -> bool:
-    """Is the joiner in the channel now? Read back from Slack; unknown counts as yes."""
-    try:
-        async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
-            if user_id in (page.get("members") or ()):
-                return True
-        return False
-    except SlackApiError as exc:
-        log.warning("members of %s unknown (%s): the join alert goes out", channel_id, slack_error(exc))
-        return True

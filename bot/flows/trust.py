@@ -125,15 +125,16 @@ async def require_not_brand_side(svc: Services, team_id: str, invitee_id: str, m
             raise Conflict(rules.in_escalation_channel_refusal(mention, f"<#{channel_id}>", slug))
 
 
-async def is_member(svc: Services, channel_id: str, user_id: str) -> bool:
-    """Is `user_id` in the channel? A channel the bot can no longer read counts as no: nothing is
-    posted there until it can (`hold_reason`)."""
+async def is_member(svc: Services, channel_id: str, user_id: str, *, unknown: bool = False) -> bool:
+    """Is `user_id` in the channel? When Slack won't say, `unknown`: by default no (a channel the
+    bot can no longer read gets nothing posted until it can, `hold_reason`)."""
     try:
         async for page in await svc.client.conversations_members(channel=channel_id, limit=1000):
             if user_id in (page.get("members") or ()):
                 return True
     except SlackApiError as exc:
         log.info("members of %s unknown (%s)", channel_id, slack_error(exc))
+        return unknown
     return False
 
 

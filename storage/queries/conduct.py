@@ -27,7 +27,7 @@ from storage.models import (
     Influencer,
     Reminder,
 )
-from storage.queries.campaigns import an_influencer
+from storage.queries.campaigns import an_influencer, brand_contacts
 
 
 def dialect(s: AsyncSession) -> str:
@@ -101,18 +101,6 @@ async def people(s: AsyncSession, campaign_id: int, roles: Iterable[Role]) -> li
         .order_by(CampaignRole.id)
     )
     return list(dict.fromkeys(rows.scalars().all()))
-
-
-async def owners(s: AsyncSession, campaign_ids: Iterable[int]) -> dict[int, str]:
-    """The owners of these campaigns, who get what is for a role nobody holds, except an owner who
-    is an influencer anywhere in the workspace (`an_influencer`; a campaign owned since before *one
-    person, one side*): brand-side content then goes to no one rather than to an influencer."""
-    rows = await s.exec(
-        select(Campaign.id, Campaign.owner_id).where(
-            Campaign.id.in_(list(campaign_ids)), ~an_influencer(Campaign.team_id, Campaign.owner_id)
-        )
-    )
-    return dict(rows.all())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,9 +202,9 @@ async def awaited_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Awaite
     ).all()
     campaign_ids = sorted({c.id for *_, c in rows})
     managers: dict[int, list[str]] = {}
-    owner: dict[int, list[str]] = {}  # who gets the flag when no one is a manager
+    # who gets the flag when no one is a manager: the owner, unless an influencer (then no one)
+    contacts = await brand_contacts(s, [c for *_, c in rows])
     if campaign_ids:
-        owner = {campaign_id: [o] for campaign_id, o in (await owners(s, campaign_ids)).items()}
         for campaign_id, user_id in (
             await s.exec(
                 select(CampaignRole.campaign_id, CampaignRole.user_id)
@@ -230,7 +218,7 @@ async def awaited_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Awaite
         ).all():
             managers.setdefault(campaign_id, []).append(user_id)
     return {
-        a.id: AwaitedFacts(a, e, i, c, tuple(managers.get(c.id) or owner.get(c.id, ())))
+        a.id: AwaitedFacts(a, e, i, c, tuple(managers.get(c.id) or filter(None, [contacts[c.id]])))
         for a, e, i, c in rows
     }
 

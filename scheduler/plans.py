@@ -61,19 +61,18 @@ async def incident(s: AsyncSession, incident: Incident, now: datetime) -> None:
     await _sync(s, Subject.INCIDENT, incident, now)
 
 
-async def new_incident(
-    s: AsyncSession,
+def new_incident(
     incident: Incident,
     engagement: Engagement,
     influencer: Influencer,
     campaign: Campaign,
     brand_contact: str | None,
     now: datetime,
-) -> None:
-    """`incident` for an incident inserted in this transaction (a report): its facts are the rows
-    the flow already holds (with the brand contact the report read with them), and it has no
-    reminder rows yet, so nothing is read back."""
-    await q.sync_new(s, IncidentFacts(incident, engagement, influencer, campaign, brand_contact), now)
+) -> list[dict[str, Any]]:
+    """`incident`'s rows for an incident a report is writing (storage.queries.incidents.write_new
+    inserts them with it): its facts are the rows the flow already holds (with the brand contact
+    the report read with them), and it has no reminder rows yet, so nothing is read back."""
+    return q.new_rows(IncidentFacts(incident, engagement, influencer, campaign, brand_contact), now)
 
 
 async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from storage.models import (
     ProcessedEvent,
 )
 from storage.queries import insert
+from storage.queries import reminders as reminder_q
 from storage.queries.campaigns import an_influencer, brand_campaigns, brand_recipient_ids
 from storage.queries.evidence import heads as chain_heads
 
@@ -56,27 +58,72 @@ def _next_number(s: AsyncSession, team_id: str):
     ).returning(Counter.value)
 
 
-async def write_new(s: AsyncSession, incident: Incident, first: IncidentEvent) -> None:
-    """Write a report's new incident and its first timeline event on the session's connection, two
-    INSERTs, not through the ORM's unit of work (which cost a report about 0.4 ms of CPU for two
-    rows written once). `incident` gets its id; `first` gets the incident's id and its
-    hash, the first of the chain (nothing comes before it and no one else can write to the
-    incident yet, so `storage/chain.py`'s lock and read would be two round trips for nothing).
-    Neither object joins the session."""
+async def write_new(
+    s: AsyncSession,
+    incident: Incident,
+    first: IncidentEvent,
+    reminders: Callable[[], list[dict[str, Any]]],
+) -> None:
+    """Write a report's new incident, its first timeline event and its reminder rows
+    (`reminders()`, planned once the incident has its id) on the session's connection, not
+    through the ORM's unit of work (which cost a report about 0.4 ms of CPU for two rows written
+    once). `first` gets the incident's id and its hash, the first of the chain (nothing comes
+    before it and no one else can write to the incident yet, so `storage/chain.py`'s lock and read
+    would be two round trips for nothing). Neither object joins the session.
+
+    An incident whose id was taken beforehand (PostgreSQL: `report_context` takes it from the
+    sequence) is written with its event and reminders in ONE statement, two data-modifying CTEs
+    and an INSERT; the foreign keys are checked at the statement's end, when all three are
+    written. Otherwise (SQLite) the incident's INSERT gives its id, then the event and the
+    reminders follow: three statements."""
     connection = await s.connection()
-    incident.id = (await connection.execute(_INSERT_INCIDENT, _values(incident))).scalar_one()
+    one_statement = incident.id is not None and connection.dialect.name == "postgresql"
+    if not one_statement:
+        values = _values(incident, key=incident.id is not None)
+        incident.id = (await connection.execute(_INSERT_INCIDENT, values)).scalar_one()
     first.incident_id = incident.id
     first.hash = chain.of(first, None)
+    rows = reminders()
+    if one_statement:
+        params = {f"incident_{k}": v for k, v in _values(incident, key=True).items()}
+        params.update({f"event_{k}": v for k, v in _values(first).items()})
+        if rows:
+            params.update(reminder_q.unnest_params(rows))
+        await connection.execute(_insert_report(tuple(rows[0]) if rows else ()), params)
+        return
     await connection.execute(_INSERT_EVENT, _values(first))
+    if rows:
+        await reminder_q.insert_rows(s, rows)
 
 
 _INSERT_INCIDENT = sql_insert(Incident.__table__).returning(Incident.__table__.c.id)
 _INSERT_EVENT = sql_insert(IncidentEvent.__table__)
 
 
-def _values(row: Any) -> dict[str, Any]:
-    """A new model object's column values (defaults applied when it was built), its key left out."""
-    return {c.name: getattr(row, c.name) for c in row.__table__.c if not c.primary_key}
+@functools.cache
+def _insert_report(reminder_columns: tuple[str, ...]) -> Any:
+    """A report's three INSERTs as one PostgreSQL statement, built once per set of reminder
+    columns: the incident (its id given) and its reminders as CTEs, the first event as the
+    statement. Parameters: `incident_<column>`, `event_<column>`, and one array per reminder
+    column (`storage.queries.reminders.unnest_insert`)."""
+
+    def values(table: Any, prefix: str, key: bool) -> dict[str, Any]:
+        return {
+            c.name: bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.c if key or not c.primary_key
+        }
+
+    incident = sql_insert(Incident.__table__).values(values(Incident.__table__, "incident", True))
+    statement = sql_insert(IncidentEvent.__table__).values(values(IncidentEvent.__table__, "event", False))
+    ctes = [incident.cte("new_incident")]
+    if reminder_columns:
+        ctes.append(reminder_q.unnest_insert(reminder_columns).cte("new_reminders"))
+    return statement.add_cte(*ctes)
+
+
+def _values(row: Any, key: bool = False) -> dict[str, Any]:
+    """A new model object's column values (defaults applied when it was built), its key left out
+    unless `key`."""
+    return {c.name: getattr(row, c.name) for c in row.__table__.c if key or not c.primary_key}
 
 
 async def next_number(s: AsyncSession, team_id: str) -> int:
@@ -582,15 +629,20 @@ class ReportContext:
     brand_contact: str | None
     #: Whether this form's submission was recorded now (False: a repeat); None when not asked.
     first_delivery: bool | None = None
+    #: The new incident's id, taken from its sequence (PostgreSQL), so that `write_new` writes the
+    #: incident, its first event and its reminders in one statement; None: the INSERT gives it.
+    new_id: int | None = None
 
 
-def _report_context_statement(guarded: bool = False):
+def _report_context_statement(guarded: bool = False, numbered: bool = False):
     """Built once with named parameters (its cache key too): a report runs it every time.
 
     `guarded` (PostgreSQL): the statement also records the form's submission, as `first_delivery`
     does, in a data-modifying CTE, and says whether it was the first: one round trip fewer for
     every report. Every refusal after it raises, so the transaction rolls the record back, as it
-    does `first_delivery`'s."""
+    does `first_delivery`'s. `numbered` (PostgreSQL): it also takes the new incident's id from the
+    sequence (a refused report leaves a gap in the ids, as a rolled-back INSERT does), another
+    round trip fewer (`write_new`)."""
     role = (
         select(CampaignRole.role)
         .where(
@@ -632,6 +684,8 @@ def _report_context_statement(guarded: bool = False):
         )
         .where(Engagement.team_id == team, Engagement.id == bindparam("engagement_id"))
     )
+    if numbered:
+        statement = statement.add_columns(func.nextval(literal_column("'incident_id_seq'::regclass")))
     if not guarded:
         return statement
     received = bindparam("received_at", type_=ProcessedEvent.__table__.c.received_at.type)
@@ -647,7 +701,8 @@ def _report_context_statement(guarded: bool = False):
 
 
 _REPORT_CONTEXT = _report_context_statement()
-_REPORT_CONTEXT_GUARDED = _report_context_statement(guarded=True)
+_REPORT_CONTEXT_NUMBERED = _report_context_statement(numbered=True)
+_REPORT_CONTEXT_GUARDED = _report_context_statement(guarded=True, numbered=True)
 
 
 async def report_context(
@@ -666,7 +721,8 @@ async def report_context(
     `recent_report` finds) and whom the brand side's reminders go to, in one statement: a report
     used to spend five round trips on them, each a turn of the event loop for twenty concurrent
     reports to queue behind. On PostgreSQL,
-    with `event_id`, the same statement records the submission (`first_delivery` at `at`)."""
+    with `event_id`, the same statement records the submission (`first_delivery` at `at`) and, in
+    any case, takes the new incident's id (`new_id`)."""
     params = {
         "team_id": team_id,
         "engagement_id": engagement_id,
@@ -674,9 +730,19 @@ async def report_context(
         "user_id": user_id,
         "since": since,
     }
+    postgres = dialect(s) == "postgresql"
+    guarded = postgres and event_id is not None
     statement = _REPORT_CONTEXT
-    if event_id is not None and dialect(s) == "postgresql":
+    if guarded:
         statement = _REPORT_CONTEXT_GUARDED
         params.update(event_id=event_id, received_at=at)
+    elif postgres:
+        statement = _REPORT_CONTEXT_NUMBERED
     row = (await s.exec(statement, params=params)).first()
-    return None if row is None else ReportContext(*row)
+    if row is None:
+        return None
+    return ReportContext(
+        *row[:7],
+        first_delivery=row[8] if guarded else None,
+        new_id=row[7] if postgres else None,
+    )

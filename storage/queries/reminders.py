@@ -419,7 +419,7 @@ async def sync_many(s: AsyncSession, many: Iterable[Facts], now: datetime) -> Sy
         ]
         await (await s.connection()).execute(stmt, params)
     if inserts:
-        await _insert(s, inserts)
+        await insert_rows(s, inserts)
     return SyncResult(len(inserts), len(moves), len(cancel))
 
 
@@ -438,38 +438,38 @@ def _unsettled_rows(dialect: str) -> Any:
     )
 
 
-async def sync_new(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
-    """`sync` for a subject created in this very transaction (a new incident): it has no rows yet,
-    so its plan's future rows are inserted without reading any first (one statement, not two; a
-    row whose key exists anyway is skipped, as `sync` would leave it)."""
+def new_rows(facts: Facts, now: datetime) -> list[dict[str, Any]]:
+    """The rows a subject that has none yet gets: its plan's future ones (`insert_rows` writes
+    them; a report writes them in its incident's own statement, storage.queries.incidents)."""
     key = (facts.subject.value, facts.subject_id)
-    inserts = [
+    return [
         _row(facts.campaign.team_id, facts.campaign.id, key[0], key[1], p, now)
         for p in plan(facts, now)
         if p.due_at > now
     ]
-    if inserts:
-        await _insert(s, inserts)
-    return SyncResult(inserted=len(inserts))
 
 
-async def _insert(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+async def insert_rows(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """New rows (a row whose dedupe key exists is skipped), in ONE statement whatever their number:
     on PostgreSQL `INSERT … SELECT unnest($1), unnest($2), …` with one array per column (1,500 rows
     insert in a quarter of the time an executemany takes, and plan once); SQLite: executemany."""
     connection = await s.connection()
     if s.get_bind().dialect.name == "postgresql":
-        columns = tuple(rows[0])
-        arrays = {name: [row[name] for row in rows] for name in columns}
-        if "payload" in arrays:
-            arrays["payload"] = [json.dumps(payload) for payload in arrays["payload"]]
-        await connection.execute(_unnest_insert(columns), arrays)
+        await connection.execute(unnest_insert(tuple(rows[0])), unnest_params(rows))
         return
     await connection.execute(sqlite_insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
 
 
+def unnest_params(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """`unnest_insert`'s parameters for `rows` (all with the same keys): one array per column."""
+    arrays = {name: [row[name] for row in rows] for name in rows[0]}
+    if "payload" in arrays:
+        arrays["payload"] = [json.dumps(payload) for payload in arrays["payload"]]
+    return arrays
+
+
 @functools.cache
-def _unnest_insert(columns: tuple[str, ...]) -> Any:
+def unnest_insert(columns: tuple[str, ...]) -> Any:
     """PostgreSQL's insert of many rows, one array parameter per column (named as the column),
     built once: building it and its cache key on every call cost a report about 0.6 ms of CPU."""
     arrays = []

@@ -58,27 +58,29 @@ async def _submit_report(world: World):
     return seen
 
 
-async def test_a_report_is_stored_in_seven_statements(world: World):
+async def test_a_report_is_stored_in_seven_statements_and_two_on_postgresql(world: World):
     """The submission's transaction: its context (engagement, influencer, campaign, clause, role,
     possible duplicate) in one read, the double-submit guard, the incident, its first event, its
-    reminders, its number. On PostgreSQL five: the context's statement also records the form's
-    submission (the guard), and the commit takes the number. Fourteen before; each is a turn of
-    the event loop that concurrent reports queue behind."""
+    reminders, its number. On PostgreSQL two: the context's statement also records the form's
+    submission (the guard) and takes the incident's id from its sequence, one statement writes the
+    incident, its event and its reminders, and the commit takes the number. Fourteen before; each
+    is a round trip and a turn of the event loop that concurrent reports queue behind."""
     await set_up_team(world)
     seen = await _submit_report(world)
-    inserted = next(k for k, sql in enumerate(seen) if sql.startswith("INSERT INTO incident "))
+    inserted = next(k for k, sql in enumerate(seen) if "INSERT INTO incident " in sql)
     begun = max((k for k in range(inserted) if seen[k] == "COMMIT"), default=-1) + 1
     transaction = seen[begun : seen.index("COMMIT", inserted)]
     postgresql = world.db.dialect == "postgresql"
-    assert len(transaction) <= (5 if postgresql else 7), "\n".join(transaction)
+    assert len(transaction) == (2 if postgresql else 7), "\n".join(transaction)
     if postgresql:
-        assert transaction[0].startswith("WITH first_delivery AS (INSERT INTO processed_event"), transaction
-        assert not [sql for sql in transaction[1:] if "processed_event" in sql], transaction
+        context, written = transaction
+        assert context.startswith("WITH first_delivery AS (INSERT INTO processed_event"), context
+        assert "nextval('incident_id_seq'::regclass)" in context, context
+        assert written.startswith("WITH new_incident AS (INSERT INTO incident "), written
+        assert "INSERT INTO reminder " in written and "INSERT INTO incident_event " in written, written
+        assert not [sql for sql in transaction if "counter" in sql], transaction  # migration 0009
     else:
         assert transaction[0].startswith("SELECT")
-    if postgresql:  # a deferred trigger at commit (migration 0009)
-        assert not [sql for sql in transaction if "counter" in sql], transaction
-    else:
         assert transaction[-1].startswith("UPDATE incident SET number"), transaction
     # nothing reads the new incident's reminder rows or its (empty) timeline back
     assert not [sql for sql in transaction if sql.startswith("SELECT") and "FROM reminder" in sql]

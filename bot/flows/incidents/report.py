@@ -309,8 +309,11 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             created_at=now,
             updated_at=now,
         )
-        # the incident and its first event, written once and not changed in this transaction: two
-        # INSERTs, the event hashed as the first of its chain (storage.queries.incidents.write_new)
+        incident.id = ctx.new_id  # PostgreSQL: taken with the context; None: the INSERT gives it
+        # the incident, its first event and its reminders, written once and not changed in this
+        # transaction: the event hashed as the first of its chain, the reminders planned from the
+        # rows in hand (it has none yet, so none are read back); one statement on PostgreSQL
+        # (storage.queries.incidents.write_new)
         created = q.new_event(
             incident,
             IncidentEventKind.CREATED,
@@ -322,9 +325,13 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             clause=guideline.code,
             evidence=evidence,
         )
-        await q.write_new(s, incident, created)
-        # its reminders from the rows in hand; it has none yet, so none are read back
-        await plans.new_incident(s, incident, engagement, ctx.influencer, campaign, ctx.brand_contact, now)
+        influencer, contact = ctx.influencer, ctx.brand_contact
+        await q.write_new(
+            s,
+            incident,
+            created,
+            lambda: plans.new_incident(incident, engagement, influencer, campaign, contact, now),
+        )
         await q.assign_number(s, incident)  # last: the counter's lock is held only by the commit
     return incident.id
 

@@ -131,3 +131,64 @@ def influencer_joined_escalation_channel(
         f"and conduct flags are not posted there: they go by DM instead. Remove <@{joined}> from the "
         "channel."
     )
+
+
+# Legal's notice that reached nobody on the campaign's brand side (bot/flows/incidents/shared.py).
+
+#: Why legal's notice of a campaign without an escalation channel went to nobody (kept with it).
+NO_LEGAL_RECIPIENT = "no escalation channel and no manager who is not an influencer"
+
+
+def legal_dms_refused(error: str) -> str:
+    """Why legal's notice went to nobody: Slack refused the DM to each of the people it was for."""
+    return f"Slack refused my DM to each of the people it was for (`{esc(error[:40])}`)"
+
+
+def legal_manager_missing(reason: str) -> str:
+    """Why a notice held back from the escalation channel (`reason`: the bot's own words) then went
+    to nobody: no manager who is not an influencer, or Slack refused each DM."""
+    return f"I held it back from the escalation channel ({reason}) and no manager could be sent it"
+
+
+def _legal_fix(slug: str, *, refused: bool, channel: bool) -> str:
+    role = f"`{Command.CAMPAIGN} role {esc(slug)} @someone manager`"
+    if refused:
+        return (
+            f"To fix it, check that the managers of `{esc(slug)}` can get my DMs (an active account, "
+            f"the app not blocked), or make someone on the brand team a manager: {role}."
+        )
+    fix = (
+        f"To fix it, make someone on the brand team (not an influencer) a manager of `{esc(slug)}` "
+        f"({role}; an admin or a manager may): legal's notices then go to them"
+    )
+    if channel:
+        return f"{fix}."
+    return f"{fix}. An escalation channel is chosen only when a campaign is created."
+
+
+def legal_notice_kept(slug: str, reason: str, *, refused: bool = False, channel: bool = False) -> str:
+    """Appended to legal's notice for the workspace admins (never an influencer) when it reached
+    nobody on the campaign's brand side. `reason`: the bot's own words; `refused`: Slack refused
+    the DMs (rather than there being nobody to send it to); `channel`: the campaign has an
+    escalation channel (the notice was held back from it)."""
+    return (
+        f"\n\n:rotating_light: *Legal was not told of this*: {reason}. I kept it, and it comes to you, "
+        f"an admin of this workspace, instead. {_legal_fix(slug, refused=refused, channel=channel)}"
+    )
+
+
+def legal_not_told(
+    incident: str, slug: str, reason: str, *, admins: bool, refused: bool = False, channel: bool = False
+) -> str:
+    """To the person whose move set off legal's notice that reached nobody on the campaign's brand
+    side (without the notice). `admins`: the workspace admins got it instead; `refused`, `channel`:
+    as for `legal_notice_kept`."""
+    kept = (
+        "I kept the notice and sent it to the workspace admins"
+        if admins
+        else "I kept the notice, but could send it to no workspace admin either"
+    )
+    return (
+        f":warning: Legal was not told about {incident} on `{esc(slug)}`: {reason}. {kept}. "
+        f"{_legal_fix(slug, refused=refused, channel=channel)}"
+    )

@@ -462,9 +462,11 @@ class IncidentEvent(SQLModel, table=True):
 
 
 class HeldNotice(SQLModel, table=True):
-    """A notice for the escalation channel that was not posted there because the channel is no
-    longer safe (public, shared with another organisation, or the bot left); the campaign's
-    managers got it by DM instead. Append-only."""
+    """Legal's notice that did not reach legal: held back from an escalation channel that is no
+    longer safe (public, shared with another organisation, or the bot left; the campaign's
+    managers got it by DM instead), or that reached nobody on the campaign's brand side (no
+    escalation channel and no manager who is not an influencer, or every DM refused;
+    `channel_id` is then empty and the workspace admins got it). Append-only."""
 
     __tablename__ = "held_notice"
     __table_args__ = (Index(None, "team_id", "campaign_id", "created_at"),)

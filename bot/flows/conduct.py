@@ -426,7 +426,7 @@ class Where:
 async def _where(svc: Services, found: q.Channel, f: ConductFlag) -> Where:
     campaign = found.campaign
     if f.about_brand:
-        people = await _admins(svc, campaign.team_id, exclude=f.author_id)
+        people = await brand_admins(svc, campaign.team_id, exclude=f.author_id)
         if not people:  # no admin but the author: the campaign's managers, never the author
             async with svc.db.transaction() as s:
                 people = [m for m in await q.people(s, campaign.id, [Role.MANAGER]) if m != f.author_id]
@@ -526,7 +526,7 @@ async def _admin_here(svc: Services, user_id: str) -> bool:
         return False
 
 
-async def _admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
+async def brand_admins(svc: Services, team_id: str, *, exclude: str) -> list[str]:
     """The workspace's admins (`_SlackAdmins`), minus `exclude` and minus those whose admin rights
     do not count (`trust_rules.admin_rights_count`: a flag about the brand team is brand-side
     reading), which is asked each time: someone may have become an influencer."""

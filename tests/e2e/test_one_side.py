@@ -110,7 +110,7 @@ async def test_an_influencer_with_a_legacy_manager_role_gets_no_weekly_digest(wo
 
 async def test_an_influencer_with_a_legacy_legal_role_gets_no_conduct_flag(world: World):
     """Conduct flags are brand-side (docs/conduct.md, trust-boundaries.md). A flag about brand
-    staff skips admins who are influencers (`_admins`), but a flag about an influencer goes to every
+    staff skips admins who are influencers (`brand_admins`), but a flag about an influencer goes to every
     manager and legal of the campaign from the store, an influencer still holding `legal` there
     included: Ivy read Otto's flagged message, the classifier's reason and the report button."""
     otto_channel = await _autumn_with_otto(world)

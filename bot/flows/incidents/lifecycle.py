@@ -266,8 +266,9 @@ async def announce(svc: Services, applied: Applied) -> None:
     Legal comes first, so a refused card update can never swallow an escalation.
     """
     ctx = applied.ctx
+    actor = None if applied.automatic else applied.actor_id  # told if legal could not be
     for line in await _legal_lines(svc, applied):
-        await shared.to_legal(svc, ctx, line)
+        await shared.to_legal(svc, ctx, line, actor=actor)
     if ctx.incident.card_ts:
         await _redraw_card(svc, ctx)
         # An automatic escalation is told in the thread by the cure-period reminder that set it

@@ -359,7 +359,10 @@ async def publish_report(svc: Services, team_id: str, incident_id: int | None) -
     if ctx.incident.severity in rules.ESCALATION_CHANNEL_SEVERITIES:
         critical = ctx.incident.severity == Severity.CRITICAL
         await shared.to_legal(
-            svc, ctx, views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link)
+            svc,
+            ctx,
+            views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link),
+            actor=ctx.incident.reporter_id,
         )
     await svc.client.chat_postMessage(
         channel=ctx.incident.reporter_id, text=views.reporter_confirmation(ctx, link)

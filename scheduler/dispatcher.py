@@ -50,7 +50,7 @@ from bot.domain.enums import IncidentStatus, ReminderKind, ReminderStatus
 from bot.slack import NO_UNFURL, SlackClient
 from bot.views import reminders as views
 from scheduler.planner import RECURRING, Facts, Planned, Subject, unwanted_reason, wanted
-from storage.db import Database
+from storage.db import Database, generic_plans
 from storage.queries import reminders as q
 
 log = logging.getLogger(__name__)
@@ -308,6 +308,7 @@ class Dispatcher:
         """The claim pass (one transaction): lease a batch, re-plan each row's subject, close the
         rows nobody wants any more. None when nothing is due."""
         async with self.db.transaction() as s:
+            await generic_plans(s)  # a batch's statements: one plan per connection (storage/db.py)
             rows = await q.claim(s, now, self.name, self.lease, self.batch_size)
             if not rows:
                 return None

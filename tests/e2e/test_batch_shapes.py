@@ -165,3 +165,27 @@ async def test_deliverable_facts_are_two_statements_for_any_batch(world: World):
         await plans.deliverables(s, ids, now)
         again = await reminder_q.sync_many(s, (await reminder_q.deliverable_facts(s, ids)).values(), now)
     assert again == reminder_q.SyncResult()
+
+
+async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world: World):
+    """The dispatcher's claim transaction asks PostgreSQL for generic plans first (storage.db
+    `generic_plans`): its statements' shape depends only on a batch's size, and a custom plan of a
+    500-id `= ANY($1)` hashed whole tables. Only that transaction: a report after it is planned
+    with its values (the connection's `force_custom_plan`)."""
+    await set_up_team(world)
+    await _submit_report(world)
+    world.clock.advance(timedelta(days=3))  # the mediation reminders are due
+    with statements(world) as seen:
+        done = await world.stack.bot.dispatcher.tick()
+    assert done.sent
+    claim = next(k for k, sql in enumerate(seen) if sql.startswith("UPDATE reminder SET lease_until"))
+    begun = max((k for k in range(claim) if seen[k] == "COMMIT"), default=-1) + 1
+    generic = [sql for sql in seen if "plan_cache_mode" in sql]
+    if world.db.dialect == "postgresql":
+        assert seen[begun] == "SET LOCAL plan_cache_mode = force_generic_plan", seen[begun : claim + 1]
+        # each claim's transaction (a tick claims until nothing is due), and nothing else
+        claims = [sql for sql in seen if sql.startswith("UPDATE reminder SET lease_until")]
+        assert len(generic) == len(claims) >= 2, "\n".join(sql[:90] for sql in seen)
+    else:
+        assert generic == []
+    assert not [sql for sql in await _submit_report(world) if "plan_cache_mode" in sql]

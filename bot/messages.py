@@ -98,6 +98,8 @@ def unexpected_error(error_id: str) -> str:
 # Something changed while a button or form was on screen: the action refused says what.
 
 NOTHING_TO_ACKNOWLEDGE = "This engagement was terminated; there is nothing to acknowledge."
+#: A deliverable's button or form (submit, publish, edit caption, …) after its engagement was terminated.
+DELIVERABLES_CLOSED = "This engagement was terminated; its deliverables are closed."
 #: Completes `bot.domain.campaigns.closed_refusal`: "`spring` is completed, so you can't …".
 ASK_FOR_CHANGES = "ask for changes on its deliverables"
 

@@ -513,6 +513,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
     refused = []
     for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
         refused += await _invite_people(svc, channel_id, [target], linked=True)
+    await refresh_home(svc, team_id, [target])  # the lists and sections their new role shows
     was = f" (was {_as_role(current, bold=False)})" if current else ""
     text = f":bust_in_silhouette: {user(target)} is now {_as_role(role)} on `{campaign.slug}`{was}."
     if refused:

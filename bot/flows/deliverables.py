@@ -100,7 +100,7 @@ def _refusal(d: Deliverable, move: Move) -> Conflict:
 
 async def _live(f: DeliverableFacts) -> None:
     if f.engagement.status == EngagementStatus.TERMINATED:
-        raise Conflict("This engagement was terminated; its deliverables are closed.")
+        raise Conflict(messages.DELIVERABLES_CLOSED)
 
 
 def _closed(f: DeliverableFacts) -> str | None:
@@ -479,6 +479,7 @@ async def open_caption_form(svc: Services, team_id: str, user_id: str, value: st
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
     await _require_influencer(svc, f, user_id, Move.PUBLISH)
+    await _live(f)
     if f.deliverable.status != S.PUBLISHED:
         raise Conflict(f"“{esc(f.deliverable.title)}” isn't published; its caption is checked when it is.")
     kinds = [image.kind for image in rules_for(f.campaign.market).images]
@@ -496,6 +497,8 @@ async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValu
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         await _require_influencer(svc, f, user_id, Move.PUBLISH)
+        if f.engagement.status == EngagementStatus.TERMINATED:  # since the form was opened
+            raise FormErrors({Field.CAPTION: messages.DELIVERABLES_CLOSED})
         if f.deliverable.status != S.PUBLISHED:
             raise FormErrors({Field.CAPTION: "This deliverable isn't published any more."})
         images = _declared_images(form, f)

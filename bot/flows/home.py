@@ -2,7 +2,8 @@
 
 Other flows call `refresh_home(svc, team_id, user_ids)` after a change the home shows (an
 incident reported or moved, a review logged, a deliverable submitted, a check done, guidelines
-acknowledged) so the tab is current the next time those people look.
+acknowledged, a campaign role or the creator right given or taken back) so the tab is current the
+next time those people look.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.directory import SlackUser
 from bot.domain import trust as rules
 from bot.errors import Conflict, NotFound, NotPermitted, SlackRefused
+from bot.flows.home import refresh_home
 from bot.services import Services
 from bot.slack import slack_error
 from bot.views.text import user, when
@@ -77,6 +78,7 @@ async def add_creator(svc: Services, team_id: str, user_id: str, target: str) ->
         s.add(
             CampaignCreator(team_id=team_id, user_id=target, granted_by=user_id, created_at=svc.clock.now())
         )
+    await refresh_home(svc, team_id, [target])  # its "New campaign" button
     return (
         f":white_check_mark: {user(target)} may now create campaigns (`/campaign new`). "
         f"`/campaign creators remove {user(target)}` takes the right back."
@@ -88,6 +90,7 @@ async def remove_creator(svc: Services, team_id: str, user_id: str, target: str)
     async with svc.db.transaction() as s:
         if not await q.remove_creator(s, team_id, target):
             raise NotFound(f"{user(target)} is not a campaign creator.")
+    await refresh_home(svc, team_id, [target])  # without its "New campaign" button
     return (
         f":white_check_mark: {user(target)} may no longer create campaigns. The campaigns they "
         "created keep them as their manager."

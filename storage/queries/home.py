@@ -846,13 +846,15 @@ async def pending_checks(s: AsyncSession, scope: BrandScope, *, limit: int) -> P
 async def my_deliverables(
     s: AsyncSession, team_id: str, influencer_id: int, *, limit: int
 ) -> Page[DeliverableLine]:
-    """The influencer's deliverables not yet published (or cancelled), soonest due first. The
-    engagement's team is named too, so its index (team_id, influencer_id) finds the influencer's
+    """The influencer's deliverables not yet published (or cancelled), soonest due first, of their
+    engagements not terminated (a terminated engagement's deliverables are closed: nothing is owed).
+    The engagement's team is named too, so its index (team_id, influencer_id) finds the influencer's
     engagements (without it PostgreSQL scanned the engagement table, in parallel, for 15 ms)."""
     where = [
         Deliverable.team_id == team_id,
         Engagement.team_id == team_id,
         Engagement.influencer_id == influencer_id,
+        Engagement.status != EngagementStatus.TERMINATED,
         Deliverable.status.not_in((DeliverableStatus.PUBLISHED, DeliverableStatus.CANCELLED)),
     ]
     return await _page(

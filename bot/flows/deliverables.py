@@ -36,6 +36,7 @@ from bot.views.deliverables import DeliverableFacts
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
 from scheduler import plans
+from storage.db import generic_plans
 from storage.models import ComplianceCheck, Deliverable
 from storage.queries import campaigns as campaign_q
 from storage.queries import deliverables as q
@@ -391,6 +392,7 @@ async def mark_overdue(svc: Services, *, cards: bool = True) -> list[int]:
     fixed number of statements whatever their number."""
     now = svc.clock.now()
     async with svc.db.transaction() as s:
+        await generic_plans(s)  # a batch's statements: one plan per connection (storage/db.py)
         marked = await q.mark_late(s, now, rules.OVERDUE_FROM)
         await plans.deliverables(s, [deliverable_id for _, deliverable_id in marked], now)
     for team_id, deliverable_id in marked if cards else ():

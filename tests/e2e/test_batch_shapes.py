@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import event, select
 
 from bot.domain import chain
+from bot.flows.deliverables import mark_overdue
 from bot.ids import Field
 from scheduler import plans
 from storage.models import ComplianceCheck, Deliverable, Engagement, Incident, IncidentEvent, Reminder
@@ -189,3 +190,31 @@ async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world
     else:
         assert generic == []
     assert not [sql for sql in await _submit_report(world) if "plan_cache_mode" in sql]
+
+
+async def test_the_overdue_sweep_runs_with_generic_plans(world: World):
+    """The overdue sweep's transaction (one UPDATE of a batch, its facts, its reminders in bulk) asks
+    for generic plans first, as the claim's does."""
+    await set_up_team(world)
+    async with world.db.transaction() as s:
+        engagement = (await s.exec(select(Engagement))).scalars().first()
+        s.add(
+            Deliverable(
+                team_id=TEAM,
+                engagement_id=engagement.id,
+                title="Reel",
+                platform="instagram",
+                due_at=world.clock.now() + timedelta(hours=1),
+                created_by=MANAGER,
+                created_at=world.clock.now(),
+            )
+        )
+    world.clock.advance(timedelta(days=2))
+    with statements(world) as seen:
+        marked = await mark_overdue(world.stack.bot.services, cards=False)
+    assert len(marked) == 1
+    generic = [k for k, sql in enumerate(seen) if "plan_cache_mode" in sql]
+    if world.db.dialect == "postgresql":
+        assert generic == [0] and seen[1].startswith("UPDATE deliverable SET status"), seen[:2]
+    else:
+        assert generic == []

@@ -21,8 +21,9 @@ CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} reopen <slug>` — open a completed or cancelled campaign again
 `{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
 `{Command.CAMPAIGN} report [<slug>] [30d | 90d | all]` — charts in your DM (every campaign: admins)
-`{Command.CAMPAIGN} digest <slug> <on | off>` — the Monday digest to the campaign's managers
-`{Command.CAMPAIGN} conduct <slug> [on | off | ghosting <hours> <hours>]` — the conduct monitor (managers)
+`{Command.CAMPAIGN} digest <slug> <on | off>` — the managers' Monday digest (admins and managers)
+`{Command.CAMPAIGN} conduct <slug> [on | off | ghosting <hours> <hours>]` — \
+the conduct monitor (admins and managers)
 `{Command.CAMPAIGN} creators <add | remove | list> [<@user>]` — who may create campaigns (admins)
 `{Command.CAMPAIGN} help` — this message""")
 

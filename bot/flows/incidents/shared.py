@@ -100,17 +100,7 @@ async def _hold_back(
     """Record the notice that was not posted, and give it to the campaign's managers by DM (to the
     admins when no manager gets it: `_undelivered`)."""
     async with svc.db.transaction() as s:
-        s.add(
-            HeldNotice(
-                team_id=ctx.campaign.team_id,
-                campaign_id=ctx.campaign.id,
-                incident_id=ctx.incident.id,
-                channel_id=channel,
-                reason=reason[:200],
-                text=text[:40000],
-                created_at=svc.clock.now(),
-            )
-        )
+        s.add(_held(svc, ctx, channel, reason, text))
         managers = await campaign_q.managers(s, ctx.campaign.id)
     log.warning("escalation notice for campaign %s held back: %s", ctx.campaign.id, reason)
     note = (
@@ -132,6 +122,19 @@ async def _hold_back(
         await _undelivered(svc, ctx, text, missing, actor, store=False, refused=bool(managers))
 
 
+def _held(svc: Services, ctx: IncidentContext, channel: str, reason: str, text: str) -> HeldNotice:
+    """The stored notice (`channel` empty when it had no channel to be held back from)."""
+    return HeldNotice(
+        team_id=ctx.campaign.team_id,
+        campaign_id=ctx.campaign.id,
+        incident_id=ctx.incident.id,
+        channel_id=channel,
+        reason=reason[:200],
+        text=text[:40000],
+        created_at=svc.clock.now(),
+    )
+
+
 async def _undelivered(
     svc: Services,
     ctx: IncidentContext,
@@ -151,17 +154,7 @@ async def _undelivered(
 
     if store:
         async with svc.db.transaction() as s:
-            s.add(
-                HeldNotice(
-                    team_id=ctx.campaign.team_id,
-                    campaign_id=ctx.campaign.id,
-                    incident_id=ctx.incident.id,
-                    channel_id="",
-                    reason=reason[:200],
-                    text=text[:40000],
-                    created_at=svc.clock.now(),
-                )
-            )
+            s.add(_held(svc, ctx, "", reason, text))
     log.warning("legal notice for campaign %s kept, not delivered: %s", ctx.campaign.id, reason)
     channel = bool(ctx.campaign.escalation_channel_id)
     note = messages.legal_notice_kept(ctx.campaign.slug, reason, refused=refused, channel=channel)

@@ -140,10 +140,46 @@ class ChannelFacts:
     influencer_members: frozenset[str] = frozenset()
     is_engagement_channel: bool = False  # of any engagement of the workspace
     is_escalation_channel: bool = False  # of any campaign of the workspace
+    #: the person to be added (an influencer linked to it) is in it already; read for a private
+    #: channel only
+    invitee_is_member: bool = False
+    #: it already holds a conversation (`is_conversation`): read only to link it, and only when the
+    #: person to be added is not in it yet; Slack shows a private channel's history to a new member
+    holds_conversation: bool = False
 
     @property
     def is_shared(self) -> bool:
         return bool(self.other_teams) or self.shared_elsewhere
+
+
+#: Messages Slack writes into a channel about the channel itself (someone joined or left, its
+#: topic, purpose or name changed, it was archived or unarchived): no one said anything.
+CHANNEL_EVENTS = frozenset(
+    {
+        "channel_join",
+        "channel_leave",
+        "group_join",
+        "group_leave",
+        "channel_topic",
+        "channel_purpose",
+        "channel_name",
+        "group_topic",
+        "group_purpose",
+        "group_name",
+        "channel_archive",
+        "channel_unarchive",
+        "group_archive",
+        "group_unarchive",
+        "bot_add",
+        "bot_remove",
+    }
+)
+
+
+def is_conversation(message: dict) -> bool:
+    """A message of `conversations.history` that someone (a person, an app, the bot) said, as
+    opposed to Slack's note that the channel changed (`CHANNEL_EVENTS`)."""
+    return message.get("subtype") not in CHANNEL_EVENTS
 
 
 def link_refusal(
@@ -193,6 +229,13 @@ def link_refusal(
             f":no_entry: {who} {'is' if one else 'are'} in {channel} and "
             f"{'is an influencer on another engagement' if one else 'are influencers on other engagements'}: "
             "they would read everything about this one there. Pick another channel, or leave it out and "
+            "I create one."
+        )
+    if c.holds_conversation and not c.invitee_is_member:
+        return (
+            f":no_entry: {channel} already holds a conversation, and whoever joins a private channel "
+            "reads it from its first message: everything said there so far would become readable by "
+            "the influencer. Link a channel with nothing said in it yet, or leave out the #channel and "
             "I create one."
         )
     if c.is_shared:

@@ -146,10 +146,18 @@ async def is_member(svc: Services, channel_id: str, user_id: str, *, unknown: bo
 
 
 async def channel_facts(
-    svc: Services, team_id: str, channel_id: str, person_id: str | None = None
+    svc: Services,
+    team_id: str,
+    channel_id: str,
+    person_id: str | None = None,
+    *,
+    invitee_id: str | None = None,
+    history: bool = False,
 ) -> rules.ChannelFacts:
     """What Slack says about the channel (and whether `person_id` is in it), and what the store
-    knows (an engagement's channel? an escalation channel?). Only reads."""
+    knows (an engagement's channel? an escalation channel?). Only reads. With `history` (a channel
+    to link, for `invitee_id`), also whether it already holds a conversation that the person to be
+    added would read (`conversations.history`, asked only when they are not in it yet)."""
     try:
         info = (await svc.client.conversations_info(channel=channel_id))["channel"]
     except SlackApiError as exc:
@@ -174,6 +182,14 @@ async def channel_facts(
             elif member:
                 break
     members.discard(svc.bot_user_id)
+    invitee_is_member = invitee_id is not None and invitee_id in members
+    conversation = (  # a public channel, or one the bot is not in, is refused before it matters
+        history
+        and private
+        and bool(info.get("is_member"))
+        and not invitee_is_member
+        and await _holds_conversation(svc, channel_id)
+    )
     async with svc.db.transaction() as s:
         engagement = await q.is_engagement_channel(s, team_id, channel_id)
         escalation = await q.is_escalation_channel(s, team_id, channel_id)
@@ -191,7 +207,29 @@ async def channel_facts(
         is_engagement_channel=engagement,
         is_escalation_channel=escalation,
         influencer_members=influencers,
+        invitee_is_member=invitee_is_member,
+        holds_conversation=conversation,
     )
+
+
+#: How much of a channel's history `_holds_conversation` reads before it takes the channel as
+#: holding a conversation (its messages are all Slack's notes of joins and changes so far).
+HISTORY_READ = 1000
+
+
+async def _holds_conversation(svc: Services, channel_id: str) -> bool:
+    """Whether anything was said in the channel: its history, newest first, until a message
+    someone said (`rules.is_conversation`). Past `HISTORY_READ` messages of joins and topic changes
+    it answers yes: not knowing is not safe."""
+    read = 0
+    async for page in await svc.client.conversations_history(channel=channel_id, limit=200):
+        messages = page.get("messages") or ()
+        if any(rules.is_conversation(m) for m in messages):
+            return True
+        read += len(messages)
+        if read >= HISTORY_READ:
+            return True
+    return False
 
 
 async def check_link(
@@ -200,7 +238,7 @@ async def check_link(
     """May `inviter_id` link this existing channel to the engagement of `invitee_id` (None: an
     influencer invited by email)? Raises the refusal."""
     mention = f"<#{channel_id}>"
-    facts = await channel_facts(svc, team_id, channel_id, inviter_id)
+    facts = await channel_facts(svc, team_id, channel_id, inviter_id, invitee_id=invitee_id, history=True)
     if not facts.visible:
         raise SlackRefused(
             f"I can't see {mention}. Add me to {mention} first (`/invite @Campaign Guard` in the "

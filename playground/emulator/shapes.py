@@ -101,6 +101,8 @@ def channel_json(ws: Workspace, channel: Channel, *, include_num_members: bool =
 
 def message_json(ws: Workspace, message: Message) -> dict[str, Any]:
     shaped: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
+    if message.subtype:
+        shaped["subtype"] = message.subtype
     if message.user:
         shaped["user"] = message.user
     if message.bot_id:

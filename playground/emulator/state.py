@@ -147,6 +147,8 @@ class Message:
     file_ids: list[str] = field(default_factory=list)
     edited: dict | None = None
     ephemeral_for: str | None = None  # user id when this is an ephemeral message
+    #: Slack's note about the channel itself ("channel_join", "channel_topic", …); None: said by someone
+    subtype: str | None = None
 
     @property
     def is_reply(self) -> bool:

@@ -611,3 +611,36 @@ async def test_the_influencer_reads_no_reason_or_note_the_brand_wrote(world: Wor
     await world.run(IVY, "/breach show BR-1")
     seen = world.said_to(IVY)  # that it happened, and how it ended
     assert f"<@{MEMBER}> escalated\n" in seen and "resolved it · *Warning*, 1 strike\n" in seen
+
+
+async def test_a_channel_that_holds_a_conversation_is_not_linked_for_a_newcomer(world: World):
+    """Maya's private #lounge holds what the brand team said about Ivy's fee. Linked as Ivy's
+    engagement channel, Ivy would read all of it: Slack shows a private channel's history to whoever
+    joins. Refused, and nothing is written or sent; a channel where only Slack's notes of joins and
+    topic changes were posted can be linked, and so can one the influencer is in already (what was
+    said there, she read)."""
+    await world.new_campaign("spring")
+    bot = world.emulator.bot_user.id
+    lounge = world.emulator.add_channel("lounge", is_private=True, creator=MANAGER, members=[MANAGER, bot])
+    await world.slack.post_message(MANAGER, lounge.id, "SECRET-LOUNGE: offer Ivy half of Otto's fee")
+    before = await world.row_counts()
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{IVY}> <#{lounge.id}|lounge>")
+    assert said.startswith(
+        f":no_entry: <#{lounge.id}> already holds a conversation, and whoever joins a private channel "
+        "reads it from its first message"
+    )
+    assert await world.row_counts() == before
+    assert IVY not in lounge.members
+    assert "SECRET-LOUNGE" not in readable(world.emulator.workspace, IVY)
+
+    quiet = world.emulator.add_channel("ivy-new", is_private=True, creator=MANAGER, members=[MANAGER, bot])
+    world.emulator.workspace.post(quiet, user=MANAGER, text="", subtype="channel_join")
+    world.emulator.workspace.post(quiet, user=MANAGER, text="", subtype="channel_purpose")
+    assert f"in <#{quiet.id}>" in await world.invite(IVY, extra=f"<#{quiet.id}|ivy-new>")
+
+    await world.new_campaign("autumn")
+    hers = world.emulator.add_channel(
+        "otto-collab", is_private=True, creator=OTTO, members=[OTTO, MANAGER, bot]
+    )
+    await world.slack.post_message(OTTO, hers.id, "Here are my drafts")
+    assert f"in <#{hers.id}>" in await world.invite(OTTO, "autumn", extra=f"<#{hers.id}|otto-collab>")

@@ -16,6 +16,7 @@ from bot.domain.trust import (
     escalation_refusal,
     hold_reason,
     influencer_refusal,
+    is_conversation,
     link_refusal,
     may_manage_creators,
     may_see_scorecards,
@@ -108,6 +109,9 @@ OTTO = frozenset({"U0OTTO"})  # an influencer on another engagement
         (replace(SAFE, other_teams=frozenset({"T2"})), False, "shared with another"),
         (replace(SAFE, shared_elsewhere=True), False, "shared with another"),
         (replace(SAFE, shared_elsewhere=True), True, "shared with nobody yet"),
+        (replace(SAFE, holds_conversation=True), False, "already holds a conversation"),
+        (replace(SAFE, holds_conversation=True), True, "already holds a conversation"),
+        (replace(SAFE, holds_conversation=True, invitee_is_member=True), False, None),  # hers already
     ],
 )
 def test_linking_an_existing_channel(facts, external, expected):
@@ -168,3 +172,19 @@ def test_admin_rights_count_only_on_the_brand_side():
     assert admin_rights_count(is_admin=True, is_influencer=False)
     assert not admin_rights_count(is_admin=True, is_influencer=True)  # one person, one side
     assert not admin_rights_count(is_admin=False, is_influencer=False)
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ({"type": "message", "user": "U1", "text": "our offer"}, True),
+        ({"type": "message", "bot_id": "B1", "text": "a card"}, True),
+        ({"type": "message", "subtype": "bot_message", "text": "an app's post"}, True),
+        ({"type": "message", "subtype": "file_share", "user": "U1"}, True),
+        ({"type": "message", "subtype": "channel_join", "user": "U1"}, False),
+        ({"type": "message", "subtype": "channel_topic", "user": "U1", "topic": "Q3"}, False),
+        ({"type": "message", "subtype": "group_purpose", "user": "U1"}, False),
+    ],
+)
+def test_what_counts_as_said_in_a_channel(message, said):
+    assert is_conversation(message) is said

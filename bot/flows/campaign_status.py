@@ -26,7 +26,7 @@ from bot.flows.access import campaign_for
 from bot.flows.deliverables import refresh_card
 from bot.flows.home import refresh_home
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import NO_UNFURL, slack_error
 from bot.views import campaign as views
 from scheduler import plans
 from storage.queries import campaigns as q
@@ -56,7 +56,9 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
     told, failed = 0, []
     for channel_id in dict.fromkeys(e.channel_id for e, _ in rows if e.channel_id):
         try:
-            await svc.client.chat_postMessage(channel=channel_id, text=views.status_notice(campaign))
+            await svc.client.chat_postMessage(
+                channel=channel_id, text=views.status_notice(campaign), **NO_UNFURL
+            )
             told += 1
         except SlackApiError as exc:
             log.warning("campaign status notice not posted in %s: %s", channel_id, slack_error(exc))

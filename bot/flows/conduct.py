@@ -136,7 +136,7 @@ async def switch(svc: Services, team_id: str, user_id: str, slug: str, on: bool)
         influencer = next(i for e, i in rows if e.channel_id == channel_id)
         text = views.notice_on(campaign, influencer) if on else views.notice_off(campaign)
         try:
-            await svc.client.chat_postMessage(channel=channel_id, text=text)
+            await svc.client.chat_postMessage(channel=channel_id, text=text, **NO_UNFURL)
             told += 1
         except SlackApiError as exc:
             log.warning("conduct notice not posted in %s: %s", channel_id, slack_error(exc))

@@ -195,3 +195,37 @@ def legal_not_told(
         f":warning: Legal was not told about {incident} on `{esc(slug)}`: {reason}. {kept}. "
         f"{_legal_fix(slug, refused=refused, channel=channel)}"
     )
+
+
+# A card Slack refused to post in a shared channel (an incident's, a deliverable's): the row is kept,
+# and the person who created it is told which one has no card, and why.
+
+
+def card_refused_reason(error: str | None) -> str:
+    """Why Slack refused a card in a shared channel, in words the reader can act on (`error`: Slack's
+    error code)."""
+    if error == "is_archived":
+        return "the channel is archived"
+    if error == "not_in_channel":
+        return "I am not in it: `/invite @Campaign Guard` there"
+    if error == "channel_not_found":
+        return "I can't see it (it was deleted, or I was removed from it): `/invite @Campaign Guard` there"
+    return f"Slack refused the post (`{esc((error or 'no answer')[:40])}`)"
+
+
+def incident_card_not_posted(incident: str, channel: str, error: str | None) -> str:
+    """To the reporter, instead of the receipt: `incident` (`BR-3`) is stored, its card is not."""
+    return (
+        f":warning: *{incident}* is recorded, but I could not post its card in <#{channel}>: "
+        f"{card_refused_reason(error)}. Without the card the influencer has no buttons to respond "
+        f"with; the incident's deadlines still run. Follow it with `{Command.BREACH} show {incident}`."
+    )
+
+
+def deliverable_card_not_posted(title: str, channel: str, error: str | None) -> str:
+    """To the manager who added the deliverable `title` (as typed): it is stored, its card is not."""
+    return (
+        f":warning: “{esc(title)}” is saved, but I could not post its card in <#{channel}>: "
+        f"{card_refused_reason(error)}. Its reminders still run, but the influencer has no card to "
+        "mark it submitted on."
+    )

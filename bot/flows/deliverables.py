@@ -118,15 +118,32 @@ async def _refresh_homes(svc: Services, f: DeliverableFacts) -> None:
 
 
 async def post_card(svc: Services, deliverable: Deliverable) -> None:
-    """Post the deliverable's card in the shared channel (after it is created) and remember it."""
+    """Post the deliverable's card in the shared channel (after it is created) and remember it.
+    When Slack refuses the card, the deliverable is kept without one and the manager who added it
+    is told which one and why (`_tell_no_card`)."""
     async with svc.db.transaction() as s:
         f = await _facts(s, deliverable.team_id, deliverable.id)
     text, blocks = views.card(f)
-    posted = await svc.client.chat_postMessage(
-        channel=f.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
-    )
+    try:
+        posted = await svc.client.chat_postMessage(
+            channel=f.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+        )
+    except SlackApiError as exc:
+        await _tell_no_card(svc, f, slack_error(exc))
+        return
     async with svc.db.transaction() as s:
         await q.set_values(s, deliverable.id, card_ts=posted["ts"])
+
+
+async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -> None:
+    d, channel = f.deliverable, f.engagement.channel_id
+    log.warning("card of deliverable %s not posted in %s: %s", d.id, channel, error)
+    try:
+        await svc.client.chat_postMessage(
+            channel=d.created_by, text=messages.deliverable_card_not_posted(d.title, channel, error)
+        )
+    except SlackApiError as exc:
+        log.warning("%s not told deliverable %s has no card: %s", d.created_by, d.id, slack_error(exc))
 
 
 async def refresh_card(svc: Services, team_id: str, deliverable_id: int) -> DeliverableFacts:

@@ -263,14 +263,16 @@ async def _effects(
 async def announce(svc: Services, applied: Applied) -> None:
     """After a move: tell legal when it matters, keep the card current, say it in the thread.
 
-    Legal comes first, so a refused card update can never swallow an escalation.
+    Legal comes first, so a refused card update can never swallow an escalation; a refused card
+    update is logged and costs nothing else (the thread is still told, the homes refreshed), and the
+    next press on the card redraws it (`press`).
     """
     ctx = applied.ctx
     actor = None if applied.automatic else applied.actor_id  # told if legal could not be
     for line in await _legal_lines(svc, applied):
         await shared.to_legal(svc, ctx, line, actor=actor)
     if ctx.incident.card_ts:
-        await _redraw_card(svc, ctx)
+        await _redraw_card_quietly(svc, ctx)
         # An automatic escalation is told in the thread by the cure-period reminder that set it
         # off (scheduler/dispatcher.py): one message, not two saying the same.
         if not (applied.move is Move.ESCALATE and applied.automatic):
@@ -290,6 +292,23 @@ async def _redraw_card(svc: Services, ctx: IncidentContext) -> None:
     await svc.client.chat_update(
         channel=ctx.incident.channel_id, ts=ctx.incident.card_ts, text=text, blocks=blocks
     )
+
+
+async def _redraw_card_quietly(svc: Services, ctx: IncidentContext) -> None:
+    """`_redraw_card`, with Slack's refusal logged rather than raised."""
+    try:
+        await _redraw_card(svc, ctx)
+    except SlackApiError as exc:
+        log.warning("card of incident %s not redrawn: %s", ctx.incident.id, slack_error(exc))
+
+
+async def _heal_card(svc: Services, team_id: str, incident_id: int) -> None:
+    """Redraw the card of an incident a press or form was refused on (it moved on, or another
+    proposal came in): the card then shows what is true now, even one a failed update left stale."""
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+    if ctx is not None and ctx.incident.card_ts:
+        await _redraw_card_quietly(svc, ctx)  # the refusal is what the user needs to hear
 
 
 async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
@@ -382,20 +401,15 @@ async def press(
     """A card button: moves with a form open it; the others happen at once. `proposal`: the
     version of the proposal the card showed (Accept, Dispute). When the incident has another one
     now (or the card is older than versions), nothing happens: the card is redrawn with the
-    current proposal and the user is told to read it again."""
+    current proposal and the user is told to read it again. A press refused because the incident
+    moved on (already resolved, …) redraws the card too: one a failed update left stale heals."""
     try:
         if move in FORM_MOVES:
             await open_move_form(svc, team_id, user_id, incident_id, move, trigger_id, proposal)
         else:
             await move_and_announce(svc, team_id, incident_id, move, user_id, proposal=proposal)
-    except StaleProposal:
-        async with svc.db.transaction() as s:
-            ctx = await q.context_by_id(s, team_id, incident_id)
-        if ctx is not None and ctx.incident.card_ts:
-            try:
-                await _redraw_card(svc, ctx)
-            except SlackApiError as exc:  # the refusal is what the user needs to hear
-                log.warning("card of incident %s not redrawn: %s", incident_id, slack_error(exc))
+    except Conflict:  # StaleProposal included
+        await _heal_card(svc, team_id, incident_id)
         raise
 
 
@@ -472,6 +486,7 @@ async def submit_move_form(
     submission = owners.submission_key(user_id, form.view_id) if form.view_id else None
     proposal = form.metadata.get("proposal") if rules.is_version(form.metadata.get("proposal")) else None
     await svc.directory.prefetch(user_id)
+    stale: str | None = None  # why the form can no longer succeed
     async with svc.db.transaction() as s:  # moved on while the form was open? say so before anything
         if submission is not None and await q.delivered(s, team_id, submission):
             return None  # already made; its own answer (the move, or a refusal) was given then
@@ -479,13 +494,15 @@ async def submit_move_form(
         if ctx is not None:  # to whom it may concern: who closed it and when is the incident's own
             await _authorize_move(svc, s, ctx, user_id, move)
         if ctx is not None and ctx.incident.status not in rules.FROM[move]:
-            conflict = await _conflict(s, ctx, move)
-            raise FormReplaced(views.stale_form(_FORM_TITLES[move], conflict.message))
-        if ctx is not None:
+            stale = (await _conflict(s, ctx, move)).message
+        elif ctx is not None:
             try:
                 _check_proposal(ctx, move, proposal, on="this form")
             except StaleProposal as exc:
-                raise FormReplaced(views.stale_form(_FORM_TITLES[move], exc.message)) from exc
+                stale = exc.message
+    if stale is not None:
+        _heal_card_later(svc, team_id, incident_id)
+        raise FormReplaced(views.stale_form(_FORM_TITLES[move], stale))
     errors: dict[str, str] = {}
     kwargs: dict[str, Any] = {}
     if move is Move.RESPOND:
@@ -525,10 +542,17 @@ async def submit_move_form(
     try:
         return await apply_move(svc, team_id, incident_id, move, user_id, submission=submission, **kwargs)
     except StaleProposal as exc:  # another proposal came in while the form was open
+        _heal_card_later(svc, team_id, incident_id)
         message = messages.proposal_changed(exc.incident, "this form")
         raise FormReplaced(views.stale_form(_FORM_TITLES[move], message)) from exc
     except Conflict as exc:  # the incident moved on while the form was open: say so, read-only
+        _heal_card_later(svc, team_id, incident_id)
         raise FormReplaced(views.stale_form(_FORM_TITLES[move], exc.message)) from exc
+
+
+def _heal_card_later(svc: Services, team_id: str, incident_id: int) -> None:
+    """`_heal_card` after the ack: a form's submission is answered (the replaced form) before it."""
+    svc.background.run(_heal_card(svc, team_id, incident_id))
 
 
 _FORM_TITLES = {

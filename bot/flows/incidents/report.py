@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
+from bot import messages
 from bot.domain import incidents as rules
 from bot.domain.campaigns import CLOSED_STATUSES
 from bot.domain.enums import IncidentEventKind, Severity
@@ -20,7 +23,7 @@ from bot.flows.access import admin_rights, is_brand_admin, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
-from bot.slack import NO_UNFURL
+from bot.slack import NO_UNFURL, slack_error
 from bot.views import incidents as views
 from bot.views import owners
 from bot.views.forms import FormValues
@@ -337,34 +340,79 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
 
 
 async def publish_report(svc: Services, team_id: str, incident_id: int | None) -> None:
-    """After the ack: the card and mediation thread, the escalation post, the reporter's receipt."""
+    """After the ack: the card and mediation thread, the escalation post, the reporter's receipt,
+    the App Homes. The report is stored already: a step Slack refuses costs that step only (logged),
+    and a card that could not be posted is told to the reporter, with why, instead of the receipt."""
     if incident_id is None:  # a repeated submission: the first one publishes
         return
     await evidence.snapshot_incident(svc, team_id, incident_id)  # Slack links kept; the card names the unread
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
-    text, blocks = views.card(ctx)
-    # the card carries the evidence links the reporter typed: nothing of them is previewed
-    posted = await svc.client.chat_postMessage(
-        channel=ctx.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
-    )
-    ctx.incident.card_ts = posted["ts"]
-    async with svc.db.transaction() as s:
-        await s.exec(update(Incident).where(Incident.id == incident_id).values(card_ts=posted["ts"]))
-        await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
-    await svc.client.chat_postMessage(
-        channel=ctx.engagement.channel_id, thread_ts=posted["ts"], text=views.thread_opener(ctx), **NO_UNFURL
-    )
-    link = await shared.permalink(svc, ctx)
+    refused = await _post_card(svc, ctx)
+    if ctx.incident.card_ts:
+        await _guarded(
+            "thread opener of incident %s",
+            incident_id,
+            svc.client.chat_postMessage(
+                channel=ctx.engagement.channel_id,
+                thread_ts=ctx.incident.card_ts,
+                text=views.thread_opener(ctx),
+                **NO_UNFURL,
+            ),
+        )
+    link = await shared.permalink(svc, ctx)  # None without a card: the posts below then link nothing
     if ctx.incident.severity in rules.ESCALATION_CHANNEL_SEVERITIES:
         critical = ctx.incident.severity == Severity.CRITICAL
-        await shared.to_legal(
-            svc,
-            ctx,
-            views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link),
-            actor=ctx.incident.reporter_id,
+        await _guarded(
+            "legal's notice of incident %s",
+            incident_id,
+            shared.to_legal(
+                svc,
+                ctx,
+                views.escalation_post(ctx, "was reported", suggest_hold=critical, link=link),
+                actor=ctx.incident.reporter_id,
+            ),
         )
-    await svc.client.chat_postMessage(
-        channel=ctx.incident.reporter_id, text=views.reporter_confirmation(ctx, link)
+    receipt = (
+        views.reporter_confirmation(ctx, link)
+        if ctx.incident.card_ts
+        else messages.incident_card_not_posted(
+            views.number(ctx.incident.number), ctx.engagement.channel_id, refused
+        )
+    )
+    await _guarded(
+        "receipt of incident %s",
+        incident_id,
+        svc.client.chat_postMessage(channel=ctx.incident.reporter_id, text=receipt),
     )
     await shared.refresh_homes(svc, ctx)
+
+
+async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
+    """Post the card and remember it (`ctx.incident.card_ts`); the mediation reminders then know
+    their thread. Returns Slack's error code when it refused the card (the incident has none)."""
+    text, blocks = views.card(ctx)
+    try:
+        # the card carries the evidence links the reporter typed: nothing of them is previewed
+        posted = await svc.client.chat_postMessage(
+            channel=ctx.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+        )
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        log.warning(
+            "card of incident %s not posted in %s: %s", ctx.incident.id, ctx.engagement.channel_id, error
+        )
+        return error or "unknown_error"
+    ctx.incident.card_ts = posted["ts"]
+    async with svc.db.transaction() as s:
+        await s.exec(update(Incident).where(Incident.id == ctx.incident.id).values(card_ts=posted["ts"]))
+        await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
+    return None
+
+
+async def _guarded(what: str, incident_id: int, call: Awaitable[Any]) -> None:
+    """One step of publishing a report: Slack refusing it is logged, and the next steps still run."""
+    try:
+        await call
+    except SlackApiError as exc:
+        log.warning("%s not sent: %s", what % incident_id, slack_error(exc))

@@ -334,6 +334,7 @@ async def _brand_move(svc: Services, team_id: str, user_id: str, value: str, mov
             thread_ts=f.deliverable.card_ts,
             text=f":white_check_mark: {user(user_id)} approved *{esc(f.deliverable.title)}*. "
             f"{f.who}, mark it published once it is live.",
+            **NO_UNFURL,  # the title is the brand's text: a link in it is not previewed
         )
     await _refresh_homes(svc, f)
 
@@ -397,6 +398,7 @@ async def announce_reschedule(svc: Services, team_id: str, done: Rescheduled) ->
         channel=f.engagement.channel_id,
         thread_ts=f.deliverable.card_ts,
         text=views.rescheduled_note(f, done.by, done.was),
+        **NO_UNFURL,
     )
     await _refresh_homes(svc, f)
 

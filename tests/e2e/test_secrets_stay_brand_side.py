@@ -18,6 +18,7 @@ from bot.ids import Action, Field
 from playground import people
 from playground.emulator import SlackEmulator
 from playground.stack import running_stack
+from storage.models import Deliverable
 from tests.e2e.boundaries_helpers import (
     ADMIN,
     BR4_TEXT,
@@ -28,6 +29,7 @@ from tests.e2e.boundaries_helpers import (
     START,
     UNSHARED_NOTE,
     Facts,
+    _one,
     build_scenario,
     readable,
 )
@@ -231,4 +233,44 @@ async def test_no_brand_text_reaches_ivy_or_otto_after_a_full_scenario(scenario)
         and call.args.get("channel") in shared
         and call.args.get("unfurl_links") is not False
     ]
+    assert previewed == []
+
+
+BRIEF = "https://docs.example/internal-brief-9"
+
+
+async def test_deliverable_notes_in_the_shared_channel_are_posted_without_link_previews(scenario):
+    """The deliverable's title is the brand's text and may carry a link (a brief, a draft). The card
+    is posted with `NO_UNFURL`, and so are the thread notes that repeat the title ("moved the due
+    time", "approved"): otherwise
+    Slack would preview the link in the shared channel (docs/trust-boundaries.md, "link previews")."""
+    world, facts = scenario
+    slack, ivy = world.slack, facts.channels["ivy"]
+    await world.run(MANAGER, "/campaign deliverable spring")
+    view = world.top_view(MANAGER)
+    due = world.clock.now() + timedelta(days=3)
+    values = {
+        Field.ENGAGEMENT: {Field.ENGAGEMENT: option_value(view, Field.ENGAGEMENT, "Ivy")},
+        Field.TITLE: {Field.TITLE: f"Reel per brief {BRIEF}"},
+        Field.PLATFORM: {Field.PLATFORM: "instagram"},
+        Field.DUE: {Field.DUE: int(due.timestamp())},
+    }
+    assert (await slack.submit_view(MANAGER, view.id, values)).ok
+    d = await _one(world, Deliverable, Deliverable.title.like("Reel per brief%"))
+    await slack.click(MANAGER, ivy, d.card_ts, Action.DELIVERABLE_RESCHEDULE, value=str(d.id))
+    later = int((due + timedelta(days=2)).timestamp())
+    await slack.submit_view(MANAGER, world.top_view(MANAGER).id, {Field.DUE: {Field.DUE: later}})
+    await slack.click(IVY, ivy, d.card_ts, Action.DELIVERABLE_SUBMIT, value=str(d.id))
+    await slack.submit_view(
+        IVY, world.top_view(IVY).id, {Field.URL: {Field.URL: "https://drive.example/d/9"}}
+    )
+    await slack.click(MANAGER, ivy, d.card_ts, Action.DELIVERABLE_APPROVE, value=str(d.id))
+    await world.stack.settle()
+    posts = [
+        c.args
+        for c in world.emulator.calls
+        if c.method == "chat.postMessage" and c.args.get("channel") == ivy and BRIEF in json.dumps(c.args)
+    ]
+    assert len(posts) == 3  # the card, "moved the due time", "approved"
+    previewed = [p["text"][:60] for p in posts if p.get("unfurl_links") is not False]
     assert previewed == []

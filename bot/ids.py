@@ -83,6 +83,10 @@ class Action:
     INCIDENT_LIST_MORE = "incident_list_more"
     #: App Home: the whole list behind a section, sent by DM; value is the list ("open", "waiting").
     HOME_VIEW_ALL = "home_view_all"
+    #: In the DM that says a card could not be posted in its shared channel: post it now. Value:
+    #: the incident's or the deliverable's id.
+    INCIDENT_POST_CARD = "incident_post_card"
+    DELIVERABLE_POST_CARD = "deliverable_post_card"
     #: App Home: an incident's card (what `/breach show` shows, with a link to the card) as a
     #: modal; value is the incident number.
     HOME_OPEN_INCIDENT = "home_incident_open"

@@ -218,7 +218,8 @@ def incident_card_not_posted(incident: str, channel: str, error: str | None) -> 
     return (
         f":warning: *{incident}* is recorded, but I could not post its card in <#{channel}>: "
         f"{card_refused_reason(error)}. Without the card the influencer has no buttons to respond "
-        f"with; the incident's deadlines still run. Follow it with `{Command.BREACH} show {incident}`."
+        f"with; the incident's deadlines still run. Follow it with `{Command.BREACH} show {incident}`; "
+        f"once the channel is fixed, press *{POST_CARD_AGAIN}*."
     )
 
 
@@ -227,5 +228,25 @@ def deliverable_card_not_posted(title: str, channel: str, error: str | None) -> 
     return (
         f":warning: “{esc(title)}” is saved, but I could not post its card in <#{channel}>: "
         f"{card_refused_reason(error)}. Its reminders still run, but the influencer has no card to "
-        "mark it submitted on."
+        f"mark it submitted on; once the channel is fixed, press *{POST_CARD_AGAIN}*."
+    )
+
+
+#: The button under those two messages.
+POST_CARD_AGAIN = "Post the card again"
+
+
+def card_already_posted(what: str, channel: str) -> str:
+    """*Post the card again* on `what` (“BR-3”, a deliverable's title, as shown), whose card is there."""
+    return f"The card of {what} is already in <#{channel}>."
+
+
+def card_posted_again(what: str, channel: str) -> str:
+    return f":white_check_mark: The card of {what} is now in <#{channel}>."
+
+
+def card_refused_again(what: str, channel: str, error: str | None) -> str:
+    return (
+        f":warning: I still could not post the card of {what} in <#{channel}>: "
+        f"{card_refused_reason(error)}. Fix that, then press *{POST_CARD_AGAIN}* again."
     )

@@ -152,6 +152,12 @@ def register(app: AsyncApp, svc: Services) -> None:
         Action.REPORT_BREACH_PREFILLED,
         lambda c: flows.open_report(svc, c.team_id, c.user_id, c.trigger_id, **_prefill(c.value)),
     )
+    on_click(  # in the reporter's DM when Slack refused the card
+        app,
+        svc,
+        Action.INCIDENT_POST_CARD,
+        lambda c: flows.post_card_again(svc, c.team_id, c.user_id, c.value),
+    )
     on_click(
         app,
         svc,

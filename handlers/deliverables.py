@@ -28,6 +28,12 @@ def register(app: AsyncApp, svc: Services) -> None:
         app, svc, Action.DELIVERABLE_APPROVE, lambda c: flows.approve(svc, c.team_id, c.user_id, c.value)
     )
     on_click(app, svc, Action.DELIVERABLE_CANCEL, lambda c: flows.cancel(svc, c.team_id, c.user_id, c.value))
+    on_click(  # in the DM of whoever added it, when Slack refused the card
+        app,
+        svc,
+        Action.DELIVERABLE_POST_CARD,
+        lambda c: flows.post_card_again(svc, c.team_id, c.user_id, c.value),
+    )
     on_click(
         app,
         svc,

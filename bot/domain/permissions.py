@@ -28,6 +28,7 @@ class Act(StrEnum):
     RESCHEDULE_DELIVERABLE = "change a deliverable's due time"
     REQUEST_CHANGES = "ask for changes on a deliverable"
     RUN_COMPLIANCE_CHECK = "run compliance checks"
+    POST_CARD_AGAIN = "post a card again"
     LOG_REVIEW = "log reviews"
     VIEW_SCORECARD = "see influencer scorecards"
 
@@ -52,6 +53,8 @@ PERMISSIONS: dict[Act, frozenset[Role]] = {
     Act.RESCHEDULE_DELIVERABLE: SETUP,
     Act.REQUEST_CHANGES: SETUP | {Role.MEMBER},
     Act.RUN_COMPLIANCE_CHECK: BRAND,
+    # a card Slack refused (the channel archived, the bot removed), once the channel is fixed
+    Act.POST_CARD_AGAIN: BRAND,
     Act.LOG_REVIEW: BRAND,
     # brand roles only: an influencer never sees another influencer's reviews or scores
     Act.VIEW_SCORECARD: BRAND,

@@ -26,12 +26,13 @@ from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows.access import authorize, is_the_influencer
 from bot.flows.home import refresh_home
-from bot.ids import Field
+from bot.ids import Action, Field
 from bot.installations import in_workspace
 from bot.services import Services
 from bot.slack import NO_UNFURL, slack_error
 from bot.views import deliverables as views
 from bot.views import owners
+from bot.views.common import with_button
 from bot.views.deliverables import DeliverableFacts
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
@@ -123,27 +124,77 @@ async def post_card(svc: Services, deliverable: Deliverable) -> None:
     is told which one and why (`_tell_no_card`)."""
     async with svc.db.transaction() as s:
         f = await _facts(s, deliverable.team_id, deliverable.id)
+    refused = await _post_card(svc, f)
+    if refused is not None and refused != _TAKEN:
+        await _tell_no_card(svc, f, refused)
+
+
+#: `_post_card`'s answer when another press posted the card first.
+_TAKEN = "card_already_posted"
+
+
+async def _post_card(svc: Services, f: DeliverableFacts) -> str | None:
+    """Post the card and remember it, unless one is remembered already (then this one is deleted
+    again: `_TAKEN`). Returns Slack's error code when it refused the card."""
     text, blocks = views.card(f)
+    channel = f.engagement.channel_id
     try:
-        posted = await svc.client.chat_postMessage(
-            channel=f.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
-        )
+        posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
     except SlackApiError as exc:
-        await _tell_no_card(svc, f, slack_error(exc))
-        return
+        log.warning(
+            "card of deliverable %s not posted in %s: %s", f.deliverable.id, channel, slack_error(exc)
+        )
+        return slack_error(exc) or "unknown_error"
     async with svc.db.transaction() as s:
-        await q.set_values(s, deliverable.id, card_ts=posted["ts"])
+        stored = await q.set_card(s, f.deliverable.id, posted["ts"])
+    if not stored:
+        try:
+            await svc.client.chat_delete(channel=channel, ts=posted["ts"])
+        except SlackApiError as exc:
+            log.warning("second card %s in %s not deleted: %s", posted["ts"], channel, slack_error(exc))
+        return _TAKEN
+    return None
 
 
 async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -> None:
     d, channel = f.deliverable, f.engagement.channel_id
-    log.warning("card of deliverable %s not posted in %s: %s", d.id, channel, error)
+    text, blocks = with_button(
+        messages.deliverable_card_not_posted(d.title, channel, error),
+        Action.DELIVERABLE_POST_CARD,
+        messages.POST_CARD_AGAIN,
+        str(d.id),
+    )
     try:
-        await svc.client.chat_postMessage(
-            channel=d.created_by, text=messages.deliverable_card_not_posted(d.title, channel, error)
-        )
+        await svc.client.chat_postMessage(channel=d.created_by, text=text, blocks=blocks)
     except SlackApiError as exc:
         log.warning("%s not told deliverable %s has no card: %s", d.created_by, d.id, slack_error(exc))
+
+
+async def post_card_again(svc: Services, team_id: str, user_id: str, value: str) -> None:
+    """*Post the card again* (the brand team), once the channel Slack refused the card in is
+    fixed. Told by DM, as the button is in one."""
+    deliverable_id = _id(value)
+    await svc.directory.prefetch(user_id)
+    async with svc.db.transaction() as s:
+        f = await _facts(s, team_id, deliverable_id)
+        await authorize(s, svc.directory, f.campaign, user_id, Act.POST_CARD_AGAIN)
+    what, channel = f"“{esc(f.deliverable.title)}”", f.engagement.channel_id
+    if f.deliverable.card_ts:
+        raise Conflict(messages.card_already_posted(what, channel))
+    refused = await _post_card(svc, f)
+    if refused == _TAKEN:
+        raise Conflict(messages.card_already_posted(what, channel))
+    if refused is not None:
+        text, blocks = with_button(
+            messages.card_refused_again(what, channel, refused),
+            Action.DELIVERABLE_POST_CARD,
+            messages.POST_CARD_AGAIN,
+            str(deliverable_id),
+        )
+        await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        return
+    await svc.client.chat_postMessage(channel=user_id, text=messages.card_posted_again(what, channel))
+    await _refresh_homes(svc, f)
 
 
 async def refresh_card(svc: Services, team_id: str, deliverable_id: int) -> DeliverableFacts:

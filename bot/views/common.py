@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -122,3 +124,9 @@ def modal(
         close=plain("Cancel", 24),
         blocks=list(blocks),
     )
+
+
+def with_button(text: str, action_id: str, label: str, value: str) -> tuple[str, list[Block]]:
+    """A message: `text` (mrkdwn, already escaped) with one button under it; `text` is its fallback."""
+    button = ButtonElement(action_id=action_id, text=plain(label), value=value)
+    return text, [section(text), ActionsBlock(elements=[button])]

@@ -48,6 +48,17 @@ async def set_values(s: AsyncSession, deliverable_id: int, **values: Any) -> Non
     await s.exec(update(Deliverable).where(Deliverable.id == deliverable_id).values(**values))
 
 
+async def set_card(s: AsyncSession, deliverable_id: int, card_ts: str) -> bool:
+    """Remember the deliverable's card, unless one is remembered already (two presses of *Post the
+    card again* at once); whether this one was."""
+    result = await s.exec(
+        update(Deliverable)
+        .where(Deliverable.id == deliverable_id, Deliverable.card_ts.is_(None))
+        .values(card_ts=card_ts)
+    )
+    return result.rowcount == 1
+
+
 async def mark_late(
     s: AsyncSession, now: datetime, expected: Iterable[DeliverableStatus], limit: int = 500
 ) -> list[tuple[str, int]]:

@@ -7,6 +7,7 @@ person who acted is told in words they can act on, not with the generic error.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,18 @@ from sqlalchemy import select
 from bot.ids import Action, Field
 from playground.emulator.faults import Failure
 from storage.models import Deliverable, Incident, Reminder
-from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, World, card_of, report, set_up_team, text_of
+from tests.e2e.harness import (
+    IVY,
+    LEGAL,
+    MANAGER,
+    MEMBER,
+    World,
+    card_of,
+    forge_click,
+    report,
+    set_up_team,
+    text_of,
+)
 
 GENERIC = "Something went wrong on our side"
 
@@ -306,3 +318,80 @@ async def test_a_refused_app_home_costs_the_report_nothing(world: World):
     world.emulator.clear_faults()
     await press(world, IVY, channel, Action.INCIDENT_ACKNOWLEDGE)
     assert "BR-1" in text_of({"blocks": world.emulator.home(MANAGER).blocks})
+
+
+# ---------------------------------------------------------------------------------------------
+# posting a refused card again, once the channel is fixed
+
+
+def _dm_button(world: World, user: str, action_id: str):
+    """The newest DM to `user` with a button `action_id`: (its DM channel, ts, the button's value)."""
+    for message in reversed(world.emulator.dm(user)):
+        for block in message.blocks:
+            for element in block.get("elements") or ():
+                if element.get("action_id") == action_id:
+                    return message.channel, message.ts, element["value"]
+    raise AssertionError(f"no {action_id} button in {user}'s DMs")
+
+
+async def test_a_refused_incident_card_is_posted_again_from_the_reporters_message(world: World):
+    """The bot was not in Ivy's channel when Mo reported; once it is, *Post the card again* in Mo's
+    message posts the card and opens its thread, so Ivy has her buttons (the mediation reminders
+    find the thread when they are sent). A second press, or a forged one by Ivy, posts nothing."""
+    channel = await set_up_team(world)
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == channel, error="not_in_channel")
+    assert (await report(world)).ok
+    assert (await incident(world)).card_ts is None
+    dm, ts, value = _dm_button(world, MEMBER, Action.INCIDENT_POST_CARD)
+
+    forged = await forge_click(world, IVY, dm, ts, Action.INCIDENT_POST_CARD, value)
+    assert forged.ok and (await incident(world)).card_ts is None  # Ivy is not on the brand team
+    await world.slack.click(MEMBER, dm, ts, Action.INCIDENT_POST_CARD, value=value)
+    card = card_of(world, channel)
+    row = await incident(world)
+    assert row.card_ts == card.ts
+    assert world.emulator.workspace.replies(channel, card.ts)[1:], "the thread is opened"
+    assert f"The card of *BR-1* is now in <#{channel}>" in world.dm_to(MEMBER)
+    posts = len(world.emulator.calls_to("chat.postMessage"))
+    await world.slack.click(MEMBER, dm, ts, Action.INCIDENT_POST_CARD, value=value)
+    assert f"The card of *BR-1* is already in <#{channel}>" in world.said_to(MEMBER)
+    assert [
+        c for c in world.emulator.calls_to("chat.postMessage")[posts:] if c.args.get("channel") == channel
+    ] == []
+
+
+async def test_a_card_still_refused_says_so_with_the_button_again(world: World):
+    channel = await set_up_team(world)
+    world.emulator.archive_channel(channel)
+    assert (await report(world)).ok
+    dm, ts, value = _dm_button(world, MEMBER, Action.INCIDENT_POST_CARD)
+    await world.slack.click(MEMBER, dm, ts, Action.INCIDENT_POST_CARD, value=value)
+    assert "I still could not post the card of *BR-1*" in world.dm_to(MEMBER)
+    assert "the channel is archived" in world.dm_to(MEMBER)
+    assert _dm_button(world, MEMBER, Action.INCIDENT_POST_CARD)[1] != ts  # a new message, a new button
+    assert (await incident(world)).card_ts is None
+
+
+async def test_a_refused_deliverable_card_is_posted_again_from_the_managers_message(world: World):
+    channel = await set_up_team(world)
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == channel, error="not_in_channel")
+    await add_deliverable(world)
+    assert (await deliverable(world)).card_ts is None
+    dm, ts, value = _dm_button(world, MANAGER, Action.DELIVERABLE_POST_CARD)
+    await world.slack.click(MANAGER, dm, ts, Action.DELIVERABLE_POST_CARD, value=value)
+    row = await deliverable(world)
+    assert row.card_ts is not None and world.emulator.find_message(channel, row.card_ts) is not None
+    assert f"The card of “Launch reel” is now in <#{channel}>" in world.dm_to(MANAGER)
+
+
+async def test_two_presses_at_once_leave_one_card(world: World):
+    channel = await set_up_team(world)
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == channel, error="not_in_channel")
+    assert (await report(world)).ok
+    dm, ts, value = _dm_button(world, MEMBER, Action.INCIDENT_POST_CARD)
+    await asyncio.gather(
+        world.slack.click(MEMBER, dm, ts, Action.INCIDENT_POST_CARD, value=value),
+        world.slack.click(MEMBER, dm, ts, Action.INCIDENT_POST_CARD, value=value),  # a double click
+    )
+    cards = [m for m in world.emulator.history(channel) if m.blocks and "BR-1" in text_of(m)]
+    assert [m.ts for m in cards] == [(await incident(world)).card_ts]

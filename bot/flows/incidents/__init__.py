@@ -20,6 +20,7 @@ from bot.flows.incidents.reading import export, list_incidents, list_more, show_
 from bot.flows.incidents.report import (
     open_report,
     open_report_from_message,
+    post_card_again,
     publish_report,
     report_engagement_chosen,
     submit_report,
@@ -38,6 +39,7 @@ __all__ = [
     "open_move_form",
     "open_report",
     "open_report_from_message",
+    "post_card_again",
     "press",
     "publish_report",
     "record_thread_reply",

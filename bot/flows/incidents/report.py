@@ -17,15 +17,18 @@ from bot.domain import incidents as rules
 from bot.domain.campaigns import CLOSED_STATUSES
 from bot.domain.enums import IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
-from bot.errors import FormErrors, FormReplaced, NotPermitted
+from bot.domain.parsing import db_id
+from bot.domain.permissions import Act
+from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
 from bot.flows import evidence
-from bot.flows.access import admin_rights, is_brand_admin, roles_on
+from bot.flows.access import admin_rights, authorize, is_brand_admin, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
 from bot.slack import NO_UNFURL, slack_error
 from bot.views import incidents as views
 from bot.views import owners
+from bot.views.common import with_button
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
@@ -373,24 +376,70 @@ async def publish_report(svc: Services, team_id: str, incident_id: int | None) -
                 actor=ctx.incident.reporter_id,
             ),
         )
-    receipt = (
-        views.reporter_confirmation(ctx, link)
-        if ctx.incident.card_ts
-        else messages.incident_card_not_posted(
-            views.number(ctx.incident.number), ctx.engagement.channel_id, refused
-        )
-    )
+    if ctx.incident.card_ts:
+        receipt, blocks = views.reporter_confirmation(ctx, link), None
+    else:
+        receipt, blocks = _no_card(ctx, refused)
     await _guarded(
         "receipt of incident %s",
         incident_id,
-        svc.client.chat_postMessage(channel=ctx.incident.reporter_id, text=receipt),
+        svc.client.chat_postMessage(channel=ctx.incident.reporter_id, text=receipt, blocks=blocks),
     )
     await shared.refresh_homes(svc, ctx)
 
 
+def _no_card(ctx: q.IncidentContext, refused: str | None) -> tuple[str, list[Any]]:
+    """The reporter's message when the card was refused, with *Post the card again*."""
+    number = views.number(ctx.incident.number)
+    text = messages.incident_card_not_posted(number, ctx.engagement.channel_id, refused)
+    return with_button(text, Action.INCIDENT_POST_CARD, messages.POST_CARD_AGAIN, str(ctx.incident.id))
+
+
+async def post_card_again(svc: Services, team_id: str, user_id: str, value: str) -> None:
+    """*Post the card again* (the brand team): the card and its thread, once the channel Slack
+    refused it in is fixed. Told by DM, as the button is in one."""
+    if (incident_id := db_id(value)) is None:
+        raise NotFound(messages.INCIDENT_GONE)
+    await svc.directory.prefetch(user_id)
+    async with svc.db.transaction() as s:
+        ctx = await q.context_by_id(s, team_id, incident_id)
+        if ctx is None:
+            raise NotFound(messages.INCIDENT_GONE)
+        await authorize(s, svc.directory, ctx.campaign, user_id, Act.POST_CARD_AGAIN)
+    number, channel = f"*{views.number(ctx.incident.number)}*", ctx.engagement.channel_id
+    if ctx.incident.card_ts:
+        raise Conflict(messages.card_already_posted(number, channel))
+    refused = await _post_card(svc, ctx)
+    if refused == _TAKEN:  # another press posted it meanwhile
+        raise Conflict(messages.card_already_posted(number, channel))
+    if refused:
+        text, blocks = with_button(
+            messages.card_refused_again(number, channel, refused),
+            Action.INCIDENT_POST_CARD,
+            messages.POST_CARD_AGAIN,
+            str(incident_id),
+        )
+        await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        return
+    await _guarded(
+        "thread opener of incident %s",
+        incident_id,
+        svc.client.chat_postMessage(
+            channel=channel, thread_ts=ctx.incident.card_ts, text=views.thread_opener(ctx), **NO_UNFURL
+        ),
+    )
+    await svc.client.chat_postMessage(channel=user_id, text=messages.card_posted_again(number, channel))
+    await shared.refresh_homes(svc, ctx)
+
+
+#: `_post_card`'s answer when another press posted the card first.
+_TAKEN = "card_already_posted"
+
+
 async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
     """Post the card and remember it (`ctx.incident.card_ts`); the mediation reminders then know
-    their thread. Returns Slack's error code when it refused the card (the incident has none)."""
+    their thread. Returns Slack's error code when it refused the card (the incident has none), or
+    `_TAKEN` when another press remembered one first (this one is deleted again)."""
     text, blocks = views.card(ctx)
     try:
         # the card carries the evidence links the reporter typed: nothing of them is previewed
@@ -403,11 +452,26 @@ async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
             "card of incident %s not posted in %s: %s", ctx.incident.id, ctx.engagement.channel_id, error
         )
         return error or "unknown_error"
-    ctx.incident.card_ts = posted["ts"]
     async with svc.db.transaction() as s:
-        await s.exec(update(Incident).where(Incident.id == ctx.incident.id).values(card_ts=posted["ts"]))
-        await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders now know their thread
+        stored = await s.exec(
+            update(Incident)
+            .where(Incident.id == ctx.incident.id, Incident.card_ts.is_(None))
+            .values(card_ts=posted["ts"])
+        )
+        if stored.rowcount == 1:
+            ctx.incident.card_ts = posted["ts"]
+            await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders know their thread
+    if ctx.incident.card_ts != posted["ts"]:
+        await _delete_quietly(svc, ctx.engagement.channel_id, posted["ts"])
+        return _TAKEN
     return None
+
+
+async def _delete_quietly(svc: Services, channel: str, ts: str) -> None:
+    try:
+        await svc.client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as exc:
+        log.warning("second card %s in %s not deleted: %s", ts, channel, slack_error(exc))
 
 
 async def _guarded(what: str, incident_id: int, call: Awaitable[Any]) -> None:

@@ -220,15 +220,24 @@ HISTORY_READ = 1000
 async def _holds_conversation(svc: Services, channel_id: str) -> bool:
     """Whether anything was said in the channel: its history, newest first, until a message
     someone said (`rules.is_conversation`). Past `HISTORY_READ` messages of joins and topic changes
-    it answers yes: not knowing is not safe."""
+    it answers yes: not knowing is not safe; nor is a history Slack does not give (refused)."""
     read = 0
-    async for page in await svc.client.conversations_history(channel=channel_id, limit=200):
-        messages = page.get("messages") or ()
-        if any(rules.is_conversation(m) for m in messages):
-            return True
-        read += len(messages)
-        if read >= HISTORY_READ:
-            return True
+    try:
+        async for page in await svc.client.conversations_history(channel=channel_id, limit=200):
+            messages = page.get("messages") or ()
+            if any(rules.is_conversation(m) for m in messages):
+                return True
+            read += len(messages)
+            if read >= HISTORY_READ:
+                return True
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        raise SlackRefused(
+            f"Slack did not let me read <#{channel_id}>'s history (`{error}`), so I can't tell whether "
+            "the influencer would read something said there before. Try again, or leave out the "
+            "#channel and I create one.",
+            error,
+        ) from exc
     return False
 
 

@@ -644,3 +644,16 @@ async def test_a_channel_that_holds_a_conversation_is_not_linked_for_a_newcomer(
     )
     await world.slack.post_message(OTTO, hers.id, "Here are my drafts")
     assert f"in <#{hers.id}>" in await world.invite(OTTO, "autumn", extra=f"<#{hers.id}|otto-collab>")
+
+
+async def test_a_channel_whose_history_slack_does_not_give_is_not_linked(world: World):
+    """Not knowing what was said in a channel is not safe: when Slack refuses its history, the link is
+    refused with Slack's reason, and nothing is written."""
+    await world.new_campaign("spring")
+    bot = world.emulator.bot_user.id
+    quiet = world.emulator.add_channel("ivy-new", is_private=True, creator=MANAGER, members=[MANAGER, bot])
+    world.emulator.inject_failure("conversations.history", error="missing_scope")
+    before = await world.row_counts()
+    said = await refused(world, MANAGER, f"/campaign invite spring <@{IVY}> <#{quiet.id}|ivy-new>")
+    assert said.startswith(f"Slack did not let me read <#{quiet.id}>'s history (`missing_scope`)"), said
+    assert await world.row_counts() == before and IVY not in quiet.members

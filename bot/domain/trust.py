@@ -152,20 +152,15 @@ class ChannelFacts:
         return bool(self.other_teams) or self.shared_elsewhere
 
 
-#: Messages Slack writes into a channel about the channel itself (someone joined or left, its
-#: topic, purpose or name changed, it was archived or unarchived): no one said anything.
+#: Messages Slack writes into a channel about who is in it (someone joined or left, an app was
+#: added or removed, it was archived or unarchived): no one said anything. A change of topic,
+#: purpose or name is not one of them: its note quotes what someone typed, which stays readable.
 CHANNEL_EVENTS = frozenset(
     {
         "channel_join",
         "channel_leave",
         "group_join",
         "group_leave",
-        "channel_topic",
-        "channel_purpose",
-        "channel_name",
-        "group_topic",
-        "group_purpose",
-        "group_name",
         "channel_archive",
         "channel_unarchive",
         "group_archive",
@@ -177,9 +172,11 @@ CHANNEL_EVENTS = frozenset(
 
 
 def is_conversation(message: dict) -> bool:
-    """A message of `conversations.history` that someone (a person, an app, the bot) said, as
-    opposed to Slack's note that the channel changed (`CHANNEL_EVENTS`)."""
-    return message.get("subtype") not in CHANNEL_EVENTS
+    """Whether a message of `conversations.history` holds something someone (a person, an app, the
+    bot) said: anything but Slack's notes of who is in the channel (`CHANNEL_EVENTS`), and those
+    too when someone replied in their thread (the history lists a thread by its first message)."""
+    replied = message.get("reply_count") or message.get("latest_reply") or message.get("reply_users")
+    return message.get("subtype") not in CHANNEL_EVENTS or bool(replied)
 
 
 def link_refusal(

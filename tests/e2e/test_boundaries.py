@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import messages
 from bot.clock import FakeClock
@@ -576,6 +576,24 @@ async def share_legal_channel(t: Try) -> None:
     t.emulator.channel(t.facts.channels["legal"]).shared_team_ids.update({t.emulator.team_id, PARTNER_TEAM})
 
 
+async def card_refused(t: Try) -> None:
+    """Slack refused BR-1's card and the deliverable's (the channel was fixed since): no card kept."""
+    async with t.world.db.transaction() as s:
+        await s.exec(update(Incident).where(Incident.id == t.facts.incidents["BR-1"]).values(card_ts=None))
+        await s.exec(
+            update(Deliverable).where(Deliverable.id == t.facts.deliverables["planned"]).values(card_ts=None)
+        )
+
+
+def card_posted_again(model, key: Callable[[Facts], int]) -> Check:
+    async def check_posted(t: Try) -> bool:
+        async with t.world.db.transaction() as s:
+            row = await s.get(model, key(t.facts))
+        return row is not None and row.card_ts is not None
+
+    return check_posted
+
+
 async def legacy_dual_role(t: Try) -> None:
     """Otto holds legal on spring from before one person, one side (nothing lets anyone grant it
     now): a row written straight into the store."""
@@ -918,6 +936,15 @@ SURFACES = [
     S("check-fail", BRAND, checklist_button(Action.CHECK_FAIL), opened(Callback.CHECK_NOTE)),
     S("check-waive", BRAND, checklist_button(Action.CHECK_WAIVE), opened(Callback.CHECK_NOTE)),
     S("check-note-form", BRAND, fail_with_note, check_status("failed")),
+    S("incident-post-card-again", BRAND,
+      home_button(Action.INCIDENT_POST_CARD, lambda t: str(t.facts.incidents["BR-1"])),
+      card_posted_again(Incident, lambda f: f.incidents["BR-1"]),
+      "the button of the reporter's message when Slack refused the card: the brand team",
+      prepare=card_refused),
+    S("deliverable-post-card-again", BRAND,
+      home_button(Action.DELIVERABLE_POST_CARD, lambda t: str(t.facts.deliverables["planned"])),
+      card_posted_again(Deliverable, lambda f: f.deliverables["planned"]),
+      "the same for a deliverable's card", prepare=card_refused),
     # ---- App Home
     S("home-shows-BR-1", BRAND | {"ivy"}, open_home, shows("BR-1"),
       "admins see every open incident; spring's team and Ivy see BR-1"),
@@ -1006,6 +1033,8 @@ EXERCISED_BY = {
     Action.HOME_NEW_CAMPAIGN: "home-new-campaign",
     Action.INCIDENT_LIST_MORE: "breach-list-more-BR-1",
     Action.HOME_VIEW_ALL: "home-view-all-BR-1",
+    Action.INCIDENT_POST_CARD: "incident-post-card-again",
+    Action.DELIVERABLE_POST_CARD: "deliverable-post-card-again",
     Action.HOME_OPEN_INCIDENT: "home-open-BR-1",
 }
 

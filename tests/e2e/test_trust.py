@@ -617,8 +617,8 @@ async def test_a_channel_that_holds_a_conversation_is_not_linked_for_a_newcomer(
     """Maya's private #lounge holds what the brand team said about Ivy's fee. Linked as Ivy's
     engagement channel, Ivy would read all of it: Slack shows a private channel's history to whoever
     joins. Refused, and nothing is written or sent; a channel where only Slack's notes of joins and
-    topic changes were posted can be linked, and so can one the influencer is in already (what was
-    said there, she read)."""
+    leaves were posted can be linked, and so can one the influencer is in already (what was said
+    there, she read)."""
     await world.new_campaign("spring")
     bot = world.emulator.bot_user.id
     lounge = world.emulator.add_channel("lounge", is_private=True, creator=MANAGER, members=[MANAGER, bot])
@@ -635,7 +635,7 @@ async def test_a_channel_that_holds_a_conversation_is_not_linked_for_a_newcomer(
 
     quiet = world.emulator.add_channel("ivy-new", is_private=True, creator=MANAGER, members=[MANAGER, bot])
     world.emulator.workspace.post(quiet, user=MANAGER, text="", subtype="channel_join")
-    world.emulator.workspace.post(quiet, user=MANAGER, text="", subtype="channel_purpose")
+    world.emulator.workspace.post(quiet, user=MANAGER, text="", subtype="bot_add")
     assert f"in <#{quiet.id}>" in await world.invite(IVY, extra=f"<#{quiet.id}|ivy-new>")
 
     await world.new_campaign("autumn")

@@ -182,8 +182,15 @@ def test_admin_rights_count_only_on_the_brand_side():
         ({"type": "message", "subtype": "bot_message", "text": "an app's post"}, True),
         ({"type": "message", "subtype": "file_share", "user": "U1"}, True),
         ({"type": "message", "subtype": "channel_join", "user": "U1"}, False),
-        ({"type": "message", "subtype": "channel_topic", "user": "U1", "topic": "Q3"}, False),
-        ({"type": "message", "subtype": "group_purpose", "user": "U1"}, False),
+        ({"type": "message", "subtype": "group_leave", "user": "U1"}, False),
+        ({"type": "message", "subtype": "bot_add", "user": "U1"}, False),
+        # a note with a thread under it: someone said something there
+        ({"type": "message", "subtype": "channel_join", "user": "U1", "reply_count": 1}, True),
+        ({"type": "message", "subtype": "channel_join", "user": "U1", "latest_reply": "1.2"}, True),
+        # a topic, purpose or name quotes what someone typed
+        ({"type": "message", "subtype": "channel_topic", "user": "U1", "topic": "Q3 fee"}, True),
+        ({"type": "message", "subtype": "group_purpose", "user": "U1"}, True),
+        ({"type": "message", "subtype": "channel_name", "user": "U1"}, True),
     ],
 )
 def test_what_counts_as_said_in_a_channel(message, said):

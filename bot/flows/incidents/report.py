@@ -421,13 +421,14 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
         )
         await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
         return
-    await _guarded(
-        "thread opener of incident %s",
-        incident_id,
-        svc.client.chat_postMessage(
-            channel=channel, thread_ts=ctx.incident.card_ts, text=views.thread_opener(ctx), **NO_UNFURL
-        ),
-    )
+    if ctx.incident.status not in rules.TERMINAL:  # a closed incident's card has nothing to mediate
+        await _guarded(
+            "thread opener of incident %s",
+            incident_id,
+            svc.client.chat_postMessage(
+                channel=channel, thread_ts=ctx.incident.card_ts, text=views.thread_opener(ctx), **NO_UNFURL
+            ),
+        )
     await svc.client.chat_postMessage(channel=user_id, text=messages.card_posted_again(number, channel))
     await shared.refresh_homes(svc, ctx)
 

@@ -32,7 +32,7 @@ from bot.services import Services
 from bot.slack import NO_UNFURL, slack_error
 from bot.views import deliverables as views
 from bot.views import owners
-from bot.views.common import with_button
+from bot.views.common import with_post_card
 from bot.views.deliverables import DeliverableFacts
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
@@ -158,11 +158,8 @@ async def _post_card(svc: Services, f: DeliverableFacts) -> str | None:
 
 async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -> None:
     d, channel = f.deliverable, f.engagement.channel_id
-    text, blocks = with_button(
-        messages.deliverable_card_not_posted(d.title, channel, error),
-        Action.DELIVERABLE_POST_CARD,
-        messages.POST_CARD_AGAIN,
-        str(d.id),
+    text, blocks = with_post_card(
+        messages.deliverable_card_not_posted(d.title, channel, error), Action.DELIVERABLE_POST_CARD, d.id
     )
     try:
         await svc.client.chat_postMessage(channel=d.created_by, text=text, blocks=blocks)
@@ -185,11 +182,8 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     if refused == _TAKEN:
         raise Conflict(messages.card_already_posted(what, channel))
     if refused is not None:
-        text, blocks = with_button(
-            messages.card_refused_again(what, channel, refused),
-            Action.DELIVERABLE_POST_CARD,
-            messages.POST_CARD_AGAIN,
-            str(deliverable_id),
+        text, blocks = with_post_card(
+            messages.card_refused_again(what, channel, refused), Action.DELIVERABLE_POST_CARD, deliverable_id
         )
         await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
         return

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import messages
 from bot.views.text import esc, truncate, user
 
 SECTION_TEXT_MAX = 3000
@@ -130,3 +131,8 @@ def with_button(text: str, action_id: str, label: str, value: str) -> tuple[str,
     """A message: `text` (mrkdwn, already escaped) with one button under it; `text` is its fallback."""
     button = ButtonElement(action_id=action_id, text=plain(label), value=value)
     return text, [section(text), ActionsBlock(elements=[button])]
+
+
+def with_post_card(text: str, action_id: str, subject_id: int) -> tuple[str, list[Block]]:
+    """`text` with *Post the card again* under it (`action_id`: the incident's or the deliverable's)."""
+    return with_button(text, action_id, messages.POST_CARD_AGAIN, str(subject_id))

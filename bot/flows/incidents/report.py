@@ -28,7 +28,7 @@ from bot.services import Services
 from bot.slack import NO_UNFURL, slack_error
 from bot.views import incidents as views
 from bot.views import owners
-from bot.views.common import with_button
+from bot.views.common import with_post_card
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
@@ -392,7 +392,7 @@ def _no_card(ctx: q.IncidentContext, refused: str | None) -> tuple[str, list[Any
     """The reporter's message when the card was refused, with *Post the card again*."""
     number = views.number(ctx.incident.number)
     text = messages.incident_card_not_posted(number, ctx.engagement.channel_id, refused)
-    return with_button(text, Action.INCIDENT_POST_CARD, messages.POST_CARD_AGAIN, str(ctx.incident.id))
+    return with_post_card(text, Action.INCIDENT_POST_CARD, ctx.incident.id)
 
 
 async def post_card_again(svc: Services, team_id: str, user_id: str, value: str) -> None:
@@ -413,11 +413,8 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     if refused == _TAKEN:  # another press posted it meanwhile
         raise Conflict(messages.card_already_posted(number, channel))
     if refused:
-        text, blocks = with_button(
-            messages.card_refused_again(number, channel, refused),
-            Action.INCIDENT_POST_CARD,
-            messages.POST_CARD_AGAIN,
-            str(incident_id),
+        text, blocks = with_post_card(
+            messages.card_refused_again(number, channel, refused), Action.INCIDENT_POST_CARD, incident_id
         )
         await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
         return

@@ -269,8 +269,13 @@ async def test_tokens_are_encrypted_at_rest_and_rotated_when_they_expire(databas
         keys = acme.stack.bot.services.settings.token_encryption_keys
         cipher = TokenCipher(keys)
         for _team, token, refresh_token in stored:
-            assert token.startswith("fernet:") and "xox" not in token and "xox" not in refresh_token
-            assert cipher.decrypt(token).startswith("xoxe.xoxb-")
+            # stored encrypted: not the token in clear, not even its prefix (a Fernet token's base64
+            # may contain the letters "xox" anywhere else by chance)
+            assert token.startswith("fernet:") and refresh_token.startswith("fernet:")
+            assert not token.startswith("fernet:xox") and not refresh_token.startswith("fernet:xox")
+            plain, plain_refresh = cipher.decrypt(token), cipher.decrypt(refresh_token)
+            assert plain not in token and plain_refresh not in refresh_token
+            assert plain.startswith("xoxe.xoxb-")
         latest = {team_id: cipher.decrypt(token) for team_id, token, _ in stored}
         assert fresh[0] in latest.values()
 

@@ -176,6 +176,19 @@ def slack_error(exc: Exception) -> str | None:
         return None
 
 
+#: What posting a card answers when another press of *Post the card again* remembered one first
+#: (the card just posted is deleted again: `delete_quietly`).
+CARD_TAKEN = "card_already_posted"
+
+
+async def delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:
+    """Delete the bot's own message `ts` (a second card); Slack refusing it is logged, not raised."""
+    try:
+        await client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as exc:
+        log.warning("message %s in %s not deleted: %s", ts, channel, slack_error(exc))
+
+
 async def read_message(
     client: AsyncWebClient, channel: str, ts: str, thread_ts: str | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:

@@ -29,7 +29,7 @@ from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.installations import in_workspace
 from bot.services import Services
-from bot.slack import NO_UNFURL, slack_error
+from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, slack_error
 from bot.views import deliverables as views
 from bot.views import owners
 from bot.views.common import with_post_card
@@ -125,17 +125,13 @@ async def post_card(svc: Services, deliverable: Deliverable) -> None:
     async with svc.db.transaction() as s:
         f = await _facts(s, deliverable.team_id, deliverable.id)
     refused = await _post_card(svc, f)
-    if refused is not None and refused != _TAKEN:
+    if refused is not None and refused != CARD_TAKEN:
         await _tell_no_card(svc, f, refused)
-
-
-#: `_post_card`'s answer when another press posted the card first.
-_TAKEN = "card_already_posted"
 
 
 async def _post_card(svc: Services, f: DeliverableFacts) -> str | None:
     """Post the card and remember it, unless one is remembered already (then this one is deleted
-    again: `_TAKEN`). Returns Slack's error code when it refused the card."""
+    again: `CARD_TAKEN`). Returns Slack's error code when it refused the card."""
     text, blocks = views.card(f)
     channel = f.engagement.channel_id
     try:
@@ -148,11 +144,8 @@ async def _post_card(svc: Services, f: DeliverableFacts) -> str | None:
     async with svc.db.transaction() as s:
         stored = await q.set_card(s, f.deliverable.id, posted["ts"])
     if not stored:
-        try:
-            await svc.client.chat_delete(channel=channel, ts=posted["ts"])
-        except SlackApiError as exc:
-            log.warning("second card %s in %s not deleted: %s", posted["ts"], channel, slack_error(exc))
-        return _TAKEN
+        await delete_quietly(svc.client, channel, posted["ts"])
+        return CARD_TAKEN
     return None
 
 
@@ -179,7 +172,7 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     if f.deliverable.card_ts:
         raise Conflict(messages.card_already_posted(what, channel))
     refused = await _post_card(svc, f)
-    if refused == _TAKEN:
+    if refused == CARD_TAKEN:
         raise Conflict(messages.card_already_posted(what, channel))
     if refused is not None:
         text, blocks = with_post_card(

@@ -25,7 +25,7 @@ from bot.flows.access import admin_rights, authorize, is_brand_admin, roles_on
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
-from bot.slack import NO_UNFURL, slack_error
+from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, slack_error
 from bot.views import incidents as views
 from bot.views import owners
 from bot.views.common import with_post_card
@@ -410,7 +410,7 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     if ctx.incident.card_ts:
         raise Conflict(messages.card_already_posted(number, channel))
     refused = await _post_card(svc, ctx)
-    if refused == _TAKEN:  # another press posted it meanwhile
+    if refused == CARD_TAKEN:  # another press posted it meanwhile
         raise Conflict(messages.card_already_posted(number, channel))
     if refused:
         text, blocks = with_post_card(
@@ -430,14 +430,10 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     await shared.refresh_homes(svc, ctx)
 
 
-#: `_post_card`'s answer when another press posted the card first.
-_TAKEN = "card_already_posted"
-
-
 async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
     """Post the card and remember it (`ctx.incident.card_ts`); the mediation reminders then know
     their thread. Returns Slack's error code when it refused the card (the incident has none), or
-    `_TAKEN` when another press remembered one first (this one is deleted again)."""
+    `CARD_TAKEN` when another press remembered one first (this one is deleted again)."""
     text, blocks = views.card(ctx)
     try:
         # the card carries the evidence links the reporter typed: nothing of them is previewed
@@ -460,16 +456,9 @@ async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
             ctx.incident.card_ts = posted["ts"]
             await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders know their thread
     if ctx.incident.card_ts != posted["ts"]:
-        await _delete_quietly(svc, ctx.engagement.channel_id, posted["ts"])
-        return _TAKEN
+        await delete_quietly(svc.client, ctx.engagement.channel_id, posted["ts"])
+        return CARD_TAKEN
     return None
-
-
-async def _delete_quietly(svc: Services, channel: str, ts: str) -> None:
-    try:
-        await svc.client.chat_delete(channel=channel, ts=ts)
-    except SlackApiError as exc:
-        log.warning("second card %s in %s not deleted: %s", ts, channel, slack_error(exc))
 
 
 async def _guarded(what: str, incident_id: int, call: Awaitable[Any]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Integer, String, any_, bindparam, event, exc, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -72,19 +73,24 @@ def id_in(dialect: str, column, ids: Sequence[int]):
     return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
 
 
-def id_in_param(dialect: str, column, name: str):
-    """`id_in` for a statement built once: the ids are the named parameter `name`, whose value
-    `ids_value` makes."""
+def id_in_param(dialect: str, column, name: str, item_type: Any = Integer):
+    """`id_in` for a statement built once: the ids (or other values of `item_type`) are the named
+    parameter `name`, whose value `ids_value` (`values_value`) makes."""
     if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
     ids = select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=String)))
     return column.in_(ids)
 
 
 def ids_value(dialect: str, ids: Iterable[int]) -> list[int] | str:
     """The value of an `id_in_param` parameter: an array on PostgreSQL, a JSON array on SQLite."""
-    ids = [int(i) for i in ids]
-    return ids if dialect == "postgresql" else json.dumps(ids)
+    return values_value(dialect, [int(i) for i in ids])
+
+
+def values_value(dialect: str, values: Iterable[Any]) -> list[Any] | str:
+    """`ids_value` for values of any JSON type (Slack ids, with `item_type=String`)."""
+    values = list(values)
+    return values if dialect == "postgresql" else json.dumps(values)
 
 
 #: PostgreSQL connections a process keeps, and at most holds: a transaction that finds all of them

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Exists, Select, and_, delete, exists, func, or_, select, tuple_, update
+from sqlalchemy import Exists, Select, String, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import CampaignStatus, EngagementStatus, Role
 from bot.domain.incidents import OPEN as OPEN_INCIDENT
 from scheduler.planner import Subject
+from storage.db import id_in_param, values_value
 from storage.models import (
     AwaitedReply,
     Campaign,
@@ -410,23 +412,21 @@ async def brand_recipients(s: AsyncSession, campaign_id: int) -> list[str]:
 
 async def brand_contacts(s: AsyncSession, campaigns: Iterable[Campaign]) -> dict[int, str | None]:
     """The first of each campaign's `brand_recipient_ids`, for a batch (the facts the reminder
-    planner reads, 500 at a time): which owners are influencers is one statement for the whole
-    batch; only a campaign whose owner is one (legacy data) costs a statement of its own. (The same
-    subquery per row of the facts cost the claim pass about 5 ms in 500 rows.)"""
+    planner reads, 500 at a time): which owners are influencers is one statement per workspace of
+    the batch (`_influencer_owners`); only a campaign whose owner is one (legacy data) costs a
+    statement of its own. (The same subquery per row of the facts cost the claim pass about 5 ms in
+    500 rows.)"""
     by_id = {c.id: c for c in campaigns}
-    owners = {(c.team_id, c.owner_id) for c in by_id.values()}
+    owners: dict[str, set[str]] = {}
+    for c in by_id.values():
+        owners.setdefault(c.team_id, set()).add(c.owner_id)
+    dialect = s.get_bind().dialect.name
     influencers: set[tuple[str, str]] = set()
-    if owners:
-        result = await s.exec(
-            select(Influencer.team_id, Influencer.slack_user_id)
-            .join(Engagement, Engagement.influencer_id == Influencer.id)
-            .where(
-                Engagement.team_id == Influencer.team_id,
-                tuple_(Influencer.team_id, Influencer.slack_user_id).in_(sorted(owners)),
-            )
-            .distinct()
+    for team_id, users in owners.items():
+        result = await (await s.connection()).execute(
+            _influencer_owners(dialect), {"team_id": team_id, "users": values_value(dialect, sorted(users))}
         )
-        influencers = {(team, user) for team, user in result.all()}
+        influencers.update((team_id, user) for (user,) in result.all())
     out: dict[int, str | None] = {}
     for c in by_id.values():
         if (c.team_id, c.owner_id) in influencers:
@@ -434,3 +434,21 @@ async def brand_contacts(s: AsyncSession, campaigns: Iterable[Campaign]) -> dict
         else:
             out[c.id] = c.owner_id
     return out
+
+
+@functools.cache
+def _influencer_owners(dialect: str) -> Select:
+    """Which of the Slack ids `users` are influencers of workspace `team_id` (influencer (team_id,
+    slack_user_id), then engagement (team_id, influencer_id)), built once, the ids as one array
+    parameter. A row-value `IN` of (team, user) pairs was a bind parameter per owner, a statement
+    per number of owners and an index probe planned per owner: 1.5 ms of PostgreSQL's planning
+    for twenty owners, and the bot's CPU to expand it, in every batch of the claim pass."""
+    return select(Influencer.slack_user_id).where(
+        Influencer.team_id == bindparam("team_id", type_=String),
+        id_in_param(dialect, Influencer.slack_user_id, "users", String),
+        exists(
+            select(Engagement.id).where(
+                Engagement.team_id == Influencer.team_id, Engagement.influencer_id == Influencer.id
+            )
+        ),
+    )

@@ -17,10 +17,10 @@ NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 OWNER, MAYA, MO, LEE = "UOWN", "UMAYA", "UMO", "ULEE"
 
 
-async def _campaign(db: Database, slug: str, roles: dict[str, str]) -> int:
+async def _campaign(db: Database, slug: str, roles: dict[str, str], team_id: str = T) -> int:
     async with db.transaction() as s:
         campaign = Campaign(
-            team_id=T,
+            team_id=team_id,
             slug=slug,
             name=slug.title(),
             brand="Acme",
@@ -34,7 +34,7 @@ async def _campaign(db: Database, slug: str, roles: dict[str, str]) -> int:
         for user_id, role in roles.items():
             s.add(
                 CampaignRole(
-                    team_id=T,
+                    team_id=team_id,
                     campaign_id=campaign.id,
                     user_id=user_id,
                     role=role,
@@ -45,15 +45,15 @@ async def _campaign(db: Database, slug: str, roles: dict[str, str]) -> int:
         return campaign.id
 
 
-async def _engage(db: Database, campaign_id: int, user_id: str) -> int:
+async def _engage(db: Database, campaign_id: int, user_id: str, team_id: str = T) -> int:
     """`user_id` made an influencer on the campaign (as a store from before *one person, one side*
     may hold for someone with a brand role)."""
     async with db.transaction() as s:
-        person = Influencer(team_id=T, display_name=user_id, slack_user_id=user_id, created_at=NOW)
+        person = Influencer(team_id=team_id, display_name=user_id, slack_user_id=user_id, created_at=NOW)
         s.add(person)
         await s.flush()
         engagement = Engagement(
-            team_id=T,
+            team_id=team_id,
             campaign_id=campaign_id,
             influencer_id=person.id,
             channel_id=f"C{user_id}",
@@ -91,3 +91,17 @@ async def test_the_owner_or_else_the_managers_who_are_not_influencers(db: Databa
     await _engage(db, other, LEE)
     assert await _recipients(db, autumn) == []  # nobody rather than an influencer
     assert await _contact(db, otto) is None
+
+
+async def test_a_batch_over_workspaces_asks_each_workspace_of_its_own_owners(db: Database):
+    """The same Slack id is an influencer in one workspace and a campaign owner in another (ids
+    are per workspace): each campaign of one batch is judged in its own workspace."""
+    here = await _campaign(db, "here", {OWNER: "manager", MAYA: "manager"})
+    there = await _campaign(db, "there", {OWNER: "manager", LEE: "manager"}, team_id="T2")
+    elsewhere = await _campaign(db, "elsewhere", {}, team_id="T2")
+    plain = await _campaign(db, "plain", {MO: "manager"})
+    await _engage(db, elsewhere, OWNER, team_id="T2")  # an influencer in T2 only
+    async with db.transaction() as s:
+        campaigns = [await s.get(Campaign, i) for i in (here, there, plain)]
+        contacts = await q.brand_contacts(s, campaigns)
+    assert contacts == {here: OWNER, there: LEE, plain: OWNER}

@@ -116,8 +116,9 @@ class EngagementFacts:
     #: The newest review logged for this engagement, if any.
     last_review_at: datetime | None = None
     #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
-    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
-    brand_contact: str | None = None
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody. Required,
+    #: by name: facts built without it would plan no owner reminders, silently.
+    brand_contact: str | None = field(kw_only=True)
 
     subject = Subject.ENGAGEMENT
 
@@ -137,8 +138,9 @@ class DeliverableFacts:
     #: Compliance checks still pending (None: the checklist has no items yet, i.e. nothing checked).
     checks_pending: int | None = None
     #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
-    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
-    brand_contact: str | None = None
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody. Required,
+    #: by name: facts built without it would plan no owner reminders, silently.
+    brand_contact: str | None = field(kw_only=True)
 
     subject = Subject.DELIVERABLE
 
@@ -154,8 +156,9 @@ class IncidentFacts:
     influencer: Influencer
     campaign: Campaign
     #: Who gets the brand side's reminders about this subject (`storage.queries.campaigns.
-    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody.
-    brand_contact: str | None = None
+    #: brand_recipient_ids`, the first): the owner, never an influencer; None: nobody. Required,
+    #: by name: facts built without it would plan no owner reminders, silently.
+    brand_contact: str | None = field(kw_only=True)
 
     subject = Subject.INCIDENT
 

@@ -72,7 +72,9 @@ def new_incident(
     """`incident`'s rows for an incident a report is writing (storage.queries.incidents.write_new
     inserts them with it): its facts are the rows the flow already holds (with the brand contact
     the report read with them), and it has no reminder rows yet, so nothing is read back."""
-    return q.new_rows(IncidentFacts(incident, engagement, influencer, campaign, brand_contact), now)
+    return q.new_rows(
+        IncidentFacts(incident, engagement, influencer, campaign, brand_contact=brand_contact), now
+    )
 
 
 async def campaign(s: AsyncSession, campaign: Campaign, now: datetime) -> None:

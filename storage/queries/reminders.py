@@ -192,7 +192,7 @@ async def engagement_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Eng
         ).all()
     )
     return {
-        e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id), contacts[c.id])
+        e.id: EngagementFacts(e, i, c, changed.get(c.id), reviewed.get(e.id), brand_contact=contacts[c.id])
         for e, i, c in rows
     }
 
@@ -212,7 +212,7 @@ async def deliverable_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, De
     for (d, e, i, c), row in zip(records, rows, strict=True):
         code, checks = row[-2], row[-1]
         checks_pending = None if checks is None else int(checks)
-        out[d.id] = DeliverableFacts(d, e, i, c, code, checks_pending, contacts[c.id])
+        out[d.id] = DeliverableFacts(d, e, i, c, code, checks_pending, brand_contact=contacts[c.id])
     return out
 
 
@@ -262,7 +262,7 @@ async def incident_facts(s: AsyncSession, ids: Iterable[int]) -> dict[int, Incid
         await _rows(s, _incident_facts(dialect), {"ids": ids_value(dialect, ids)}), _INCIDENT_TABLES
     )
     contacts = await brand_contacts(s, [c for *_, c in rows])
-    return {i.id: IncidentFacts(i, e, inf, c, contacts[c.id]) for i, e, inf, c in rows}
+    return {i.id: IncidentFacts(i, e, inf, c, brand_contact=contacts[c.id]) for i, e, inf, c in rows}
 
 
 _INCIDENT_TABLES = (Incident, Engagement, Influencer, Campaign)

@@ -146,7 +146,10 @@ def test_reminders_to_the_brand_team_say_what_to_do_and_where():
     for sent_to_owner in ("1700000000.000200", None):
         published.checklist_ts = sent_to_owner
         text = views.message(
-            "compliance_pending", DeliverableFacts(published, active, i, c, None, 2), {}, now=NOW
+            "compliance_pending",
+            DeliverableFacts(published, active, i, c, None, 2, brand_contact=c.owner_id),
+            {},
+            now=NOW,
         ).slots[0]
         assert (
             "2 compliance checks still pending" in text and "mark each item passed, failed or waived" in text
@@ -154,11 +157,17 @@ def test_reminders_to_the_brand_team_say_what_to_do_and_where():
         assert ("in this conversation" in text) == bool(sent_to_owner)
         assert ("<#C0SHARED>" in text) != bool(sent_to_owner)
     text = views.message(
-        "incident_unresolved", IncidentFacts(_incident(), active, i, c), {"days": 9}, now=NOW
+        "incident_unresolved",
+        IncidentFacts(_incident(), active, i, c, brand_contact=c.owner_id),
+        {"days": 9},
+        now=NOW,
     ).slots[0]
     assert "open for 9 days" in text and "Resolve or dismiss it on the incident card in <#C0SHARED>" in text
     due = views.message(
-        "deliverable_due", DeliverableFacts(_deliverable("planned"), active, i, c), {}, now=NOW
+        "deliverable_due",
+        DeliverableFacts(_deliverable("planned"), active, i, c, brand_contact=c.owner_id),
+        {},
+        now=NOW,
     )
     assert "*Mark submitted* on its card" in due.slots[1]
 
@@ -191,3 +200,13 @@ def test_the_columns_the_facts_carry_are_all_the_planner_and_the_message_read(
     assert wanted(loaded, planned.key, planned.due_at) == planned
     rendered = views.render(planned.kind, loaded, planned.payload, now=NOW, escalated=escalated)
     assert rendered == views.render(planned.kind, facts, planned.payload, now=NOW, escalated=escalated)
+
+
+@pytest.mark.parametrize("facts", [EngagementFacts, DeliverableFacts, IncidentFacts])
+def test_facts_always_say_who_gets_the_owners_reminders(facts):
+    """`brand_contact` has no default: facts built without it would plan no owner reminders and
+    nobody would notice. It is named (None: nobody, as the loaders say when every manager is an
+    influencer)."""
+    with pytest.raises(TypeError, match="brand_contact"):
+        facts(None, None, None, None)
+    assert facts(None, None, None, None, brand_contact=None).brand_contact is None

@@ -686,6 +686,10 @@ class FlaggedMessage(SQLModel, table=True):
     reason: str = Field(max_length=500)
     permalink: str | None = Field(default=None, max_length=500)
     created_at: datetime = utc()
+    #: While the flag is being sent for this message (the row is the claim that recognises Slack's
+    #: retries of the event): a writer that stops before it is done leaves the lease to run out, and
+    #: a retry after that takes the message over. None once done (and for rows from before leases).
+    lease_until: datetime | None = utc(nullable=True, default=None)
 
 
 class AwaitedReply(SQLModel, table=True):

@@ -20,6 +20,10 @@ thread, from either side:
    Each update asks again who may read it (`_where`): a copy in an escalation channel no longer
    safe, or in the DM of someone no longer in the audience, is left as it was; whoever gets the
    flag now and has no copy is sent one.
+4. The kept message is the claim that recognises Slack's retries of the event, and it is a lease
+   (`LEASE`) until the flag is sent: a retry while it runs is dropped, one after it ran out (the
+   writer died) or after it was given back (a post failed) sends the flag, and a message whose
+   flag was sent is never sent again.
 
 Skipped: bots and other apps (`bot_id`, `app_id`, `bot_profile`, `bot_message`), this bot, joins
 and other system subtypes, and edits made by a bot. An edit by a person is assessed again (an
@@ -69,6 +73,11 @@ SWITCHERS = frozenset({Role.ADMIN, Role.MANAGER})
 ADMIN_PAGES = 20
 #: How long the workspace admins Slack named are reused (`_SlackAdmins`).
 ADMINS_TTL = timedelta(seconds=60)
+#: How long a writer holds a flagged message, and each copy of its flag it claimed, while it sends
+#: the flag: a retry of the event within it is dropped; after it (the writer stopped: the process
+#: died), the retry takes the message over (docs/conduct.md). Slack retries an event about a minute
+#: and five minutes after the first delivery.
+LEASE = timedelta(minutes=2)
 
 _warmed = False
 
@@ -287,113 +296,157 @@ async def _flag(
     about_brand: bool,
 ) -> None:
     now = svc.clock.now()
-    team_id, author, ts = found.campaign.team_id, message["user"], message["ts"]
+    team_id, ts = found.campaign.team_id, message["ts"]
     link = await _permalink(svc, channel_id, ts)
     async with svc.db.transaction() as s:
         # one writer per channel at a time: two messages a second apart make one flag, not two
         await q.lock(s, Engagement, found.engagement.id)
-        if await q.flagged(s, team_id, channel_id, ts) is not None:
-            return  # Slack delivered it again, or an edit of a message already flagged
-        current = await q.current_flag(s, team_id, channel_id, author, now - FLAG_WINDOW)
-        new = current is None
-        if new:
-            await q.purge(s, team_id, now - RETENTION)
-            current = ConductFlag(
-                team_id=team_id,
-                campaign_id=found.campaign.id,
-                engagement_id=found.engagement.id,
-                channel_id=channel_id,
-                author_id=author,
-                about_brand=about_brand,
-                category=verdict.category.value if verdict.category else "conduct",
-                reason=verdict.reason[:500],
-                messages=1,
-                deliveries=[],
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(current)
-            await s.flush()
+        kept = await q.flagged(s, team_id, channel_id, ts)
+        if kept is not None and (kept.lease_until is None or kept.lease_until > now):
+            # Slack delivered it again, or an edit of a message already flagged: its flag was
+            # sent, or another writer is sending it
+            return
+        if kept is not None:  # its writer stopped before the flag was sent: counted once, sent now
+            current = await s.get(ConductFlag, kept.flag_id, populate_existing=True)
+            kept.lease_until = now + LEASE
+            s.add(kept)
         else:
-            current.messages += 1
-            current.updated_at = now
-            s.add(current)
-        s.add(
-            FlaggedMessage(
-                team_id=team_id,
-                flag_id=current.id,
-                channel_id=channel_id,
-                ts=ts,
-                thread_ts=message.get("thread_ts"),
-                author_id=author,
-                text=(message.get("text") or "")[:40000],
-                files=message_files(message),
-                edited=bool(message.get("edited")),
-                category=verdict.category.value if verdict.category else "conduct",
-                score=float(verdict.score),
-                lang=verdict.lang[:8],
-                reason=verdict.reason[:500],
-                permalink=link if link and len(link) <= 500 else None,
-                created_at=now,
-            )
-        )
+            current, kept = await _count(s, found, channel_id, message, verdict, link, now, about_brand)
         await s.flush()
         code = await q.conduct_clause(s, found.campaign.id)
-        flag_id = current.id
-    # who may read it now: roles and the escalation channel change within the hour a flag lasts
-    where = await _where(svc, found, current)
-    await _deliver(svc, found, code, flag_id, where)
+        flag_id, kept_id, lease = current.id, kept.id, kept.lease_until
+    try:
+        # who may read it now: roles and the escalation channel change within the hour a flag lasts
+        where = await _where(svc, found, current)
+        sent = await _deliver(svc, found, code, flag_id, where)
+    except Exception:
+        await _end_lease(svc, kept_id, lease, sent=False)  # Slack's retry of the event takes it over
+        raise
+    await _end_lease(svc, kept_id, lease, sent=sent)
 
 
-async def _deliver(svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where) -> None:
+async def _end_lease(svc: Services, kept_id: int, lease: datetime, *, sent: bool) -> None:
+    """The message's flag was sent to everyone it was to go to (`sent`): done, never again. Else
+    the lease is given back: a retry of the event (or an edit of the message) sends it."""
+    async with svc.db.transaction() as s:
+        await q.end_lease(s, kept_id, lease, None if sent else svc.clock.now())
+
+
+async def _count(
+    s,
+    found: q.Channel,
+    channel_id: str,
+    message: dict[str, Any],
+    verdict: ConductVerdict,
+    link: str | None,
+    now: datetime,
+    about_brand: bool,
+) -> tuple[ConductFlag, FlaggedMessage]:
+    """Keep a newly flagged message, leased to this writer, under the person's flag of the hour (a
+    new one if none): the claim that recognises Slack's retries of the event."""
+    team_id, author, ts = found.campaign.team_id, message["user"], message["ts"]
+    current = await q.current_flag(s, team_id, channel_id, author, now - FLAG_WINDOW)
+    if current is None:
+        await q.purge(s, team_id, now - RETENTION)
+        current = ConductFlag(
+            team_id=team_id,
+            campaign_id=found.campaign.id,
+            engagement_id=found.engagement.id,
+            channel_id=channel_id,
+            author_id=author,
+            about_brand=about_brand,
+            category=verdict.category.value if verdict.category else "conduct",
+            reason=verdict.reason[:500],
+            messages=1,
+            deliveries=[],
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(current)
+        await s.flush()
+    else:
+        current.messages += 1
+        current.updated_at = now
+        s.add(current)
+    kept = FlaggedMessage(
+        team_id=team_id,
+        flag_id=current.id,
+        channel_id=channel_id,
+        ts=ts,
+        thread_ts=message.get("thread_ts"),
+        author_id=author,
+        text=(message.get("text") or "")[:40000],
+        files=message_files(message),
+        edited=bool(message.get("edited")),
+        category=verdict.category.value if verdict.category else "conduct",
+        score=float(verdict.score),
+        lang=verdict.lang[:8],
+        reason=verdict.reason[:500],
+        permalink=link if link and len(link) <= 500 else None,
+        created_at=now,
+        lease_until=now + LEASE,
+    )
+    s.add(kept)
+    return current, kept
+
+
+async def _deliver(svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where) -> bool:
     """Update the flag's copies and post it to whoever in `where` has none; when the escalation
-    channel refuses it, by DM instead, saying it was held from the channel (as when not safe)."""
-    if not await _send(svc, found, code, flag_id, where, update=True):
-        await _send(svc, found, code, flag_id, replace(where, safe=False), update=False)
+    channel refuses it, by DM instead, saying it was held from the channel (as when not safe).
+    True when every copy this writer set out to post was posted."""
+    ok, sent = await _send(svc, found, code, flag_id, where, update=True)
+    if not ok:
+        _, sent = await _send(svc, found, code, flag_id, replace(where, safe=False), update=False)
+    return sent
 
 
 async def _send(
     svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where, *, update: bool
-) -> bool:
-    """One round of `_deliver`; False when the escalation channel refused its copy.
+) -> tuple[bool, bool]:
+    """One round of `_deliver`: (False when the escalation channel refused its copy, whether every
+    copy claimed was posted).
 
     Each message of a flag runs this, concurrently with the channel's other messages. Under the
     engagement lock a writer claims the copies it is to post (pending entries in `deliveries`, see
     `_claims`), so nobody gets two; it posts after the commit (Slack is never waited on with the
     engagement locked), then stores them, dropping a claim whose post failed so that a later
     message tries again. A copy another writer is still posting is left to it: that writer updates
-    it if messages were added meanwhile."""
+    it if messages were added meanwhile. A claim is leased (LEASE): one left pending by a writer
+    that stopped (the process died) is dropped once its lease ran out, and the copy claimed again."""
+    now = svc.clock.now()
     async with svc.db.transaction() as s:
         await q.lock(s, Engagement, found.engagement.id)
         f = await s.get(ConductFlag, flag_id, populate_existing=True)
-        claims = _claims(where, f.deliveries)
-        if claims:
-            f.deliveries = [*f.deliveries, *claims]
+        live = [d for d in f.deliveries if not _abandoned(d, now)]
+        claims = _claims(where, live, now + LEASE)
+        if claims or len(live) != len(f.deliveries):
+            f.deliveries = [*live, *claims]
             s.add(f)
         first, latest = await q.first_and_latest(s, flag_id)
     render = _renderer(found, code, f, first, latest)
-    if update:
-        await _update(svc, where, f.deliveries, render)
-    if not claims:
-        return True
     posted: list[list | None] = []
     try:
+        if update:
+            await _update(svc, where, f.deliveries, render)
         for claim in claims:
             posted.append(await _post_claim(svc, where, claim, render))
     finally:  # even when cut short: a claim left pending would keep its recipient from the flag
-        outcome = {tuple(claim): copy for claim, copy in zip_longest(claims, posted)}  # unposted: None
-        async with svc.db.transaction() as s:
-            await q.lock(s, Engagement, found.engagement.id)
-            fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
-            fresh.deliveries = _settle(fresh.deliveries, outcome)
-            s.add(fresh)
-            behind = fresh.messages != f.messages  # messages added while these copies were posted
-            if behind:
-                first, latest = await q.first_and_latest(s, flag_id)
+        if claims:
+            outcome = {tuple(claim): copy for claim, copy in zip_longest(claims, posted)}  # unposted: None
+            async with svc.db.transaction() as s:
+                await q.lock(s, Engagement, found.engagement.id)
+                fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
+                fresh.deliveries = _settle(fresh.deliveries, outcome)
+                s.add(fresh)
+                behind = fresh.messages != f.messages  # messages added while these copies were posted
+                if behind:
+                    first, latest = await q.first_and_latest(s, flag_id)
+    if not claims:
+        return True, True
     added = [p for p in posted if p]
     if behind and added:  # after the commit, as above
         await _update(svc, where, added, _renderer(found, code, fresh, first, latest))
-    return bool(added) or _reader(claims[0]) is not None
+    return bool(added) or _reader(claims[0]) is not None, len(added) == len(claims)
 
 
 def _renderer(found: q.Channel, code: str | None, f: ConductFlag, first, latest):
@@ -469,21 +522,32 @@ async def _update(svc: Services, where: Where, deliveries: list[list], render) -
             log.warning("flag in %s not updated: %s", channel_id, slack_error(exc))
 
 
-def _claims(where: Where, deliveries: list[list]) -> list[list]:
-    """The copies to post now, as pending entries (no ts yet): `[escalation channel, None]` for a
-    flag not yet anywhere when the channel is safe, else `[None, None, recipient]` for each person
-    of the audience without a copy (posted or pending). None while the escalation channel has it
-    (or is being sent it) and is safe: then nothing goes by DM."""
+def _abandoned(delivery: list, now: datetime) -> bool:
+    """A pending entry (no ts) whose writer's lease ran out, or one from before claims were leased
+    (no lease): its writer stopped before it stored the copy, if it posted one."""
+    if delivery[1] is not None:
+        return False
+    until = delivery[3] if len(delivery) > 3 else None
+    return not isinstance(until, str) or datetime.fromisoformat(until) <= now
+
+
+def _claims(where: Where, deliveries: list[list], until: datetime) -> list[list]:
+    """The copies to post now, as pending entries (no ts yet; leased `until`): `[escalation
+    channel, None, None, until]` for a flag not yet anywhere when the channel is safe, else `[None,
+    None, recipient, until]` for each person of the audience without a copy (posted or pending).
+    None while the escalation channel has it (or is being sent it) and is safe: then nothing goes
+    by DM."""
+    lease = until.isoformat()
     if where.safe and any(_reader(d) is None and d[0] == where.escalation for d in deliveries):
         return []
     if where.safe and not deliveries:
-        return [[where.escalation, None]]
+        return [[where.escalation, None, None, lease]]
     if any(_reader(d) is None and d[0] != where.escalation for d in deliveries):
         # a DM stored without its recipient (or a copy in a former escalation channel): who
         # already has the flag is unknown, and a second copy is worse than none
         return []
     sent = {_reader(d) for d in deliveries}
-    return [[None, None, person] for person in where.people if person not in sent]
+    return [[None, None, person, lease] for person in where.people if person not in sent]
 
 
 async def _post_claim(svc: Services, where: Where, claim: list, render) -> list | None:
@@ -499,13 +563,17 @@ async def _post_claim(svc: Services, where: Where, claim: list, render) -> list 
 
 def _settle(deliveries: list[list], outcome: dict[tuple, list | None]) -> list[list]:
     """`deliveries` with each of this writer's claims replaced by its copy, or dropped when its
-    post failed (a later message of the flag tries again)."""
-    settled = []
+    post failed (a later message of the flag tries again). A copy whose claim is gone (this writer
+    outlived its lease, and another dropped the claim) is stored all the same: it was posted."""
+    settled, found = [], set()
     for delivery in deliveries:
-        copy = outcome.get(tuple(delivery), delivery)
+        key = tuple(delivery)
+        if key in outcome:
+            found.add(key)
+        copy = outcome.get(key, delivery)
         if copy is not None:
             settled.append(copy)
-    return settled
+    return settled + [copy for claim, copy in outcome.items() if claim not in found and copy is not None]
 
 
 async def _post(svc: Services, channel: str, rendered) -> tuple[str, str] | None:

@@ -136,6 +136,17 @@ async def flagged(s: AsyncSession, team_id: str, channel_id: str, ts: str) -> Fl
     return result.scalars().first()
 
 
+async def end_lease(s: AsyncSession, message_id: int, lease: datetime, until: datetime | None) -> None:
+    """The writer that holds the flagged message's lease (`lease`, as it took it) ends it: None when
+    the message's flag was sent, or `until` (now) to give it back to the next retry. A lease another
+    writer took over meanwhile is theirs: left as it is."""
+    await s.exec(
+        update(FlaggedMessage)
+        .where(FlaggedMessage.id == message_id, FlaggedMessage.lease_until == lease)
+        .values(lease_until=until)
+    )
+
+
 async def purge(s: AsyncSession, team_id: str, before: datetime) -> None:
     """Retention: the workspace's flags raised before `before`, with their snapshots (index
     conduct_flag (team_id, created_at))."""

@@ -250,3 +250,15 @@ def card_refused_again(what: str, channel: str, error: str | None) -> str:
         f":warning: I still could not post the card of {what} in <#{channel}>: "
         f"{card_refused_reason(error)}. Fix that, then press *{POST_CARD_AGAIN}* again."
     )
+
+
+def quote_not_theirs(source: str | None, reader: str | None) -> str:
+    """The report form's description quotes a message of one engagement's shared channel (`source`:
+    that engagement as the form lists it, "Spring Launch · Ivy"; None when the reporter no longer
+    has it), and the report is filed on another one, whose card and thread would show the quote to
+    its channel: to its influencer (`reader`: their mention, or escaped name), who is not in that
+    channel, or (`reader` None: the same influencer, on another campaign) to that channel's brand team."""
+    where = f"the shared channel of *{esc(source)}*" if source else "another engagement's shared channel"
+    why = f"which {reader} can't read" if reader else "and this report's card goes to another channel"
+    on = "that engagement" if source else "the engagement of that channel"
+    return f"This quotes a message from {where}, {why}: file the report on {on}, or remove the quote."

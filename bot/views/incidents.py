@@ -104,6 +104,11 @@ def evidence_links(evidence: Sequence[str]) -> str:
 # The report form
 
 
+def engagement_label(influencer: Influencer, campaign: Campaign) -> str:
+    """An engagement as the report form lists it: "Spring Launch · Ivy"."""
+    return f"{campaign.name} · {influencer.display_name}"
+
+
 def _clause_option(g: Guideline):
     return option(f"{g.code} · {g.title} ({g.default_severity})", str(g.id))
 
@@ -119,12 +124,14 @@ def report_modal(
     description: str | None = None,
     severity: str | None = None,
     confirm: Sequence[str] = (),
+    metadata: str | None = None,
 ) -> View:
     """The breach report. Clauses are those of the chosen engagement's campaign (grouped by
     campaign until one is chosen); severity defaults to the clause's own. With `confirm` (why
     this report may be a mistake, see `duplicate_reason` and `ended_reason`), the form says so and
-    needs "report anyway" ticked."""
-    engagement_options = [option(f"{c.name} · {i.display_name}", str(e.id)) for e, i, c in choices][:100]
+    needs "report anyway" ticked. `metadata`: the form's `private_metadata` (where a quoted
+    message came from, see bot/flows/incidents/report.py), kept by every form that replaces it."""
+    engagement_options = [option(engagement_label(i, c), str(e.id)) for e, i, c in choices][:100]
     names = {c.id: c.name for _, _, c in choices}
     chosen_campaign = next((c.id for e, _, c in choices if e.id == engagement_id), None)
     shown = [g for g in clauses if chosen_campaign is None or g.campaign_id == chosen_campaign]
@@ -207,6 +214,7 @@ def report_modal(
             ),
             *_confirm_blocks(confirm),
         ],
+        metadata=metadata,
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import re
 from collections.abc import Awaitable
@@ -11,6 +13,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import messages
 from bot.domain import incidents as rules
@@ -28,11 +31,11 @@ from bot.services import Services
 from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, slack_error
 from bot.views import incidents as views
 from bot.views import owners
-from bot.views.common import with_post_card
+from bot.views.common import influencer_mention, with_post_card
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
-from storage.models import Incident
+from storage.models import Incident, Influencer
 from storage.queries import incidents as q
 
 log = logging.getLogger(__name__)
@@ -53,9 +56,11 @@ async def open_report(
     description: str | None = None,
     occurred_at: datetime | None = None,
     channel_id: str | None = None,
+    quoted_from: str | None = None,
 ) -> None:
     """Open the report form. `channel_id`: where it was asked from — in an engagement's shared
-    channel, that engagement is preselected."""
+    channel, that engagement is preselected. `quoted_from`: the shared channel whose message
+    `description` quotes (see `submit_report`)."""
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
@@ -75,6 +80,7 @@ async def open_report(
     guideline_id = next(
         (g.id for g in clauses if g.campaign_id == chosen_campaign and g.code == guideline_code), None
     )
+    quote = _quote_metadata(quoted_from, _quote_prints(description)) if quoted_from and description else None
     view = views.report_modal(
         choices,
         clauses,
@@ -83,6 +89,7 @@ async def open_report(
         evidence=evidence or [],
         occurred_at=min(occurred_at or svc.clock.now(), svc.clock.now()),
         description=description,
+        metadata=quote,
     )
     await svc.client.views_open(trigger_id=trigger_id, view=owners.for_user(view, user_id))
 
@@ -90,24 +97,26 @@ async def open_report(
 async def open_report_from_message(
     svc: Services, team_id: str, user_id: str, trigger_id: str, channel_id: str, message: dict[str, Any]
 ) -> None:
-    """The `report_breach` shortcut: the message's permalink as evidence, its author as the
-    influencer when they are one on the reporter's campaigns. The message is quoted in the
-    description only from a shared channel of those campaigns: a report is read by its influencer,
-    and a message of another channel (legal's, another influencer's, a DM) is not theirs to read
-    (its link is kept, and never read: bot/flows/evidence.py)."""
+    """The `report_breach` shortcut: the message's permalink as evidence. On a message of a shared
+    channel of the reporter's campaigns, that channel's engagement is preselected (whoever wrote
+    it: an influencer's, the brand's) and the message is quoted in the description; elsewhere, its
+    author's engagement when they are an influencer on those campaigns, and no quote. A report is
+    read by its influencer, and a message of another channel (legal's, another influencer's, a DM)
+    is not theirs to read (its link is kept, and never read: bot/flows/evidence.py); nor is a
+    shared channel's quote, on a report filed on another engagement (refused, see `submit_report`)."""
     permalink = (await svc.client.chat_getPermalink(channel=channel_id, message_ts=message["ts"]))[
         "permalink"
     ]
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
-    engagement_id = None
     author = message.get("user")
-    if author:
-        in_channel = [e.id for e, i, _ in choices if i.slack_user_id == author and e.channel_id == channel_id]
-        anywhere = [e.id for e, i, _ in choices if i.slack_user_id == author]
-        engagement_id = (in_channel or anywhere or [None])[0]
-    shared = any(e.channel_id == channel_id for e, _, _ in choices)
+    in_channel = [(e.id, i.slack_user_id) for e, i, _ in choices if e.channel_id == channel_id]
+    if in_channel:  # a shared channel: its engagement (the author's, when it has several)
+        engagement_id = next((e for e, who in in_channel if author and who == author), in_channel[0][0])
+    else:
+        engagement_id = next((e.id for e, i, _ in choices if author and i.slack_user_id == author), None)
+    quote = _quoted(message.get("text")) if in_channel else None
     await open_report(
         svc,
         team_id,
@@ -115,9 +124,10 @@ async def open_report_from_message(
         trigger_id,
         engagement_id=engagement_id,
         evidence=[permalink],
-        description=_quoted(message.get("text")) if shared else None,
+        description=quote,
         occurred_at=_message_time(message.get("ts")),
         channel_id=channel_id,
+        quoted_from=channel_id if quote else None,
     )
 
 
@@ -131,12 +141,83 @@ def _message_time(ts: object) -> datetime | None:
 
 def _quoted(text: object) -> str | None:
     """The reported message, quoted as the start of the description (readable plain text: Slack's
-    markup becomes names and addresses, its entities characters again)."""
+    markup becomes names and addresses, its entities characters again; its first
+    `QUOTE_LINES_MAX` lines)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    plain = html.unescape(slack_text(text))
-    quoted = "\n".join(f"> {line}" for line in plain.splitlines())
+    lines = html.unescape(slack_text(text)).splitlines()
+    if len(lines) > QUOTE_LINES_MAX:
+        lines = [*lines[:QUOTE_LINES_MAX], "…"]
+    quoted = "\n".join(f"> {line}" for line in lines)
     return truncate(f"The message:\n{quoted}\n\n", views.DESCRIPTION_MAX - 200)
+
+
+# A quoted message stays in its channel. The form remembers, in its `private_metadata` (set by the
+# bot, returned by Slack as it was), the shared channel the quote came from and a fingerprint of
+# each quoted line; a report filed on an engagement of another channel whose description still
+# holds one of those lines is refused (`submit_report`). Fingerprints keep the metadata small, and
+# the quote's text out of it.
+
+#: Lines of the reported message a quote keeps: each has a fingerprint in the form's metadata.
+QUOTE_LINES_MAX = 200
+_PRINT = 8  # hex characters of a line's fingerprint
+_PRINTS = re.compile(rf"(?:[0-9a-f]{{{_PRINT}}})*")
+
+
+def _line_print(line: str) -> str | None:
+    """The fingerprint of a line, quoted or typed, as compared: without quote marks, a trailing
+    ellipsis, spacing or case (None for a line with no letter or digit: it quotes nothing)."""
+    words = line.strip().lstrip("> ").rstrip("…").split()
+    key = " ".join(words).casefold()
+    if not any(c.isalnum() for c in key):
+        return None
+    return hashlib.sha256(key.encode()).hexdigest()[:_PRINT]
+
+
+def _quote_prints(quote: str) -> str:
+    """The fingerprints of a quote's lines (its first line, "The message:", is ours)."""
+    return "".join(dict.fromkeys(p for line in quote.splitlines()[1:] if (p := _line_print(line))))
+
+
+def _quote_metadata(channel_id: str, prints: str) -> str:
+    """The form's `private_metadata`: the shared channel its quote came from, and its fingerprints."""
+    return json.dumps({"quoted": {"channel": channel_id, "lines": prints}}, separators=(",", ":"))
+
+
+def _quote_of(form: FormValues) -> tuple[str, str] | None:
+    """The shared channel a form's quote came from, and its lines' fingerprints (None: no quote)."""
+    quoted = form.metadata.get("quoted")
+    if not isinstance(quoted, dict):
+        return None
+    channel, prints = quoted.get("channel"), quoted.get("lines")
+    if not isinstance(channel, str) or not channel or not isinstance(prints, str):
+        return None
+    return (channel, prints) if _PRINTS.fullmatch(prints) else None
+
+
+def _kept_metadata(form: FormValues) -> str | None:
+    """The metadata of a form that replaces this one (the quote is still in its description)."""
+    quote = _quote_of(form)
+    return _quote_metadata(*quote) if quote else None
+
+
+def _still_quotes(description: str, prints: str) -> bool:
+    """Whether `description` still holds a line of the quote (whole, re-spaced or unquoted)."""
+    known = {prints[i : i + _PRINT] for i in range(0, len(prints), _PRINT)}
+    return any(_line_print(line) in known for line in description.splitlines())
+
+
+async def _quote_refusal(
+    s: AsyncSession, svc: Services, team_id: str, user_id: str, channel_id: str, influencer: Influencer
+) -> str:
+    """Why a report on `influencer`'s engagement can't quote a message of `channel_id`."""
+    is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
+    choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+    source = next(((i, c) for e, i, c in choices if e.channel_id == channel_id), None)
+    same = source is not None and source[0].id == influencer.id  # theirs, on another campaign
+    return messages.quote_not_theirs(
+        views.engagement_label(*source) if source else None, None if same else influencer_mention(influencer)
+    )
 
 
 async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, view: dict[str, Any]) -> None:
@@ -164,6 +245,7 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
         evidence=[e for e in evidence if e.strip()],
         occurred_at=occurred,
         description=form.text(Field.DESCRIPTION) or None,
+        metadata=_kept_metadata(form),
     )
     await svc.client.views_update(
         external_id=external_id, hash=view.get("hash"), view=owners.for_user(updated, user_id, external_id)
@@ -262,6 +344,12 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             )
         if guideline is None:
             raise FormErrors({Field.GUIDELINE: "Pick a clause of this campaign."})
+        # a message quoted from a shared channel goes on no other engagement's card: its influencer
+        # would read a conversation that is not theirs
+        quote = _quote_of(form)
+        if quote and quote[0] != engagement.channel_id and _still_quotes(description, quote[1]):
+            refusal = await _quote_refusal(s, svc, team_id, user_id, quote[0], ctx.influencer)
+            raise FormErrors({Field.DESCRIPTION: refusal})
         # the same form submitted twice (a double click): one incident, the second is a no-op.
         # Checked before "possible duplicate?", which would otherwise answer the second click;
         # a form that asks again rolls this row back with the rest, so the next submission counts.
@@ -294,6 +382,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                 description=description,
                 severity=form.selected(Field.SEVERITY),
                 confirm=confirm,
+                metadata=_kept_metadata(form),
             )
             raise FormReplaced(owners.for_user(replacement, user_id, form.external_id))
         severity = guideline.default_severity if severity == "default" else severity

@@ -14,7 +14,8 @@ CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
 `{Command.CAMPAIGN} list` — the campaigns you are part of
 `{Command.CAMPAIGN} show <slug>` — details, team, guidelines and influencers
 `{Command.CAMPAIGN} invite <slug> <@user | email> [#channel]` — add an influencer and their shared channel
-`{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role
+`{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role \
+(`none` takes it away)
 `{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
 `{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
 `{Command.CAMPAIGN} complete <slug>` · `{Command.CAMPAIGN} cancel <slug>` — close a campaign (reminders stop)

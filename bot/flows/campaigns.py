@@ -215,12 +215,15 @@ async def show_campaign(svc: Services, team_id: str, user_id: str, slug: str) ->
         if not may(Act.LIST_TEAM, roles):  # an influencer sees only their own engagement
             email = known_email(svc.directory, user_id)
             engagements = [(e, i) for e, i in engagements if is_them(i, user_id, email)]
+        show_team = may(Act.LIST_TEAM, roles)
         detail = views.CampaignDetail(
             campaign=campaign,
             team=await q.team(s, campaign.id),
             clauses=await q.guidelines(s, campaign.id),
             engagements=engagements,
-            show_team=may(Act.LIST_TEAM, roles),
+            show_team=show_team,
+            # brand-side like the team: who holds a role that gives no rights, to clear it
+            without_rights=await q.roles_without_rights(s, campaign.id) if show_team else (),
         )
     return views.campaign_detail(detail)
 
@@ -464,7 +467,13 @@ def _as_role(role: str, *, bold: bool = True) -> str:
     return word if role == Role.LEGAL else f"a {word}"
 
 
+#: `/campaign role <slug> @user none`: the role is taken away.
+NO_ROLE = "none"
+
+
 async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target: str, role: str) -> str:
+    if role == NO_ROLE:
+        return await remove_role(svc, team_id, user_id, slug, target)
     if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
         raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
     await svc.directory.prefetch(user_id)
@@ -518,6 +527,38 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
     text = f":bust_in_silhouette: {user(target)} is now {_as_role(role)} on `{campaign.slug}`{was}."
     if refused:
         text += f"\n:warning: Slack refused to add them to a shared channel: {', '.join(refused)}."
+    return text
+
+
+async def remove_role(svc: Services, team_id: str, user_id: str, slug: str, target: str) -> str:
+    """`/campaign role <slug> @user none`: delete the user's role row on the campaign. Also a row
+    that gives no rights (held by someone who is an influencer anywhere in the workspace, stored
+    before *one person, one side*), which nothing else can clear; the owner's row stays, unless
+    the owner is such an influencer. No Slack lookup: a deactivated account's role goes too."""
+    await svc.directory.prefetch(user_id)
+    async with svc.db.transaction() as s:
+        campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.GRANT_ROLE)
+        row = await q.stored_role(s, campaign.id, target)
+        if row is None:
+            raise Conflict(f"{user(target)} holds no role on `{campaign.slug}`.")
+        without_rights = await q.is_influencer_anywhere(s, team_id, target)
+        if target == campaign.owner_id and not without_rights:
+            raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
+        await s.exec(delete(CampaignRole).where(CampaignRole.id == row.id))
+        channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
+    await refresh_home(svc, team_id, [target])  # the lists and sections the role showed them
+    text = (
+        f":bust_in_silhouette: {user(target)} no longer holds a role on `{campaign.slug}` "
+        f"(was {_as_role(row.role, bold=False)})."
+    )
+    if without_rights:  # an influencer: their own shared channel is theirs, whatever the role was
+        return text + " As an influencer, they had no rights from it."
+    if channels:
+        shown = ", ".join(f"<#{c}>" for c in channels[:5]) + (" …" if len(channels) > 5 else "")
+        text += (
+            f"\n:information_source: The campaign's shared channels ({shown}) are left as they are: "
+            "remove them there in Slack if they should no longer read them."
+        )
     return text
 
 

@@ -336,6 +336,21 @@ class CampaignDetail:
     clauses: Sequence[Guideline]
     engagements: Sequence[tuple[Engagement, Influencer]]
     show_team: bool
+    #: Roles held by someone who is an influencer in the workspace (stored before *one person, one
+    #: side*): no rights, left out of `team`, listed apart so that a manager can clear them.
+    without_rights: Sequence[CampaignRole] = ()
+
+
+#: How many roles without rights `/campaign show` lists one per line.
+WITHOUT_RIGHTS_SHOWN = 10
+
+
+def _without_rights_line(c: Campaign, row: CampaignRole) -> str:
+    return (
+        f":warning: {user(row.user_id)} holds the *{row.role}* role but is an influencer in this "
+        f"workspace: the role gives no rights. `/campaign role {c.slug} {user(row.user_id)} none` "
+        "clears it."
+    )
 
 
 def _engagement_line(eng: Engagement, inf: Influencer, version: int) -> str:
@@ -368,6 +383,11 @@ def campaign_detail(detail: CampaignDetail) -> list[Block]:
             by_role.setdefault(row.role, []).append(user(row.user_id))
         team = " · ".join(f"*{role}:* {', '.join(people)}" for role, people in sorted(by_role.items()))
         blocks.append(section(f"*Team* — {team or '_nobody yet_'}"))
+        if detail.without_rights:
+            lines = [_without_rights_line(c, row) for row in detail.without_rights[:WITHOUT_RIGHTS_SHOWN]]
+            if len(detail.without_rights) > WITHOUT_RIGHTS_SHOWN:
+                lines.append(f"…and {len(detail.without_rights) - WITHOUT_RIGHTS_SHOWN} more.")
+            blocks.append(section("\n".join(lines)))
     clause_lines = [
         f"`{g.code}` {esc(g.title)} _({g.category.replace('_', ' ')}, {g.default_severity})_"
         for g in detail.clauses

@@ -65,6 +65,30 @@ async def team(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
     return result.scalars().all()
 
 
+async def roles_without_rights(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
+    """The campaign's brand roles held by someone who is an influencer anywhere in the workspace
+    (stored before *one person, one side*), oldest first: what `team` leaves out. They give no
+    rights; `/campaign show` lists them to the brand team so that a manager can clear them."""
+    result = await s.exec(
+        select(CampaignRole)
+        .where(
+            CampaignRole.campaign_id == campaign_id,
+            an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+        )
+        .order_by(CampaignRole.id)
+    )
+    return result.scalars().all()
+
+
+async def stored_role(s: AsyncSession, campaign_id: int, user_id: str) -> CampaignRole | None:
+    """The role row stored for the user on the campaign, whether or not it gives rights (unlike
+    `granted_role`): what `/campaign role … none` deletes."""
+    result = await s.exec(
+        select(CampaignRole).where(CampaignRole.campaign_id == campaign_id, CampaignRole.user_id == user_id)
+    )
+    return result.scalars().first()
+
+
 async def guidelines(s: AsyncSession, campaign_id: int) -> Sequence[Guideline]:
     result = await s.exec(
         select(Guideline)

@@ -262,6 +262,15 @@ def role_of(user_id: str) -> Check:
     return check_role
 
 
+def no_role_of(user_id: str) -> Check:
+    has_role = role_of(user_id)
+
+    async def check_no_role(t: Try) -> bool:
+        return not await has_role(t)
+
+    return check_no_role
+
+
 async def _campaign(t: Try, slug: str) -> Campaign:
     async with t.world.db.transaction() as s:
         return (await s.exec(select(Campaign).where(Campaign.slug == slug))).scalars().one()
@@ -825,6 +834,14 @@ SURFACES = [
       role_of(OTTO), "one person, one side: Otto is an influencer on autumn"),
     S("role-grant-influencer-here", NOBODY, command(f"/campaign role spring <@{IVY}> legal"), role_of(IVY),
       "one person, one side"),
+    S("role-clear", SETUP, command(f"/campaign role spring <@{LEGAL}> none"), no_role_of(LEGAL)),
+    S("role-clear-without-rights", SETUP, command(f"/campaign role spring <@{OTTO}> none"), no_role_of(OTTO),
+      "Otto's legal on spring, from before one person, one side, gives no rights; cleared like any role",
+      prepare=legacy_dual_role),
+    S("campaign-show-role-without-rights", BRAND, command("/campaign show spring"),
+      shows(f"<@{OTTO}> holds the *legal* role but is an influencer"),
+      "listed apart from the team, to the team: Otto, whose role it is, sees no team",
+      prepare=legacy_dual_role),
     S("guidelines-open", SETUP, command("/campaign guidelines spring"), opened(Callback.GUIDELINES_EDIT)),
     S("guidelines-submit", SETUP, edit_guidelines, guidelines_edited),
     S("deliverable-new-open", SETUP, command("/campaign deliverable spring"),

@@ -105,11 +105,60 @@ async def admin_rights(svc: Services, team_id: str, user_id: str) -> bool:
 
 
 async def authorize(
-    s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, act: Act
+    s: AsyncSession,
+    directory: Directory,
+    campaign: Campaign,
+    user_id: str,
+    act: Act,
+    *,
+    gone: str | None = None,
+    influencer: Influencer | None = None,
 ) -> frozenset[Role]:
-    roles = await roles_on(s, directory, campaign, user_id, act)
+    """The user's roles on `campaign`, `act` required. With `gone` (what the user is told when the
+    subject a payload named does not exist), someone with no standing on the subject (`standing`)
+    is told exactly that instead of who may; `influencer`: the subject's influencer, the only one
+    whose influencer role counts (an engagement's, an incident's, a deliverable's)."""
+    roles = await roles_on(
+        s, directory, campaign, user_id, act, is_influencer=_the_influencer(directory, influencer, user_id)
+    )
+    if gone is not None and not roles:  # refused (every act needs a role), and no standing at all
+        raise NotFound(gone)
     require(act, roles)
     return roles
+
+
+async def standing(
+    s: AsyncSession, directory: Directory, campaign: Campaign, user_id: str, *, influencer: Influencer | None
+) -> frozenset[Role]:
+    """The user's part in a subject of `campaign` (an incident, a deliverable, a compliance check,
+    an engagement, the campaign itself): a brand role on the campaign, being the subject's
+    influencer (`influencer`; None: any influencer of the campaign), or brand admin rights. Empty:
+    no standing, and every action on the subject answers as if it did not exist
+    (docs/trust-boundaries.md, *What a payload can't name*)."""
+    is_influencer = _the_influencer(directory, influencer, user_id)
+    return await roles_on(s, directory, campaign, user_id, needed=ANY_ROLE, is_influencer=is_influencer)
+
+
+def _the_influencer(directory: Directory, influencer: Influencer | None, user_id: str) -> bool | None:
+    """Is the user the subject's `influencer` (None: no subject influencer; `roles_on` asks the
+    store whether they are one of the campaign's)?"""
+    return None if influencer is None else is_them(influencer, user_id, known_email(directory, user_id))
+
+
+async def require_standing(
+    s: AsyncSession,
+    directory: Directory,
+    campaign: Campaign,
+    user_id: str,
+    gone: str,
+    *,
+    influencer: Influencer | None,
+) -> None:
+    """`NotFound(gone)`, the answer for a subject that does not exist, unless the user has
+    `standing` on it. Called where a refusal is due, before it is said: someone who knows of the
+    subject is told who may act; anyone else learns nothing, not even that it exists."""
+    if not await standing(s, directory, campaign, user_id, influencer=influencer):
+        raise NotFound(gone)
 
 
 async def is_the_influencer(directory: Directory, influencer: Influencer, user_id: str) -> bool:

@@ -31,7 +31,15 @@ from bot.domain.permissions import Act, may
 from bot.domain.trust import Someone, brand_role_refusal, creator_refusal, may_become_creator
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted, SlackRefused
 from bot.flows import trust
-from bot.flows.access import admin_rights, authorize, campaign_for, is_the_influencer, is_them, known_email
+from bot.flows.access import (
+    admin_rights,
+    authorize,
+    campaign_for,
+    is_the_influencer,
+    is_them,
+    known_email,
+    require_standing,
+)
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -48,6 +56,10 @@ log = logging.getLogger(__name__)
 
 CHANNEL_NAME_ATTEMPTS = 20
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+#: The answers for a campaign or an engagement a payload names that does not exist, or that the
+#: user has no part in (`require_standing`).
+CAMPAIGN_GONE = "That campaign no longer exists."
+ENGAGEMENT_GONE = "That engagement no longer exists."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -611,8 +623,8 @@ async def save_guidelines(
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
-            raise NotFound("That campaign no longer exists.")
-        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES)
+            raise NotFound(CAMPAIGN_GONE)
+        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES, gone=CAMPAIGN_GONE)
         clauses = list(await q.guidelines(s, campaign.id))
         first = Field.clause(clauses[0].code, "title") if clauses else Field.clause("G1", "title")
         if version != campaign.guidelines_version:
@@ -732,8 +744,8 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
-            raise NotFound("That campaign no longer exists.")
-        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE)
+            raise NotFound(CAMPAIGN_GONE)
+        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE, gone=CAMPAIGN_GONE)
         if refusal := rules.closed_refusal(campaign.status, campaign.slug, "add deliverables to it"):
             raise FormErrors({Field.ENGAGEMENT: refusal})  # closed while the form was open
         row = await q.engagement(s, team_id, engagement_id) if engagement_id else None
@@ -774,11 +786,11 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
     async with svc.db.transaction() as s:
         row = await q.engagement(s, team_id, engagement_id) if engagement_id and version else None
         if row is None:
-            raise NotFound("That engagement no longer exists.")
+            raise NotFound(ENGAGEMENT_GONE)
         engagement, influencer = row
         campaign = await q.by_id(s, team_id, engagement.campaign_id)
         clauses = await q.guidelines(s, campaign.id)
-    await _check_is_the_influencer(svc, influencer, user_id)
+    await _check_is_the_influencer(svc, campaign, influencer, user_id)
     # Never trust the payload's channel, ts or blocks: a forged click could make the bot rewrite
     # any of its messages (an incident card, an escalation post) with the forger's blocks.
     channel_id, ts = engagement.channel_id, engagement.guidelines_message_ts
@@ -846,9 +858,16 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
     await refresh_home(svc, team_id, [user_id])
 
 
-async def _check_is_the_influencer(svc: Services, influencer: Influencer, user_id: str) -> None:
+async def _check_is_the_influencer(
+    svc: Services, campaign: Campaign, influencer: Influencer, user_id: str
+) -> None:
+    """The engagement's influencer; anyone else with a part in it is told so, and anyone with none
+    is told it does not exist (`require_standing`)."""
     if await is_the_influencer(svc.directory, influencer, user_id):
         return
+    await svc.directory.prefetch(user_id)
+    async with svc.db.transaction() as s:
+        await require_standing(s, svc.directory, campaign, user_id, ENGAGEMENT_GONE, influencer=influencer)
     raise _not_the_influencer()
 
 

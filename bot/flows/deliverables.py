@@ -24,7 +24,7 @@ from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus
 from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
-from bot.flows.access import authorize, is_the_influencer
+from bot.flows.access import authorize, is_the_influencer, require_standing
 from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.installations import in_workspace
@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 S = DeliverableStatus
 NOT_MINE = "That button is not one of mine."
 CHECK = "compliance check"
+#: The answer for a deliverable (a check) that does not exist, or that the user has no part in.
+GONE = "That deliverable no longer exists."
+CHECK_GONE = f"That {CHECK} no longer exists."
 
 #: How the refusal completes "Only <influencer>, the influencer of this deliverable, can …".
 _INFLUENCER_ACTS = {Move.SUBMIT: "mark it submitted", Move.PUBLISH: "mark it published"}
@@ -72,14 +75,31 @@ def _id(value: str | int | None, what: str = "deliverable") -> int:
 async def _facts(s: AsyncSession, team_id: str, deliverable_id: int) -> DeliverableFacts:
     row = await q.with_context(s, team_id, deliverable_id)
     if row is None:
-        raise NotFound("That deliverable no longer exists.")
+        raise NotFound(GONE)
     return DeliverableFacts(*row)
 
 
-async def _require_influencer(svc: Services, f: DeliverableFacts, user_id: str, move: Move) -> None:
-    """Only the influencer of this deliverable's engagement (not an admin, not another influencer)."""
+async def _authorize(
+    svc: Services, s: AsyncSession, f: DeliverableFacts, user_id: str, act: Act, gone: str = GONE
+) -> None:
+    """`act` on the deliverable; someone with no part in it is told it does not exist (`gone`)."""
+    await authorize(s, svc.directory, f.campaign, user_id, act, gone=gone, influencer=f.influencer)
+
+
+async def _require_influencer(
+    svc: Services, f: DeliverableFacts, user_id: str, move: Move, s: AsyncSession | None = None
+) -> None:
+    """Only the influencer of this deliverable's engagement (not an admin, not another influencer);
+    to someone with no part in it, the deliverable does not exist (`require_standing`). `s`: the
+    flow's transaction, its user looked up before it; without one, a short one of its own."""
     if await is_the_influencer(svc.directory, f.influencer, user_id):
         return
+    if s is None:
+        await svc.directory.prefetch(user_id)
+        async with svc.db.transaction() as own:
+            await require_standing(own, svc.directory, f.campaign, user_id, GONE, influencer=f.influencer)
+    else:
+        await require_standing(s, svc.directory, f.campaign, user_id, GONE, influencer=f.influencer)
     raise NotPermitted(  # nobody named: a forged deliverable id must not tell who works where
         rules.ACT[move].value,
         [Role.INFLUENCER],
@@ -167,7 +187,7 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await authorize(s, svc.directory, f.campaign, user_id, Act.POST_CARD_AGAIN)
+        await _authorize(svc, s, f, user_id, Act.POST_CARD_AGAIN)
     what, channel = f"“{esc(f.deliverable.title)}”", f.engagement.channel_id
     if f.deliverable.card_ts:
         raise Conflict(messages.card_already_posted(what, channel))
@@ -226,7 +246,7 @@ async def submit(svc: Services, team_id: str, user_id: str, form: FormValues) ->
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await _require_influencer(svc, f, user_id, Move.SUBMIT)
+        await _require_influencer(svc, f, user_id, Move.SUBMIT, s)
         await _live(f)
         moved = await q.transition(
             s, deliverable_id, rules.FROM[Move.SUBMIT], S.SUBMITTED, submitted_url=url, submitted_at=now
@@ -282,7 +302,7 @@ async def publish(svc: Services, team_id: str, user_id: str, form: FormValues) -
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await _require_influencer(svc, f, user_id, Move.PUBLISH)
+        await _require_influencer(svc, f, user_id, Move.PUBLISH, s)
         await _live(f)
         images = _declared_images(form, f)
         verdict = lint(caption, f.campaign.market, images=images)
@@ -358,7 +378,7 @@ async def _brand_move(svc: Services, team_id: str, user_id: str, value: str, mov
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await authorize(s, svc.directory, f.campaign, user_id, rules.ACT[move])
+        await _authorize(svc, s, f, user_id, rules.ACT[move])
         if move not in rules.OPEN_AFTER_TERMINATION:
             await _live(f)
         if not await q.transition(s, deliverable_id, rules.FROM[move], rules.TO[move]):
@@ -391,7 +411,7 @@ async def open_reschedule_form(
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
-        await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
+        await _authorize(svc, s, f, user_id, Act.RESCHEDULE_DELIVERABLE)
     await _live(f)
     if f.deliverable.status not in rules.RESCHEDULE_FROM:
         raise Conflict(
@@ -419,7 +439,7 @@ async def reschedule(svc: Services, team_id: str, user_id: str, form: FormValues
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await authorize(s, svc.directory, f.campaign, user_id, Act.RESCHEDULE_DELIVERABLE)
+        await _authorize(svc, s, f, user_id, Act.RESCHEDULE_DELIVERABLE)
         await _live(f)
         was = f.deliverable.due_at
         if not await q.transition(s, deliverable_id, rules.RESCHEDULE_FROM, S.PLANNED, due_at=due):
@@ -469,7 +489,7 @@ async def open_changes_form(svc: Services, team_id: str, user_id: str, value: st
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
-        await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
+        await _authorize(svc, s, f, user_id, Act.REQUEST_CHANGES)
     await _live(f)
     if refusal := _closed(f):
         raise Conflict(refusal)
@@ -497,7 +517,7 @@ async def request_changes(svc: Services, team_id: str, user_id: str, form: FormV
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await authorize(s, svc.directory, f.campaign, user_id, Act.REQUEST_CHANGES)
+        await _authorize(svc, s, f, user_id, Act.REQUEST_CHANGES)
         await _live(f)
         if refusal := _closed(f):  # closed while the form was open
             raise FormErrors({Field.NOTE: refusal})
@@ -555,7 +575,7 @@ async def save_caption(svc: Services, team_id: str, user_id: str, form: FormValu
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
-        await _require_influencer(svc, f, user_id, Move.PUBLISH)
+        await _require_influencer(svc, f, user_id, Move.PUBLISH, s)
         if f.engagement.status == EngagementStatus.TERMINATED:  # since the form was opened
             raise FormErrors({Field.CAPTION: messages.DELIVERABLES_CLOSED})
         if f.deliverable.status != S.PUBLISHED:
@@ -592,7 +612,7 @@ async def open_checklist(svc: Services, team_id: str, user_id: str, value: str, 
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, _id(value))
-        await authorize(s, svc.directory, f.campaign, user_id, Act.RUN_COMPLIANCE_CHECK)
+        await _authorize(svc, s, f, user_id, Act.RUN_COMPLIANCE_CHECK)
         checks = await q.checks(s, f.deliverable.id)
         codes = await q.clause_codes(s, f.campaign.id)
     if not checks:
@@ -606,9 +626,9 @@ async def _check_and_facts(
 ) -> tuple[ComplianceCheck, DeliverableFacts]:
     check = await q.check(s, team_id, check_id)
     if check is None:
-        raise NotFound("That compliance check no longer exists.")
+        raise NotFound(CHECK_GONE)
     f = await _facts(s, team_id, check.deliverable_id)
-    await authorize(s, svc.directory, f.campaign, user_id, Act.RUN_COMPLIANCE_CHECK)
+    await _authorize(svc, s, f, user_id, Act.RUN_COMPLIANCE_CHECK, CHECK_GONE)
     return check, f
 
 

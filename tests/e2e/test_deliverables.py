@@ -270,8 +270,9 @@ async def test_only_the_influencer_marks_submitted_or_published(world: World):
         assert world.emulator.open_views(who) == []
     await world.slack.click(MANAGER, channel, d.card_ts, Action.DELIVERABLE_PUBLISH, value=str(d.id))
     assert world.said_to(MANAGER) == PUBLISH_REFUSAL
+    # someone with no part in it is told what a deliverable that never was would tell them
     await forge_click(world, OTTO, channel, d.card_ts, Action.DELIVERABLE_SUBMIT, str(d.id))
-    assert world.said_to(OTTO) == SUBMIT_REFUSAL
+    assert world.said_to(OTTO) == "That deliverable no longer exists."
 
     # a submission forged by someone else from Ivy's form is refused and writes nothing
     view = await open_form(world, IVY, channel, d, Action.DELIVERABLE_PUBLISH)
@@ -375,10 +376,11 @@ async def test_checklist_buttons_per_role(world: World):
 
     before = await world.row_counts()
     placement = c[ComplianceItem.DISCLOSURE_PLACEMENT]
-    for who in (IVY, OTTO):
+    # Ivy knows of it and is told who may; Otto has no part in it: a check that never was
+    for who, refusal in ((IVY, CHECK_REFUSAL), (OTTO, "That compliance check no longer exists.")):
         for action_id in (Action.CHECK_PASS, Action.CHECK_FAIL, Action.CHECK_WAIVE):
             await _decide(world, who, placement, action_id)
-            assert world.said_to(who) == CHECK_REFUSAL
+            assert world.said_to(who) == refusal
             assert world.emulator.open_views(who) == []
     assert await world.row_counts() == before
 

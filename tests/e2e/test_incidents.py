@@ -448,19 +448,20 @@ async def test_outsiders_cannot_report_or_forge_a_report(world: World):
     view = world.top_view(MEMBER)
     value = option_value(view, Field.ENGAGEMENT, "Spring Launch")
     guideline = option_value(view, Field.GUIDELINE, "G1 ")
-    forged = await world.forge_submission(
-        OTTO,
-        view,
-        {
-            Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": value}},
-            Field.GUIDELINE: {"type": "static_select", "selected_option": {"value": guideline}},
-            Field.DESCRIPTION: {"type": "plain_text_input", "value": "forged"},
-            Field.OCCURRED_AT: {
-                "type": "datetimepicker",
-                "selected_date_time": int(world.clock.now().timestamp()),
-            },
+    values = {
+        Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": value}},
+        Field.GUIDELINE: {"type": "static_select", "selected_option": {"value": guideline}},
+        Field.DESCRIPTION: {"type": "plain_text_input", "value": "forged"},
+        Field.OCCURRED_AT: {
+            "type": "datetimepicker",
+            "selected_date_time": int(world.clock.now().timestamp()),
         },
-    )
+    }
+    # Otto has no part in Ivy's engagement: to him it does not exist (docs/trust-boundaries.md)
+    forged = await world.forge_submission(OTTO, view, values)
+    assert forged.body["errors"] == {Field.ENGAGEMENT: "That engagement no longer exists."}
+    # Ivy knows it (it is hers) and is told why not
+    forged = await world.forge_submission(IVY, view, values)
     assert forged.body["errors"] == {
         Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."
     }

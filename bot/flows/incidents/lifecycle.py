@@ -54,14 +54,16 @@ async def _authorize_move(svc: Services, s, ctx: IncidentContext, user_id: str, 
         s, svc.directory, ctx.campaign, user_id, needed=rules.WHO[move], is_influencer=is_influencer
     )
     if rules.WHO[move].isdisjoint(roles):
-        if rules.WHO[move] == {Role.INFLUENCER} and roles:  # the brand team, who know the incident
+        if not roles:  # no standing on it (`access.standing`): as if it did not exist
+            raise NotFound(messages.INCIDENT_GONE)
+        if rules.WHO[move] == {Role.INFLUENCER}:  # the brand team, who know the incident
             raise NotPermitted(
                 move.value,
                 rules.WHO[move],
                 f":no_entry: Only {views.influencer_mention(ctx.influencer)}, the influencer "
                 f"{views.number(ctx.incident.number)} is about, can {move.value}.",
             )
-        # anyone else (a forged id of another campaign's incident) learns nothing of it
+        # its influencer, or a brand role the move is not for: who may
         raise NotPermitted(move.value, [r.value for r in rules.WHO[move]])
 
 
@@ -128,7 +130,7 @@ async def apply_move(
             return None  # this very form, submitted again (a double click, a retried request)
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:
-            raise NotFound("That incident no longer exists.")
+            raise NotFound(messages.INCIDENT_GONE)
         if actor_id is not None:
             await _authorize_move(svc, s, ctx, actor_id, move)
         if ctx.incident.status not in rules.FROM[move]:
@@ -445,7 +447,7 @@ async def open_move_form(
     async with svc.db.transaction() as s:
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:
-            raise NotFound("That incident no longer exists.")
+            raise NotFound(messages.INCIDENT_GONE)
         await _authorize_move(svc, s, ctx, user_id, move)
         if ctx.incident.status not in rules.FROM[move]:
             raise await _conflict(s, ctx, move)
@@ -481,7 +483,7 @@ async def submit_move_form(
     already submitted (a double click, a retried request), so nothing more happens."""
     incident_id = form.int_metadata("incident_id")
     if incident_id is None:  # forged metadata reads as an incident that does not exist
-        raise NotFound("That incident no longer exists.")
+        raise NotFound(messages.INCIDENT_GONE)
     # once per user and view, as a report
     submission = owners.submission_key(user_id, form.view_id) if form.view_id else None
     proposal = form.metadata.get("proposal") if rules.is_version(form.metadata.get("proposal")) else None
@@ -491,11 +493,13 @@ async def submit_move_form(
         if submission is not None and await q.delivered(s, team_id, submission):
             return None  # already made; its own answer (the move, or a refusal) was given then
         ctx = await q.context_by_id(s, team_id, incident_id)
-        if ctx is not None:  # to whom it may concern: who closed it and when is the incident's own
-            await _authorize_move(svc, s, ctx, user_id, move)
-        if ctx is not None and ctx.incident.status not in rules.FROM[move]:
+        if ctx is None:  # before the fields: the answer of one the user may not see (`_authorize_move`)
+            raise NotFound(messages.INCIDENT_GONE)
+        # to whom it may concern: who closed it and when is the incident's own
+        await _authorize_move(svc, s, ctx, user_id, move)
+        if ctx.incident.status not in rules.FROM[move]:
             stale = (await _conflict(s, ctx, move)).message
-        elif ctx is not None:
+        else:
             try:
                 _check_proposal(ctx, move, proposal, on="this form")
             except StaleProposal as exc:

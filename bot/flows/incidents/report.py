@@ -24,7 +24,7 @@ from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
 from bot.flows import evidence
-from bot.flows.access import admin_rights, authorize, is_brand_admin, roles_on
+from bot.flows.access import admin_rights, authorize, is_brand_admin, roles_on, standing
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
@@ -39,6 +39,9 @@ from storage.models import Incident, Influencer
 from storage.queries import incidents as q
 
 log = logging.getLogger(__name__)
+
+#: A form's engagement that does not exist, or that the user has no part in (`access.standing`).
+ENGAGEMENT_GONE = "That engagement no longer exists."
 
 # ------------------------------------------------------------------------------------------------
 # Opening the report form
@@ -327,7 +330,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             at=now,
         )
         if ctx is None:
-            raise FormErrors({Field.ENGAGEMENT: "That engagement no longer exists."})
+            raise FormErrors({Field.ENGAGEMENT: ENGAGEMENT_GONE})
         engagement, campaign, guideline = ctx.engagement, ctx.campaign, ctx.guideline
         roles = await roles_on(
             s,
@@ -339,6 +342,8 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             granted=ctx.granted,
         )
         if shared.REPORTERS.isdisjoint(roles):
+            if not await standing(s, svc.directory, campaign, user_id, influencer=ctx.influencer):
+                raise FormErrors({Field.ENGAGEMENT: ENGAGEMENT_GONE})  # as if it did not exist
             raise FormErrors(
                 {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
             )
@@ -494,7 +499,15 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
         ctx = await q.context_by_id(s, team_id, incident_id)
         if ctx is None:
             raise NotFound(messages.INCIDENT_GONE)
-        await authorize(s, svc.directory, ctx.campaign, user_id, Act.POST_CARD_AGAIN)
+        await authorize(
+            s,
+            svc.directory,
+            ctx.campaign,
+            user_id,
+            Act.POST_CARD_AGAIN,
+            gone=messages.INCIDENT_GONE,  # to someone with no part in it, it does not exist
+            influencer=ctx.influencer,
+        )
     number, channel = f"*{views.number(ctx.incident.number)}*", ctx.engagement.channel_id
     if ctx.incident.card_ts:
         raise Conflict(messages.card_already_posted(number, channel))

@@ -9,22 +9,7 @@ from sqlalchemy import select, update
 
 from storage.models import Campaign, CampaignRole, Engagement
 from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
-
-
-async def _legacy_role(world: World, user: str, slug: str, role: str) -> None:
-    """A role stored before one person, one side: written in the store."""
-    async with world.db.transaction() as s:
-        campaign = (await s.exec(select(Campaign).where(Campaign.slug == slug))).scalar_one()
-        s.add(
-            CampaignRole(
-                team_id=campaign.team_id,
-                campaign_id=campaign.id,
-                user_id=user,
-                role=role,
-                granted_by=MANAGER,
-                created_at=world.clock.now(),
-            )
-        )
+from tests.e2e.test_one_side import legacy_role
 
 
 async def _roles(world: World, slug: str) -> set[tuple[str, str]]:
@@ -57,7 +42,7 @@ async def _autumn_with_ivy_as_member(world: World) -> None:
     await world.new_campaign("autumn")
     await world.run(MANAGER, f"/campaign role autumn <@{MEMBER}> member")
     await world.run(MANAGER, f"/campaign role autumn <@{LEGAL}> legal")
-    await _legacy_role(world, IVY, "autumn", "member")
+    await legacy_role(world, IVY, "autumn", "member")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +62,7 @@ async def test_the_influencer_is_not_shown_the_line(world: World):
     """Ivy reads neither autumn's team nor the line about her own role there; nor spring's, where
     she is the influencer and a `legal` row of hers is stored too."""
     await _autumn_with_ivy_as_member(world)
-    await _legacy_role(world, IVY, "spring", "legal")
+    await legacy_role(world, IVY, "spring", "legal")
     assert _warning("spring", IVY, "legal") in await _show(world, MANAGER, "spring")
     for slug in ("autumn", "spring"):
         shown = await _show(world, IVY, slug)
@@ -113,7 +98,7 @@ async def test_a_role_without_rights_on_the_influencers_own_campaign_is_cleared_
     """Ivy is spring's influencer: `/campaign role` refuses to give her a role there, and still
     clears the one stored for her."""
     await set_up_team(world)
-    await _legacy_role(world, IVY, "spring", "manager")
+    await legacy_role(world, IVY, "spring", "manager")
     await world.run(MANAGER, f"/campaign role spring <@{IVY}> member")
     assert world.said_to(MANAGER) == f"<@{IVY}> is an influencer on `spring` and can't hold a brand role."
     await world.run(MANAGER, f"/campaign role spring <@{IVY}> none")

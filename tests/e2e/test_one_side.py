@@ -38,7 +38,7 @@ async def _autumn_with_otto(world: World, *, legal_channel: bool = False) -> str
     return world.emulator.channel_by_name("cg-autumn-otto").id
 
 
-async def _legacy_role(world: World, user: str, slug: str, role: str) -> None:
+async def legacy_role(world: World, user: str, slug: str, role: str) -> None:
     """A role stored before one person, one side (nothing grants it now): written in the store."""
     async with world.db.transaction() as s:
         campaign = (await s.exec(select(Campaign).where(Campaign.slug == slug))).scalar_one()
@@ -77,7 +77,7 @@ async def test_an_influencer_with_a_legacy_brand_role_reads_no_escalation_reason
     await world.run(MANAGER, "/breach show BR-1")
     assert "SECRET-ESCALATION" in world.said_to(MANAGER)  # the brand reads it
 
-    await _legacy_role(world, IVY, "autumn", "member")
+    await legacy_role(world, IVY, "autumn", "member")
     await world.run(IVY, "/breach show BR-1")
     seen = world.said_to(IVY)
     assert "SECRET-ESCALATION" not in seen, seen
@@ -93,7 +93,7 @@ async def test_an_influencer_with_a_legacy_manager_role_gets_no_weekly_digest(wo
     else they hold" (docs/insights.md). `/campaign report` refuses Ivy, but the Monday digest went
     to every manager of the campaign, Ivy included when she still holds `manager` on autumn."""
     await _autumn_with_otto(world)
-    await _legacy_role(world, IVY, "autumn", "manager")
+    await legacy_role(world, IVY, "autumn", "manager")
     await world.run(IVY, "/campaign report autumn")
     await world.stack.bot.services.background.drain(5)
     assert world.said_to(IVY).startswith(":no_entry: Reports and digests are for the brand team")
@@ -114,7 +114,7 @@ async def test_an_influencer_with_a_legacy_legal_role_gets_no_conduct_flag(world
     manager and legal of the campaign from the store, an influencer still holding `legal` there
     included: Ivy read Otto's flagged message, the classifier's reason and the report button."""
     otto_channel = await _autumn_with_otto(world)
-    await _legacy_role(world, IVY, "autumn", "legal")
+    await legacy_role(world, IVY, "autumn", "legal")
     await world.run(MANAGER, "/campaign conduct autumn on")
     await world.stack.settle()
     assert world.said_to(MANAGER).startswith(":white_check_mark: The conduct monitor is *on*")
@@ -133,7 +133,7 @@ async def test_an_influencer_with_a_legacy_role_is_not_shown_the_campaigns_brand
     await world.run(MANAGER, "/campaign show autumn")
     assert f"<#{legal}>" in world.said_to(MANAGER)  # the brand reads it
 
-    await _legacy_role(world, IVY, "autumn", "member")
+    await legacy_role(world, IVY, "autumn", "member")
     await world.run(IVY, "/campaign show autumn")
     await world.stack.bot.services.background.drain(5)
     shown = world.said_to(IVY)
@@ -147,7 +147,7 @@ async def test_breach_verify_answers_as_breach_show_for_an_incident_the_user_can
     both answer as for an incident that does not exist."""
     await _autumn_with_otto(world)
     assert (await report(world, MANAGER, description="About Otto.", engagement_label=OTTO_LABEL)).ok
-    await _legacy_role(world, IVY, "autumn", "member")
+    await legacy_role(world, IVY, "autumn", "member")
 
     await world.run(IVY, "/breach show BR-1")
     await world.stack.bot.services.background.drain(5)
@@ -170,7 +170,7 @@ async def _autumn_owned_by_ivy(world: World) -> str:
     otto_channel = await _autumn_with_otto(world)
     async with world.db.transaction() as s:
         await s.exec(update(Campaign).where(Campaign.slug == "autumn").values(owner_id=IVY))
-    await _legacy_role(world, IVY, "autumn", "manager")  # the owner is stored as a manager
+    await legacy_role(world, IVY, "autumn", "manager")  # the owner is stored as a manager
     return otto_channel
 
 
@@ -226,14 +226,14 @@ async def test_without_an_escalation_channel_legal_notices_skip_an_owner_who_is_
     assert to_maya and "one of its managers" in to_maya[-1], to_maya
 
 
-async def test_a_new_shared_channel_does_not_bring_in_an_influencer_with_a_legacy_role(world: World):
+async def test_a_new_shared_channel_does_not_bring_in_an_influencer_with_alegacy_role(world: World):
     """Inviting an influencer adds the campaign's brand team to the new shared channel, where that
     influencer's incidents, strikes and shared reviews are posted. Ivy, spring's influencer who
     still holds `member` on autumn, is not on autumn's brand team: Otto's channel gets Maya, not
     her."""
     await set_up_team(world)
     await world.new_campaign("autumn")
-    await _legacy_role(world, IVY, "autumn", "member")
+    await legacy_role(world, IVY, "autumn", "member")
     said = await world.invite(OTTO, "autumn")
     assert said.startswith(":handshake:"), said
     otto_channel = world.emulator.channel_by_name("cg-autumn-otto")

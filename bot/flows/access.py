@@ -171,7 +171,7 @@ async def is_the_influencer(directory: Directory, influencer: Influencer, user_i
 def is_them(influencer: Influencer, user_id: str, email: str | None) -> bool:
     """Is `user_id` (whose Slack e-mail is `email`) this influencer? By Slack id; for an external
     creator invited by e-mail who has not been seen yet, by that e-mail (as SQL:
-    `storage.queries.campaigns._is_me`)."""
+    `storage.queries.campaigns.is_me`)."""
     if influencer.slack_user_id:
         return influencer.slack_user_id == user_id
     return bool(email and influencer.email) and email.lower() == influencer.email.lower()

@@ -145,7 +145,7 @@ async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -
     return result.scalars().first()
 
 
-def _is_me(user_id: str, email: str | None) -> Any:
+def is_me(user_id: str, email: str | None) -> Any:
     """SQL: this influencer row is the user: by Slack id, or by the e-mail an external influencer
     was invited with while Slack has not told us their id (stored when they acknowledge)."""
     who = Influencer.slack_user_id == user_id
@@ -158,7 +158,7 @@ async def is_influencer_on(s: AsyncSession, campaign_id: int, user_id: str, emai
     result = await s.exec(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Engagement.campaign_id == campaign_id, _is_me(user_id, email))
+        .where(Engagement.campaign_id == campaign_id, is_me(user_id, email))
         .limit(1)
     )
     return result.first() is not None
@@ -168,7 +168,7 @@ async def visible_to(
     s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, email: str | None = None, limit: int = 40
 ) -> tuple[list[tuple[Campaign, str]], int]:
     """Campaigns the user may see, newest first, with their role on each; and the total count.
-    `email`: what Slack shows for the user, to know an influencer invited by e-mail (`_is_me`)."""
+    `email`: what Slack shows for the user, to know an influencer invited by e-mail (`is_me`)."""
     role = (
         select(CampaignRole.role)
         .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == user_id)
@@ -177,7 +177,7 @@ async def visible_to(
     influencer = (
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Engagement.campaign_id == Campaign.id, _is_me(user_id, email))
+        .where(Engagement.campaign_id == Campaign.id, is_me(user_id, email))
         .exists()
     )
     where = [Campaign.team_id == team_id]
@@ -292,7 +292,7 @@ def an_influencer(team_id: Any, user_id: Any, email: str | None = None) -> Exist
     return exists(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
-        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, _is_me(user_id, email))
+        .where(Influencer.team_id == team_id, Engagement.team_id == team_id, is_me(user_id, email))
     )
 
 

@@ -30,7 +30,7 @@ from storage.models import (
 )
 from storage.queries import insert
 from storage.queries import reminders as reminder_q
-from storage.queries.campaigns import an_influencer, brand_campaigns, brand_recipient_ids
+from storage.queries.campaigns import an_influencer, brand_campaigns, brand_recipient_ids, is_me
 from storage.queries.evidence import heads as chain_heads
 
 OPEN_STATUSES = (
@@ -336,10 +336,13 @@ async def scope_of(
     is_admin: bool,
     campaign_id: int | None = None,
     roles: Sequence[str] | None = None,
+    email: str | None = None,
 ) -> Scope:
     """Admins: the workspace (or the campaign). Others: the engagements of the campaigns where they
     hold a brand role (only `roles`, when given: being the influencer then grants nothing), plus
-    their own engagements as an influencer; within `campaign_id` when given."""
+    their own engagements as an influencer (by Slack id, or by `email`, their Slack e-mail, for an
+    influencer invited by e-mail whose id is not bound yet: `campaigns.is_me`); within
+    `campaign_id` when given."""
     if is_admin:
         if campaign_id is None:
             return Scope(team_id, None)
@@ -361,7 +364,7 @@ async def scope_of(
             .where(
                 Engagement.team_id == team_id,
                 Influencer.team_id == team_id,
-                Influencer.slack_user_id == user_id,
+                is_me(user_id, email),
             )
         )
         if campaign_id is not None:

@@ -17,7 +17,7 @@ import tempfile
 from bot.domain.enums import Role
 from bot.domain.permissions import campaign_roles
 from bot.errors import NotFound, NotPermitted
-from bot.flows.access import admin_rights, campaign_for, is_brand_admin
+from bot.flows.access import admin_rights, campaign_for, is_brand_admin, is_them, known_email
 from bot.services import Services
 from bot.uploads import upload_file
 from bot.views import export as export_views
@@ -45,10 +45,17 @@ async def list_incidents(
 ) -> list:
     """A page of the incidents the user may see, newest first (numbered below `before`: the next
     page), with a "Show more" button while there are more."""
-    is_admin = await admin_rights(svc, team_id, user_id)
+    is_admin = await admin_rights(svc, team_id, user_id)  # looks the user up: their e-mail, below
     async with svc.db.transaction() as s:
         campaign_id = await _campaign_id(svc, s, team_id, user_id, slug)
-        scope = await q.scope_of(s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id)
+        scope = await q.scope_of(
+            s,
+            team_id,
+            user_id,
+            is_admin=is_admin,
+            campaign_id=campaign_id,
+            email=known_email(svc.directory, user_id),
+        )
         rows, more = await q.list_page(s, scope, open_only=open_only, before=before)
         total = Count(len(rows))
         if more and before is None:
@@ -77,19 +84,19 @@ async def show_incident(svc: Services, team_id: str, user_id: str, number: int) 
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         ctx = await q.context_by_number(s, team_id, number)
-        if ctx is None or not await _may_see(svc, s, ctx, user_id):
+        # its influencer (by Slack id, or by e-mail before their id is bound) reads it as the
+        # influencer, whatever else they are
+        theirs = ctx is not None and is_them(ctx.influencer, user_id, known_email(svc.directory, user_id))
+        if ctx is None or not (theirs or await _may_see(svc, s, ctx, user_id)):
             raise NotFound(f":mag: No incident BR-{number} that you can see.")
         events = await q.timeline(s, ctx.incident.id)
-    # the incident's influencer reads it as the influencer, whatever else they are
-    return views.incident_detail(ctx, events, for_influencer=ctx.influencer.slack_user_id == user_id)
+    return views.incident_detail(ctx, events, for_influencer=theirs)
 
 
 async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool:
-    """The incident's influencer, and its campaign's brand team. Someone who is an influencer
-    anywhere in the workspace has no brand role (`granted_role`) nor admin rights here
-    (docs/trust-boundaries.md, *one person, one side*)."""
-    if ctx.influencer.slack_user_id == user_id:
-        return True
+    """The incident's campaign's brand team (its influencer is asked first, `is_them`). Someone who
+    is an influencer anywhere in the workspace has no brand role (`granted_role`) nor admin rights
+    here (docs/trust-boundaries.md, *one person, one side*)."""
     granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=False)
     return bool(roles) or await is_brand_admin(s, svc.directory, ctx.campaign.team_id, user_id)

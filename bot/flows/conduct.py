@@ -73,8 +73,8 @@ SWITCHERS = frozenset({Role.ADMIN, Role.MANAGER})
 ADMIN_PAGES = 20
 #: How long the workspace admins Slack named are reused (`_SlackAdmins`).
 ADMINS_TTL = timedelta(seconds=60)
-#: How long a writer holds a flagged message, and each copy of its flag it claimed, while it sends
-#: the flag: a retry of the event within it is dropped; after it (the writer stopped: the process
+#: How long a writer holds a flagged message while it sends the flag (the copies it claims run out
+#: with it): a retry of the event within it is dropped; after it (the writer stopped: the process
 #: died), the retry takes the message over (docs/conduct.md). Slack retries an event about a minute
 #: and five minutes after the first delivery.
 LEASE = timedelta(minutes=2)
@@ -211,17 +211,42 @@ async def _read(svc: Services, team_id: str, channel_id: str, message: dict[str,
         await _answered(svc, found)
     asking = not edit and not is_influencer and asks(text, found.influencer.slack_user_id)
     verdict = await _assess(text)
-    if not asking and not verdict.flagged:
+    # a message already kept whose flag is unsent (its writer stopped): the retry of its event, or
+    # an edit of it, sends the flag whatever the text now is (see `_unsent`)
+    unsent = (verdict.flagged or edit) and await _unsent(svc, team_id, channel_id, message["ts"])
+    if not asking and not verdict.flagged and not unsent:
         return
-    # a clock or a flag follows: only for a message Slack has, by that author, with that text
-    posted = await as_posted(svc.client, channel_id, message)
-    if posted is None or (posted.get("text") or "") != text:
-        log.warning("a message in %s that Slack does not confirm: no clock, no flag", channel_id)
-        return
-    if asking:
+    confirmed = False
+    if asking or (verdict.flagged and not unsent):
+        # a clock or a new flag follows: only for a message Slack has, by that author, with that text
+        posted = await as_posted(svc.client, channel_id, message)
+        confirmed = posted is not None and (posted.get("text") or "") == text
+        if not confirmed:
+            log.warning("a message in %s that Slack does not confirm: no clock, no new flag", channel_id)
+            if not unsent:
+                return
+    if asking and confirmed:
         await _await_reply(svc, found, channel_id, message)
-    if verdict.flagged:
-        await _flag(svc, found, channel_id, message, verdict, about_brand=not is_influencer)
+    if unsent or verdict.flagged:
+        await _flag(
+            svc,
+            found,
+            channel_id,
+            message,
+            verdict,
+            about_brand=not is_influencer,
+            new=verdict.flagged and confirmed,
+        )
+
+
+async def _unsent(svc: Services, team_id: str, channel_id: str, ts: str) -> bool:
+    """Whether the message is kept (flagged) and its flag unsent, nobody holding it: its writer
+    stopped (the lease ran out) or gave it back. Slack's text was checked when it was kept (the
+    snapshot, which stays what was flagged), so its retry or an edit takes it over even when the
+    text changed since, and an edit no longer abusive too: what was written was a breach."""
+    async with svc.db.transaction() as s:
+        kept = await q.flagged(s, team_id, channel_id, ts)
+    return kept is not None and kept.lease_until is not None and kept.lease_until <= svc.clock.now()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,7 +319,11 @@ async def _flag(
     verdict: ConductVerdict,
     *,
     about_brand: bool,
+    new: bool = True,
 ) -> None:
+    """Send the message's flag: kept and counted first (`_count`), unless kept already (a retry, an
+    edit), then taken over only when nobody holds it. `new`: the message may be kept (Slack
+    confirmed it and the classifier flags it); else only one already kept is sent."""
     now = svc.clock.now()
     team_id, ts = found.campaign.team_id, message["ts"]
     link = await _permalink(svc, channel_id, ts)
@@ -310,6 +339,8 @@ async def _flag(
             current = await s.get(ConductFlag, kept.flag_id, populate_existing=True)
             kept.lease_until = now + LEASE
             s.add(kept)
+        elif not new:
+            return
         else:
             current, kept = await _count(s, found, channel_id, message, verdict, link, now, about_brand)
         await s.flush()
@@ -318,7 +349,7 @@ async def _flag(
     try:
         # who may read it now: roles and the escalation channel change within the hour a flag lasts
         where = await _where(svc, found, current)
-        sent = await _deliver(svc, found, code, flag_id, where)
+        sent = await _deliver(svc, found, code, flag_id, where, lease)
     except Exception:
         await _end_lease(svc, kept_id, lease, sent=False)  # Slack's retry of the event takes it over
         raise
@@ -326,8 +357,9 @@ async def _flag(
 
 
 async def _end_lease(svc: Services, kept_id: int, lease: datetime, *, sent: bool) -> None:
-    """The message's flag was sent to everyone it was to go to (`sent`): done, never again. Else
-    the lease is given back: a retry of the event (or an edit of the message) sends it."""
+    """The message's flag was sent to everyone it was to go to, and no copy of it is still being
+    posted by another writer (`sent`): done, never again. Else the lease is given back: a retry of
+    the event (or an edit of the message) sends what is missing."""
     async with svc.db.transaction() as s:
         await q.end_lease(s, kept_id, lease, None if sent else svc.clock.now())
 
@@ -390,35 +422,48 @@ async def _count(
     return current, kept
 
 
-async def _deliver(svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where) -> bool:
+async def _deliver(
+    svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where, lease: datetime
+) -> bool:
     """Update the flag's copies and post it to whoever in `where` has none; when the escalation
     channel refuses it, by DM instead, saying it was held from the channel (as when not safe).
-    True when every copy this writer set out to post was posted."""
-    ok, sent = await _send(svc, found, code, flag_id, where, update=True)
+    True when every copy this writer set out to post was posted and no other writer still holds a
+    copy unposted. The copies claimed are leased until `lease`, the writer's lease on the message."""
+    ok, sent = await _send(svc, found, code, flag_id, where, lease, update=True)
     if not ok:
-        _, sent = await _send(svc, found, code, flag_id, replace(where, safe=False), update=False)
+        _, sent = await _send(svc, found, code, flag_id, replace(where, safe=False), lease, update=False)
     return sent
 
 
 async def _send(
-    svc: Services, found: q.Channel, code: str | None, flag_id: int, where: Where, *, update: bool
+    svc: Services,
+    found: q.Channel,
+    code: str | None,
+    flag_id: int,
+    where: Where,
+    lease: datetime,
+    *,
+    update: bool,
 ) -> tuple[bool, bool]:
     """One round of `_deliver`: (False when the escalation channel refused its copy, whether every
-    copy claimed was posted).
+    copy claimed was posted and no other writer's claim is still pending).
 
     Each message of a flag runs this, concurrently with the channel's other messages. Under the
     engagement lock a writer claims the copies it is to post (pending entries in `deliveries`, see
     `_claims`), so nobody gets two; it posts after the commit (Slack is never waited on with the
     engagement locked), then stores them, dropping a claim whose post failed so that a later
     message tries again. A copy another writer is still posting is left to it: that writer updates
-    it if messages were added meanwhile. A claim is leased (LEASE): one left pending by a writer
-    that stopped (the process died) is dropped once its lease ran out, and the copy claimed again."""
+    it if messages were added meanwhile, and this one does not call its message done (if that
+    writer stopped, the message's retry posts the copy). A claim is leased with the writer's lease
+    on its message (`lease`), so both run out together: one left pending by a writer that stopped
+    (the process died) is dropped once its lease ran out, and the copy claimed again by whoever
+    takes a message of the flag over."""
     now = svc.clock.now()
     async with svc.db.transaction() as s:
         await q.lock(s, Engagement, found.engagement.id)
         f = await s.get(ConductFlag, flag_id, populate_existing=True)
         live = [d for d in f.deliveries if not _abandoned(d, now)]
-        claims = _claims(where, live, now + LEASE)
+        claims = _claims(where, live, lease)
         if claims or len(live) != len(f.deliveries):
             f.deliveries = [*live, *claims]
             s.add(f)
@@ -438,15 +483,16 @@ async def _send(
                 fresh = await s.get(ConductFlag, flag_id, populate_existing=True)
                 fresh.deliveries = _settle(fresh.deliveries, outcome)
                 s.add(fresh)
+                waiting = _pending(fresh.deliveries, svc.clock.now())
                 behind = fresh.messages != f.messages  # messages added while these copies were posted
                 if behind:
                     first, latest = await q.first_and_latest(s, flag_id)
     if not claims:
-        return True, True
+        return True, not _pending(live, now)
     added = [p for p in posted if p]
     if behind and added:  # after the commit, as above
         await _update(svc, where, added, _renderer(found, code, fresh, first, latest))
-    return bool(added) or _reader(claims[0]) is not None, len(added) == len(claims)
+    return bool(added) or _reader(claims[0]) is not None, len(added) == len(claims) and not waiting
 
 
 def _renderer(found: q.Channel, code: str | None, f: ConductFlag, first, latest):
@@ -529,6 +575,12 @@ def _abandoned(delivery: list, now: datetime) -> bool:
         return False
     until = delivery[3] if len(delivery) > 3 else None
     return not isinstance(until, str) or datetime.fromisoformat(until) <= now
+
+
+def _pending(deliveries: list[list], now: datetime) -> bool:
+    """Whether a copy is still claimed and unposted by a writer whose lease runs (after `_settle`,
+    never this writer's own: its claims are settled)."""
+    return any(d[1] is None and not _abandoned(d, now) for d in deliveries)
 
 
 def _claims(where: Where, deliveries: list[list], until: datetime) -> list[list]:

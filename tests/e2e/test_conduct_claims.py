@@ -2,7 +2,8 @@
 retries of an event is kept before the flag is sent, so a writer that stops in between (the
 process dies, or Slack's post fails) must not leave the breach unsent for good. A retry while the
 lease runs is dropped; a retry after it ran out, or after the writer gave it back, sends the flag
-once; a message whose flag was sent is never sent again."""
+once (so does an edit of the message, whatever it now says); a message whose flag was sent is never
+sent again."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from sqlalchemy import select
 
 from bot.flows import conduct
 from storage.models import ConductFlag, FlaggedMessage
-from tests.e2e.conduct_helpers import monitored_team, say
+from tests.e2e.conduct_helpers import deliver, edit, monitored_team, say
 from tests.e2e.harness import IVY, LEGAL, MANAGER, World, text_of
 from tests.e2e.test_slack_failures import fail_when
 
 ABUSE = "Pay the invoice by Friday or I post every screenshot of this chat."
+MORE_ABUSE = "I will post every screenshot of this chat, pay the invoice."
 
 
 def legal_channel(world: World) -> str:
@@ -131,6 +133,143 @@ async def test_copies_claimed_by_a_writer_that_died_while_posting_are_sent_after
 
     await retry(world, said, 3)
     assert len(flags_in_dm(world, MANAGER)) == len(flags_in_dm(world, LEGAL)) == 1
+
+
+async def test_a_message_taken_over_after_its_writer_was_slow_posts_the_copies_it_claimed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    """#legal is public, so the flag goes by DM to Maya and Lee. The writer's lookups are slow
+    (40s), it claims both copies and dies while posting. Its claims run out with its lease on the
+    message, not 40s later: Slack's retry just after the lease posts them, and the last retry
+    sends nothing again. Each gets exactly one copy."""
+    slow = timedelta(seconds=40)
+    where = conduct._where
+
+    async def slow_where(svc, found, f):  # asking Slack who may read the flag takes `slow`
+        world.clock.advance(slow)
+        return await where(svc, found, f)
+
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False
+    monkeypatch.setattr(conduct, "_where", slow_where)
+    dies_at(world, monkeypatch, "_post")
+    said = await say(world, IVY, channel, ABUSE)
+    monkeypatch.undo()
+    flag, _ = await stored(world)
+    assert all(d[1] is None for d in flag.deliveries)  # claimed, never posted
+    assert flags_in_dm(world, MANAGER) == flags_in_dm(world, LEGAL) == []
+
+    world.clock.advance(conduct.LEASE - slow + timedelta(seconds=5))  # just after the message's lease
+    await retry(world, said, 1)
+    assert len(flags_in_dm(world, MANAGER)) == len(flags_in_dm(world, LEGAL)) == 1
+
+    world.clock.advance(timedelta(minutes=5))  # Slack's last retry, long after every lease
+    await retry(world, said, 2)
+    assert len(flags_in_dm(world, MANAGER)) == len(flags_in_dm(world, LEGAL)) == 1
+    _, kept = await stored(world)
+    assert kept.lease_until is None
+
+
+async def test_a_message_whose_copies_another_writer_holds_is_not_done_until_they_are_posted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    """#legal is public: by DM to Maya and Lee. The writer of Ivy's first message claims both
+    copies and dies while posting. Her second message, 30s later, is added to the same flag and
+    finds both copies claimed by a writer whose lease runs: it posts nothing, and must not call
+    itself done. Its retry, after the first writer's lease ran out, posts the flag: one copy each,
+    covering both messages."""
+    channel = await monitored_team(world)
+    world.emulator.channel_by_name("legal").is_private = False
+    dies_at(world, monkeypatch, "_post")
+    await say(world, IVY, channel, ABUSE)
+    monkeypatch.undo()
+
+    world.clock.advance(timedelta(seconds=30))
+    second = await say(world, IVY, channel, MORE_ABUSE)
+    assert flags_in_dm(world, MANAGER) == flags_in_dm(world, LEGAL) == []
+    async with world.db.transaction() as s:
+        [flag] = (await s.exec(select(ConductFlag))).scalars().all()
+        kept = (await s.exec(select(FlaggedMessage).where(FlaggedMessage.ts == second.ts))).scalar_one()
+    assert flag.messages == 2 and kept.lease_until is not None  # given back, not done
+
+    world.clock.advance(conduct.LEASE)  # the first writer's lease, and its claims, ran out
+    await retry(world, second, 1)
+    for who in (MANAGER, LEGAL):
+        [dm] = flags_in_dm(world, who)
+        assert "This flag covers *2 messages*" in dm
+    await retry(world, second, 2)
+    assert len(flags_in_dm(world, MANAGER)) == len(flags_in_dm(world, LEGAL)) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# edits of a message kept
+
+
+async def test_an_edit_while_the_writer_holds_the_message_does_not_lose_its_flag(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    """The writer sending the flag of Ivy's message dies holding it. Thirty seconds later Ivy edits
+    it, still abusive: the edit is dropped, the lease still running. Slack's last retry of the
+    first event comes after the lease, when Slack shows the edited text: the message was checked
+    when kept, so the retry sends its flag, once, quoting what was flagged, not counted again."""
+    channel = await monitored_team(world)
+    dies_at(world, monkeypatch, "_where")
+    said = await say(world, IVY, channel, ABUSE)
+    monkeypatch.undo()
+    flag, _ = await stored(world)
+    assert (flag.messages, flag.deliveries) == (1, [])
+
+    world.clock.advance(timedelta(seconds=30))
+    await edit(world, IVY, channel, said.ts, ABUSE + " I mean it.")
+    assert flags_in_legal(world) == []  # the lease still runs: dropped
+
+    world.clock.advance(timedelta(minutes=5))
+    await retry(world, said, 2)
+    [shown] = flags_in_legal(world)
+    assert f"> {ABUSE}" in shown and "I mean it" not in shown  # the snapshot, as flagged
+    flag, kept = await stored(world)
+    assert flag.messages == 1 and kept.text == ABUSE and kept.lease_until is None
+
+    await retry(world, said, 3)
+    assert len(flags_in_legal(world)) == 1
+
+
+async def test_an_edit_after_the_writer_died_sends_the_flag_even_when_no_longer_abusive(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    """The writer dies holding Ivy's message; after the lease Ivy edits it into something polite.
+    What she wrote was a breach, checked and kept: the edit takes the message over and sends the
+    flag of the kept snapshot, once; a later edit sends nothing."""
+    channel = await monitored_team(world)
+    dies_at(world, monkeypatch, "_where")
+    said = await say(world, IVY, channel, ABUSE)
+    monkeypatch.undo()
+
+    world.clock.advance(conduct.LEASE + timedelta(seconds=1))
+    await edit(world, IVY, channel, said.ts, "Thanks for the brief, see you Friday.")
+    [shown] = flags_in_legal(world)
+    assert f"> {ABUSE}" in shown
+    flag, kept = await stored(world)
+    assert flag.messages == 1 and kept.text == ABUSE and kept.lease_until is None
+
+    await edit(world, IVY, channel, said.ts, "Thanks for the brief, see you on Friday.")
+    assert len(flags_in_legal(world)) == 1
+
+
+async def test_an_edit_of_a_message_never_kept_is_still_read_back_from_slack(world: World):
+    """Only a message already kept is taken over whatever its text: an edit event saying Ivy's
+    polite message now reads as a threat, which Slack does not show, raises no flag."""
+    channel = await monitored_team(world)
+    said = await say(world, IVY, channel, "Thanks for the brief, see you Friday.")
+    before = {"type": "message", "user": IVY, "text": "Thanks for the brief, see you Friday.", "ts": said.ts}
+    edited_at = world.slack.ws.ts_clock.next()
+    after = before | {"text": ABUSE, "edited": {"user": IVY, "ts": edited_at}}
+    event = {"type": "message", "subtype": "message_changed", "channel": channel, "hidden": True}
+    event |= {"message": after, "previous_message": before, "ts": edited_at, "event_ts": edited_at}
+    await deliver(world, channel, event | {"channel_type": "group"})
+    assert flags_in_legal(world) == []
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(FlaggedMessage))).scalars().all() == []
 
 
 # ---------------------------------------------------------------------------------------------

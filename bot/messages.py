@@ -224,6 +224,15 @@ def incident_card_not_posted(incident: str, channel: str, error: str | None) -> 
     )
 
 
+def deliverable_added(title: str, who: str, channel: str) -> str:
+    """To the manager who added the deliverable `title` (as typed), once its card is posted; `who`:
+    the influencer, as the card names them."""
+    return (
+        f":white_check_mark: “{esc(title)}” is added: its card is in <#{channel}>, where {who} marks it "
+        "submitted and published. Its reminders run from now."
+    )
+
+
 def deliverable_card_not_posted(title: str, channel: str, error: str | None) -> str:
     """To the manager who added the deliverable `title` (as typed): it is stored, its card is not."""
     return (

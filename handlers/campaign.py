@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
+from bot.domain import campaigns as campaign_rules
 from bot.domain import parsing
 from bot.domain.campaigns import CampaignMove
 from bot.errors import InvalidInput
@@ -102,8 +103,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             await ack(text=messages.CAMPAIGN_USAGE)
         elif sub == "new":
             await ack()
-            slug = args[0].lower() if args else None
-            run(flows.open_new_campaign(svc, team, user, trigger, slug), reply)
+            run(flows.open_new_campaign(svc, team, user, trigger, campaign_rules.slug_hint(args)), reply)
         elif sub == "creators":
             try:
                 action, target = _parse_creators(args)

@@ -15,6 +15,13 @@ NAME_MAX = 150
 CHANNEL_NAME_MAX = 80
 
 
+def slug_hint(words: list[str]) -> str | None:
+    """What `/campaign new Summer Drop` prefills as the slug: the words typed, as `slugify` makes
+    them ("summer-drop"), at most 40 characters. The form checks it as any slug (`check_slug`);
+    None when nothing usable was typed."""
+    return slugify(" ".join(words), 40, empty="") or None
+
+
 def check_slug(slug: str, field: str | None = None) -> str:
     slug = slug.strip()
     if not SLUG_PATTERN.match(slug):
@@ -37,11 +44,11 @@ def check_dates(start: date, end: date, field: str | None = None, *, today: date
         )
 
 
-def slugify(text: str, max_length: int = 30) -> str:
-    """ASCII, lowercase, hyphen-separated: "Zoë Ávila" → "zoe-avila"."""
+def slugify(text: str, max_length: int = 30, empty: str = "influencer") -> str:
+    """ASCII, lowercase, hyphen-separated: "Zoë Ávila" → "zoe-avila" (`empty` when nothing is left)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "influencer"
+    return slug[:max_length].rstrip("-") or empty
 
 
 def channel_name(campaign_slug: str, influencer_name: str, attempt: int = 1) -> str:

@@ -139,13 +139,17 @@ async def _refresh_homes(svc: Services, f: DeliverableFacts) -> None:
 
 
 async def post_card(svc: Services, deliverable: Deliverable) -> None:
-    """Post the deliverable's card in the shared channel (after it is created) and remember it.
-    When Slack refuses the card, the deliverable is kept without one and the manager who added it
-    is told which one and why (`_tell_no_card`)."""
+    """Post the deliverable's card in the shared channel (after it is created) and remember it,
+    and tell the manager who added it by DM (the form has closed): where the card is, or, when
+    Slack refused it, that the deliverable is kept without one and why (`_tell_no_card`)."""
     async with svc.db.transaction() as s:
         f = await _facts(s, deliverable.team_id, deliverable.id)
     refused = await _post_card(svc, f)
-    if refused is not None and refused != CARD_TAKEN:
+    if refused is None:
+        await _tell_creator(
+            svc, f, messages.deliverable_added(f.deliverable.title, f.who, f.engagement.channel_id)
+        )
+    elif refused != CARD_TAKEN:
         await _tell_no_card(svc, f, refused)
 
 
@@ -174,10 +178,16 @@ async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -
     text, blocks = with_post_card(
         messages.deliverable_card_not_posted(d.title, channel, error), Action.DELIVERABLE_POST_CARD, d.id
     )
+    await _tell_creator(svc, f, text, blocks)
+
+
+async def _tell_creator(svc: Services, f: DeliverableFacts, text: str, blocks: list | None = None) -> None:
+    """A DM to the manager who added the deliverable; Slack refusing it is logged."""
+    d = f.deliverable
     try:
         await svc.client.chat_postMessage(channel=d.created_by, text=text, blocks=blocks)
     except SlackApiError as exc:
-        log.warning("%s not told deliverable %s has no card: %s", d.created_by, d.id, slack_error(exc))
+        log.warning("%s not told about deliverable %s: %s", d.created_by, d.id, slack_error(exc))
 
 
 async def post_card_again(svc: Services, team_id: str, user_id: str, value: str) -> None:

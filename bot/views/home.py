@@ -279,7 +279,7 @@ def _brand(home: BrandHome, now: datetime) -> list[Block]:
 
 
 def _influencer(home: InfluencerHome, now: datetime) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=plain("Your campaigns as a creator", 150))]
+    blocks: list[Block] = [HeaderBlock(text=plain("Your campaigns as an influencer", 150))]
 
     def campaign_line(e: EngagementLine) -> str:
         return (
@@ -352,7 +352,7 @@ def home_view(
             blocks += [
                 section(
                     "You are not on any campaign yet. Create one, or ask a campaign manager to add you "
-                    "with `/campaign role &lt;slug&gt; @you member`."
+                    "to its brand team with `/campaign role &lt;slug&gt; @you member` (or `legal`)."
                 ),
                 ActionsBlock(
                     block_id="home_start",
@@ -366,8 +366,9 @@ def home_view(
         elif brand_side:
             blocks.append(
                 section(
-                    "You are not on any campaign yet. Ask a campaign manager to add you with "
-                    "`/campaign role &lt;slug&gt; @you member`."
+                    "You are not on any campaign yet. Ask a campaign manager to add you: to its brand "
+                    "team with `/campaign role &lt;slug&gt; @you member` (or `legal`), or as an "
+                    "influencer with `/campaign invite &lt;slug&gt; @you`."
                 )
             )
         else:
@@ -378,6 +379,8 @@ def home_view(
         if influencer is not None:
             blocks.append(DividerBlock())
         blocks += _brand(brand, now)
-    blocks.append(context("`/campaign help` · `/breach help` · `/review help`"))
+    # reviews are the brand team's: an influencer is pointed only to what they can use
+    helps = "`/campaign help` · `/breach help`" + (" · `/review help`" if brand_side or brand else "")
+    blocks.append(context(helps))
     # the lists are bounded already; this is the last guard of Block Kit's 100-block limit
     return View(type="home", blocks=capped(blocks, VIEW_BLOCKS_MAX, "…and {n} more."))

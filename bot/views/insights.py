@@ -49,7 +49,7 @@ def report_summary(f: ins.Figures, charts: Sequence[str], range_word: str, slug:
         context(esc(f"{h.dates()} · {h.zone_name()} time · by {_per_unit(h)}")),
         section("\n".join(lines)),
         context(
-            f":bar_chart: {plural(len(charts), 'chart')} sent to our DM: {esc(', '.join(charts))}. "
+            f":bar_chart: {plural(len(charts), 'chart')} sent to you by DM: {esc(', '.join(charts))}. "
             f"`{esc(again)}` runs it again; ranges: `{REPORT_RANGES}`."
         ),
     ]

@@ -374,6 +374,12 @@ async def scope_of(
     return Scope(team_id, tuple(sorted(set(ids))))
 
 
+async def on_a_brand_team(s: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Manager, member or legal on a campaign of the workspace, and an influencer nowhere in it
+    (`brand_campaigns`)."""
+    return (await s.exec(brand_campaigns(team_id, user_id).limit(1))).first() is not None
+
+
 def _in_scope(s: AsyncSession, scope: Scope) -> list:
     where = [Incident.team_id == scope.team_id]
     if scope.engagement_ids is not None:

@@ -147,7 +147,7 @@ async def _seed(world: World) -> int:
 async def test_home_of_a_manager(world: World):
     engagement = await _seed(world)
     text, blocks = await _home(world, MANAGER)
-    assert "Brand team" in text and "Your campaigns as a creator" not in text
+    assert "Brand team" in text and "Your campaigns as an influencer" not in text
     waiting = text.split("Incidents waiting on you* (2)")[1].split("Open incidents")[0]
     assert "`BR-1` Late &lt;b&gt;" in waiting and "`BR-4` Zoe's" in waiting and "BR-2" not in waiting
     open_part = text.split("Open incidents* (3)")[1].split("Deliverables overdue")[0]
@@ -206,7 +206,7 @@ async def test_home_of_a_member_and_of_legal_covers_only_their_campaigns(world: 
         text, blocks = await _home(world, user)
         # neither may create campaigns (only admins and campaign creators): no such button
         assert Action.HOME_NEW_CAMPAIGN not in {a for a, _ in _buttons(blocks)}
-        assert "Brand team" in text and "Your campaigns as a creator" not in text
+        assert "Brand team" in text and "Your campaigns as an influencer" not in text
         assert "Incidents waiting on you* (1)" in text and "`BR-1`" in text
         assert "Open incidents* (2)" in text and "`BR-2`" in text
         assert "BR-4" not in text and "Zoe" not in text  # autumn is not theirs
@@ -452,6 +452,6 @@ async def test_home_of_someone_both_brand_and_creator(world: World):
             )
         )
     text, _ = await _home(world, LEGAL)
-    assert "Your campaigns as a creator" in text and "`autumn` *Autumn &lt;Drop&gt;*" in text
+    assert "Your campaigns as an influencer" in text and "`autumn` *Autumn &lt;Drop&gt;*" in text
     assert "My open incidents* (0)" in text  # BR-4 is Zoe's, not Lee's
     assert "Brand team" not in text and "BR-1" not in text

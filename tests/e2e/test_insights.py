@@ -104,7 +104,7 @@ async def test_manager_gets_the_summary_and_seven_charts_in_their_dm(world: Worl
     # by hand: acknowledged after 2 h and after 30 min → median 1 h 15, 90th percentile 1 h 51
     assert "Time to acknowledge: median *1 h 15 min*, 90th percentile *1 h 51 min*" in said
     assert "Time to resolve: median *2.0 d*" in said  # only BR-1 was resolved (BR-2 dismissed)
-    assert "7 charts sent to our DM" in said
+    assert "7 charts sent to you by DM" in said
     files = _dm_files(world, MANAGER)
     assert len(files) == REPORT_CHARTS and len(world.emulator.files) == before + REPORT_CHARTS
     for f in files:

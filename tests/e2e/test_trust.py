@@ -505,7 +505,7 @@ async def test_app_home_shows_no_brand_lists_to_an_influencer_even_an_admin_one(
     world.stack.bot.services.directory.forget(IVY)
     assert "Reviews due" in await home_of(world, ADMIN)  # a brand admin's home, for comparison
     home = await home_of(world, IVY)
-    assert "Your campaigns as a creator" in home and "`spring`" in home
+    assert "Your campaigns as an influencer" in home and "`spring`" in home
     assert "Reviews due" not in home and "Compliance checks pending" not in home
 
 

@@ -183,3 +183,18 @@ def test_refusal_names_the_roles_needed():
     with pytest.raises(NotPermitted) as err:
         require(Act.INVITE, campaign_roles(is_admin=False, granted="member", is_influencer=False))
     assert err.value.message == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        (["spring"], "spring"),
+        (["Summer", "Drop"], "summer-drop"),
+        (["Été", "2027!"], "ete-2027"),
+        (["x" * 60], "x" * 40),
+        (["???"], None),
+        ([], None),
+    ],
+)
+def test_campaign_new_prefills_the_slug_from_every_word_typed(typed, hint):
+    assert campaigns.slug_hint(typed) == hint

@@ -143,7 +143,7 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
             channel=dm,
             initial_comment=f":bar_chart: {plural(total, 'incident')} exported.",
         )
-    return f":inbox_tray: Sent `{name}` ({plural(total, 'incident')}) to our DM."
+    return f":inbox_tray: Sent `{name}` ({plural(total, 'incident')}) to you by DM."
 
 
 async def _write_csv(svc: Services, scope: q.Scope, raw) -> int:

@@ -68,6 +68,11 @@ async def open_report(
     async with svc.db.transaction() as s:
         choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
         if not choices:
+            if is_admin or await q.on_a_brand_team(s, team_id, user_id):  # the team, no one to report on
+                raise Conflict(
+                    ":information_source: None of your campaigns has an influencer to report on yet: "
+                    "`/campaign invite <slug> @influencer` adds one."
+                )
             raise NotPermitted(
                 "report a breach",
                 shared.REPORTERS,

@@ -224,6 +224,28 @@ def incident_card_not_posted(incident: str, channel: str, error: str | None) -> 
     )
 
 
+#: What each brand role does on a campaign, as told to whoever is given it.
+ROLE_DUTIES = {
+    "manager": "you run it: its influencers, guidelines, deliverables and incidents",
+    "member": "you report breaches, follow incidents and check deliverables",
+    "legal": "you decide resolutions and hear what is escalated",
+}
+
+
+def role_given(by: str, name: str, slug: str, role: str) -> str:
+    """To someone given a brand role on campaign `name` (`slug`) by `by` (a mention)."""
+    article = "" if role == "legal" else "a "
+    return (
+        f":wave: {by} made you {article}*{role}* on *{esc(name)}* (`{slug}`): {ROLE_DUTIES[role]}. "
+        f"Your App Home lists what is yours to do; `{Command.CAMPAIGN} show {slug}` shows the campaign."
+    )
+
+
+def role_taken(by: str, name: str, slug: str) -> str:
+    """To someone whose brand role on campaign `name` (`slug`) `by` took away."""
+    return f":information_source: {by} took away your role on *{esc(name)}* (`{slug}`)."
+
+
 def deliverable_added(title: str, who: str, channel: str) -> str:
     """To the manager who added the deliverable `title` (as typed), once its card is posted; `who`:
     the influencer, as the card names them."""

@@ -479,6 +479,14 @@ def _as_role(role: str, *, bold: bool = True) -> str:
     return word if role == Role.LEGAL else f"a {word}"
 
 
+async def _tell_quietly(svc: Services, user_id: str, text: str) -> None:
+    """A DM about the user's own role; Slack refusing it is logged (the change stands)."""
+    try:
+        await svc.client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("%s not told of their role: %s", user_id, slack_error(exc))
+
+
 #: `/campaign role <slug> @user none`: the role is taken away.
 NO_ROLE = "none"
 
@@ -535,6 +543,10 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
     for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
         refused += await _invite_people(svc, channel_id, [target], linked=True)
     await refresh_home(svc, team_id, [target])  # the lists and sections their new role shows
+    if target != user_id:
+        await _tell_quietly(
+            svc, target, messages.role_given(user(user_id), campaign.name, campaign.slug, role)
+        )
     was = f" (was {_as_role(current, bold=False)})" if current else ""
     text = f":bust_in_silhouette: {user(target)} is now {_as_role(role)} on `{campaign.slug}`{was}."
     if refused:
@@ -559,6 +571,8 @@ async def remove_role(svc: Services, team_id: str, user_id: str, slug: str, targ
         await s.exec(delete(CampaignRole).where(CampaignRole.id == row.id))
         channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
     await refresh_home(svc, team_id, [target])  # the lists and sections the role showed them
+    if target != user_id and not without_rights:  # an influencer is told nothing of brand roles
+        await _tell_quietly(svc, target, messages.role_taken(user(user_id), campaign.name, campaign.slug))
     text = (
         f":bust_in_silhouette: {user(target)} no longer holds a role on `{campaign.slug}` "
         f"(was {_as_role(row.role, bold=False)})."

@@ -4,7 +4,8 @@ offer leads somewhere."""
 from __future__ import annotations
 
 from bot.ids import Field
-from tests.e2e.harness import IVY, MANAGER, World, option_value, text_of
+from tests.e2e.harness import IVY, LEGAL, MANAGER, World, option_value, text_of
+from tests.e2e.test_one_side import legacy_role
 
 
 async def test_campaign_new_with_a_name_of_several_words_prefills_the_whole_slug(world: World):
@@ -58,3 +59,24 @@ async def test_an_influencers_home_does_not_point_to_review_commands_she_cannot_
     await world.run(IVY, "/review")
     assert world.said_to(IVY).startswith(":no_entry:")
     assert "/review" not in home, home
+
+
+async def test_whoever_is_given_or_loses_a_role_is_told(world: World):
+    """Lee, made legal on spring, is told by DM what that means and where to look; when Maya takes
+    the role away, Lee is told that too. An influencer's role without rights, cleared, tells her
+    nothing about brand roles."""
+    await world.new_campaign("spring")
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> legal")
+    told = world.dm_to(LEGAL)
+    assert f"<@{MANAGER}> made you *legal* on *Spring" in told and "hear what is escalated" in told, told
+    assert "/campaign show spring" in told
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> none")
+    assert (
+        world.dm_to(LEGAL)
+        == f":information_source: <@{MANAGER}> took away your role on *Spring Launch* (`spring`)."
+    )
+    await world.invite(IVY)
+    await legacy_role(world, IVY, "spring", "member")
+    before = len(world.emulator.dm(IVY))
+    await world.run(MANAGER, f"/campaign role spring <@{IVY}> none")
+    assert len(world.emulator.dm(IVY)) == before

@@ -32,7 +32,7 @@ USAGE = {
     "cancel": "/campaign cancel <slug>",
     "reopen": "/campaign reopen <slug>",
 }
-CREATORS_USAGE = "/campaign creators <add | remove> <@user> · /campaign creators list"
+CREATORS_USAGE = esc("`/campaign creators <add | remove> <@user>` · `/campaign creators list`")
 
 
 def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
@@ -71,11 +71,9 @@ def _parse_creators(args: list[str]) -> tuple[str, str | None]:
     if action in ("add", "remove") and len(args) == 2:
         target = parsing.user_id(args[1])
         if target is None:
-            raise InvalidInput(
-                f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: `{esc(CREATORS_USAGE)}`"
-            )
+            raise InvalidInput(f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: {CREATORS_USAGE}")
         return action, target
-    raise InvalidInput(f":warning: Usage: `{esc(CREATORS_USAGE)}`")
+    raise InvalidInput(f":warning: Usage: {CREATORS_USAGE}")
 
 
 async def _creators(svc: Services, team: str, user: str, action: str, target: str | None) -> str:

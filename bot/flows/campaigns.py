@@ -495,7 +495,9 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
     if role == NO_ROLE:
         return await remove_role(svc, team_id, user_id, slug, target)
     if role not in (Role.MANAGER, Role.MEMBER, Role.LEGAL):
-        raise InvalidInput(f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal`.")
+        raise InvalidInput(
+            f"`{esc(role[:20])}` is not a role; use `manager`, `member` or `legal` (`none` takes it away)."
+        )
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:  # first: may this user grant roles at all?
         campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.GRANT_ROLE)

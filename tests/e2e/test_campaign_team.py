@@ -285,7 +285,9 @@ async def test_role_changes(world: World):
     await world.run(MANAGER, f"/campaign role spring <@{MANAGER}> member")
     assert world.said_to(MANAGER) == f"<@{MANAGER}> owns `spring` and stays a manager."
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> boss")
-    assert world.said_to(MANAGER) == "`boss` is not a role; use `manager`, `member` or `legal`."
+    assert world.said_to(MANAGER) == (
+        "`boss` is not a role; use `manager`, `member` or `legal` (`none` takes it away)."
+    )
     await world.run(MANAGER, "/campaign role spring bob member")
     assert world.said_to(MANAGER).startswith(":warning: `bob` is not a @mention.")
     await world.invite(IVY)

@@ -4,7 +4,7 @@ offer leads somewhere."""
 from __future__ import annotations
 
 from bot.ids import Field
-from tests.e2e.harness import IVY, LEGAL, MANAGER, World, option_value, text_of
+from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, World, option_value, text_of
 from tests.e2e.test_one_side import legacy_role
 
 
@@ -80,3 +80,15 @@ async def test_whoever_is_given_or_loses_a_role_is_told(world: World):
     before = len(world.emulator.dm(IVY))
     await world.run(MANAGER, f"/campaign role spring <@{IVY}> none")
     assert len(world.emulator.dm(IVY)) == before
+
+
+async def test_usage_lines_name_every_value_and_read_as_commands(world: World):
+    """A mistyped role lists `none` too (the help advertises it), and the creators usage shows its
+    two commands as two commands, not one code span with a dot inside."""
+    await world.new_campaign("spring")
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> memebr")
+    assert world.said_to(MANAGER).endswith("use `manager`, `member` or `legal` (`none` takes it away).")
+    await world.run(ADMIN, "/campaign creators")
+    assert world.said_to(ADMIN) == (
+        ":warning: Usage: `/campaign creators &lt;add | remove&gt; &lt;@user&gt;` · `/campaign creators list`"
+    )

@@ -41,6 +41,10 @@ REVIEW_USAGE = esc(f"""*Campaign Guard — performance reviews*
 
 GUIDELINES_UNCHANGED = "No change to the guidelines, so the version stays the same."
 INCIDENT_GONE = "That incident no longer exists."
+#: The answers for an engagement or a campaign a payload names that does not exist, or that the user
+#: has no part in (`bot.flows.access.standing`: to them it does not exist either).
+ENGAGEMENT_GONE = "That engagement no longer exists."
+CAMPAIGN_GONE = "That campaign no longer exists."
 
 
 def proposal_changed(incident: str, on: str = "this card") -> str:

@@ -58,5 +58,5 @@ async def _log_review(svc: Services, click: Click) -> None:
     """From a review-due reminder (value: engagement id) or App Home (empty value: no prefill)."""
     engagement_id = parsing.db_id(click.value) if click.value else None
     if click.value and engagement_id is None:  # a forged value reads as an engagement that does not exist
-        raise NotFound("That engagement no longer exists.")
+        raise NotFound(messages.ENGAGEMENT_GONE)
     await flows.open_review_form(svc, click.team_id, click.user_id, click.trigger_id, engagement_id)

@@ -56,10 +56,6 @@ log = logging.getLogger(__name__)
 
 CHANNEL_NAME_ATTEMPTS = 20
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
-#: The answers for a campaign or an engagement a payload names that does not exist, or that the
-#: user has no part in (`require_standing`).
-CAMPAIGN_GONE = "That campaign no longer exists."
-ENGAGEMENT_GONE = "That engagement no longer exists."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,8 +635,8 @@ async def save_guidelines(
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
-            raise NotFound(CAMPAIGN_GONE)
-        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES, gone=CAMPAIGN_GONE)
+            raise NotFound(messages.CAMPAIGN_GONE)
+        await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES, gone=messages.CAMPAIGN_GONE)
         clauses = list(await q.guidelines(s, campaign.id))
         first = Field.clause(clauses[0].code, "title") if clauses else Field.clause("G1", "title")
         if version != campaign.guidelines_version:
@@ -760,8 +756,8 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
     async with svc.db.transaction() as s:
         campaign = await q.by_id(s, team_id, campaign_id) if campaign_id else None
         if campaign is None:
-            raise NotFound(CAMPAIGN_GONE)
-        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE, gone=CAMPAIGN_GONE)
+            raise NotFound(messages.CAMPAIGN_GONE)
+        await authorize(s, svc.directory, campaign, user_id, Act.ADD_DELIVERABLE, gone=messages.CAMPAIGN_GONE)
         if refusal := rules.closed_refusal(campaign.status, campaign.slug, "add deliverables to it"):
             raise FormErrors({Field.ENGAGEMENT: refusal})  # closed while the form was open
         row = await q.engagement(s, team_id, engagement_id) if engagement_id else None
@@ -802,7 +798,7 @@ async def acknowledge(svc: Services, team_id: str, user_id: str, value: str) -> 
     async with svc.db.transaction() as s:
         row = await q.engagement(s, team_id, engagement_id) if engagement_id and version else None
         if row is None:
-            raise NotFound(ENGAGEMENT_GONE)
+            raise NotFound(messages.ENGAGEMENT_GONE)
         engagement, influencer = row
         campaign = await q.by_id(s, team_id, engagement.campaign_id)
         clauses = await q.guidelines(s, campaign.id)
@@ -883,7 +879,9 @@ async def _check_is_the_influencer(
         return
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        await require_standing(s, svc.directory, campaign, user_id, ENGAGEMENT_GONE, influencer=influencer)
+        await require_standing(
+            s, svc.directory, campaign, user_id, messages.ENGAGEMENT_GONE, influencer=influencer
+        )
     raise _not_the_influencer()
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block
 
+from bot import messages
 from bot.domain import reviews as rules
 from bot.domain.parsing import user_id as mentioned_user
 from bot.domain.permissions import PERMISSIONS, Act, may
@@ -34,8 +35,6 @@ from storage.queries.reviews import CANDIDATES_MAX, EngagementRow
 
 log = logging.getLogger(__name__)
 
-#: The answer for an engagement a payload names that does not exist, or that the user has no part in.
-ENGAGEMENT_GONE = "That engagement no longer exists."
 NOTHING_TO_REVIEW = (
     "There is no influencer on your campaigns to review yet: `/campaign invite <slug> @influencer` adds one."
 )
@@ -64,10 +63,10 @@ async def open_review_form(
         if engagement_id is not None:
             selected = await q.engagement_row(s, team_id, engagement_id)
             if selected is None:
-                raise NotFound(ENGAGEMENT_GONE)
+                raise NotFound(messages.ENGAGEMENT_GONE)
             roles = await roles_on(s, svc.directory, selected.campaign, user_id, Act.LOG_REVIEW)
             if not roles:  # no part in it (`access.standing`: influencers were refused above)
-                raise NotFound(ENGAGEMENT_GONE)
+                raise NotFound(messages.ENGAGEMENT_GONE)
             if not may(Act.LOG_REVIEW, roles):
                 raise _refuse(Act.LOG_REVIEW)
         elif not is_admin and not await q.has_brand_role(s, team_id, user_id):

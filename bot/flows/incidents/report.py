@@ -40,9 +40,6 @@ from storage.queries import incidents as q
 
 log = logging.getLogger(__name__)
 
-#: A form's engagement that does not exist, or that the user has no part in (`access.standing`).
-ENGAGEMENT_GONE = "That engagement no longer exists."
-
 # ------------------------------------------------------------------------------------------------
 # Opening the report form
 
@@ -335,7 +332,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             at=now,
         )
         if ctx is None:
-            raise FormErrors({Field.ENGAGEMENT: ENGAGEMENT_GONE})
+            raise FormErrors({Field.ENGAGEMENT: messages.ENGAGEMENT_GONE})
         engagement, campaign, guideline = ctx.engagement, ctx.campaign, ctx.guideline
         roles = await roles_on(
             s,
@@ -348,7 +345,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         )
         if shared.REPORTERS.isdisjoint(roles):
             if not await standing(s, svc.directory, campaign, user_id, influencer=ctx.influencer):
-                raise FormErrors({Field.ENGAGEMENT: ENGAGEMENT_GONE})  # as if it did not exist
+                raise FormErrors({Field.ENGAGEMENT: messages.ENGAGEMENT_GONE})  # as if it did not exist
             raise FormErrors(
                 {Field.ENGAGEMENT: "You are not on this campaign's brand team, so you can't report on it."}
             )

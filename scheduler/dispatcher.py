@@ -384,7 +384,7 @@ class Dispatcher:
         return {
             "team_id": row.team_id,
             "incident_id": row.subject_id,
-            "text": f"{row.kind.replace('_', ' ')} ({row.payload.get('stage') or row.dedupe_key})",
+            "text": f"{row.kind.replace('_', ' ')} ({planned.payload.get('stage') or row.dedupe_key})",
             "data": {
                 "reminder": row.dedupe_key,
                 "ts": outcome.sent_ts,
@@ -422,13 +422,13 @@ class Dispatcher:
                     )
                 return q.Outcome(row.id, ReminderStatus.SENT, row.attempts + 1)
             escalated = False
-            if row.kind == ReminderKind.MEDIATION_RESPONSE and row.payload.get("stage") == "end":
+            if row.kind == ReminderKind.MEDIATION_RESPONSE and planned.payload.get("stage") == "end":
                 escalated = await self._escalate(row)
                 result.escalated += int(escalated)
                 # a retry (the escalation of an earlier attempt stuck, its send did not) says so too
                 escalated = escalated or facts.incident.status == IncidentStatus.ESCALATED
             now = self.clock.now()  # overdue reminders say how late it is now, not at the planned time
-            text, blocks = views.render(row.kind, facts, row.payload, now=now, escalated=escalated)
+            text, blocks = views.render(row.kind, facts, planned.payload, now=now, escalated=escalated)
             async with asyncio.timeout(self.send_timeout):
                 response = await self._slack().chat_postMessage(
                     channel=planned.user or planned.channel,

@@ -162,6 +162,21 @@ async def test_the_dispatcher_rechecks_the_subject_before_sending(world: World):
     assert (await reminders(world))[f"deliverable:{d.id}:t-72h"].status == "cancelled"
 
 
+async def test_a_reminder_says_what_its_subjects_plan_says_now_not_what_its_row_kept(world: World):
+    """The dispatcher sends a row as the re-check's plan wants it (same key, same due time): what
+    the row stored when it was planned (its payload) is not read, so a stale one changes nothing."""
+    channel = await _invited(world)
+    due = START + 100 * H
+    d = await add_deliverable(world, due)
+    key = (await reminders(world))[f"deliverable:{d.id}:t-0h"].dedupe_key
+    async with world.db.transaction() as s:
+        stale = {"stage": "overdue+48h", "due_at": (due - 500 * H).isoformat()}
+        await s.exec(update(Reminder).where(Reminder.dedupe_key == key).values(payload=stale))
+    await at(world, due)
+    (sent,) = texts(world, channel, "Launch reel")[-1:]
+    assert "is due now" in sent and "overdue" not in sent
+
+
 async def test_after_downtime_only_the_latest_meaningful_reminder_is_sent(world: World):
     channel = await _invited(world)
     d = await add_deliverable(world, START + 100 * H)

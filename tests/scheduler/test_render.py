@@ -210,3 +210,21 @@ def test_facts_always_say_who_gets_the_owners_reminders(facts):
     with pytest.raises(TypeError, match="brand_contact"):
         facts(None, None, None, None)
     assert facts(None, None, None, None, brand_contact=None).brand_contact is None
+
+
+@pytest.mark.parametrize("status", ["planned", "late"])
+@pytest.mark.parametrize("contact", ["U0OWNER", None])
+def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(status, contact):
+    """`wanted` makes a deliverable's one row by its key (`plan_deliverable(only=…)`) instead of
+    walking the plan: it must agree with the whole plan for every row, and find none for a key or
+    a due time the plan does not have."""
+    facts = DeliverableFacts(
+        _deliverable(status), _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", None,
+        brand_contact=contact,
+    )  # fmt: skip
+    rows = plan(facts, NOW)
+    assert len(rows) == (6 if contact else 5)
+    for row in rows:
+        assert wanted(facts, row.key, row.due_at) == row
+        assert wanted(facts, row.key, row.due_at + timedelta(seconds=1)) is None
+    assert wanted(facts, rows[0].key.replace("t-72h", "t-12h"), rows[0].due_at) is None

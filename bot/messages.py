@@ -298,3 +298,19 @@ def quote_not_theirs(source: str | None, reader: str | None) -> str:
     why = f"which {reader} can't read" if reader else "and this report's card goes to another channel"
     on = "that engagement" if source else "the engagement of that channel"
     return f"This quotes a message from {where}, {why}: file the report on {on}, or remove the quote."
+def last_manager(target: str, slug: str, owner: str, others: list[tuple[str, str]]) -> str:
+    """`/campaign role` refusing to take the manager role from `target` (a mention), the last manager
+    who counts of campaign `slug`, whose owner `owner` (a mention) is an influencer in the workspace.
+    `others`: the rest of its brand team, as (mention, role), who could be made its manager first."""
+    if others:
+        shown = ", ".join(f"{who} ({role})" for who, role in others[:5]) + (" …" if len(others) > 5 else "")
+        first = f"Make someone else its manager first, from its team ({shown}) or the brand side"
+    else:
+        first = "Make someone of the brand side (not an influencer) its manager first"
+    return (
+        f":no_entry: {target} is the last manager of `{slug}`: its owner {owner} is an influencer in "
+        "this workspace, and their role gives no rights, so the campaign would be left without a "
+        f"manager. {first}: `{Command.CAMPAIGN} role {slug} @someone manager`; then change {target}'s role."
+    )
+
+

@@ -189,6 +189,21 @@ async def delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:
         log.warning("message %s in %s not deleted: %s", ts, channel, slack_error(exc))
 
 
+async def dm_quietly(
+    client: AsyncWebClient, user_id: str, text: str, *, what: str = "DM", blocks: list | None = None
+) -> bool:
+    """DM `user_id` (`text`, with `blocks`); False when Slack refused it. The refusal is logged, not
+    raised: what the DM tells of has happened already, and one DM that fails must cost nobody else
+    theirs. The log names `what` it was (with the ids it is about), whom it was for and Slack's error
+    code, never the text, which may quote what someone typed."""
+    try:
+        await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("%s not delivered to %s: %s", what, user_id, slack_error(exc))
+        return False
+    return True
+
+
 async def read_message(
     client: AsyncWebClient, channel: str, ts: str, thread_ts: str | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:

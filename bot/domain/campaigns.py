@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
 
@@ -56,6 +57,22 @@ def channel_name(campaign_slug: str, influencer_name: str, attempt: int = 1) -> 
     suffix = "" if attempt == 1 else f"-{attempt}"
     base = f"cg-{campaign_slug}-{slugify(influencer_name)}"
     return base[: CHANNEL_NAME_MAX - len(suffix)].rstrip("-") + suffix
+
+
+# ---------------------------------------------------------------------------------------------
+# a campaign's managers
+
+
+def leaves_no_manager(target: str, managers: Collection[str]) -> bool:
+    """Would taking `target`'s manager role away (`none`, or making them a member or legal) leave the
+    campaign without a manager who counts? `managers`: its managers whose role gives rights (none
+    of them an influencer anywhere in the workspace).
+
+    The owner is normally one of them and stays one (`/campaign role` changes no owner's role), so
+    this holds only where the owner does not count: a campaign owned from before *one person, one
+    side* by someone who is now an influencer. Its last real manager is then refused, rather than
+    leaving the campaign to the workspace admins alone (docs/roles.md)."""
+    return target in managers and not set(managers) - {target}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from bot.flows.access import (
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
-from bot.slack import NO_UNFURL, slack_error
+from bot.slack import NO_UNFURL, dm_quietly, slack_error
 from bot.views import campaign as views
 from bot.views.common import influencer_mention
 from bot.views.forms import FormValues
@@ -475,12 +475,15 @@ def _as_role(role: str, *, bold: bool = True) -> str:
     return word if role == Role.LEGAL else f"a {word}"
 
 
-async def _tell_quietly(svc: Services, user_id: str, text: str) -> None:
-    """A DM about the user's own role; Slack refusing it is logged (the change stands)."""
-    try:
-        await svc.client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as exc:
-        log.warning("%s not told of their role: %s", user_id, slack_error(exc))
+async def _keep_a_manager(s, campaign: Campaign, target: str) -> None:
+    """Refuse to take the manager role from `target` when they are the campaign's last manager who
+    counts (`rules.leaves_no_manager`): only where the owner, an influencer, does not count, since
+    an owner who does stays a manager. The refusal names the rest of the team, who could be made
+    its manager first. Read in the transaction that changes the role."""
+    team = await q.team(s, campaign.id)  # its roles that give rights, oldest first
+    if rules.leaves_no_manager(target, [r.user_id for r in team if r.role == Role.MANAGER]):
+        others = [(user(r.user_id), r.role) for r in team if r.user_id != target]
+        raise Conflict(messages.last_manager(user(target), campaign.slug, user(campaign.owner_id), others))
 
 
 #: `/campaign role <slug> @user none`: the role is taken away.
@@ -519,6 +522,8 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
         current = await q.granted_role(s, campaign.id, target)
         if current == role:
             raise Conflict(f"{user(target)} is already {_as_role(role)} on `{campaign.slug}`.")
+        if current == Role.MANAGER:
+            await _keep_a_manager(s, campaign, target)
         if current:
             await s.exec(
                 update(CampaignRole)
@@ -542,9 +547,8 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
         refused += await _invite_people(svc, channel_id, [target], linked=True)
     await refresh_home(svc, team_id, [target])  # the lists and sections their new role shows
     if target != user_id:
-        await _tell_quietly(
-            svc, target, messages.role_given(user(user_id), campaign.name, campaign.slug, role)
-        )
+        given = messages.role_given(user(user_id), campaign.name, campaign.slug, role)
+        await dm_quietly(svc.client, target, given, what=f"role notice (campaign {campaign.id})")
     was = f" (was {_as_role(current, bold=False)})" if current else ""
     text = f":bust_in_silhouette: {user(target)} is now {_as_role(role)} on `{campaign.slug}`{was}."
     if refused:
@@ -566,11 +570,14 @@ async def remove_role(svc: Services, team_id: str, user_id: str, slug: str, targ
         without_rights = await q.is_influencer_anywhere(s, team_id, target)
         if target == campaign.owner_id and not without_rights:
             raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
+        if row.role == Role.MANAGER and not without_rights:
+            await _keep_a_manager(s, campaign, target)
         await s.exec(delete(CampaignRole).where(CampaignRole.id == row.id))
         channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
     await refresh_home(svc, team_id, [target])  # the lists and sections the role showed them
     if target != user_id and not without_rights:  # an influencer is told nothing of brand roles
-        await _tell_quietly(svc, target, messages.role_taken(user(user_id), campaign.name, campaign.slug))
+        taken = messages.role_taken(user(user_id), campaign.name, campaign.slug)
+        await dm_quietly(svc.client, target, taken, what=f"role notice (campaign {campaign.id})")
     text = (
         f":bust_in_silhouette: {user(target)} no longer holds a role on `{campaign.slug}` "
         f"(was {_as_role(row.role, bold=False)})."

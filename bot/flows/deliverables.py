@@ -29,7 +29,7 @@ from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.installations import in_workspace
 from bot.services import Services
-from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, slack_error
+from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, dm_quietly, slack_error
 from bot.views import deliverables as views
 from bot.views import owners
 from bot.views.common import with_post_card
@@ -182,12 +182,9 @@ async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -
 
 
 async def _tell_creator(svc: Services, f: DeliverableFacts, text: str, blocks: list | None = None) -> None:
-    """A DM to the manager who added the deliverable; Slack refusing it is logged."""
+    """A DM to the manager who added the deliverable; Slack refusing it is logged (`dm_quietly`)."""
     d = f.deliverable
-    try:
-        await svc.client.chat_postMessage(channel=d.created_by, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("%s not told about deliverable %s: %s", d.created_by, d.id, slack_error(exc))
+    await dm_quietly(svc.client, d.created_by, text, what=f"notice of deliverable {d.id}", blocks=blocks)
 
 
 async def post_card_again(svc: Services, team_id: str, user_id: str, value: str) -> None:
@@ -281,10 +278,7 @@ async def after_submit(svc: Services, team_id: str, deliverable_id: int) -> None
         f"{esc(d.submitted_url)}\nApprove it on the card in <#{f.engagement.channel_id}>."
     )
     for recipient in recipients:  # one DM that fails must not cost the others, nor the homes below
-        try:
-            await svc.client.chat_postMessage(channel=recipient, text=text)
-        except SlackApiError as exc:
-            log.warning("submission notice not delivered to %s: %s", recipient, slack_error(exc))
+        await dm_quietly(svc.client, recipient, text, what=f"submission notice of deliverable {d.id}")
     await _refresh_homes(svc, f)
 
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot import messages
 from bot.domain.enums import Role
 from bot.flows.access import is_them, known_email
 from bot.flows.trust import is_member
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import dm_quietly
 from bot.views.text import esc, user
 from storage.models import Influencer
 from storage.queries import campaigns as campaign_q
@@ -72,10 +70,7 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
     if not await is_member(svc, channel, joined, unknown=True):  # not knowing is not safe: alert
         return
     for person, texts in alerts.items():
-        try:
-            await svc.client.chat_postMessage(channel=person, text="\n\n".join(texts))
-        except SlackApiError as exc:
-            log.warning("join alert not delivered to %s: %s", person, slack_error(exc))
+        await dm_quietly(svc.client, person, "\n\n".join(texts), what=f"join alert ({channel}, {joined})")
 
 
 def _name(influencer: Influencer) -> str:

@@ -17,7 +17,7 @@ from bot.domain.scorecard import scorecard as compute_scorecard
 from bot.domain.trust import may_see_scorecards
 from bot.errors import FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows import trust
-from bot.flows.access import roles_on
+from bot.flows.access import known_email, roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
@@ -27,7 +27,7 @@ from bot.views import reviews as views
 from bot.views.forms import FormValues
 from bot.views.text import esc, user
 from scheduler import plans
-from storage.models import Review
+from storage.models import Influencer, Review
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as delivery_q
 from storage.queries import reviews as q
@@ -195,6 +195,33 @@ async def _named_in_slack(svc: Services, candidates: list, target: str) -> list:
     return found
 
 
+async def _mentioned_influencer(
+    svc: Services, team_id: str, mentioned: str, scope: str | None
+) -> Influencer | None:
+    """The influencer `@mentioned` is, if `scope` (a brand-role holder; None: an admin) works with
+    them. By Slack id; failing that, by the e-mail Slack shows for the mentioned user: an external
+    creator invited by e-mail is known by it until their Slack id is bound (when they first
+    acknowledge), as everywhere else (`campaigns.is_me`). Slack is asked only then, and between the
+    two transactions, never inside one."""
+    async with svc.db.transaction() as s:
+        influencer = await q.influencer_by_user(s, team_id, mentioned)
+        if influencer is not None:
+            return influencer if await _works_with(s, team_id, scope, influencer) else None
+    await svc.directory.prefetch(mentioned)  # users.info, cached; a failure leaves no e-mail
+    email = known_email(svc.directory, mentioned)
+    if not email:
+        return None
+    async with svc.db.transaction() as s:
+        influencer = await q.influencer_by_user(s, team_id, mentioned, email)
+        if influencer is not None and await _works_with(s, team_id, scope, influencer):
+            return influencer
+    return None
+
+
+async def _works_with(s, team_id: str, scope: str | None, influencer: Influencer) -> bool:
+    return scope is None or await q.works_with(s, team_id, scope, influencer.id)
+
+
 async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
     """A scorecard holds every review, shared or not: brand side only (bot/domain/trust.py).
 
@@ -215,15 +242,14 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
     scope = None if viewer.is_admin else user_id  # a brand-role holder: the influencers they work with
     where = "any campaign of this workspace" if scope is None else "any campaign you work on"
     target = target.strip()
-    async with svc.db.transaction() as s:
-        if (mentioned := mentioned_user(target)) is not None:
-            influencer = await q.influencer_by_user(s, team_id, mentioned)
-            if influencer is None or (scope and not await q.works_with(s, team_id, scope, influencer.id)):
-                raise NotFound(f":mag: {user(mentioned)} is not an influencer on {where}.")
-        else:
+    if (mentioned := mentioned_user(target)) is not None:
+        influencer = await _mentioned_influencer(svc, team_id, mentioned, scope)
+        if influencer is None:
+            raise NotFound(f":mag: {user(mentioned)} is not an influencer on {where}.")
+    else:
+        async with svc.db.transaction() as s:
             found = await q.influencers_named(s, team_id, target, scope)
             candidates = [] if found else await _shorter_names(s, team_id, target, scope)
-    if mentioned is None:
         found = found or await _named_in_slack(svc, candidates, target)
         if not found:
             raise NotFound(

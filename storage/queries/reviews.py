@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.scorecard import DeliverableRow, IncidentRow, ReviewRow
 from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Incident, Influencer, Review
-from storage.queries.campaigns import brand_campaigns
+from storage.queries.campaigns import brand_campaigns, is_me
 
 #: Options of one static select (Slack's limit).
 PICKER_MAX = 100
@@ -93,9 +93,17 @@ async def last_review_end(s: AsyncSession, team_id: str, engagement_id: int) -> 
 # the scorecard
 
 
-async def influencer_by_user(s: AsyncSession, team_id: str, user_id: str) -> Influencer | None:
+async def influencer_by_user(
+    s: AsyncSession, team_id: str, user_id: str, email: str | None = None
+) -> Influencer | None:
+    """The influencer who is `user_id`: by Slack id; with `email` (what Slack shows for the user),
+    also an external influencer invited by that e-mail whose Slack id is not bound yet
+    (`campaigns.is_me`). The row with the Slack id first."""
     result = await s.exec(
-        select(Influencer).where(Influencer.team_id == team_id, Influencer.slack_user_id == user_id)
+        select(Influencer)
+        .where(Influencer.team_id == team_id, is_me(user_id, email))
+        .order_by(Influencer.slack_user_id.is_(None), Influencer.id)
+        .limit(1)
     )
     return result.scalars().first()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Incident, Influencer
-from tests.e2e.harness import EVE_EMAIL, MEMBER, World, report, set_up_team
+from tests.e2e.harness import EVE_EMAIL, MANAGER, MEMBER, OTTO, World, report, set_up_team
 
 
 async def _eve_reported(world: World):
@@ -48,3 +48,21 @@ async def test_an_influencer_known_by_email_lists_her_incident(world: World):
     await world.stack.settle()
     said = world.said_to(eve.id)
     assert f"BR-{incident.number}" in said, said
+
+
+async def test_her_scorecard_is_found_by_mention(world: World):
+    """Eve, invited by e-mail and not yet matched to her Slack id, is mentioned in
+    `/review history @eve` by Mo, a member of her campaign: the mention finds her by the e-mail
+    Slack shows for her, as her name does. Otto, on no campaign of hers, still reads that she is
+    not an influencer on any campaign he works on."""
+    eve, _ = await _eve_reported(world)
+    await world.run(MEMBER, f"/review history <@{eve.id}>")
+    said = world.said_to(MEMBER)
+    assert "Scorecard · " in said and "*Incidents:* 1 (1 open)" in said, said
+    await world.run(MEMBER, "/review history eve")
+    assert "Scorecard · " in world.said_to(MEMBER), world.said_to(MEMBER)
+
+    await world.new_campaign("autumn", user=MANAGER)
+    await world.run(MANAGER, f"/campaign role autumn <@{OTTO}> member")
+    await world.run(OTTO, f"/review history <@{eve.id}>")
+    assert world.said_to(OTTO) == f":mag: <@{eve.id}> is not an influencer on any campaign you work on."

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from storage.models import Campaign, CampaignRole, Engagement
-from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
+from tests.e2e.harness import ADMIN, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team, text_of
 from tests.e2e.test_one_side import legacy_role
 
 
@@ -150,3 +150,65 @@ async def test_none_takes_a_brand_role_away(world: World):
     assert "*Team*" not in world.said_to(MEMBER)
     await world.run(MANAGER, f"/campaign role spring <@{OTTO}> none")
     assert world.said_to(MANAGER) == f"<@{OTTO}> holds no role on `spring`."
+
+
+# ---------------------------------------------------------------------------------------------
+# the last manager of a campaign whose owner is an influencer
+
+
+async def _autumn_owned_by_ivy(world: World) -> None:
+    """spring (Ivy its influencer) and autumn (Maya its manager, Mo member, Lee legal), owned by Ivy
+    since before *one person, one side*: her `manager` row there gives no rights, and Maya is the
+    only manager who counts."""
+    await set_up_team(world)
+    await world.new_campaign("autumn")
+    await world.run(MANAGER, f"/campaign role autumn <@{MEMBER}> member")
+    await world.run(MANAGER, f"/campaign role autumn <@{LEGAL}> legal")
+    await legacy_role(world, IVY, "autumn", "manager")
+    async with world.db.transaction() as s:
+        await s.exec(update(Campaign).where(Campaign.slug == "autumn").values(owner_id=IVY))
+
+
+async def test_the_last_manager_of_a_campaign_an_influencer_owns_keeps_the_role(world: World):
+    """Maya can't take her own manager role away, nor make herself a member, and an admin can't make
+    her legal: autumn would have no manager but the admins. The refusal says whom to make manager
+    first; once Mo is one, Maya's role goes."""
+    await _autumn_owned_by_ivy(world)
+    refusal = (
+        f":no_entry: <@{MANAGER}> is the last manager of `autumn`: its owner <@{IVY}> is an influencer "
+        "in this workspace, and their role gives no rights, so the campaign would be left without a "
+        f"manager. Make someone else its manager first, from its team (<@{MEMBER}> (member), "
+        f"<@{LEGAL}> (legal)) or the brand side: `/campaign role autumn @someone manager`; then change "
+        f"<@{MANAGER}>'s role."
+    )
+    before = await _roles(world, "autumn")
+    for who, line in (
+        (MANAGER, f"/campaign role autumn <@{MANAGER}> none"),
+        (MANAGER, f"/campaign role autumn <@{MANAGER}> member"),
+        (ADMIN, f"/campaign role autumn <@{MANAGER}> legal"),
+    ):
+        await world.run(who, line)
+        await world.stack.settle()
+        assert world.said_to(who) == refusal, (line, world.said_to(who))
+    assert await _roles(world, "autumn") == before
+    assert not any("made you" in text_of(m) or "your role" in text_of(m) for m in world.emulator.dm(MANAGER))
+
+    await world.run(MANAGER, f"/campaign role autumn <@{MEMBER}> manager")
+    await world.run(MANAGER, f"/campaign role autumn <@{MANAGER}> none")
+    assert world.said_to(MANAGER).startswith(f":bust_in_silhouette: <@{MANAGER}> no longer holds a role")
+    assert await _roles(world, "autumn") == {(IVY, "manager"), (MEMBER, "manager"), (LEGAL, "legal")}
+    # and Mo, the last manager who counts now, is kept one in turn
+    await world.run(ADMIN, f"/campaign role autumn <@{MEMBER}> member")
+    assert world.said_to(ADMIN).startswith(f":no_entry: <@{MEMBER}> is the last manager of `autumn`")
+
+
+async def test_a_manager_of_a_campaign_its_owner_runs_may_still_go(world: World):
+    """Where the owner counts (not an influencer), they stay a manager: any other manager's role may
+    be taken away or changed, as before."""
+    await set_up_team(world)
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> manager")
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> legal")
+    assert world.said_to(MANAGER).startswith(f":bust_in_silhouette: <@{MEMBER}> is now *legal*")
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> manager")
+    await world.run(LEGAL, f"/campaign role spring <@{LEGAL}> none")
+    assert world.said_to(LEGAL).startswith(f":bust_in_silhouette: <@{LEGAL}> no longer holds a role")

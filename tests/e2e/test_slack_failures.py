@@ -8,6 +8,7 @@ person who acted is told in words they can act on, not with the generic error.""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,12 +17,14 @@ from sqlalchemy import select
 
 from bot.ids import Action, Field
 from playground.emulator.faults import Failure
-from storage.models import Deliverable, Incident, Reminder
+from storage.models import Campaign, Deliverable, Incident, Reminder
 from tests.e2e.harness import (
+    ADMIN,
     IVY,
     LEGAL,
     MANAGER,
     MEMBER,
+    OTTO,
     World,
     card_of,
     forge_click,
@@ -395,3 +398,50 @@ async def test_two_presses_at_once_leave_one_card(world: World):
     )
     cards = [m for m in world.emulator.history(channel) if m.blocks and "BR-1" in text_of(m)]
     assert [m.ts for m in cards] == [(await incident(world)).card_ts]
+
+
+# ---------------------------------------------------------------------------------------------
+# a DM Slack refuses
+
+
+def refused_dms(caplog) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "bot.slack" and "not delivered to" in r.getMessage()
+    ]
+
+
+async def test_a_refused_dm_costs_only_itself_and_is_logged_by_its_ids(world: World, caplog):
+    """The role notice, the deliverable's notice to its creator and the join alert are each one DM
+    (`bot.slack.dm_quietly`): Slack refusing it costs nothing else (the role is given, the card
+    posted, the other manager alerted), and the log names which DM, for whom, and Slack's error
+    code, never the text."""
+    caplog.set_level(logging.INFO, logger="bot.slack")
+    channel = await set_up_team(world)
+    async with world.db.transaction() as s:
+        spring = (await s.exec(select(Campaign.id))).scalar_one()
+
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == ADMIN, error="messages_tab_disabled")
+    await world.run(MANAGER, f"/campaign role spring <@{ADMIN}> member")
+    assert world.said_to(MANAGER) == f":bust_in_silhouette: <@{ADMIN}> is now a *member* on `spring`."
+
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == MANAGER, error="user_not_found")
+    await add_deliverable(world)
+    assert (await deliverable(world)).card_ts is not None
+
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> manager")
+    await world.new_campaign("autumn")
+    assert (await world.invite(OTTO, "autumn")).startswith(":handshake:")
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == MANAGER, error="account_inactive")
+    await world.slack.add_to_channel(OTTO, channel, by=LEGAL)
+    assert f"<@{OTTO}>, an influencer on another engagement" in world.dm_to(MEMBER)
+
+    d = await deliverable(world)
+    assert refused_dms(caplog) == [
+        f"role notice (campaign {spring}) not delivered to {ADMIN}: messages_tab_disabled",
+        f"notice of deliverable {d.id} not delivered to {MANAGER}: user_not_found",
+        f"join alert ({channel}, {OTTO}) not delivered to {MANAGER}: account_inactive",
+    ]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "made you" not in logged and "Launch reel" not in logged and "was added to" not in logged

@@ -14,7 +14,7 @@ from bot.flows import trust
 from bot.flows.access import known_email
 from bot.flows.home import refresh_home
 from bot.services import Services
-from bot.slack import slack_error
+from bot.slack import dm_quietly, slack_error
 from bot.views import incidents as views
 from scheduler import plans
 from storage.models import HeldNotice, Incident
@@ -111,12 +111,9 @@ async def _hold_back(
     # the owner is one of the managers; an owner who is an influencer gets nothing (not even as
     # the last one left): the notice is brand-side
     delivered = False
+    what = f"held-back notice (incident {ctx.incident.id})"
     for manager in managers:
-        try:
-            await svc.client.chat_postMessage(channel=manager, text=text + note)
-            delivered = True
-        except SlackApiError as exc:
-            log.warning("held-back notice not delivered to %s: %s", manager, slack_error(exc))
+        delivered = await dm_quietly(svc.client, manager, text + note, what=what) or delivered
     if not delivered:  # already stored, with the channel's reason
         missing = messages.legal_manager_missing(reason)
         await _undelivered(svc, ctx, text, missing, actor, store=False, refused=bool(managers))
@@ -159,12 +156,10 @@ async def _undelivered(
     channel = bool(ctx.campaign.escalation_channel_id)
     note = messages.legal_notice_kept(ctx.campaign.slug, reason, refused=refused, channel=channel)
     told: set[str] = set()
+    what = f"kept legal notice (incident {ctx.incident.id})"
     for admin in await brand_admins(svc, ctx.campaign.team_id, exclude=""):
-        try:
-            await svc.client.chat_postMessage(channel=admin, text=text + note)
+        if await dm_quietly(svc.client, admin, text + note, what=what):
             told.add(admin)
-        except SlackApiError as exc:
-            log.warning("kept legal notice not delivered to admin %s: %s", admin, slack_error(exc))
     if not told:
         log.error("legal notice for campaign %s reached nobody: no admin could be sent it", ctx.campaign.id)
     if not actor or actor in told:
@@ -177,10 +172,7 @@ async def _undelivered(
     said = messages.legal_not_told(
         number, ctx.campaign.slug, reason, admins=bool(told), refused=refused, channel=channel
     )
-    try:
-        await svc.client.chat_postMessage(channel=actor, text=said)
-    except SlackApiError as exc:
-        log.warning("%s not told that legal was not: %s", actor, slack_error(exc))
+    await dm_quietly(svc.client, actor, said, what=f"legal not told (incident {ctx.incident.id})")
 
 
 async def plan(s, incident: Incident, now: datetime) -> None:

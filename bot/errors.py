@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.messages import only
+
 
 class CampaignGuardError(Exception):
     """Base of every error a user may see."""
@@ -23,8 +25,7 @@ class NotPermitted(CampaignGuardError):
 
     def __init__(self, action: str, needed: Iterable[str], message: str | None = None) -> None:
         roles = sorted(set(needed))
-        names = " or ".join(filter(None, (", ".join(f"*{r}*" for r in roles[:-1]), f"*{roles[-1]}*")))
-        super().__init__(message or f":no_entry: Only a campaign {names} can {action}.")
+        super().__init__(message or only(action, roles))
         self.action = action
         self.needed = roles
 

@@ -6,38 +6,103 @@ written `&lt;slug&gt;` to show as typed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.domain import parsing
 from bot.ids import Command
 from bot.views.text import esc
 
-CAMPAIGN_USAGE = esc(f"""*Campaign Guard — campaign setup*
-`{Command.CAMPAIGN} new [slug]` — create a campaign (opens a form)
-`{Command.CAMPAIGN} list` — the campaigns you are part of
-`{Command.CAMPAIGN} show <slug>` — details, team, guidelines and influencers
-`{Command.CAMPAIGN} invite <slug> <@user | email> [#channel]` — add an influencer and their shared channel
-`{Command.CAMPAIGN} role <slug> <@user> <manager | member | legal>` — give someone a role \
-(`none` takes it away)
-`{Command.CAMPAIGN} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge again)
-`{Command.CAMPAIGN} deliverable <slug>` — add a deliverable with its due time
-`{Command.CAMPAIGN} complete <slug>` · `{Command.CAMPAIGN} cancel <slug>` — close a campaign (reminders stop)
-`{Command.CAMPAIGN} reopen <slug>` — open a completed or cancelled campaign again
-`{Command.CAMPAIGN} reminders [<slug>]` — reminders that failed or are late (admins and managers)
-`{Command.CAMPAIGN} report [<slug>] [30d | 90d | all]` — charts in your DM (every campaign: admins)
-`{Command.CAMPAIGN} digest <slug> <on | off>` — the managers' Monday digest (admins and managers)
-`{Command.CAMPAIGN} conduct <slug> [on | off | ghosting <hours> <hours>]` — \
-the conduct monitor (admins and managers)
-`{Command.CAMPAIGN} creators <add | remove | list> [<@user>]` — who may create campaigns (admins)
-`{Command.CAMPAIGN} help` — this message""")
+_C, _B, _R = Command.CAMPAIGN, Command.BREACH, Command.REVIEW
 
-BREACH_USAGE = esc(f"""*Campaign Guard — breach reports*
-`{Command.BREACH}` — report a breach of a campaign's guidelines
-`{Command.BREACH} list [open | all] [<slug>]` · `{Command.BREACH} show BR-<n>` · \
-`{Command.BREACH} export [<slug>]` · `{Command.BREACH} verify BR-<n>` · `{Command.BREACH} help`""")
+#: Each command's help: its title, then one line per subcommand (keys: `bot.domain.commands.LINES`,
+#: which says who is shown each line: only what they may run), then a note for some readers.
+HELP_TITLES = {
+    _C: "*Campaign Guard — campaign setup*",
+    _B: "*Campaign Guard — breach reports*",
+    _R: "*Campaign Guard — performance reviews*",
+}
+HELP_LINES: dict[str, dict[str, str]] = {
+    _C: {
+        "new": f"`{_C} new [slug]` — create a campaign (opens a form)",
+        "list": f"`{_C} list` — the campaigns you are part of",
+        "show": f"`{_C} show <slug>` — details, team, guidelines and influencers",
+        "show_own": f"`{_C} show <slug>` — the campaign, its guidelines and your engagement",
+        "invite": f"`{_C} invite <slug> <@user | email> [#channel]` — add an influencer and their shared "
+        "channel",
+        "role": f"`{_C} role <slug> <@user> <manager | member | legal>` — give someone a role "
+        "(`none` takes it away)",
+        "guidelines": f"`{_C} guidelines <slug>` — add or edit clauses (asks influencers to acknowledge "
+        "again)",
+        "deliverable": f"`{_C} deliverable <slug>` — add a deliverable with its due time",
+        "complete": f"`{_C} complete <slug>` — close a campaign that is over (reminders stop)",
+        "cancel": f"`{_C} cancel <slug>` — call a campaign off (reminders stop)",
+        "reopen": f"`{_C} reopen <slug>` — open a completed or cancelled campaign again",
+        "reminders": f"`{_C} reminders [<slug>]` — reminders that failed or are late "
+        "(managers and workspace admins)",
+        "report": f"`{_C} report [<slug>] [30d | 90d | all]` — charts in your DM; without a slug, of every "
+        "campaign you work on (a workspace admin: every campaign)",
+        "digest": f"`{_C} digest <slug> <on | off>` — the managers' Monday digest "
+        "(managers and workspace admins)",
+        "conduct": f"`{_C} conduct <slug> [on | off | ghosting <hours> <hours>]` — the conduct monitor "
+        "(managers and workspace admins)",
+        "creators": f"`{_C} creators <add | remove | list> [<@user>]` — who may create campaigns "
+        "(workspace admins)",
+        "help": f"`{_C} help` — this message",
+    },
+    _B: {
+        "report": f"`{_B}` — report a breach of a campaign's guidelines (opens a form)",
+        "list": f"`{_B} list [open | all] [<slug>]` — the incidents you can see (open ones by default)",
+        "show": f"`{_B} show BR-<n>` — one incident and its timeline",
+        "export": f"`{_B} export [<slug>]` — a CSV of the incidents, in your DM "
+        "(managers, legal and workspace admins)",
+        "verify": f"`{_B} verify BR-<n>` — check that an incident's timeline was not altered",
+        "help": f"`{_B} help` — this message",
+    },
+    _R: {
+        "log": f"`{_R}` — log a review of an influencer's conduct and work (opens a form)",
+        "history": f"`{_R} history <@user | influencer name>` — scorecard across all campaigns "
+        "(incidents, strikes, ratings and trend, on-time delivery)",
+        "help": f"`{_R} help` — this message",
+    },
+}
+HELP_NOTES: dict[str, dict[str, str]] = {
+    "influencer": {
+        _C: "_The brand team sets campaigns up: it invites you, writes the guidelines you acknowledge "
+        "and adds your deliverables, whose buttons are in your shared channel._",
+        _B: "_The brand team reports breaches; you answer each one with the buttons on its card in your "
+        "shared channel._",
+        _R: "_The brand team logs performance reviews; a review shared with you is posted in your shared "
+        "channel._",
+    },
+    "no_role": dict.fromkeys(
+        (_C, _B, _R),
+        f"_You hold no role on a campaign yet: a campaign's manager or a workspace admin gives you one "
+        f"(`{_C} role`)._",
+    ),
+    "outside": dict.fromkeys(
+        (_C, _B, _R),
+        "_Campaigns are run by members of this workspace: a guest or someone from another organisation "
+        "holds no role on them._",
+    ),
+    "not_setup": {
+        _C: "_Setting a campaign up (influencers, roles, guidelines, deliverables) is for its managers "
+        "and the workspace admins._"
+    },
+}
 
-REVIEW_USAGE = esc(f"""*Campaign Guard — performance reviews*
-`{Command.REVIEW}` — log a review of an influencer's conduct and work (opens a form)
-`{Command.REVIEW} history <@user | influencer name>` — scorecard across all campaigns \
-(incidents, strikes, ratings and trend, on-time delivery)
-`{Command.REVIEW} help` — this message""")
+
+def help_text(command: str, keys: list[str], note: str | None = None) -> str:
+    """`command`'s help with the lines `keys` (in order) and the note `note` (keys of `HELP_NOTES`)."""
+    lines = [HELP_TITLES[command], *(HELP_LINES[command][key] for key in keys)]
+    if note:
+        lines.append(HELP_NOTES[note][command])
+    return esc("\n".join(lines))
+
+
+#: Every line: what a workspace admin is shown.
+CAMPAIGN_USAGE = help_text(_C, [key for key in HELP_LINES[_C] if key != "show_own"])
+BREACH_USAGE = help_text(_B, list(HELP_LINES[_B]))
+REVIEW_USAGE = help_text(_R, list(HELP_LINES[_R]))
 
 GUIDELINES_UNCHANGED = "No change to the guidelines, so the version stays the same."
 INCIDENT_GONE = "That incident no longer exists."
@@ -64,8 +129,55 @@ def usage(usage_line: str) -> str:
 
 
 def unknown_subcommand(command: str, word: str, usage_text: str) -> str:
-    """`usage_text` is one of the (already escaped) `*_USAGE` texts above."""
+    """`usage_text`: a help text (`help_text`, already escaped)."""
     return f":warning: `{esc(command)} {esc(word[:40])}` is not a command I know.\n\n{usage_text}"
+
+
+def did_you_mean(command: str, word: str, meant: str, args: list[str], line: str) -> str:
+    """`command word args…` has no subcommand `word`; `meant` is the closest one (`""`: the command
+    alone, which takes no arguments) and `line` its help line (a key of `HELP_LINES[command]`).
+    The command line is shown rewritten with it, to be sent again: nothing ran."""
+    rewritten = f"{command} {meant} {_echo(args)}".strip() if meant else command
+    return (
+        f":warning: `{esc(command)} {esc(word[:40])}` is not a command I know. "
+        f"Did you mean `{rewritten}`?\n{esc(HELP_LINES[command][line])}\n"
+        f"`{command} help` lists the commands you can use."
+    )
+
+
+def _echo(args: list[str]) -> str:
+    """Arguments as typed (`parsing.command_words`), to show again: a real mention or channel as
+    Slack's markup, anything else escaped (and quoted when it holds spaces), at most 12 words."""
+    shown = []
+    for word in args[:12]:
+        if mentioned := parsing.user_id(word):
+            shown.append(f"<@{mentioned}>")
+        elif channel := parsing.channel_id(word):
+            shown.append(f"<#{channel}>")
+        else:
+            text = esc(parsing.email(word) or word[:60] if word.startswith("<mailto:") else word[:60])
+            shown.append(f'"{text}"' if any(c.isspace() for c in text) else text)
+    return " ".join(shown) + (" …" if len(args) > 12 else "")
+
+
+def only(action: str, roles: Iterable[str]) -> str:
+    """The refusal that names who may do `action`: the roles on a campaign (manager, member,
+    legal, its influencer) apart from admin rights, which are the workspace's, not a campaign's."""
+    roles = set(roles)
+    brand = [f"*{r}*" for r in ("manager", "member", "legal") if r in roles]
+    parts = [f"a campaign {_or(brand)}"] if brand else []
+    if "influencer" in roles:
+        parts.append("the *influencer*")
+    parts += [f"a *{r}*" for r in sorted(roles - {"manager", "member", "legal", "influencer", "admin"})]
+    if "admin" in roles:
+        parts.append("a workspace *admin*")
+    nested = len(brand) > 1 and len(parts) > 1  # "a campaign *manager* or *legal*, or a workspace …"
+    who = (", or " if nested else " or ").join([", ".join(parts[:-1]), parts[-1]]) if parts[1:] else parts[0]
+    return f":no_entry: Only {who}{',' if nested else ''} can {action}."
+
+
+def _or(words: list[str]) -> str:
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else words[0]
 
 
 def list_scopes(word: str) -> str:
@@ -76,6 +188,26 @@ def list_scopes(word: str) -> str:
         f"resolved and dismissed ones included. Add a campaign to narrow it: "
         f"`{Command.BREACH} list all &lt;slug&gt;`."
     )
+
+
+#: `/campaign report` without a slug, from someone who is not an admin and holds no brand role.
+NO_CAMPAIGN_TO_REPORT = (
+    ":no_entry: You hold no role on a campaign, so there is no report for you. "
+    f"`{Command.CAMPAIGN} report` shows the campaigns where you are a manager, member or legal "
+    "(a workspace *admin*: every campaign)."
+)
+
+
+def your_campaigns(count: int) -> str:
+    """What a report over the campaigns where the reader holds a brand role is called."""
+    return f"Your {count} campaigns"
+
+
+def report_covers(slugs: list[str], shown: int = 20) -> str:
+    """Under the figures of a report over the campaigns where the reader holds a brand role."""
+    names = ", ".join(f"`{esc(slug)}`" for slug in slugs[:shown])
+    more = f" and {len(slugs) - shown} more" if len(slugs) > shown else ""
+    return f"The campaigns where you hold a role: {names}{more}."
 
 
 def missing_argument(usage_line: str) -> str:
@@ -250,6 +382,22 @@ def role_taken(by: str, name: str, slug: str) -> str:
     return f":information_source: {by} took away your role on *{esc(name)}* (`{slug}`)."
 
 
+def last_manager(target: str, slug: str, owner: str, others: list[tuple[str, str]]) -> str:
+    """`/campaign role` refusing to take the manager role from `target` (a mention), the last manager
+    who counts of campaign `slug`, whose owner `owner` (a mention) is an influencer in the workspace.
+    `others`: the rest of its brand team, as (mention, role), who could be made its manager first."""
+    if others:
+        shown = ", ".join(f"{who} ({role})" for who, role in others[:5]) + (" …" if len(others) > 5 else "")
+        first = f"Make someone else its manager first, from its team ({shown}) or the brand side"
+    else:
+        first = "Make someone of the brand side (not an influencer) its manager first"
+    return (
+        f":no_entry: {target} is the last manager of `{slug}`: its owner {owner} is an influencer in "
+        "this workspace, and their role gives no rights, so the campaign would be left without a "
+        f"manager. {first}: `{Command.CAMPAIGN} role {slug} @someone manager`; then change {target}'s role."
+    )
+
+
 def deliverable_added(title: str, who: str, channel: str) -> str:
     """To the manager who added the deliverable `title` (as typed), once its card is posted; `who`:
     the influencer, as the card names them."""
@@ -298,19 +446,3 @@ def quote_not_theirs(source: str | None, reader: str | None) -> str:
     why = f"which {reader} can't read" if reader else "and this report's card goes to another channel"
     on = "that engagement" if source else "the engagement of that channel"
     return f"This quotes a message from {where}, {why}: file the report on {on}, or remove the quote."
-def last_manager(target: str, slug: str, owner: str, others: list[tuple[str, str]]) -> str:
-    """`/campaign role` refusing to take the manager role from `target` (a mention), the last manager
-    who counts of campaign `slug`, whose owner `owner` (a mention) is an influencer in the workspace.
-    `others`: the rest of its brand team, as (mention, role), who could be made its manager first."""
-    if others:
-        shown = ", ".join(f"{who} ({role})" for who, role in others[:5]) + (" …" if len(others) > 5 else "")
-        first = f"Make someone else its manager first, from its team ({shown}) or the brand side"
-    else:
-        first = "Make someone of the brand side (not an influencer) its manager first"
-    return (
-        f":no_entry: {target} is the last manager of `{slug}`: its owner {owner} is an influencer in "
-        "this workspace, and their role gives no rights, so the campaign would be left without a "
-        f"manager. {first}: `{Command.CAMPAIGN} role {slug} @someone manager`; then change {target}'s role."
-    )
-
-

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.background import Reply, report
 from bot.domain.parsing import command_words
 from bot.errors import CampaignGuardError, FormErrors, FormReplaced, InvalidInput
+from bot.flows import help as help_flows
 from bot.views.forms import FormValues
 from bot.views.text import MENTION, plain_error
 
@@ -48,6 +49,29 @@ def words(command: dict[str, Any]) -> tuple[str, list[str]]:
     """The subcommand (lowercase) and its arguments, as typed (`command_words`)."""
     parts = command_words(command.get("text") or "")
     return (parts[0].lower(), parts[1:]) if parts else ("", [])
+
+
+async def answer_help(ack: AsyncAck, svc: Any, reply: Reply, team: str, user: str, command: str) -> None:
+    """`command`'s help, for this user (what they may run): after the ack, since it asks the store."""
+    await ack()
+    svc.background.run(_say(reply, help_flows.help_for(svc, team, user, command)), reply)
+
+
+async def answer_unknown(
+    ack: AsyncAck, svc: Any, reply: Reply, team: str, user: str, command: str, sub: str, args: list[str]
+) -> None:
+    """A subcommand `command` does not have: the closest one, in the ack (nothing runs on a guess),
+    or else this user's help."""
+    hint = help_flows.did_you_mean(command, sub, args)
+    if hint is not None:
+        await ack(text=hint)
+        return
+    await ack()
+    svc.background.run(_say(reply, help_flows.help_for(svc, team, user, command, unknown=sub)), reply)
+
+
+async def _say(reply: Reply, text: Awaitable[str]) -> None:
+    await reply(await text)
 
 
 async def _plain(errors: dict[str, str], directory: Any = None) -> dict[str, str]:

@@ -16,7 +16,16 @@ from bot.ids import Action, Callback, Command, Field, Shortcut
 from bot.services import Services
 from bot.views.incidents import MOVE_OF_ACTION
 from handlers import conduct as conduct_handlers
-from handlers._runtime import Click, ephemeral, on_click, on_submit, team_of, words
+from handlers._runtime import (
+    Click,
+    answer_help,
+    answer_unknown,
+    ephemeral,
+    on_click,
+    on_submit,
+    team_of,
+    words,
+)
 
 FORM_CALLBACKS = {
     Callback.INCIDENT_RESPOND: (Move.RESPOND, Field.STATEMENT),
@@ -84,7 +93,7 @@ def register(app: AsyncApp, svc: Services) -> None:
                 reply,
             )
         elif sub == "help":
-            await ack(text=messages.BREACH_USAGE)
+            await answer_help(ack, svc, reply, team, user, Command.BREACH)
         elif sub == "list":
             if args and args[0].lower() in CLOSED_SCOPES:
                 await ack(text=messages.list_scopes(args[0].lower()))
@@ -117,7 +126,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             await ack()
             run(say(work), reply)
         else:
-            await ack(text=messages.unknown_subcommand(Command.BREACH, sub, messages.BREACH_USAGE))
+            await answer_unknown(ack, svc, reply, team, user, Command.BREACH, sub, args)
 
     @app.shortcut(Shortcut.REPORT_BREACH)
     async def report_breach_shortcut(ack, shortcut: dict[str, Any], respond, context) -> None:

@@ -20,7 +20,16 @@ from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
 from bot.views.text import esc
 from handlers import conduct as conduct_handlers
-from handlers._runtime import direct_message, ephemeral, on_click, on_submit, team_of, words
+from handlers._runtime import (
+    answer_help,
+    answer_unknown,
+    direct_message,
+    ephemeral,
+    on_click,
+    on_submit,
+    team_of,
+    words,
+)
 
 USAGE = {
     "show": "/campaign show <slug>",
@@ -98,7 +107,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             await respond(blocks=blocks, text="Campaign Guard", response_type="ephemeral")
 
         if sub in ("", "help"):
-            await ack(text=messages.CAMPAIGN_USAGE)
+            await answer_help(ack, svc, reply, team, user, Command.CAMPAIGN)
         elif sub == "new":
             await ack()
             run(flows.open_new_campaign(svc, team, user, trigger, campaign_rules.slug_hint(args)), reply)
@@ -174,7 +183,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             await ack()
             run(_say(reply, work), reply)
         else:
-            await ack(text=messages.unknown_subcommand(Command.CAMPAIGN, sub, messages.CAMPAIGN_USAGE))
+            await answer_unknown(ack, svc, reply, team, user, Command.CAMPAIGN, sub, args)
 
     on_submit(
         app,

@@ -12,7 +12,16 @@ from bot.errors import NotFound
 from bot.flows import reviews as flows
 from bot.ids import Action, Callback, Command, Field
 from bot.services import Services
-from handlers._runtime import Click, ephemeral, on_click, on_submit, team_of, words
+from handlers._runtime import (
+    Click,
+    answer_help,
+    answer_unknown,
+    ephemeral,
+    on_click,
+    on_submit,
+    team_of,
+    words,
+)
 
 HISTORY_USAGE = "/review history <@user | influencer name>"
 
@@ -29,7 +38,7 @@ def register(app: AsyncApp, svc: Services) -> None:
             await ack()
             run(flows.open_review_form(svc, team, user, trigger), reply)
         elif sub == "help":
-            await ack(text=messages.REVIEW_USAGE)
+            await answer_help(ack, svc, reply, team, user, Command.REVIEW)
         elif sub == "history" and not args:
             await ack(text=messages.missing_argument(HISTORY_USAGE))
         elif sub == "history":
@@ -41,7 +50,7 @@ def register(app: AsyncApp, svc: Services) -> None:
 
             run(answer(), reply)
         else:
-            await ack(text=messages.unknown_subcommand(Command.REVIEW, sub, messages.REVIEW_USAGE))
+            await answer_unknown(ack, svc, reply, team, user, Command.REVIEW, sub, args)
 
     on_submit(
         app,

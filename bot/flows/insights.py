@@ -3,7 +3,8 @@
 Who sees what (docs/insights.md):
 
 - `/campaign report <slug> [30d|90d|all]`: the campaign's brand roles (manager, member, legal) and
-  admins; `/campaign report` with no campaign: admins only (every campaign of the workspace).
+  admins; `/campaign report` with no campaign: every campaign of the workspace for an admin, the
+  campaigns where they hold a brand role for anyone else (refused to those who hold none).
   Influencers are refused whatever else they hold: reports compare influencers with each other.
 - The summary is ephemeral; the charts go to the requester's DM with the bot (`files_upload_v2`),
   so nobody else in a channel sees them.
@@ -26,6 +27,7 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import messages
 from bot.domain import insights as ins
 from bot.domain.enums import Role
 from bot.domain.permissions import BRAND
@@ -60,10 +62,6 @@ DIGEST_USAGE = "/campaign digest <slug> <on | off>"
 NOT_FOR_INFLUENCERS = (
     ":no_entry: Reports and digests are for the brand team: they compare influencers with each other, "
     "and you are an influencer on a campaign of this workspace."
-)
-ADMINS_ONLY = (
-    ":no_entry: Only a workspace *admin* can see the report of every campaign. "
-    "`/campaign report &lt;slug&gt;` shows one campaign you work on."
 )
 
 
@@ -218,22 +216,31 @@ async def report(svc: Services, team_id: str, user_id: str, slug: str | None, ra
     reader = await svc.directory.user(user_id)
     tz = ins.zone(reader.tz)
     async with svc.db.transaction() as s:
-        campaign = None
+        campaign, yours = None, None
         if slug:
             campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=BRAND)
             if BRAND.isdisjoint(roles):
                 raise NotPermitted("see this campaign's report", [r.value for r in BRAND])
             scope = await q.campaign_scope(s, campaign)
-        else:
-            if not await svc.directory.is_admin(user_id):
-                raise NotPermitted("see the report of every campaign", ["admin"], ADMINS_ONLY)
+        elif await svc.directory.is_admin(user_id):
             scope = q.Scope(team_id)
+        else:  # the campaigns where they hold a brand role, each of which they may see alone
+            scope, campaign_ids = await q.brand_scope(s, team_id, user_id)
+            if not campaign_ids:
+                raise NotPermitted("see reports", [r.value for r in BRAND], messages.NO_CAMPAIGN_TO_REPORT)
+            yours = await campaign_q.by_ids(s, team_id, campaign_ids)
+            if len(yours) == 1:
+                campaign = yours[0]
         start = await _start(s, scope, campaign, range_word, now)
-    header = ins.Header(_scope_name(campaign), start, now, tz, ins.unit_for(start, now))
+    several = [c.slug for c in yours or ()] if campaign is None else []
+    name = messages.your_campaigns(len(several)) if several else _scope_name(campaign)
+    header = ins.Header(name, start, now, tz, ins.unit_for(start, now))
     f = await figures(svc.db, scope, header, now, by_category=campaign is None)
     drawn = await asyncio.to_thread(charts.report, f)
     await send_charts(svc.client, user_id, drawn, f"{header.scope}: {header.dates()}")
-    return views.report_summary(f, [c.title for c in drawn], range_word, campaign.slug if campaign else None)
+    return views.report_summary(
+        f, [c.title for c in drawn], range_word, campaign.slug if campaign else None, several
+    )
 
 
 async def dm_channel(client, user_id: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block, HeaderBlock, ImageBlock
 
+from bot import messages
 from bot.domain import insights as ins
 from bot.views.common import context, plain, section
 from bot.views.text import esc, plural
@@ -19,8 +20,11 @@ def _per_unit(header: ins.Header) -> str:
     return "week" if header.unit is ins.Unit.WEEK else "month"
 
 
-def report_summary(f: ins.Figures, charts: Sequence[str], range_word: str, slug: str | None) -> list[Block]:
-    """The ephemeral answer to `/campaign report`: the headline figures; the charts are in the DM."""
+def report_summary(
+    f: ins.Figures, charts: Sequence[str], range_word: str, slug: str | None, slugs: Sequence[str] = ()
+) -> list[Block]:
+    """The ephemeral answer to `/campaign report`: the headline figures; the charts are in the DM.
+    `slugs`: the campaigns of a report over the reader's own (more than one)."""
     h = f.header
     ack = ins.spread(_merged(f.ack_bins)) if f.ack_bins else None
     res = ins.spread(_merged(f.resolve_bins)) if f.resolve_bins else None
@@ -44,9 +48,11 @@ def report_summary(f: ins.Figures, charts: Sequence[str], range_word: str, slug:
             + ")"
         )
     again = f"/campaign report {slug} {range_word}" if slug else f"/campaign report {range_word}"
+    covered = [context(messages.report_covers(slugs))] if slugs else []
     return [
         HeaderBlock(text=plain(f"Report: {h.scope}", 150)),
         context(esc(f"{h.dates()} · {h.zone_name()} time · by {_per_unit(h)}")),
+        *covered,
         section("\n".join(lines)),
         context(
             f":bar_chart: {plural(len(charts), 'chart')} sent to you by DM: {esc(', '.join(charts))}. "

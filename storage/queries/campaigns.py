@@ -37,6 +37,16 @@ async def by_id(s: AsyncSession, team_id: str, campaign_id: int) -> Campaign | N
     return result.scalars().first()
 
 
+async def by_ids(s: AsyncSession, team_id: str, campaign_ids: Iterable[int]) -> list[Campaign]:
+    """The campaigns of `campaign_ids` in the workspace, by slug."""
+    result = await s.exec(
+        select(Campaign)
+        .where(Campaign.team_id == team_id, Campaign.id.in_(list(campaign_ids)))
+        .order_by(Campaign.slug)
+    )
+    return list(result.scalars().all())
+
+
 async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str | None:
     """The user's brand role on the campaign; None for someone who is an influencer anywhere in
     the workspace (a role stored before *one person, one side* counts for nothing)."""
@@ -316,6 +326,21 @@ async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:
         .limit(1)
     )
     return result.first() is not None
+
+
+async def brand_roles_held(s: AsyncSession, team_id: str, user_id: str) -> set[str]:
+    """The brand roles (manager, member, legal) the user holds on any campaign of the workspace;
+    none for someone who is an influencer anywhere (`brand_campaigns`)."""
+    result = await s.exec(
+        select(CampaignRole.role)
+        .where(
+            CampaignRole.team_id == team_id,
+            CampaignRole.user_id == user_id,
+            ~an_influencer(team_id, user_id),
+        )
+        .distinct()
+    )
+    return set(result.scalars().all())
 
 
 async def is_engagement_channel(s: AsyncSession, team_id: str, channel_id: str) -> bool:

@@ -122,7 +122,8 @@ async def test_only_managers_and_admins_close_it_and_nobody_else_changes_anythin
         await world.run(who, "/campaign complete spring")
         await world.stack.settle()
         assert world.said_to(who) == (
-            ":no_entry: Only a campaign *admin* or *manager* can complete, cancel or reopen this campaign."
+            ":no_entry: Only a campaign *manager* or a workspace *admin* "
+            "can complete, cancel or reopen this campaign."
         )
     assert (await spring(world)).status == "active"
     assert texts(world, channel, "") == history

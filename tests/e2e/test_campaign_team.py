@@ -251,11 +251,12 @@ async def test_non_managers_cannot_invite_or_grant_roles(world: World):
     for user in (MEMBER, LEGAL):
         await world.run(user, f"/campaign invite spring <@{IVY}>")
         assert (
-            world.said_to(user) == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
+            world.said_to(user)
+            == ":no_entry: Only a campaign *manager* or a workspace *admin* can invite influencers."
         )
         await world.run(user, f"/campaign role spring <@{OTTO}> manager")
         assert world.said_to(user) == (
-            ":no_entry: Only a campaign *admin* or *manager* can change roles on this campaign."
+            ":no_entry: Only a campaign *manager* or a workspace *admin* can change roles on this campaign."
         )
     # someone with no part in the campaign is not told it exists
     await world.run(OTTO, f"/campaign invite spring <@{IVY}>")

@@ -191,11 +191,17 @@ async def test_who_may_ask_for_changes(world: World):
     for user, expected in (
         (
             LEGAL,
-            ":no_entry: Only a campaign *admin*, *manager* or *member* can ask for changes on a deliverable.",
+            (
+                ":no_entry: Only a campaign *manager* or *member*, or a workspace *admin*, "
+                "can ask for changes on a deliverable."
+            ),
         ),
         (
             IVY,
-            ":no_entry: Only a campaign *admin*, *manager* or *member* can ask for changes on a deliverable.",
+            (
+                ":no_entry: Only a campaign *manager* or *member*, or a workspace *admin*, "
+                "can ask for changes on a deliverable."
+            ),
         ),
     ):
         await world.slack.click(user, channel, d.card_ts, Action.DELIVERABLE_REQUEST_CHANGES, value=str(d.id))

@@ -92,7 +92,7 @@ async def test_only_managers_and_admins_switch_it(world: World):
         await world.stack.settle()
         assert (
             world.said_to(who)
-            == ":no_entry: Only a campaign *admin* or *manager* can switch the conduct monitor."
+            == ":no_entry: Only a campaign *manager* or a workspace *admin* can switch the conduct monitor."
         )
     assert texts(world, channel) == before and not (await campaign(world)).conduct_monitor
     await world.run(ADMIN, "/campaign conduct spring on")

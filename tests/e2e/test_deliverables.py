@@ -20,7 +20,8 @@ from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, forge_cl
 POST = "https://instagram.example/p/abc123"
 DRAFT = "https://drive.example/file/draft-1"
 CHECK_REFUSAL = (
-    ":no_entry: Only a campaign *admin*, *legal*, *manager* or *member* can run compliance checks."
+    ":no_entry: Only a campaign *manager*, *member* or *legal*, or a workspace *admin*, "
+    "can run compliance checks."
 )
 SUBMIT_REFUSAL = ":no_entry: Only the *influencer* of this deliverable can mark it submitted."
 PUBLISH_REFUSAL = ":no_entry: Only the *influencer* of this deliverable can mark it published."
@@ -286,7 +287,10 @@ async def test_only_the_influencer_marks_submitted_or_published(world: World):
     assert await world.row_counts() == before and (await deliverable(world)).status == "planned"
     # and the influencer may not approve or cancel their own deliverable
     await forge_click(world, IVY, channel, d.card_ts, Action.DELIVERABLE_CANCEL, str(d.id))
-    assert world.said_to(IVY) == ":no_entry: Only a campaign *admin* or *manager* can cancel deliverables."
+    assert (
+        world.said_to(IVY)
+        == ":no_entry: Only a campaign *manager* or a workspace *admin* can cancel deliverables."
+    )
 
 
 async def test_double_clicks_make_one_transition(world: World):
@@ -315,7 +319,10 @@ async def test_double_clicks_make_one_transition(world: World):
 async def test_cancel_by_a_manager(world: World):
     d, channel = await setup(world)
     await world.slack.click(MEMBER, channel, d.card_ts, Action.DELIVERABLE_CANCEL, value=str(d.id))
-    assert world.said_to(MEMBER) == ":no_entry: Only a campaign *admin* or *manager* can cancel deliverables."
+    assert (
+        world.said_to(MEMBER)
+        == ":no_entry: Only a campaign *manager* or a workspace *admin* can cancel deliverables."
+    )
     assert (await deliverable(world)).status == "planned"
     await world.slack.click(MANAGER, channel, d.card_ts, Action.DELIVERABLE_CANCEL, value=str(d.id))
     d = await deliverable(world)
@@ -533,7 +540,7 @@ async def test_the_manager_moves_the_due_time_and_a_late_deliverable_is_planned_
     for outsider in (MEMBER, IVY):  # members run checks, not the schedule; influencers never
         await world.slack.click(outsider, channel, d.card_ts, Action.DELIVERABLE_RESCHEDULE, value=str(d.id))
         assert world.said_to(outsider) == (
-            ":no_entry: Only a campaign *admin* or *manager* can change a deliverable's due time."
+            ":no_entry: Only a campaign *manager* or a workspace *admin* can change a deliverable's due time."
         )
     view = await open_form(world, MANAGER, channel, d, Action.DELIVERABLE_RESCHEDULE)
     assert view.callback_id == Callback.DELIVERABLE_RESCHEDULE

@@ -263,9 +263,8 @@ async def test_refusal_names_the_role_needed(world: World):
     channel = await set_up_team(world)
     await report(world)
     await press(world, MEMBER, channel, Action.INCIDENT_RESOLVE)
-    assert (
-        world.said_to(MEMBER)
-        == ":no_entry: Only a campaign *admin*, *legal* or *manager* can resolve this incident."
+    assert world.said_to(MEMBER) == (
+        ":no_entry: Only a campaign *manager* or *legal*, or a workspace *admin*, can resolve this incident."
     )
     await press(world, MANAGER, channel, Action.INCIDENT_ACKNOWLEDGE)
     assert (
@@ -565,7 +564,7 @@ async def test_export_csv(world: World):
     await world.run(MEMBER, "/breach export")
     assert (
         world.said_to(MEMBER)
-        == ":no_entry: Only a campaign *admin*, *legal* or *manager* can export incidents."
+        == ":no_entry: Only a campaign *manager* or *legal*, or a workspace *admin*, can export incidents."
     )
 
 

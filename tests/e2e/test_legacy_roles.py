@@ -125,7 +125,7 @@ async def test_only_managers_and_admins_clear_a_role(world: World):
     for who in (MEMBER, LEGAL):
         await world.run(who, f"/campaign role autumn <@{IVY}> none")
         assert world.said_to(who) == (
-            ":no_entry: Only a campaign *admin* or *manager* can change roles on this campaign."
+            ":no_entry: Only a campaign *manager* or a workspace *admin* can change roles on this campaign."
         )
     await world.run(IVY, f"/campaign role autumn <@{IVY}> none")  # her role gives her no rights
     assert ":bust_in_silhouette:" not in world.said_to(IVY)

@@ -155,7 +155,10 @@ async def test_resolve_form_of_legal_made_a_member_resolves_nothing(world: World
         LEGAL, view.id, {Field.OUTCOME: {Field.OUTCOME: "warning"}, Field.STRIKES: {Field.STRIKES: "0"}}
     )
     await world.stack.settle()
-    assert "Only a campaign admin, legal or manager can resolve" in reply.body["errors"][Field.OUTCOME]
+    assert (
+        "Only a campaign manager or legal, or a workspace admin, can resolve"
+        in reply.body["errors"][Field.OUTCOME]
+    )
     async with world.db.transaction() as s:
         assert (await s.exec(select(Incident.status))).scalar_one() == "reported"
 
@@ -172,7 +175,10 @@ async def test_guidelines_form_of_a_manager_made_a_member_saves_nothing(world: W
     values = {Field.clause("G1", "title"): {Field.clause("G1", "title"): "Anything goes"}}
     reply = await world.slack.submit_view(MEMBER, view.id, values)
     await world.stack.settle()
-    assert "Only a campaign admin or manager can edit" in reply.body["errors"][Field.clause("G1", "title")]
+    assert (
+        "Only a campaign manager or a workspace admin can edit"
+        in reply.body["errors"][Field.clause("G1", "title")]
+    )
     async with world.db.transaction() as s:
         rows = (await s.exec(select(Guideline))).scalars().all()
     assert len(rows) == before and all(g.title != "Anything goes" for g in rows)

@@ -94,7 +94,8 @@ async def test_an_influencer_cannot_export_incidents(world: World):
     files_before = len(world.emulator.files)
     await world.run(IVY, "/breach export")
     assert (
-        world.said_to(IVY) == ":no_entry: Only a campaign *admin*, *legal* or *manager* can export incidents."
+        world.said_to(IVY)
+        == ":no_entry: Only a campaign *manager* or *legal*, or a workspace *admin*, can export incidents."
     )
     assert len(world.emulator.files) == files_before
 

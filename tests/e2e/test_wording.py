@@ -104,6 +104,30 @@ async def test_breach_list_says_what_it_lists_and_which_lists_there_are(world: W
 
 
 # ------------------------------------------------------------------------------------------------
+# refusals
+
+
+async def test_a_refusal_tells_workspace_admins_apart_from_a_campaigns_roles(world: World):
+    """Admin rights are the workspace's, manager, member and legal a campaign's (docs/roles.md): a
+    refusal names each as what it is, never a "campaign admin"."""
+    await set_up_team(world)
+    await world.run(MEMBER, "/campaign guidelines spring")
+    assert world.said_to(MEMBER) == (
+        ":no_entry: Only a campaign *manager* or a workspace *admin* can edit the guidelines."
+    )
+    await world.run(MEMBER, "/breach export spring")
+    assert world.said_to(MEMBER) == (
+        ":no_entry: Only a campaign *manager* or *legal*, or a workspace *admin*, can export incidents."
+    )
+    await world.run(IVY, "/review")
+    assert world.said_to(IVY) == (
+        ":no_entry: Only a campaign *manager*, *member* or *legal*, or a workspace *admin*, can log reviews."
+    )
+    refusals = [t for who in (MEMBER, IVY) for t in world.all_said_to(who) if t.startswith(":no_entry:")]
+    assert refusals and not [t for t in refusals if "campaign *admin*" in t or "campaign admin" in t]
+
+
+# ------------------------------------------------------------------------------------------------
 # names
 
 

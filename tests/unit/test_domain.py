@@ -182,7 +182,10 @@ def test_only_the_influencer_acknowledges_guidelines():
 def test_refusal_names_the_roles_needed():
     with pytest.raises(NotPermitted) as err:
         require(Act.INVITE, campaign_roles(is_admin=False, granted="member", is_influencer=False))
-    assert err.value.message == ":no_entry: Only a campaign *admin* or *manager* can invite influencers."
+    assert (
+        err.value.message
+        == ":no_entry: Only a campaign *manager* or a workspace *admin* can invite influencers."
+    )
 
 
 @pytest.mark.parametrize(

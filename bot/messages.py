@@ -446,3 +446,11 @@ def quote_not_theirs(source: str | None, reader: str | None) -> str:
     why = f"which {reader} can't read" if reader else "and this report's card goes to another channel"
     on = "that engagement" if source else "the engagement of that channel"
     return f"This quotes a message from {where}, {why}: file the report on {on}, or remove the quote."
+
+
+def shared_review_not_posted(channel: str, error: str) -> str:
+    """The reviewer's confirmation when the review's shared copy could not be posted."""
+    return (
+        f":warning: Saved as shared, but I could not post it in <#{channel}> (Slack said `{esc(error)}`): "
+        "the influencer has not seen it. Add me to the channel, or tell them yourself."
+    )

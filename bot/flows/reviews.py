@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot import messages
@@ -21,7 +22,7 @@ from bot.flows.access import known_email, roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Field
 from bot.services import Services
-from bot.slack import NO_UNFURL
+from bot.slack import NO_UNFURL, dm_quietly, slack_error
 from bot.views import owners
 from bot.views import reviews as views
 from bot.views.forms import FormValues
@@ -154,15 +155,22 @@ async def announce_review(svc: Services, stored: StoredReview | None) -> None:
     if stored is None:  # a repeated submission: the first one announced it
         return
     review, row = stored.review, stored.row
-    text, blocks = views.review_confirmation(review, row)
-    await svc.client.chat_postMessage(channel=review.reviewer_id, text=text, blocks=blocks)
+    not_posted = None
     if review.shared_with_influencer:
         # the shared channel: it reaches external (Slack Connect) influencers too, whom the bot
         # can't DM, and it is where the brand and the influencer already talk
         text, blocks = views.shared_review(review, row)
-        await svc.client.chat_postMessage(
-            channel=row.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
-        )
+        try:
+            await svc.client.chat_postMessage(
+                channel=row.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
+            )
+        except SlackApiError as exc:  # the review is saved: the reviewer is told it was not posted
+            not_posted = slack_error(exc) or "error"
+            log.warning("review %s not posted in %s: %s", review.id, row.engagement.channel_id, not_posted)
+    # each step after the review was saved runs whatever Slack says to the one before
+    text, blocks = views.review_confirmation(review, row, not_posted)
+    what = f"review {review.id} confirmation"
+    await dm_quietly(svc.client, review.reviewer_id, text, what=what, blocks=blocks)
     await refresh_home(svc, review.team_id, [review.reviewer_id, *stored.team])
 
 

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import messages
 from bot.domain.reviews import DIMENSIONS, LEVEL_NAMES, NOTES_MAX, NOTES_REQUIRED_AT
 from bot.domain.scorecard import TREND_MIN_REVIEWS, Scorecard
 from bot.ids import Action, Callback, Field
@@ -150,13 +151,18 @@ def _period(review: Review) -> str:
     return f"{day(review.period_start)} – {day(review.period_end)}"
 
 
-def review_confirmation(review: Review, row: EngagementRow) -> tuple[str, list[Block]]:
-    """The reviewer's DM: what was stored, who sees it, and for a flagged review "Report breach"."""
+def review_confirmation(
+    review: Review, row: EngagementRow, not_posted: str | None = None
+) -> tuple[str, list[Block]]:
+    """The reviewer's DM: what was stored, who sees it, and for a flagged review "Report breach".
+    `not_posted`: Slack's error when the shared copy could not be posted in the shared channel."""
     shared = (
         f"Shared with {influencer_mention(row.influencer)} in <#{row.engagement.channel_id}>."
         if review.shared_with_influencer
         else "Not shared: the influencer does not see this review."
     )
+    if review.shared_with_influencer and not_posted:
+        shared = messages.shared_review_not_posted(row.engagement.channel_id, not_posted)
     blocks: list[Block] = [
         section(
             f":memo: Review of {influencer_mention(row.influencer)} on `{row.campaign.slug}` "

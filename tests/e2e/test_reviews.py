@@ -486,3 +486,39 @@ async def test_review_confirmation_refreshes_the_reviewers_home(world: World):
     reply = await world.slack.submit_view(MANAGER, view.id, _values(str(await _engagement_id(world))))
     assert reply.ok and not reply.body
     assert "Reviews due* (0)" in text_of({"blocks": world.emulator.home(MANAGER).blocks})
+
+
+async def test_a_shared_copy_slack_refuses_is_said_to_the_reviewer_and_stops_nothing(world: World):
+    """The review is saved first; Slack refusing its shared copy (the bot was removed from the
+    channel) is told to the reviewer in their confirmation, and their home is still refreshed."""
+    channel = await _setup(world)
+    view = await _open_review(world)
+    world.emulator.inject_failure("chat.postMessage", error="not_in_channel")
+    published = len(world.emulator.calls_to("views.publish"))
+    values = _values(str(await _engagement_id(world)), **{Field.REVIEW_OPTIONS: ["shared"]})
+    reply = await world.slack.submit_view(MANAGER, view.id, values)
+    assert reply.ok and not reply.body
+    await world.stack.settle()
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(Review))).scalars().one().shared_with_influencer
+    assert not any("shared a review" in text_of(m) for m in world.emulator.history(channel))
+    confirmation = text_of(world.emulator.dm(MANAGER)[-1])
+    assert "Review of" in confirmation and f"could not post it in <#{channel}>" in confirmation
+    assert "`not_in_channel`" in confirmation and "the influencer has not seen it" in confirmation
+    assert len(world.emulator.calls_to("views.publish")) > published
+
+
+async def test_a_confirmation_slack_refuses_still_refreshes_the_homes(world: World):
+    """The reviewer's confirmation DM refused by Slack costs only itself: the review is saved and
+    the homes that list reviews due are refreshed all the same."""
+    await _setup(world)
+    view = await _open_review(world)
+    published = len(world.emulator.calls_to("views.publish"))
+    world.emulator.inject_failure("chat.postMessage", error="internal_error")  # the confirmation
+    reply = await world.slack.submit_view(MANAGER, view.id, _values(str(await _engagement_id(world))))
+    assert reply.ok and not reply.body
+    await world.stack.settle()
+    async with world.db.transaction() as s:
+        assert (await s.exec(select(Review))).scalars().one() is not None
+    assert not any("Review of" in text_of(m) for m in world.emulator.dm(MANAGER))
+    assert len(world.emulator.calls_to("views.publish")) > published

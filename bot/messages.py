@@ -454,3 +454,19 @@ def shared_review_not_posted(channel: str, error: str) -> str:
         f":warning: Saved as shared, but I could not post it in <#{channel}> (Slack said `{esc(error)}`): "
         "the influencer has not seen it. Add me to the channel, or tell them yourself."
     )
+
+
+def guidelines_announced(name: str, version: int, asked: int, refused: list[tuple[str, str]]) -> str:
+    """The editor's DM once a new guidelines version went to the shared channels. `name`: escaped;
+    `refused`: (channel, Slack's error) where it could not be posted."""
+    text = (
+        f":memo: Guidelines of *{name}* are now version {version}; "
+        f"{asked} influencer(s) were asked to acknowledge them again."
+    )
+    if refused:
+        where = ", ".join(f"<#{channel}> (`{esc(error)}`)" for channel, error in refused)
+        text += (
+            f"\n:warning: I could not post them in {where}: the influencer there has not seen the "
+            "new version and was not asked to acknowledge it."
+        )
+    return text

@@ -708,15 +708,19 @@ async def announce_guidelines(svc: Services, saved: GuidelinesSaved, editor_id: 
     async with svc.db.transaction() as s:
         live = await q.live_engagements(s, campaign.id)
     changed = views.guidelines_changes(campaign, saved.changes)
+    refused: list[tuple[str, str]] = []  # (channel, Slack's error)
     for engagement, influencer in live:
-        await svc.client.chat_postMessage(channel=engagement.channel_id, text=changed, **NO_UNFURL)
-        await post_guidelines(svc, campaign, engagement, influencer_mention(influencer))
+        try:
+            await svc.client.chat_postMessage(channel=engagement.channel_id, text=changed, **NO_UNFURL)
+            await post_guidelines(svc, campaign, engagement, influencer_mention(influencer))
+        except SlackApiError as exc:  # one channel Slack refuses (archived, the bot removed) stops no other
+            refused.append((engagement.channel_id, slack_error(exc) or "error"))
+            log.warning("guidelines v%s not posted in %s: %s", campaign.guidelines_version, *refused[-1])
     await refresh_home(svc, campaign.team_id, [influencer.slack_user_id for _, influencer in live])
-    await svc.client.chat_postMessage(
-        channel=editor_id,
-        text=f":memo: Guidelines of *{esc(campaign.name)}* are now version {campaign.guidelines_version}; "
-        f"{len(live)} influencer(s) were asked to acknowledge them again.",
+    text = messages.guidelines_announced(
+        esc(campaign.name), campaign.guidelines_version, len(live) - len(refused), refused
     )
+    await dm_quietly(svc.client, editor_id, text, what=f"guidelines notice (campaign {campaign.id})")
 
 
 # ---------------------------------------------------------------------------------------------

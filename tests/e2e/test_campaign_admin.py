@@ -155,6 +155,25 @@ async def test_new_guidelines_version_asks_again(world: World):
         assert (await s.exec(select(Engagement.acknowledged_version))).scalar_one() == 2
 
 
+async def test_a_channel_slack_refuses_does_not_keep_a_new_version_from_the_others(world: World):
+    """One shared channel Slack refuses (archived, the bot removed) costs only its own influencer:
+    the next channel still gets the new version, and the editor is told which one did not."""
+    await world.new_campaign()
+    await world.invite(IVY)
+    await world.invite(OTTO)
+    ivy = world.emulator.channel_by_name("cg-spring-ivy").id
+    otto = world.emulator.channel_by_name("cg-spring-otto").id
+    world.emulator.inject_failure("chat.postMessage", error="is_archived")  # Ivy's channel, first
+    reply = await _edit_guidelines(world, MANAGER, {Field.clause("G2", "text"): "Deliver on the day agreed."})
+    assert reply.ok and not reply.body
+    await world.stack.settle()
+    assert "version 2" in text_of(world.emulator.history(otto)[-1])
+    assert not any("version 2" in text_of(m) for m in world.emulator.history(ivy))
+    told = world.dm_to(MANAGER)
+    assert "now version 2; 1 influencer(s) were asked" in told
+    assert f"I could not post them in <#{ivy}> (`is_archived`)" in told
+
+
 async def test_saving_unchanged_guidelines_keeps_the_version(world: World):
     await world.new_campaign()
     reply = await _edit_guidelines(world, MANAGER, {})

@@ -145,13 +145,15 @@ async def _rows(s: AsyncSession, query: Any, values: dict[str, Any] | None = Non
 
 
 def _split(rows: Sequence[Any], models: Sequence[Any]) -> list[list[Any]]:
-    """Each row's leading columns (those of `models`, in order) as one record per model."""
-    spans, start = [], 0
+    """Each row's leading columns (those of `models`, in order) as one record per model. A record
+    is made by `tuple.__new__` itself, as `_make` does after a Python call of its own: 2,000
+    records per batch of 500 deliverables' facts."""
+    makers, start = [], 0
     for model in models:
-        width = len(record_type(model)._fields)
-        spans.append((record_type(model)._make, start, start + width))
-        start += width
-    return [[make(row[first:last]) for make, first, last in spans] for row in rows]
+        kind = record_type(model)
+        makers.append((functools.partial(tuple.__new__, kind), slice(start, start + len(kind._fields))))
+        start += len(kind._fields)
+    return [[make(row[span]) for make, span in makers] for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------

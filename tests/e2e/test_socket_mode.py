@@ -73,8 +73,9 @@ async def test_disconnect_and_reconnect_lose_no_ack(socket_world: World):
     hub = world.emulator.socket_mode
     assert hub.opened == 1
 
-    # Slack asks the app to reconnect while requests are in flight: every one is acked
-    commands = [world.run(MANAGER, "/campaign help") for _ in range(5)]
+    # Slack asks the app to reconnect while requests are in flight: every one is acked (a mistyped
+    # subcommand: answered in the ack itself, with the closest one)
+    commands = [world.run(MANAGER, "/campaign lsit") for _ in range(5)]
     results = await asyncio.gather(*commands, hub.disconnect())
     assert all(r.ok for r in results[:5])
     assert hub.opened == 2 and len(hub.connections) == 1
@@ -84,14 +85,14 @@ async def test_disconnect_and_reconnect_lose_no_ack(socket_world: World):
     # on the new connection, and the bot's answer arrives once
     before = len(world.all_said_to(MANAGER))
     hub.drop_after_next_send()
-    reply = await world.run(MANAGER, "/campaign help")
+    reply = await world.run(MANAGER, "/campaign lsit")
     assert reply.ok and reply.body
     assert len(world.all_said_to(MANAGER)) == before + 1
     assert hub.opened == 3
 
     # the envelope is lost with its connection: Slack sends it again on the new one
     hub.lose_next_envelope()
-    reply = await world.run(MANAGER, "/campaign help")
+    reply = await world.run(MANAGER, "/campaign lsit")
     assert reply.ok and reply.body
     assert len(world.all_said_to(MANAGER)) == before + 2
     assert hub.opened == 4

@@ -73,10 +73,11 @@ async def roles_on(
     narrows the influencer role to one engagement (an incident's influencer, say); `granted`, the
     stored role when the caller has already read it (None: none), saves reading it again.
     """
+    email = known_email(directory, user_id)
     if granted is ...:
-        granted = await q.granted_role(s, campaign.id, user_id)
+        granted = await q.granted_role(s, campaign.id, user_id, email)
     if is_influencer is None:
-        is_influencer = await q.is_influencer_on(s, campaign.id, user_id, known_email(directory, user_id))
+        is_influencer = await q.is_influencer_on(s, campaign.id, user_id, email)
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=is_influencer)
     allowed = needed if needed is not None else PERMISSIONS[act]
     if not allowed.isdisjoint(roles):

@@ -51,6 +51,7 @@ from bot.views.text import esc, user, when
 from scheduler import plans
 from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Guideline, Influencer
 from storage.queries import campaigns as q
+from storage.queries import insights as insight_q
 
 log = logging.getLogger(__name__)
 
@@ -443,6 +444,8 @@ async def _store_engagement(
                 created_at=now,
             )
             s.add(engagement)
+            # an influencer now: no brand chart on their App Home, whatever they held before
+            await insight_q.forget_charts(s, campaign.team_id, [invitee.user_id])
     except IntegrityError as exc:
         raise Conflict(f"{invitee.mention} was just added to `{campaign.slug}` by someone else.") from exc
     return engagement
@@ -519,7 +522,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
         )
         if refusal := brand_role_refusal(target_is, user(target)):  # one person, one side
             raise Conflict(refusal)
-        current = await q.granted_role(s, campaign.id, target)
+        current = await q.granted_role(s, campaign.id, target, person.email)
         if current == role:
             raise Conflict(f"{user(target)} is already {_as_role(role)} on `{campaign.slug}`.")
         if current == Role.MANAGER:
@@ -541,6 +544,7 @@ async def set_role(svc: Services, team_id: str, user_id: str, slug: str, target:
                     created_at=now,
                 )
             )
+        await insight_q.forget_charts(s, team_id, [target])  # App Home's chart: their new scope
         channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
     refused = []
     for channel_id in channels:  # the brand team belongs in every shared channel of the campaign
@@ -560,19 +564,25 @@ async def remove_role(svc: Services, team_id: str, user_id: str, slug: str, targ
     """`/campaign role <slug> @user none`: delete the user's role row on the campaign. Also a row
     that gives no rights (held by someone who is an influencer anywhere in the workspace, stored
     before *one person, one side*), which nothing else can clear; the owner's row stays, unless
-    the owner is such an influencer. No Slack lookup: a deactivated account's role goes too."""
+    the owner is such an influencer. `target` is looked up ahead (`Directory.prefetch`) for the
+    e-mail Slack shows for them: an influencer invited by e-mail whose Slack id is not bound yet
+    is one too. Slack's answer is not needed: a deactivated or unknown account's role goes too."""
     await svc.directory.prefetch(user_id)
+    await svc.directory.prefetch(target)
     async with svc.db.transaction() as s:
         campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.GRANT_ROLE)
         row = await q.stored_role(s, campaign.id, target)
         if row is None:
             raise Conflict(f"{user(target)} holds no role on `{campaign.slug}`.")
-        without_rights = await q.is_influencer_anywhere(s, team_id, target)
+        without_rights = await q.is_influencer_anywhere(
+            s, team_id, target, known_email(svc.directory, target)
+        )
         if target == campaign.owner_id and not without_rights:
             raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
         if row.role == Role.MANAGER and not without_rights:
             await _keep_a_manager(s, campaign, target)
         await s.exec(delete(CampaignRole).where(CampaignRole.id == row.id))
+        await insight_q.forget_charts(s, team_id, [target])  # App Home's chart: their scope without it
         channels = [e.channel_id for e, _ in await q.live_engagements(s, campaign.id)]
     await refresh_home(svc, team_id, [target])  # the lists and sections the role showed them
     if target != user_id and not without_rights:  # an influencer is told nothing of brand roles

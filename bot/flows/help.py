@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot import messages
 from bot.domain import commands as rules
 from bot.flows import trust
+from bot.flows.access import known_email
 from bot.services import Services
 from storage.queries import campaigns as q
 
@@ -16,11 +17,11 @@ async def help_for(
 ) -> str:
     """`command`'s help for `user_id`: the lines they may run, and a note on what is not theirs.
     `unknown`: the subcommand they typed that does not exist (said first)."""
-    someone = await trust.someone(svc, team_id, user_id)
+    someone = await trust.someone(svc, team_id, user_id)  # looks the user up: their e-mail, below
     held: set[str] = set()
     if not someone.is_influencer:
         async with svc.db.transaction() as s:
-            held = await q.brand_roles_held(s, team_id, user_id)
+            held = await q.brand_roles_held(s, team_id, user_id, known_email(svc.directory, user_id))
     keys, note = rules.help_lines(command, rules.caller(someone, held))
     text = messages.help_text(command, keys, note)
     return text if unknown is None else messages.unknown_subcommand(command, unknown, text)

@@ -33,7 +33,7 @@ from bot.domain.enums import Role
 from bot.domain.permissions import BRAND
 from bot.errors import InvalidInput, NotPermitted
 from bot.flows import trust
-from bot.flows.access import campaign_for
+from bot.flows.access import campaign_for, known_email
 from bot.services import Services
 from bot.views import charts
 from bot.views import insights as views
@@ -41,6 +41,7 @@ from bot.views.text import esc
 from scheduler.planner import CampaignFacts
 from storage.models import Campaign
 from storage.queries import campaigns as campaign_q
+from storage.queries import incidents as incident_q
 from storage.queries import insights as q
 from storage.queries import reminders as reminder_queries
 
@@ -444,17 +445,25 @@ async def trend(db, scope: q.Scope, header: ins.Header, now: datetime) -> ins.Fi
 async def home_blocks(svc: Services, team_id: str, user_id: str) -> list[Block]:
     """The open incidents trend of the campaigns where `user_id` holds a brand role, as an image
     block; the PNG is uploaded to Slack (no channel: a file of the app) at most once per
-    HOME_FRESH and its file id reused meanwhile (one statement). Nothing for anyone else, nor for
-    influencers. Redrawing costs six short statements (App Home stays a handful of queries)."""
+    HOME_FRESH and its file id reused meanwhile. Nothing for anyone else, nor for influencers
+    (also one known only by the e-mail Slack shows for them).
+
+    Who may see a chart is decided before any kept one is shown (one statement, `on_a_brand_team`):
+    a chart drawn while the user held a brand role is brand-side reading, and outlives neither the
+    role nor their becoming an influencer. A change of their roles also drops the kept chart
+    (`storage.queries.insights.forget_charts`), so that it is drawn again for what they may see
+    now. A kept chart costs two statements; redrawing, six more (App Home stays a handful of
+    queries)."""
     now = svc.clock.now()
     alt_title = "Open incidents on your campaigns, last 8 weeks"
+    email = known_email(svc.directory, user_id)  # App Home looked the user up (`build_home`)
     async with svc.db.transaction() as s:
+        if not await incident_q.on_a_brand_team(s, team_id, user_id, email):
+            return []
         cached = await q.chart_file(s, team_id, user_id, HOME_CHART)
         if cached is not None and now - cached.created_at < HOME_FRESH:
             return views.home_chart(cached.file_id, cached.alt or alt_title, alt_title)
-        if await campaign_q.is_influencer_anywhere(s, team_id, user_id):
-            return []
-        scope, campaign_ids = await q.brand_scope(s, team_id, user_id)
+        scope, campaign_ids = await q.brand_scope(s, team_id, user_id, email)
     if not campaign_ids:
         return []
     tz = ins.zone((await svc.directory.user(user_id)).tz)

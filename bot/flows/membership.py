@@ -10,6 +10,12 @@ their Slack id or, invited by e-mail and not yet seen, by the e-mail Slack shows
 read back from Slack before anyone is told, so an event that is stale or not Slack's tells nobody
 anything; when Slack won't say who is in the channel, the alert goes out anyway (not knowing is not
 safe).
+
+The same event is where Slack first confirms who an influencer invited by e-mail is: her own shared
+channel's influencer row, still without a Slack id, is bound to the id of whoever joined with that
+e-mail (`storage.queries.campaigns.bind_influencer`, first to bind wins, as when she acknowledges).
+From then on every check by Slack id sees her, also those that list other people and can't know
+each one's e-mail (a campaign's team, the recipients of brand-side messages).
 """
 
 from __future__ import annotations
@@ -49,6 +55,16 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
     async with svc.db.transaction() as s:
         if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
             return  # the brand side, or someone the store does not know: nothing to say
+        if (
+            shared is not None
+            and shared.influencer.slack_user_id is None
+            and is_them(shared.influencer, joined, email)
+        ):
+            # Slack says who carries the e-mail she was invited with: she is known by her id now
+            found = svc.directory.cached(joined)
+            await campaign_q.bind_influencer(
+                s, team_id, shared.influencer.id, joined, found.name if found else None
+            )
         if shared is not None and not is_them(shared.influencer, joined, email):
             c = shared.campaign
             owner = _name(shared.influencer)

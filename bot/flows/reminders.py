@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.enums import Role
 from bot.domain.permissions import Act
 from bot.errors import NotPermitted
-from bot.flows.access import campaign_for, is_brand_admin
+from bot.flows.access import campaign_for, is_brand_admin, known_email
 from bot.services import Services
 from bot.views import reminders as views
 from storage.queries import campaigns as campaign_q
@@ -31,8 +31,11 @@ async def troubled(svc: Services, team_id: str, user_id: str, slug: str | None) 
         elif await is_brand_admin(s, svc.directory, team_id, user_id):
             campaign_ids, scope = None, "in this workspace"
         else:
+            email = known_email(svc.directory, user_id)
             campaign_ids = list(
-                (await s.exec(campaign_q.brand_campaigns(team_id, user_id, [Role.MANAGER]))).scalars().all()
+                (await s.exec(campaign_q.brand_campaigns(team_id, user_id, [Role.MANAGER], email)))
+                .scalars()
+                .all()
             )
             if not campaign_ids:
                 raise NotPermitted(Act.SEE_REMINDERS.value, [Role.ADMIN, Role.MANAGER])

@@ -116,7 +116,9 @@ async def save_review(svc: Services, team_id: str, user_id: str, form: FormValue
         allowed = (
             row is not None
             # one person, one side: an influencer logs no review, even with a role stored before that rule
-            and not await campaign_q.is_influencer_anywhere(s, team_id, user_id)
+            and not await campaign_q.is_influencer_anywhere(
+                s, team_id, user_id, known_email(svc.directory, user_id)
+            )
             and may(Act.LOG_REVIEW, await roles_on(s, svc.directory, row.campaign, user_id, Act.LOG_REVIEW))
         )
         # the engagement's dates only to someone who may review it

@@ -47,14 +47,18 @@ async def by_ids(s: AsyncSession, team_id: str, campaign_ids: Iterable[int]) -> 
     return list(result.scalars().all())
 
 
-async def granted_role(s: AsyncSession, campaign_id: int, user_id: str) -> str | None:
+async def granted_role(
+    s: AsyncSession, campaign_id: int, user_id: str, email: str | None = None
+) -> str | None:
     """The user's brand role on the campaign; None for someone who is an influencer anywhere in
-    the workspace (a role stored before *one person, one side* counts for nothing)."""
+    the workspace (a role stored before *one person, one side* counts for nothing). `email`: what
+    Slack shows for the user, so that an influencer invited by e-mail whose Slack id is not bound
+    yet is known as one too (`is_me`)."""
     result = await s.exec(
         select(CampaignRole.role).where(
             CampaignRole.campaign_id == campaign_id,
             CampaignRole.user_id == user_id,
-            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id, email),
         )
     )
     return result.scalars().first()
@@ -146,6 +150,32 @@ async def influencer_by_email(s: AsyncSession, team_id: str, email: str) -> Infl
     return result.scalars().first()
 
 
+async def bind_influencer(
+    s: AsyncSession, team_id: str, influencer_id: int, user_id: str, name: str | None = None
+) -> bool:
+    """Store the Slack id of an influencer invited by e-mail, once Slack has shown that `user_id`
+    carries that e-mail (one statement). The first to bind wins, as at acknowledgement: a row
+    already bound stays as it is. Nor is an id bound twice in the workspace (unique (team_id,
+    slack_user_id)): someone already an influencer by that id is known as one without it. True
+    when this bound it."""
+    other = aliased(Influencer)  # not the row updated: a subquery of its own table
+    bound_elsewhere = exists(select(other.id).where(other.team_id == team_id, other.slack_user_id == user_id))
+    values: dict[str, Any] = {"slack_user_id": user_id}
+    if name:
+        values["display_name"] = name[:150]
+    result = await s.exec(
+        update(Influencer)
+        .where(
+            Influencer.id == influencer_id,
+            Influencer.team_id == team_id,
+            Influencer.slack_user_id.is_(None),
+            ~bound_elsewhere,
+        )
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
 async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -> Engagement | None:
     result = await s.exec(
         select(Engagement).where(
@@ -155,12 +185,16 @@ async def engagement_of(s: AsyncSession, campaign_id: int, influencer_id: int) -
     return result.scalars().first()
 
 
-def is_me(user_id: str, email: str | None) -> Any:
+def is_me(user_id: Any, email: Any) -> Any:
     """SQL: this influencer row is the user: by Slack id, or by the e-mail an external influencer
-    was invited with while Slack has not told us their id (stored when they acknowledge)."""
+    was invited with while Slack has not told us their id (bound when they acknowledge, or when
+    they join their shared channel: `bind_influencer`). `email`: a string, or a named parameter of
+    a statement built once (its value then given lower-cased, or None)."""
     who = Influencer.slack_user_id == user_id
-    if email:
-        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email.lower()))
+    if isinstance(email, str):
+        email = email.lower() or None
+    if email is not None:
+        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email))
     return who
 
 
@@ -178,10 +212,16 @@ async def visible_to(
     s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, email: str | None = None, limit: int = 40
 ) -> tuple[list[tuple[Campaign, str]], int]:
     """Campaigns the user may see, newest first, with their role on each; and the total count.
-    `email`: what Slack shows for the user, to know an influencer invited by e-mail (`is_me`)."""
+    `email`: what Slack shows for the user, to know an influencer invited by e-mail (`is_me`). A
+    brand role stored for someone who is an influencer anywhere in the workspace shows them no
+    campaign (`an_influencer`, checked once per campaign through its indexes)."""
     role = (
         select(CampaignRole.role)
-        .where(CampaignRole.campaign_id == Campaign.id, CampaignRole.user_id == user_id)
+        .where(
+            CampaignRole.campaign_id == Campaign.id,
+            CampaignRole.user_id == user_id,
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id, email),
+        )
         .scalar_subquery()
     )
     influencer = (
@@ -292,13 +332,15 @@ async def is_influencer_anywhere(
     return bool(await s.scalar(select(an_influencer(team_id, user_id, email))))
 
 
-def an_influencer(team_id: Any, user_id: Any, email: str | None = None) -> Exists:
+def an_influencer(team_id: Any, user_id: Any, email: Any = None) -> Exists:
     """SQL: `user_id` (a value or a column) is an influencer on an engagement (any status) of
     workspace `team_id`: by Slack id, or by the `email` an external influencer was invited with
     before Slack told us their id (influencer (team_id, slack_user_id) / (team_id, email), then
     engagement (team_id, influencer_id)). Where both sides meet in one person (a brand role stored
     before *one person, one side*), brand-side reading and brand-side messages skip them with
-    `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)`."""
+    `~an_influencer(CampaignRole.team_id, CampaignRole.user_id)`: with the e-mail Slack shows for
+    the user when the rights decided are their own; a list of other people has no one's e-mail and
+    relies on the Slack id being bound (at acknowledgement or on joining the shared channel)."""
     return exists(
         select(Engagement.id)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
@@ -306,12 +348,15 @@ def an_influencer(team_id: Any, user_id: Any, email: str | None = None) -> Exist
     )
 
 
-def brand_campaigns(team_id: str, user_id: str, roles: Iterable[str] | None = None):
+def brand_campaigns(team_id: str, user_id: str, roles: Iterable[str] | None = None, email: str | None = None):
     """Subquery: ids of the campaigns where the user holds a brand role (one of `roles`, when
     given); none for someone who is an influencer anywhere in the workspace, whatever role is
-    stored for them (campaign_role (team_id, user_id); docs/trust-boundaries.md)."""
+    stored for them, also one known only by the `email` Slack shows for them (campaign_role
+    (team_id, user_id); docs/trust-boundaries.md)."""
     query = select(CampaignRole.campaign_id).where(
-        CampaignRole.team_id == team_id, CampaignRole.user_id == user_id, ~an_influencer(team_id, user_id)
+        CampaignRole.team_id == team_id,
+        CampaignRole.user_id == user_id,
+        ~an_influencer(team_id, user_id, email),
     )
     if roles is not None:
         query = query.where(CampaignRole.role.in_([str(r) for r in roles]))
@@ -328,15 +373,15 @@ async def has_brand_role(s: AsyncSession, team_id: str, user_id: str) -> bool:
     return result.first() is not None
 
 
-async def brand_roles_held(s: AsyncSession, team_id: str, user_id: str) -> set[str]:
+async def brand_roles_held(s: AsyncSession, team_id: str, user_id: str, email: str | None = None) -> set[str]:
     """The brand roles (manager, member, legal) the user holds on any campaign of the workspace;
-    none for someone who is an influencer anywhere (`brand_campaigns`)."""
+    none for someone who is an influencer anywhere, also by `email` (`brand_campaigns`)."""
     result = await s.exec(
         select(CampaignRole.role)
         .where(
             CampaignRole.team_id == team_id,
             CampaignRole.user_id == user_id,
-            ~an_influencer(team_id, user_id),
+            ~an_influencer(team_id, user_id, email),
         )
         .distinct()
     )

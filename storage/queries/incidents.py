@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, select, union, update
+from sqlalchemy import String, bindparam, func, literal_column, select, union, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm.attributes import set_committed_value
@@ -350,7 +350,7 @@ async def scope_of(
             select(Engagement.id).where(Engagement.team_id == team_id, Engagement.campaign_id == campaign_id)
         )
         return Scope(team_id, tuple(ids.scalars().all()))
-    campaigns = brand_campaigns(team_id, user_id, roles or None)
+    campaigns = brand_campaigns(team_id, user_id, roles or None, email)
     branded = select(Engagement.id).where(
         Engagement.team_id == team_id, Engagement.campaign_id.in_(campaigns)
     )
@@ -374,10 +374,10 @@ async def scope_of(
     return Scope(team_id, tuple(sorted(set(ids))))
 
 
-async def on_a_brand_team(s: AsyncSession, team_id: str, user_id: str) -> bool:
-    """Manager, member or legal on a campaign of the workspace, and an influencer nowhere in it
-    (`brand_campaigns`)."""
-    return (await s.exec(brand_campaigns(team_id, user_id).limit(1))).first() is not None
+async def on_a_brand_team(s: AsyncSession, team_id: str, user_id: str, email: str | None = None) -> bool:
+    """Manager, member or legal on a campaign of the workspace, and an influencer nowhere in it,
+    also not by the `email` Slack shows for them (`brand_campaigns`)."""
+    return (await s.exec(brand_campaigns(team_id, user_id, email=email).limit(1))).first() is not None
 
 
 def _in_scope(s: AsyncSession, scope: Scope) -> list:
@@ -560,11 +560,11 @@ async def event_counts(s: AsyncSession, incident_ids: Sequence[int]) -> dict[int
 
 
 async def reportable_engagements(
-    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, limit: int = 100
+    s: AsyncSession, team_id: str, user_id: str, *, is_admin: bool, email: str | None = None, limit: int = 100
 ) -> Sequence[tuple[Engagement, Influencer, Campaign]]:
-    """Engagements the user may report on: on campaigns where they hold a brand role (admins: all),
-    newest campaigns first (index campaign (team_id, start_date): the first `limit` without
-    sorting every engagement of the workspace)."""
+    """Engagements the user may report on: on campaigns where they hold a brand role (admins: all;
+    `email`: see `brand_campaigns`), newest campaigns first (index campaign (team_id, start_date):
+    the first `limit` without sorting every engagement of the workspace)."""
     query = (
         select(Engagement, Influencer, Campaign)
         .join(Influencer, Influencer.id == Engagement.influencer_id)
@@ -572,7 +572,7 @@ async def reportable_engagements(
         .where(Engagement.team_id == team_id, Campaign.team_id == team_id)
     )
     if not is_admin:
-        query = query.where(Campaign.id.in_(brand_campaigns(team_id, user_id)))
+        query = query.where(Campaign.id.in_(brand_campaigns(team_id, user_id, email=email)))
     rows = await s.exec(query.order_by(Campaign.start_date.desc(), Engagement.id).limit(limit))
     return [tuple(row) for row in rows.all()]
 
@@ -588,17 +588,10 @@ async def guidelines_of(s: AsyncSession, campaign_ids: Sequence[int]) -> Sequenc
     return result.scalars().all()
 
 
-async def exports_anything(s: AsyncSession, team_id: str, user_id: str) -> bool:
-    """Whether the user is a manager or legal on any campaign (an empty export is still theirs)."""
-    result = await s.exec(
-        select(CampaignRole.id)
-        .where(
-            CampaignRole.team_id == team_id,
-            CampaignRole.user_id == user_id,
-            CampaignRole.role.in_(["manager", "legal"]),
-        )
-        .limit(1)
-    )
+async def exports_anything(s: AsyncSession, team_id: str, user_id: str, email: str | None = None) -> bool:
+    """Whether the user is a manager or legal on any campaign (an empty export is still theirs);
+    never someone who is an influencer anywhere, also by `email` (`brand_campaigns`)."""
+    result = await s.exec(brand_campaigns(team_id, user_id, ["manager", "legal"], email).limit(1))
     return result.first() is not None
 
 
@@ -657,7 +650,9 @@ def _report_context_statement(guarded: bool = False, numbered: bool = False):
         .where(
             CampaignRole.campaign_id == Campaign.id,
             CampaignRole.user_id == bindparam("user_id"),
-            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id),
+            # the reporter's e-mail (lower-cased, or None): an influencer invited by e-mail whose
+            # Slack id is not bound yet holds no role either
+            ~an_influencer(CampaignRole.team_id, CampaignRole.user_id, bindparam("email", type_=String)),
         )
         .limit(1)
         .correlate(Campaign)
@@ -724,6 +719,7 @@ async def report_context(
     *,
     event_id: str | None = None,
     at: datetime | None = None,
+    email: str | None = None,
 ) -> ReportContext | None:
     """The engagement with its influencer and campaign, the chosen clause if it is the campaign's,
     the reporter's granted role, the id of a recent report on the same clause (what
@@ -731,12 +727,14 @@ async def report_context(
     used to spend five round trips on them, each a turn of the event loop for twenty concurrent
     reports to queue behind. On PostgreSQL,
     with `event_id`, the same statement records the submission (`first_delivery` at `at`) and, in
-    any case, takes the new incident's id (`new_id`)."""
+    any case, takes the new incident's id (`new_id`). `email`: what Slack shows for the reporter
+    (`campaigns.is_me`)."""
     params = {
         "team_id": team_id,
         "engagement_id": engagement_id,
         "guideline_id": guideline_id,
         "user_id": user_id,
+        "email": (email or "").lower() or None,
         "since": since,
     }
     postgres = dialect(s) == "postgresql"

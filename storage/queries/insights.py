@@ -35,6 +35,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     false,
     func,
     literal_column,
@@ -162,16 +163,23 @@ async def campaign_scope(s: AsyncSession, campaign: Campaign) -> Scope:
     return Scope(campaign.team_id, tuple(ids.scalars().all()))
 
 
-async def brand_scope(s: AsyncSession, team_id: str, user_id: str) -> tuple[Scope, list[int]]:
+async def brand_scope(
+    s: AsyncSession, team_id: str, user_id: str, email: str | None = None
+) -> tuple[Scope, list[int]]:
     """The engagements of the campaigns where `user_id` holds a brand role, and those campaigns
-    (one statement)."""
+    (one statement); none for someone who is an influencer anywhere in the workspace, also by the
+    `email` Slack shows for them (`an_influencer`)."""
     rows = await s.exec(
         select(CampaignRole.campaign_id, Engagement.id)
         .outerjoin(
             Engagement,
             and_(Engagement.campaign_id == CampaignRole.campaign_id, Engagement.team_id == team_id),
         )
-        .where(CampaignRole.team_id == team_id, CampaignRole.user_id == user_id)
+        .where(
+            CampaignRole.team_id == team_id,
+            CampaignRole.user_id == user_id,
+            ~an_influencer(team_id, user_id, email),
+        )
     )
     pairs = rows.all()
     campaign_ids = sorted({c for c, _ in pairs})
@@ -910,6 +918,14 @@ async def save_zones(s: AsyncSession, team_id: str, zones: dict[str, str], now: 
 
 async def chart_file(s: AsyncSession, team_id: str, user_id: str, name: str) -> ChartFile | None:
     return await s.get(ChartFile, (team_id, user_id, name))
+
+
+async def forget_charts(s: AsyncSession, team_id: str, user_ids: Sequence[str | None]) -> None:
+    """Drop the charts kept for these users (primary key (team_id, user_id, name)): after a change
+    of their roles, the next one is drawn for what they may see now."""
+    ids = sorted({u for u in user_ids if u})
+    if ids:
+        await s.exec(delete(ChartFile).where(ChartFile.team_id == team_id, ChartFile.user_id.in_(ids)))
 
 
 async def save_chart_file(

@@ -355,6 +355,34 @@ async def test_app_home_chart_is_for_brand_roles_only(world: World):
         assert await _home_chart(world, user) is None
 
 
+async def test_app_home_chart_goes_with_the_brand_role(world: World):
+    """Mo's home shows the chart of spring's open incidents; Maya takes his role away
+    (`/campaign role spring @Mo none`: its rights end at once). His home, republished by the
+    change and opened again within the hour the chart is kept, shows no chart: who may see it is
+    decided before a kept one is used, and the change drops it."""
+    await set_up_team(world)
+    await report(world)
+    assert await _home_chart(world, MEMBER) is not None
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> none")
+    await world.stack.settle()
+    assert await _home_chart(world, MEMBER) is None
+
+
+async def test_app_home_chart_is_not_shown_to_a_former_member_now_an_influencer(world: World):
+    """Mo's home shows the chart of spring's open incidents; his role is taken away and he is
+    invited as an influencer on autumn. His influencer home never shows the brand side
+    (docs/trust-boundaries.md, *What an influencer never sees*), kept chart or not."""
+    await set_up_team(world)
+    await report(world)
+    assert await _home_chart(world, MEMBER) is not None
+    await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> none")
+    await world.new_campaign("autumn")
+    said = await world.invite(MEMBER, "autumn")
+    assert said.startswith(":handshake:"), said
+    await world.stack.settle()
+    assert await _home_chart(world, MEMBER) is None
+
+
 async def test_app_home_is_published_without_its_chart_when_slack_refuses_the_image(world: World):
     await set_up_team(world)
     world.emulator.inject_failure("views.publish", error="invalid_arguments")  # the image, say

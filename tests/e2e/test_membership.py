@@ -1,14 +1,19 @@
 """Someone added later to a channel the bot posts in (`member_joined_channel`): an influencer added
 to another influencer's shared channel, or to an escalation channel, is reported to the brand team
-by DM at once; anyone else joining is no news. The join is read back from Slack first."""
+by DM at once; anyone else joining is no news. The join is read back from Slack first. An
+influencer invited by e-mail who joins her own shared channel is bound to her Slack id."""
 
 from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
 from bot.ids import Field
 from playground.emulator import payloads
+from storage.models import Engagement, Influencer
 from tests.e2e.harness import EVE_EMAIL, IVY, LEGAL, MANAGER, MEMBER, OTTO, World, set_up_team
+from tests.e2e.test_one_side import legacy_role
 
 
 async def with_otto(world: World) -> str:
@@ -122,3 +127,59 @@ async def test_one_join_is_one_alert_however_many_campaigns_share_the_channel(wo
     for told in (MANAGER, LEGAL):
         [alert] = dms(world, told)[before[told] :]
         assert "the escalation channel of *Spring Launch* (`spring`), *Spring Launch* (`summer`)" in alert
+
+
+async def _eve_invited_with_a_role_on_autumn(world: World) -> tuple[str, str]:
+    """spring (Ivy; Mo, Lee) and autumn (Maya's); Eve invited to spring by e-mail, her Slack
+    Connect invite accepted, not acknowledged (no Slack id stored for her), and a `member` role on
+    autumn stored for her Slack id before one person, one side. Returns (Eve's id, her channel)."""
+    await set_up_team(world)
+    await world.new_campaign("autumn")
+    assert (await world.invite(EVE_EMAIL)).startswith(":handshake:")
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    await legacy_role(world, eve.id, "autumn", "member")
+    async with world.db.transaction() as s:
+        channel = (
+            await s.exec(
+                select(Engagement.channel_id)
+                .join(Influencer, Influencer.id == Engagement.influencer_id)
+                .where(Influencer.email == EVE_EMAIL)
+            )
+        ).scalar_one()
+    return eve.id, channel
+
+
+async def _slack_id_of_eve(world: World) -> str | None:
+    async with world.db.transaction() as s:
+        return (
+            await s.exec(select(Influencer.slack_user_id).where(Influencer.email == EVE_EMAIL))
+        ).scalar_one()
+
+
+async def test_an_influencer_invited_by_email_is_known_by_her_id_once_she_joins_her_channel(world: World):
+    """Eve joins her own shared channel: Slack shows her e-mail for her id, so her influencer row
+    is bound to it, as her first acknowledgement would, and nobody is alerted. Lists of other
+    people, which can't know each one's e-mail, then see her as an influencer: Maya's
+    `/campaign show autumn` puts Eve's stored role apart from the team, as giving no rights."""
+    eve, channel = await _eve_invited_with_a_role_on_autumn(world)
+    await world.run(MANAGER, "/campaign show autumn")
+    assert "but is an influencer in this workspace" not in world.said_to(MANAGER)  # not known yet
+    before = {u: len(dms(world, u)) for u in (MANAGER, MEMBER, LEGAL)}
+    await world.slack.add_to_channel(eve, channel)
+    await world.stack.settle()
+    assert await _slack_id_of_eve(world) == eve
+    for user in (MANAGER, MEMBER, LEGAL):
+        assert len(dms(world, user)) == before[user], user
+    await world.run(MANAGER, "/campaign show autumn")
+    shown = world.said_to(MANAGER)
+    assert f"<@{eve}> holds the *member* role but is an influencer in this workspace" in shown, shown
+
+
+async def test_joining_anothers_channel_binds_nothing(world: World):
+    """Eve, still known only by her e-mail, is added to Ivy's channel: the managers are alerted
+    and her row stays unbound (only her own channel's row is hers to bind)."""
+    eve, _ = await _eve_invited_with_a_role_on_autumn(world)
+    ivy_channel = world.emulator.channel_by_name("cg-spring-ivy").id
+    await world.slack.add_to_channel(eve, ivy_channel, by=MEMBER)
+    await world.stack.settle()
+    assert await _slack_id_of_eve(world) is None

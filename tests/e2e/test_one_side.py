@@ -142,6 +142,20 @@ async def test_an_influencer_with_a_legacy_role_is_not_shown_the_campaigns_brand
     assert OTTO not in shown and otto_channel not in shown, shown
 
 
+async def test_an_influencer_with_a_legacy_role_is_not_listed_the_campaign(world: World):
+    """`/campaign list` for Ivy (spring's influencer), who still holds `member` on autumn, where
+    she is no influencer: only spring, her own engagement. Autumn (its slug, name, brand) is
+    brand-side, as `/campaign show autumn` answers her."""
+    await set_up_team(world)
+    await world.new_campaign("autumn", **{Field.NAME: "Project Nightjar"})
+    await legacy_role(world, IVY, "autumn", "member")
+    await world.run(IVY, "/campaign list")
+    await world.stack.settle()
+    listed = world.said_to(IVY)
+    assert "spring" in listed, listed
+    assert "autumn" not in listed and "Nightjar" not in listed, listed
+
+
 async def test_breach_verify_answers_as_breach_show_for_an_incident_the_user_cannot_see(world: World):
     """Ivy, who still holds `member` on autumn, can neither show nor verify Otto's incident there:
     both answer as for an incident that does not exist."""

@@ -97,7 +97,7 @@ async def _may_see(svc: Services, s, ctx: IncidentContext, user_id: str) -> bool
     """The incident's campaign's brand team (its influencer is asked first, `is_them`). Someone who
     is an influencer anywhere in the workspace has no brand role (`granted_role`) nor admin rights
     here (docs/trust-boundaries.md, *one person, one side*)."""
-    granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id)
+    granted = await campaign_q.granted_role(s, ctx.campaign.id, user_id, known_email(svc.directory, user_id))
     roles = campaign_roles(is_admin=False, granted=granted, is_influencer=False)
     return bool(roles) or await is_brand_admin(s, svc.directory, ctx.campaign.team_id, user_id)
 
@@ -117,12 +117,13 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
     (other users' acks never wait behind an export). Each batch is its own short transaction: a
     long export holds no snapshot or connection."""
     is_admin = await admin_rights(svc, team_id, user_id)
+    email = known_email(svc.directory, user_id)
     async with svc.db.transaction() as s:
         campaign_id = await _campaign_id(svc, s, team_id, user_id, slug)
         scope = await q.scope_of(
-            s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id, roles=EXPORT_ROLES
+            s, team_id, user_id, is_admin=is_admin, campaign_id=campaign_id, roles=EXPORT_ROLES, email=email
         )
-        if scope.empty and not is_admin and not await q.exports_anything(s, team_id, user_id):
+        if scope.empty and not is_admin and not await q.exports_anything(s, team_id, user_id, email):
             raise NotPermitted("export incidents", EXPORTERS)
         size = await q.list_count(s, scope, open_only=False, cap=LARGE_EXPORT)
     stamp = svc.clock.now().strftime("%Y-%m-%d")

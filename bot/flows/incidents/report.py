@@ -24,7 +24,7 @@ from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
 from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
 from bot.flows import evidence
-from bot.flows.access import admin_rights, authorize, is_brand_admin, roles_on, standing
+from bot.flows.access import admin_rights, authorize, is_brand_admin, known_email, roles_on, standing
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
@@ -63,9 +63,13 @@ async def open_report(
     `description` quotes (see `submit_report`)."""
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        choices = await q.reportable_engagements(
+            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
+        )
         if not choices:
-            if is_admin or await q.on_a_brand_team(s, team_id, user_id):  # the team, no one to report on
+            if is_admin or await q.on_a_brand_team(
+                s, team_id, user_id, known_email(svc.directory, user_id)
+            ):  # the team, no one to report on
                 raise Conflict(
                     ":information_source: None of your campaigns has an influencer to report on yet: "
                     "`/campaign invite <slug> @influencer` adds one."
@@ -114,7 +118,9 @@ async def open_report_from_message(
     ]
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        choices = await q.reportable_engagements(
+            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
+        )
     author = message.get("user")
     in_channel = [(e.id, i.slack_user_id) for e, i, _ in choices if e.channel_id == channel_id]
     if in_channel:  # a shared channel: its engagement (the author's, when it has several)
@@ -217,7 +223,9 @@ async def _quote_refusal(
 ) -> str:
     """Why a report on `influencer`'s engagement can't quote a message of `channel_id`."""
     is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
-    choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+    choices = await q.reportable_engagements(
+        s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
+    )
     source = next(((i, c) for e, i, c in choices if e.channel_id == channel_id), None)
     same = source is not None and source[0].id == influencer.id  # theirs, on another campaign
     return messages.quote_not_theirs(
@@ -236,7 +244,9 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
     engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+        choices = await q.reportable_engagements(
+            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
+        )
         clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
     if not choices:
         return  # no longer on any brand team: a form without choices is invalid; submitting refuses
@@ -330,6 +340,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             now - DUPLICATE_WINDOW,
             event_id=event_id,
             at=now,
+            email=known_email(svc.directory, user_id),
         )
         if ctx is None:
             raise FormErrors({Field.ENGAGEMENT: messages.ENGAGEMENT_GONE})
@@ -378,7 +389,9 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                 confirm.append(views.ended_reason(campaign))
         if confirm:
             is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
-            choices = await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin)
+            choices = await q.reportable_engagements(
+                s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
+            )
             replacement = views.report_modal(
                 choices,
                 await q.guidelines_of(s, sorted({c.id for _, _, c in choices})),

@@ -158,10 +158,11 @@ def moves_for(status: str) -> list[Move]:
 def waiting_on(status: str, responded: bool) -> str | None:
     """Whose turn it is: "influencer", "brand", or None when closed.
 
-    The influencer owes a response until they give one (acknowledging is not responding), and
-    an answer to a proposed resolution; otherwise the brand team has the next move.
+    The influencer owes a response until they give one (acknowledging is not responding; a reply
+    in the mediation thread is one, even before they acknowledge), and an answer to a proposed
+    resolution; otherwise the brand team has the next move.
     """
-    if status in (S.REPORTED, S.RESOLUTION_PROPOSED) or (status == S.ACKNOWLEDGED and not responded):
+    if status == S.RESOLUTION_PROPOSED or (status in (S.REPORTED, S.ACKNOWLEDGED) and not responded):
         return "influencer"
     if status in OPEN:
         return "brand"

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.enums import IncidentStatus
 from bot.domain.incidents import waiting_on
 from bot.ids import Action
 from bot.views.common import SEVERITY_ICON, VIEW_BLOCKS_MAX, capped, context, plain, section
@@ -59,11 +60,12 @@ def incident_line(i: IncidentLine, *, influencer_view: bool = False) -> str:
     turn = waiting_on(i.status, i.responded)
     if influencer_view:
         where = f"<#{i.channel_id}>" if i.channel_id else f"`{i.campaign_slug}`"
-        you = (
-            " · :point_right: *your response is due* " + when(i.response_due_at)
-            if turn == "influencer"
-            else ""
-        )
+        if turn != "influencer":
+            you = ""
+        elif i.status == IncidentStatus.RESOLUTION_PROPOSED:  # what is owed is an answer to it
+            you = " · :point_right: *accept or dispute the proposed resolution* on the card"
+        else:
+            you = " · :point_right: *your response is due* " + when(i.response_due_at)
         status = i.status.replace("_", " ")
         return f"{icon} `BR-{i.number}` {esc(i.title)} · {i.severity} · {status} · {where}{you}"
     return (

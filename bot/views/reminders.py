@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.domain.enums import ReminderKind, ReminderStatus
+from bot.domain.enums import IncidentStatus, ReminderKind, ReminderStatus
 from bot.ids import Action
 from bot.views.common import SECTION_TEXT_MAX, capped, context, plain, section
 from bot.views.text import channel, esc, how_long, plural, truncate, user, when
@@ -231,7 +231,14 @@ def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Messa
 def mediation_response(f: IncidentFacts, payload: Mapping[str, Any], escalated: bool = False) -> Message:
     i = f.incident
     number = f"BR-{i.number}"
-    if payload.get("stage") == "half":
+    if payload.get("stage") == "half" and i.status == IncidentStatus.RESOLUTION_PROPOSED:
+        # the card offers no Respond now: what answers is Accept, or Dispute (its reason responds)
+        text = (
+            f":hourglass_flowing_sand: {_who(f)}, *{number}* is waiting for your answer: half of the "
+            f"cure period has passed. Please *Accept* or *Dispute* the proposed resolution on the "
+            f"incident card by {when(i.response_due_at)}."
+        )
+    elif payload.get("stage") == "half":
         text = (
             f":hourglass_flowing_sand: {_who(f)}, *{number}* is waiting for your response: half of the "
             f"cure period has passed. Please respond by {when(i.response_due_at)} with *Respond* on the "

@@ -998,7 +998,7 @@ SURFACES = [
     R("reminder-deliverable-overdue-owner", {"manager"}, reminded("Report missed deadline?"),
       "the campaign owner, by DM"),
     R("reminder-mediation-BR-3", {"manager", "member", "legal", "ivy"},
-      reminded("*BR-3* is waiting for your response"), "in the thread of Ivy's incident"),
+      reminded("*BR-3* is waiting for your answer"), "in the thread of Ivy's incident"),
     R("reminder-mediation-BR-4", {"manager", "otto"}, reminded("*BR-4* is waiting for your response"),
       "in the thread of Otto's incident"),
     R("reminder-auto-escalation-to-legal", {"admin", "manager", "legal"},

@@ -504,6 +504,21 @@ async def test_thread_replies_recorded_once(world: World):
     assert len(await events(world, "thread_reply")) == 2
 
 
+async def test_a_reply_in_the_thread_is_a_response_on_the_card_and_the_homes(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    card = card_of(world, channel)
+    await world.slack.post_message(IVY, channel, "Fixed: #ad is in the first line now.", thread_ts=card.ts)
+    shown = text_of(world.emulator.find_message(channel, card.ts))
+    assert "Influencer responded" in shown and "Response due" not in shown
+    # the ball is in the brand's court, although Ivy pressed nothing
+    manager = text_of({"blocks": world.emulator.home(MANAGER).blocks})
+    waiting = manager.split("Incidents waiting on you* (1)")[1].split("Open incidents")[0]
+    assert "`BR-1`" in waiting
+    ivy = text_of({"blocks": world.emulator.home(IVY).blocks})
+    assert "`BR-1`" in ivy and "your response is due" not in ivy
+
+
 async def test_list_and_show_visibility(world: World):
     await set_up_team(world)
     await report(world)
@@ -632,6 +647,19 @@ async def test_app_home_follows_the_incident(world: World):
     await fill(world, LEGAL, {Field.REASON: "Fixed in time."})
     assert "BR-1" not in text_of({"blocks": world.emulator.home(IVY).blocks})
     assert "BR-1" not in text_of({"blocks": world.emulator.home(MANAGER).blocks})
+
+
+async def test_the_influencer_home_asks_for_an_answer_to_a_proposal(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: a response is due in 48 h
+    await press(world, IVY, channel, Action.INCIDENT_RESPOND)
+    await fill(world, IVY, {Field.STATEMENT: "I tagged it late, sorry."})
+    world.clock.advance(timedelta(hours=60))  # the cure period is long over
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Keep #ad first."})
+    home = text_of({"blocks": world.emulator.home(IVY).blocks})
+    line = next(line for line in home.splitlines() if "`BR-1`" in line)
+    assert "accept or dispute the proposed resolution" in line and "your response is due" not in line
 
 
 async def test_an_escalation_reaches_legal_even_if_the_card_update_fails(world: World):

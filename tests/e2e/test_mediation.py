@@ -156,6 +156,21 @@ async def test_reminders_on_the_timeline_say_it_once(world: World):
     assert "Reminder sent" not in shown
 
 
+async def test_the_half_period_reminder_asks_for_an_answer_to_a_pending_proposal(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 48 h to respond
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)  # before Ivy said anything
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad."})
+    world.clock.advance(timedelta(hours=25))
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    card = card_of(world, channel)
+    reminder = text_of(world.emulator.replies(channel, card.ts)[-1])
+    assert "half of the cure period has passed" in reminder
+    # the card offers Accept and Dispute, not Respond
+    assert "*Accept* or *Dispute* the proposed resolution" in reminder and "*Respond*" not in reminder
+
+
 # ------------------------------------------------------------------------------------------------
 # Stale forms, automatic escalation, the card
 
@@ -182,6 +197,18 @@ async def test_a_stale_form_is_replaced_by_what_happened(world: World):
     assert (await incident(world)).status == "dismissed"
 
 
+async def test_a_form_overtaken_by_the_automatic_escalation_says_it_was_automatic(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 48 h to respond
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)  # Mo opens Escalate…
+    stale = world.top_view(MEMBER)
+    world.clock.advance(timedelta(hours=49))  # …and the cure period ends before he sends it
+    await world.stack.bot.dispatcher.tick()
+    reply = await world.slack.submit_view(MEMBER, stale.id, {Field.REASON: {Field.REASON: "Needs legal."}})
+    said = reply.body["view"]["blocks"][0]["text"]["text"]
+    assert said.startswith(":information_source: BR-1 was already escalated automatically <!date^"), said
+
+
 async def test_automatic_escalation_posts_one_thread_message_and_the_card_mirrors_it(world: World):
     channel = await set_up_team(world)
     await report(world)  # major: 48 h to respond
@@ -196,6 +223,26 @@ async def test_automatic_escalation_posts_one_thread_message_and_the_card_mirror
     assert len(escalation_notes) == 1, new
     shown = text_of(world.emulator.find_message(channel, card.ts))
     assert ":rotating_light: escalated" in shown and "Response due" not in shown
+
+
+async def test_a_dispute_meets_the_cure_period(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 48 h to respond
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)  # before Ivy said anything
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad."})
+    world.clock.advance(timedelta(hours=30))
+    await press(world, IVY, channel, Action.INCIDENT_DISPUTE)
+    await fill(world, IVY, {Field.REASON: "It was tagged: see the caption's first line."})
+    row = await incident(world)
+    assert (row.status, row.responded_at) == ("in_mediation", world.clock.now())
+    shown = text_of(card_of(world, channel))
+    assert "Influencer responded" in shown and "Response due" not in shown
+    world.clock.advance(timedelta(hours=20))  # past the end of the cure period
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    assert (await incident(world)).status == "in_mediation"  # her reason was her response
+    thread = [text_of(m) for m in world.emulator.replies(channel, card_of(world, channel).ts)]
+    assert not any("with no response" in t for t in thread), thread
 
 
 async def test_the_card_has_a_row_for_each_side(world: World):

@@ -73,7 +73,10 @@ async def _conflict(s, ctx: IncidentContext, move: Move) -> Conflict:
     label = views.number(ctx.incident.number)
     if current == rules.TARGET[move] or current in rules.TERMINAL:
         event = await q.last_change_to(s, ctx.incident.id, current)
-        who = f" by {user(event.actor_id)}" if event and event.actor_id else ""
+        if event and event.actor_id:
+            who = f" by {user(event.actor_id)}"
+        else:  # the scheduler's move at the end of the cure period: say so, not a bare "escalated"
+            who = " automatically" if event and event.data.get("automatic") else ""
         at = f" {when(event.created_at)}" if event else ""
         verb = rules.DONE[move] if current == rules.TARGET[move] else current.replace("_", " ")
         return Conflict(f"{label} was already {verb}{who}{at}.")
@@ -207,9 +210,10 @@ def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple
                 },
                 {"outcome": i.proposed_outcome, "strikes": strikes},
             )
-        case Move.DISPUTE:
+        case Move.DISPUTE:  # its reason is the influencer's statement: it meets the cure period
             return (
                 {
+                    "responded_at": i.responded_at or now,
                     "proposed_outcome": None,
                     "proposed_terms": None,
                     "proposal_due_at": None,
@@ -612,7 +616,8 @@ def is_a_person_replying(event: dict[str, Any], bot_user_id: str | None) -> bool
 
 async def record_thread_reply(svc: Services, team_id: str, event_id: str, event: dict[str, Any]) -> bool:
     """A reply in an incident's thread goes on its timeline, once per Events API event id.
-    The influencer's reply counts as their response for the cure period.
+    The influencer's reply counts as their response for the cure period: the card then says so
+    (no "Response due" left on it) and the homes show whose turn it is now.
 
     Messages of bots and other apps are ignored, not recorded: they are neither side's statement,
     so they stay out of the audit trail and can never count as the influencer's response (an app
@@ -628,6 +633,7 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
         log.warning("a reply in %s's thread %s that Slack does not have: not recorded", channel_id, thread_ts)
         return False
     now = svc.clock.now()
+    responded: IncidentContext | None = None
     async with svc.db.transaction() as s:
         incident = await q.by_card(s, team_id, channel_id, thread_ts)
         if incident is None or not await q.first_delivery(s, team_id, event_id, now):
@@ -653,4 +659,8 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
             )
             incident.responded_at = now
             await shared.plan(s, incident, now)
+            responded = await q.context_by_id(s, team_id, incident.id)
+    if responded is not None:
+        await _redraw_card_quietly(svc, responded)
+        await shared.refresh_homes(svc, responded)
     return True

@@ -470,3 +470,11 @@ def guidelines_announced(name: str, version: int, asked: int, refused: list[tupl
             "new version and was not asked to acknowledge it."
         )
     return text
+
+
+#: `/breach` (the report form) for an influencer: reports are the brand team's.
+REPORTING_IS_THE_BRANDS = (
+    ":information_source: Breaches are reported by a campaign's brand team. When one is reported about "
+    "you, its card is posted in your shared channel, where you acknowledge and respond to it; "
+    f"`{Command.BREACH} list` shows yours."
+)

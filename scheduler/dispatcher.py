@@ -90,6 +90,15 @@ def _client_logger() -> logging.Logger:
     return client_log
 
 
+def _occasion(payload: Any) -> str | None:
+    """Which occasion of its kind a reminder was, as the incident's timeline says it: its stage
+    ("half", "end"), or how long the incident had been open ("after 7 days")."""
+    if stage := payload.get("stage"):
+        return str(stage)
+    days = payload.get("days")
+    return None if days is None else f"after {days} days"
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -384,7 +393,7 @@ class Dispatcher:
         return {
             "team_id": row.team_id,
             "incident_id": row.subject_id,
-            "text": f"{row.kind.replace('_', ' ')} ({planned.payload.get('stage') or row.dedupe_key})",
+            "text": f"{row.kind.replace('_', ' ')} ({_occasion(planned.payload) or row.dedupe_key})",
             "data": {
                 "reminder": row.dedupe_key,
                 "ts": outcome.sent_ts,

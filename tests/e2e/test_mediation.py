@@ -156,6 +156,18 @@ async def test_reminders_on_the_timeline_say_it_once(world: World):
     assert "Reminder sent" not in shown
 
 
+async def test_the_unresolved_reminder_on_the_timeline_says_how_long_it_was_open(world: World):
+    """The owner's daily reminder of an incident left open reads as an occasion, not as its key."""
+    await set_up_team(world)
+    await report(world)
+    world.clock.advance(timedelta(days=7, minutes=1))
+    await world.stack.bot.dispatcher.tick()
+    await world.run(MANAGER, "/breach show BR-1")
+    shown = world.said_to(MANAGER)
+    assert "reminder sent: incident unresolved (after 7 days)" in shown
+    assert "incident:" not in shown
+
+
 async def test_the_half_period_reminder_asks_for_an_answer_to_a_pending_proposal(world: World):
     channel = await set_up_team(world)
     await report(world)  # major: 48 h to respond

@@ -36,6 +36,7 @@ from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
 from storage.models import Incident, Influencer
+from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,14 @@ async def open_report(
             s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
         )
         if not choices:
-            if is_admin or await q.on_a_brand_team(
-                s, team_id, user_id, known_email(svc.directory, user_id)
-            ):  # the team, no one to report on
+            email = known_email(svc.directory, user_id)
+            if is_admin or await q.on_a_brand_team(s, team_id, user_id, email):  # no one to report on
                 raise Conflict(
                     ":information_source: None of your campaigns has an influencer to report on yet: "
                     "`/campaign invite <slug> @influencer` adds one."
                 )
+            if await campaign_q.is_influencer_anywhere(s, team_id, user_id, email):
+                raise NotPermitted("report a breach", shared.REPORTERS, messages.REPORTING_IS_THE_BRANDS)
             raise NotPermitted(
                 "report a breach",
                 shared.REPORTERS,

@@ -34,6 +34,7 @@ from bot.domain.permissions import BRAND
 from bot.errors import InvalidInput, NotPermitted
 from bot.flows import trust
 from bot.flows.access import campaign_for, known_email
+from bot.installations import in_workspace
 from bot.services import Services
 from bot.views import charts
 from bot.views import insights as views
@@ -326,8 +327,13 @@ async def plan_digests(svc: Services) -> int:
     by_team: dict[str, set[str]] = {}
     for team_id, _, user_id in managed:
         by_team.setdefault(team_id, set()).add(user_id)
+    multi = getattr(getattr(svc, "tenancy", None), "multi", False)
     for team_id, users in by_team.items():
-        if svc.directory.team_id in (None, team_id):
+        if multi:  # no request here: Slack is asked with that workspace's own token
+            async with in_workspace(svc, team_id) as installed:
+                if installed is not None:  # a workspace that uninstalled the app is asked nothing
+                    await store_zones(svc, team_id, sorted(users))
+        elif svc.directory.team_id in (None, team_id):
             await store_zones(svc, team_id, sorted(users))
     campaign_ids = sorted({c for _, c, _ in managed})
     async with svc.db.transaction() as s:

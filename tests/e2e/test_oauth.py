@@ -16,12 +16,13 @@ from sqlalchemy import select, text
 
 from bot import cli
 from bot.clock import FakeClock
+from bot.flows.insights import plan_digests
 from bot.ids import Action, Field
 from bot.installations import TokenCipher
 from playground import people
 from playground.emulator import SlackEmulator
 from playground.stack import running_stack
-from storage.models import Campaign, Engagement, Incident, IncidentEvent, Workspace
+from storage.models import Campaign, Engagement, Incident, IncidentEvent, UserTimeZone, Workspace
 from tests.e2e.conftest import START
 from tests.e2e.harness import (
     ADMIN,
@@ -332,3 +333,20 @@ async def test_slack_connect_with_the_app_on_both_sides_is_handled_once_by_the_o
     assert len(cards) == 1
     assert misdirected(acme.emulator) == []
     assert calls_with_tokens_of(acme.emulator, GLOBEX, since) == []  # Globex's token never acted here
+
+
+async def test_the_digests_are_planned_in_each_workspaces_managers_zone(brands, caplog):
+    """The dispatcher plans the Monday digests outside any request: the managers' time zones are
+    asked of Slack with each workspace's own token, not with none (which left every digest at the
+    zone stored before, or none)."""
+    for world in brands:
+        await set_up(world)
+    acme, globex = brands
+    async with acme.db.transaction() as s:
+        await s.exec(text("DELETE FROM user_time_zone"))
+    with caplog.at_level(logging.INFO, logger="bot.flows.insights"):
+        await plan_digests(acme.stack.bot.services)
+    async with acme.db.transaction() as s:
+        zones = set((await s.exec(select(UserTimeZone.team_id, UserTimeZone.user_id))).all())
+    assert {(team(acme), MANAGER), (team(globex), MANAGER)} <= zones
+    assert "no time zone" not in caplog.text

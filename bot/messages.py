@@ -123,6 +123,49 @@ def proposal_changed(incident: str, on: str = "this card") -> str:
     )
 
 
+# The incident card and its lifecycle (bot/views/incidents.py, bot/flows/incidents/lifecycle.py)
+
+#: How the brand row of the incident card names who may press a button not the whole team's.
+_ROLE_PLURALS = {"manager": "managers", "member": "members", "legal": "legal", "admin": "workspace admins"}
+
+
+def brand_row_label(narrower: Iterable[tuple[Iterable[str], Iterable[str]]]) -> str:
+    """The label over the brand team's buttons on an incident card: "*For the brand team* · Resolve
+    and Dismiss: managers, legal and workspace admins". `narrower`: (button labels, roles) of the
+    buttons only some of the team may press (`rules.narrower_moves`)."""
+    parts = ["*For the brand team*"]
+    for labels, roles in narrower:
+        roles = set(roles)
+        who = [plural for role, plural in _ROLE_PLURALS.items() if role in roles]
+        parts.append(f"{_and(list(labels))}: {_and(who)}")
+    return " · ".join(parts)
+
+
+def _and(words: list[str]) -> str:
+    return f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def proposal_lapsed(outcome: str) -> str:
+    """On the timeline (plain text, both sides read it): the pending proposal ended by an escalation."""
+    return f"The proposed resolution ({outcome}) lapsed with the escalation."
+
+
+def proposal_lapsed_note(outcome: str, proposer: str, incident: str) -> str:
+    """In the mediation thread (mrkdwn): `outcome` and `proposer` (a mention) as the card showed them."""
+    return (
+        f":hourglass: The proposed resolution (*{outcome}*, by {proposer}) lapsed with the escalation: "
+        f"it can no longer be accepted or disputed, and legal now decides {incident}."
+    )
+
+
+def response_after_escalation(influencer: str, incident: str, link: str | None, *, in_thread: bool) -> str:
+    """To legal, where it heard of the escalation: the influencer (`influencer`, a mention or an
+    escaped name) answered an escalated incident. Never their words: a link to where they are."""
+    what = "replied in the mediation thread of" if in_thread else "responded to"
+    where = f" · <{link}|open the card and its thread>" if link else f" · `{Command.BREACH} show {incident}`"
+    return f":speech_balloon: {influencer} {what} *{incident}*, which is escalated to legal{where}"
+
+
 def usage(usage_line: str) -> str:
     """`:warning: Usage: …` for a command typed with the wrong arguments."""
     return f":warning: Usage: `{esc(usage_line)}`"

@@ -99,6 +99,20 @@ WHO: dict[Move, frozenset[Role]] = {
 
 #: The influencer's own moves (the card shows them in a row of their own).
 INFLUENCER_MOVES = frozenset(move for move, who in WHO.items() if who == _INFLUENCER)
+#: The brand team: every role that may make a move of the brand's (the card's second row).
+BRAND_TEAM = frozenset(role for move, who in WHO.items() if move not in INFLUENCER_MOVES for role in who)
+
+
+def narrower_moves(moves: list[Move]) -> list[tuple[list[Move], frozenset[Role]]]:
+    """Among the brand's `moves` (in order), those only part of the brand team may make, grouped by
+    who may: [([Resolve, Dismiss], {admin, manager, legal})]. The card's brand row says so, so a
+    member meets no button only to be refused; the rest are the whole team's."""
+    groups: dict[frozenset[Role], list[Move]] = {}
+    for move in moves:
+        if move not in INFLUENCER_MOVES and not WHO[move] >= BRAND_TEAM:
+            groups.setdefault(WHO[move], []).append(move)
+    return [(grouped, who) for who, grouped in groups.items()]
+
 
 #: From which statuses each move is valid.
 FROM: dict[Move, frozenset[S]] = {
@@ -148,6 +162,18 @@ TARGET: dict[Move, S] = {
     Move.RESOLVE: S.RESOLVED,
     Move.DISMISS: S.DISMISSED,
 }
+
+
+def proposal_lapses(move: Move, before: str) -> bool:
+    """An escalation made while a resolution was proposed ends that proposal: it can no longer be
+    accepted or disputed, so both sides are told it lapsed (docs/incidents.md)."""
+    return move is Move.ESCALATE and before == S.RESOLUTION_PROPOSED
+
+
+def response_reaches_legal(status: str) -> bool:
+    """Does the influencer's response (Respond, or the thread reply that met the cure period) reach
+    legal? On an escalated incident, yes: legal was told of the escalation, so it hears of the answer."""
+    return status == S.ESCALATED
 
 
 def moves_for(status: str) -> list[Move]:

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import messages
 from bot.domain import incidents as rules
 from bot.domain.campaigns import CLOSED_STATUSES
 from bot.domain.enums import IncidentEventKind, IncidentStatus, Outcome, Severity
@@ -81,6 +82,11 @@ MOVE_OF_ACTION = {action_id: move for move, (action_id, _, _) in BUTTONS.items()
 
 def outcome_label(outcome: str | None) -> str:
     return OUTCOME_LABELS[Outcome(outcome)] if outcome else "no outcome"
+
+
+def outcome_name(outcome: str | None) -> str:
+    """The outcome's label without its examples ("Corrective action"), to go inside a sentence."""
+    return outcome_label(outcome).split(" (")[0]
 
 
 def number(n: int) -> str:
@@ -306,12 +312,15 @@ INFLUENCER_ROW, BRAND_ROW = "incident_influencer", "incident_brand"
 
 def action_rows(ctx: IncidentContext) -> list[Block]:
     """The open moves, each side's in its own labelled row ("For @Ivy", "For the brand team"), so
-    nobody meets a button only to be told it is not theirs. The server still checks every press."""
+    nobody meets a button only to be told it is not theirs. A channel message shows every button to
+    everyone, so the brand row's label also names who may press the buttons only part of the team
+    may (`rules.narrower_moves`, from `rules.WHO`). The server still checks every press."""
     i, rows = ctx.incident, []
     moves = rules.moves_for(i.status)
+    narrower = [([BUTTONS[m][1] for m in grouped], who) for grouped, who in rules.narrower_moves(moves)]
     sides = (
         (INFLUENCER_ROW, f"*For {influencer_mention(ctx.influencer)}*", rules.INFLUENCER_MOVES),
-        (BRAND_ROW, "*For the brand team*", frozenset(Move) - rules.INFLUENCER_MOVES),
+        (BRAND_ROW, messages.brand_row_label(narrower), frozenset(Move) - rules.INFLUENCER_MOVES),
     )
     for block_id, label, side in sides:
         buttons = [_button(move, i) for move in moves if move in side]

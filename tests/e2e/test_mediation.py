@@ -8,7 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.domain import incidents as rules
+from bot.domain.enums import Role
+from bot.domain.incidents import Move
 from bot.ids import Action, Callback, Field, Shortcut
+from bot.views import incidents as views
 from storage.models import Campaign, Incident, IncidentEvent, Influencer
 from tests.e2e.harness import (
     IVY,
@@ -264,13 +268,156 @@ async def test_the_card_has_a_row_for_each_side(world: World):
     rows = [(i, b) for i, b in enumerate(blocks) if b["type"] == "actions"]
     labels = {b["block_id"]: blocks[i - 1]["elements"][0]["text"] for i, b in rows}
     buttons = {b["block_id"]: [e["text"]["text"] for e in b["elements"]] for _, b in rows}
-    assert labels == {"incident_influencer": f"*For <@{IVY}>*", "incident_brand": "*For the brand team*"}
+    assert labels == {
+        "incident_influencer": f"*For <@{IVY}>*",
+        "incident_brand": "*For the brand team* · Resolve and Dismiss: managers, legal and workspace admins",
+    }
     assert buttons["incident_influencer"] == ["Acknowledge", "Respond"]
     assert buttons["incident_brand"] == ["Propose resolution", "Escalate", "Resolve", "Dismiss"]
     assert all("confirm" not in e for _, b in rows for e in b["elements"])
     await press(world, IVY, channel, Action.INCIDENT_ESCALATE)  # the server still refuses the wrong side
     assert world.said_to(IVY).startswith(":no_entry: Only a campaign")
     assert not world.emulator.open_views(IVY)
+
+
+def _brand_row(world: World, channel: str) -> tuple[str, list[str]]:
+    """The label over the card's brand row, and its buttons' action ids."""
+    blocks = card_of(world, channel).blocks
+    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == "incident_brand")
+    return blocks[at - 1]["elements"][0]["text"], [e["action_id"] for e in blocks[at]["elements"]]
+
+
+async def test_the_brand_row_names_who_may_press_what_from_the_permission_table(world: World, monkeypatch):
+    """A member reads, before pressing, which buttons are not theirs; the label follows `WHO`."""
+    channel = await set_up_team(world)
+    # the rules change: escalating becomes legal's (and the admins') alone
+    monkeypatch.setitem(rules.WHO, Move.ESCALATE, frozenset({Role.ADMIN, Role.LEGAL}))
+    await report(world)
+    label, actions = _brand_row(world, channel)
+    assert label == (
+        "*For the brand team* · Escalate: legal and workspace admins · "
+        "Resolve and Dismiss: managers, legal and workspace admins"
+    )
+    named = {a for a in actions if views.BUTTONS[views.MOVE_OF_ACTION[a]][1] in label}
+    assert named == {Action.INCIDENT_ESCALATE, Action.INCIDENT_RESOLVE, Action.INCIDENT_DISMISS}
+    for action in actions:  # what the label names is exactly what a member is refused
+        before = len(world.emulator.ephemerals(MEMBER))
+        await press(world, MEMBER, channel, action)
+        refused = len(world.emulator.ephemerals(MEMBER)) > before
+        assert refused == (action in named), (action, world.emulator.ephemerals(MEMBER)[before:])
+        if refused:
+            assert world.said_to(MEMBER).startswith(":no_entry: Only a campaign")
+        assert bool(world.emulator.open_views(MEMBER)) != refused  # the form of a move of theirs
+        world.emulator.workspace.close_views(MEMBER)
+
+
+# ------------------------------------------------------------------------------------------------
+# Legal hears the influencer's answer to an escalation
+
+
+async def test_legal_hears_once_per_response_when_the_influencer_answers_an_escalation(world: World):
+    channel = await set_up_team(world)
+    legal = world.emulator.channel_by_name("legal").id
+    await report(world)
+    await press(world, MEMBER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MEMBER, {Field.REASON: "Third time this month."})
+    card = card_of(world, channel)
+    seen = len(world.emulator.history(legal))
+    shared_before = len(world.emulator.history(channel)), len(world.emulator.replies(channel, card.ts))
+
+    said = "<!channel> I never got the brief & <@U0MANAGER> knows it"
+    await world.slack.post_message(IVY, channel, said, thread_ts=card.ts)
+    await world.stack.settle()
+    new = [text_of(m) for m in world.emulator.history(legal)[seen:]]
+    assert len(new) == 1, new
+    assert new[0].startswith(f":speech_balloon: <@{IVY}> replied in the mediation thread of *BR-1*"), new
+    assert "|open the card and its thread>" in new[0]
+    assert "brief" not in new[0] and "<!channel>" not in new[0] and "U0MANAGER" not in new[0]
+
+    await world.slack.post_message(IVY, channel, "And another thing.", thread_ts=card.ts)  # not a response
+    await world.stack.settle()
+    assert len(world.emulator.history(legal)) == seen + 1
+
+    await press(world, IVY, channel, Action.INCIDENT_RESPOND)  # a response of its own: one line more
+    await fill(world, IVY, {Field.STATEMENT: "Here is my statement: <!here> I disagree."})
+    await world.stack.settle()
+    new = [text_of(m) for m in world.emulator.history(legal)[seen:]]
+    assert len(new) == 2 and new[1].startswith(f":speech_balloon: <@{IVY}> responded to *BR-1*"), new
+    assert "statement" not in new[1] and "<!here>" not in new[1]
+
+    # nothing of it in the shared channel (her own reply and the thread's quote of her response
+    # apart), and nothing to her
+    top = [text_of(m) for m in world.emulator.history(channel)[shared_before[0] :]]
+    thread = [text_of(m) for m in world.emulator.replies(channel, card.ts)[shared_before[1] :]]
+    assert not any("escalated to legal" in t or "mediation thread of" in t for t in top + thread), thread
+    assert not any("mediation thread of" in text_of(m) for m in world.emulator.dm(IVY))
+
+
+async def test_without_an_escalation_channel_the_answer_goes_where_the_escalation_did(world: World):
+    channel = await set_up_team(world)
+    async with world.db.transaction() as s:
+        await s.exec(update(Campaign).values(escalation_channel_id=None))
+    await report(world, severity="minor")  # nothing to legal yet
+    world.clock.advance(timedelta(hours=121))  # the cure period ends: escalated automatically
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    assert (await incident(world)).status == "escalated"
+    assert "was escalated automatically" in world.dm_to(MANAGER)  # the owner, by DM
+    await world.slack.post_message(IVY, channel, "Sorry, I was away.", thread_ts=card_of(world, channel).ts)
+    await world.stack.settle()
+    told = world.dm_to(MANAGER)
+    assert told.startswith(f":speech_balloon: <@{IVY}> replied in the mediation thread of *BR-1*"), told
+    assert "no escalation channel" in told and "away" not in told
+    assert not any("mediation thread of" in text_of(m) for m in world.emulator.dm(IVY))
+
+
+# ------------------------------------------------------------------------------------------------
+# A proposal pending at an escalation
+
+
+async def test_a_proposal_pending_at_the_automatic_escalation_lapses_and_both_sides_read_it(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 48 h to respond
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)  # before Ivy said anything
+    await fill(world, MEMBER, {Field.OUTCOME: "corrective_action", Field.TERMS: "Add #ad."})
+    card = card_of(world, channel)
+    before = len(world.emulator.replies(channel, card.ts))
+    world.clock.advance(timedelta(hours=49))
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    assert (await incident(world)).status == "escalated"
+    new = [text_of(m) for m in world.emulator.replies(channel, card.ts)[before:]]
+    lapsed = [n for n in new if "lapsed with the escalation" in n]
+    assert lapsed == [
+        f":hourglass: The proposed resolution (*Corrective action*, by <@{MEMBER}>) lapsed with the "
+        "escalation: it can no longer be accepted or disputed, and legal now decides BR-1."
+    ], new
+    assert len([n for n in new if "escalated" in n]) == 1  # the reminder still says it once
+    assert "Accept" not in text_of(world.emulator.find_message(channel, card.ts))
+    for reader in (MANAGER, IVY):
+        await world.run(reader, "/breach show BR-1")
+        assert "The proposed resolution (Corrective action) lapsed with the escalation." in world.said_to(
+            reader
+        ), reader
+
+
+async def test_a_proposal_pending_at_an_escalation_by_a_person_lapses_in_the_same_thread_note(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad."})
+    await press(world, MANAGER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MANAGER, {Field.REASON: "She will not answer; legal should decide."})
+    note = text_of(world.emulator.replies(channel, card_of(world, channel).ts)[-1])
+    assert note == (
+        f":rotating_light: <@{MANAGER}> escalated BR-1 to legal.\n:hourglass: The proposed resolution "
+        f"(*Warning*, by <@{MEMBER}>) lapsed with the escalation: it can no longer be accepted or "
+        "disputed, and legal now decides BR-1."
+    )
+    lapsed = await events(world, "note")
+    assert [(e.actor_id, e.text, e.data["outcome"]) for e in lapsed] == [
+        (None, "The proposed resolution (Warning) lapsed with the escalation.", "warning")
+    ]
 
 
 # ------------------------------------------------------------------------------------------------

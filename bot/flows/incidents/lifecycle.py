@@ -46,6 +46,9 @@ class Applied:
     automatic: bool = False
     strikes: rules.StrikeVerdict | None = None
     text: str | None = None
+    #: The proposal pending when the move was made, which it ended (`rules.proposal_lapses`):
+    #: (its outcome, who proposed it).
+    lapsed: tuple[str | None, str | None] | None = None
 
 
 async def _authorize_move(svc: Services, s, ctx: IncidentContext, user_id: str, move: Move) -> None:
@@ -173,11 +176,35 @@ async def apply_move(
             text,
             **{"from": before, "to": after, "move": move.name, "automatic": automatic, **data},
         )
+        lapsed = None
+        if rules.proposal_lapses(move, before):  # both sides saw the proposal: both read it ended
+            i = ctx.incident
+            lapsed = (i.proposed_outcome, i.proposed_by)
+            said = messages.proposal_lapsed(views.outcome_name(i.proposed_outcome))
+            q.add_event(
+                s,
+                i,
+                IncidentEventKind.NOTE,
+                now,
+                None,
+                said,
+                lapsed="proposal",
+                outcome=i.proposed_outcome,
+                proposed_by=i.proposed_by,
+                proposal=views.proposal_version(i),
+                automatic=automatic,
+            )
         verdict = await _effects(s, ctx, move, values, now)
         refreshed = await q.context_by_id(s, team_id, incident_id)
         await shared.plan(s, refreshed.incident, now)
     return Applied(
-        ctx=refreshed, move=move, actor_id=actor_id, automatic=automatic, strikes=verdict, text=text
+        ctx=refreshed,
+        move=move,
+        actor_id=actor_id,
+        automatic=automatic,
+        strikes=verdict,
+        text=text,
+        lapsed=lapsed,
     )
 
 
@@ -274,21 +301,35 @@ async def announce(svc: Services, applied: Applied) -> None:
     next press on the card redraws it (`press`).
     """
     ctx = applied.ctx
-    actor = None if applied.automatic else applied.actor_id  # told if legal could not be
+    # told if legal could not be: a person of the brand, never the scheduler nor the influencer
+    brand_move = not applied.automatic and applied.move not in rules.INFLUENCER_MOVES
+    actor = applied.actor_id if brand_move else None
     for line in await _legal_lines(svc, applied):
         await shared.to_legal(svc, ctx, line, actor=actor)
     if ctx.incident.card_ts:
         await _redraw_card_quietly(svc, ctx)
         # An automatic escalation is told in the thread by the cure-period reminder that set it
-        # off (scheduler/dispatcher.py): one message, not two saying the same.
-        if not (applied.move is Move.ESCALATE and applied.automatic):
+        # off (scheduler/dispatcher.py): one message, not two saying the same. A proposal it
+        # ended is not in that reminder, so it is told here.
+        if applied.move is Move.ESCALATE and applied.automatic:
+            note = _lapsed_note(applied)
+        else:
+            note = "\n".join(n for n in (_thread_note(applied), _lapsed_note(applied)) if n)
+        if note:
             await svc.client.chat_postMessage(  # it may quote a response: no previews of its links
-                channel=ctx.incident.channel_id,
-                thread_ts=ctx.incident.card_ts,
-                text=_thread_note(applied),
-                **NO_UNFURL,
+                channel=ctx.incident.channel_id, thread_ts=ctx.incident.card_ts, text=note, **NO_UNFURL
             )
     await shared.refresh_homes(svc, ctx)
+
+
+def _lapsed_note(applied: Applied) -> str:
+    """The thread's word that the move ended a pending proposal (`Applied.lapsed`), or ""."""
+    if applied.lapsed is None:
+        return ""
+    outcome, proposer = applied.lapsed
+    number = views.number(applied.ctx.incident.number)
+    by = user(proposer) if proposer else "the brand team"
+    return messages.proposal_lapsed_note(views.outcome_name(outcome), by, number)
 
 
 async def _redraw_card(svc: Services, ctx: IncidentContext) -> None:
@@ -329,6 +370,8 @@ async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
         )
         link = await shared.permalink(svc, ctx)
         lines.append(views.escalation_post(ctx, why, suggest_hold=False, link=link))
+    if applied.move is Move.RESPOND and rules.response_reaches_legal(ctx.incident.status):
+        lines.append(await _response_line(svc, ctx, in_thread=False))
     verdict = applied.strikes
     if verdict and (verdict.probation or verdict.suspension):
         line = (
@@ -341,6 +384,14 @@ async def _legal_lines(svc: Services, applied: Applied) -> list[str]:
             line += f" {rules.SUSPENSION_AT} strikes reached: *suspension is recommended*."
         lines.append(line)
     return lines
+
+
+async def _response_line(svc: Services, ctx: IncidentContext, *, in_thread: bool) -> str:
+    """Legal's line that the influencer answered an escalated incident: a link, not their words."""
+    influencer = views.influencer_mention(ctx.influencer)
+    number = views.number(ctx.incident.number)
+    link = await shared.permalink(svc, ctx)
+    return messages.response_after_escalation(influencer, number, link, in_thread=in_thread)
 
 
 def _thread_note(applied: Applied) -> str:
@@ -661,6 +712,11 @@ async def record_thread_reply(svc: Services, team_id: str, event_id: str, event:
             await shared.plan(s, incident, now)
             responded = await q.context_by_id(s, team_id, incident.id)
     if responded is not None:
+        # legal heard of the escalation: it hears of the reply that answered it (once: the reply
+        # that set `responded_at`), where it heard of the escalation, and never the reply's text
+        if rules.response_reaches_legal(responded.incident.status):
+            line = await _response_line(svc, responded, in_thread=True)
+            await shared.to_legal(svc, responded, line, actor=None)
         await _redraw_card_quietly(svc, responded)
         await shared.refresh_homes(svc, responded)
     return True

@@ -82,6 +82,9 @@ class Directory:
         #: The workspace the app is installed in (set once `auth.test` answered). Slack reports a
         #: Slack Connect guest's admin rights in *their own* workspace; those count for nothing here.
         self._team_id: str | None = None
+        #: Who could not be looked up lately (`prefetch`), until a lookup succeeds: what depends on
+        #: their e-mail is refused rather than guessed (`bot.flows.access.known_email`).
+        self._failed: dict[tuple[str | None, str], float] = {}
 
     @property
     def team_id(self) -> str | None:
@@ -108,16 +111,25 @@ class Directory:
             raise
         found = _from_api(response["user"])
         self._cache[(self.team_id, user_id)] = (time.monotonic() + TTL_SECONDS, found)
+        self._failed.pop((self.team_id, user_id), None)
         return found
 
     async def prefetch(self, user_id: str) -> None:
         """Look `user_id` up now, before a transaction, so that the checks made inside it (`is_admin`,
-        `user`) answer from the cache. A failure is left for the check that needs the answer: most
-        actions never do (the stored roles decide), and must not fail because Slack did."""
+        `user`, the e-mail) answer from the cache. A failure is left for the check that needs the
+        answer, and remembered (`lookup_failed`): a check that reads the user's e-mail then refuses
+        rather than guess (`bot.flows.access.known_email`), since an influencer invited by e-mail is
+        known by it, and a brand role stored for her would count again without it."""
         try:
             await self.user(user_id)
         except (TimeoutError, NotFound, SlackApiError, aiohttp.ClientError) as exc:
             log.info("could not look up %s ahead of a check: %s", user_id, exc)
+            self._failed[(self.team_id, user_id)] = time.monotonic() + TTL_SECONDS
+
+    def lookup_failed(self, user_id: str) -> bool:
+        """Did the latest `prefetch` of `user_id` fail (and none succeed since)?"""
+        until = self._failed.get((self.team_id, user_id))
+        return until is not None and until > time.monotonic()
 
     async def by_email(self, email: str) -> SlackUser | None:
         """The workspace member with this email, or None (an external influencer)."""

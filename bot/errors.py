@@ -56,6 +56,12 @@ class StaleProposal(Conflict):
         self.incident = incident
 
 
+class UnknownCaller(CampaignGuardError):
+    """Slack did not say who the user is (`users.info` failed), and what they may do depends on it:
+    an influencer invited by e-mail is known by the e-mail Slack shows, and a brand role stored for
+    her counts for nothing. Nothing is done; a retry asks Slack again."""
+
+
 class SlackRefused(CampaignGuardError):
     """Slack refused a call in a way the user can act on."""
 

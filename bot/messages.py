@@ -289,13 +289,25 @@ def _added_by(joined: str, by: str | None) -> str:
     return f" by <@{by}>" if by and by != joined else ""
 
 
+#: Who joined, when Slack would not say who they are (`unknown`): not checked, and said so.
+_NOT_CHECKED = "whom Slack would not name to me, so I could not check that they are not an influencer"
+
+
 def influencer_joined_shared_channel(
-    joined: str, by: str | None, channel: str, influencer: str, campaign: str, slug: str
+    joined: str,
+    by: str | None,
+    channel: str,
+    influencer: str,
+    campaign: str,
+    slug: str,
+    *,
+    unknown: bool = False,
 ) -> str:
     """To the managers: another engagement's influencer is now in this engagement's channel.
     `influencer`: the channel's own, as shown (a mention, or an escaped name)."""
+    who = _NOT_CHECKED if unknown else "an influencer on another engagement"
     return (
-        f":warning: <@{joined}>, an influencer on another engagement, was added to <#{channel}>"
+        f":warning: <@{joined}>, {who}, was added to <#{channel}>"
         f"{_added_by(joined, by)}. It is {influencer}'s shared channel on *{esc(campaign)}* "
         f"(`{esc(slug)}`): everyone in it reads its incident cards, mediation threads, strikes and "
         f"shared reviews. Remove <@{joined}> from the channel unless that is what you want."
@@ -303,13 +315,14 @@ def influencer_joined_shared_channel(
 
 
 def influencer_joined_escalation_channel(
-    joined: str, by: str | None, channel: str, campaigns: list[tuple[str, str]]
+    joined: str, by: str | None, channel: str, campaigns: list[tuple[str, str]], *, unknown: bool = False
 ) -> str:
     """To the managers and legal: an influencer is now in the escalation channel of `campaigns`
     ((name, slug), those of them the reader works on)."""
     names = ", ".join(f"*{esc(name)}* (`{esc(slug)}`)" for name, slug in campaigns)
+    who = _NOT_CHECKED if unknown else "an influencer"
     return (
-        f":lock: <@{joined}>, an influencer, was added to <#{channel}>{_added_by(joined, by)}, the "
+        f":lock: <@{joined}>, {who}, was added to <#{channel}>{_added_by(joined, by)}, the "
         f"escalation channel of {names}. While they are in it, legal's notices "
         f"and conduct flags are not posted there: they go by DM instead. Remove <@{joined}> from the "
         "channel."
@@ -520,4 +533,11 @@ REPORTING_IS_THE_BRANDS = (
     ":information_source: Breaches are reported by a campaign's brand team. When one is reported about "
     "you, its card is posted in your shared channel, where you acknowledge and respond to it; "
     f"`{Command.BREACH} list` shows yours."
+)
+
+
+#: `bot.errors.UnknownCaller`: what the user may do depends on who Slack says they are.
+CALLER_UNKNOWN = (
+    ":warning: Slack did not tell me who you are just now, and what you may do here depends on it, "
+    "so I did nothing. Please try again in a moment."
 )

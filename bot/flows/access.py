@@ -11,7 +11,7 @@ from bot.directory import Directory
 from bot.domain import trust as trust_rules
 from bot.domain.enums import Role
 from bot.domain.permissions import PERMISSIONS, Act, campaign_roles, require
-from bot.errors import NotFound
+from bot.errors import NotFound, UnknownCaller
 from storage.models import Campaign, Influencer
 from storage.queries import campaigns as q
 
@@ -23,11 +23,18 @@ if TYPE_CHECKING:
 ANY_ROLE = frozenset(Role)
 
 
-def known_email(directory: Directory, user_id: str) -> str | None:
+def known_email(directory: Directory, user_id: str, *, unknown_ok: bool = False) -> str | None:
     """The e-mail Slack showed for the user, if looked up lately (`Directory.prefetch`; no Slack
-    call here): an influencer invited by e-mail is known by it until Slack gives their id."""
+    call here): an influencer invited by e-mail is known by it until Slack gives their id, and a
+    brand role stored for her counts for nothing. When the lookup failed, her brand role would
+    count again: `UnknownCaller` is raised instead, so what depends on it fails closed (with
+    `unknown_ok`, None: the caller decides, as for someone a command names)."""
     known = directory.cached(user_id)
-    return known.email if known else None
+    if known is not None:
+        return known.email
+    if directory.lookup_failed(user_id) and not unknown_ok:
+        raise UnknownCaller(messages.CALLER_UNKNOWN)
+    return None
 
 
 async def campaign_for(

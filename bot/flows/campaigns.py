@@ -574,9 +574,10 @@ async def remove_role(svc: Services, team_id: str, user_id: str, slug: str, targ
         row = await q.stored_role(s, campaign.id, target)
         if row is None:
             raise Conflict(f"{user(target)} holds no role on `{campaign.slug}`.")
-        without_rights = await q.is_influencer_anywhere(
-            s, team_id, target, known_email(svc.directory, target)
-        )
+        # the person named: Slack not saying who they are must not keep a deactivated account's
+        # role from being cleared
+        target_email = known_email(svc.directory, target, unknown_ok=True)
+        without_rights = await q.is_influencer_anywhere(s, team_id, target, target_email)
         if target == campaign.owner_id and not without_rights:
             raise Conflict(f"{user(target)} owns `{campaign.slug}` and stays a manager.")
         if row.role == Role.MANAGER and not without_rights:

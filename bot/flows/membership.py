@@ -50,10 +50,13 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
     if shared is None and not escalating:
         return
     await svc.directory.prefetch(joined)  # the e-mail Slack shows, to know one invited by e-mail
-    email = known_email(svc.directory, joined)
+    # Slack not saying who joined: they may be an influencer invited by e-mail, and not knowing is
+    # not safe: the managers are told, in words that say it was not checked
+    unknown = svc.directory.lookup_failed(joined)
+    email = known_email(svc.directory, joined, unknown_ok=True)
     alerts: dict[str, list[str]] = {}  # person -> what they are told: one DM each
     async with svc.db.transaction() as s:
-        if not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
+        if not unknown and not await campaign_q.is_influencer_anywhere(s, team_id, joined, email):
             return  # the brand side, or someone the store does not know: nothing to say
         if (
             shared is not None
@@ -68,7 +71,9 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
         if shared is not None and not is_them(shared.influencer, joined, email):
             c = shared.campaign
             owner = _name(shared.influencer)
-            text = messages.influencer_joined_shared_channel(joined, by, channel, owner, c.name, c.slug)
+            text = messages.influencer_joined_shared_channel(
+                joined, by, channel, owner, c.name, c.slug, unknown=unknown
+            )
             for person in await conduct_q.people(s, c.id, [Role.MANAGER]):
                 alerts.setdefault(person, []).append(text)
         escalation: dict[str, list[tuple[str, str]]] = {}  # one alert for all the person's campaigns
@@ -76,7 +81,9 @@ async def on_member_joined(svc: Services, team_id: str, event_id: str, event: di
             for person in await conduct_q.people(s, c.id, [Role.MANAGER, Role.LEGAL]):
                 escalation.setdefault(person, []).append((c.name, c.slug))
         for person, campaigns in escalation.items():
-            text = messages.influencer_joined_escalation_channel(joined, by, channel, campaigns)
+            text = messages.influencer_joined_escalation_channel(
+                joined, by, channel, campaigns, unknown=unknown
+            )
             alerts.setdefault(person, []).append(text)
         alerts.pop(joined, None)
         if not alerts:

@@ -218,7 +218,7 @@ async def _mentioned_influencer(
         if influencer is not None:
             return influencer if await _works_with(s, team_id, scope, influencer) else None
     await svc.directory.prefetch(mentioned)  # users.info, cached; a failure leaves no e-mail
-    email = known_email(svc.directory, mentioned)
+    email = known_email(svc.directory, mentioned, unknown_ok=True)  # unknown: not found by e-mail
     if not email:
         return None
     async with svc.db.transaction() as s:

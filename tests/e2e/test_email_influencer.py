@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import messages
 from storage.models import Incident, Influencer
 from tests.e2e.harness import EVE_EMAIL, MANAGER, MEMBER, OTTO, World, report, set_up_team
 from tests.e2e.test_one_side import _autumn_with_otto, _escalate_otto_with_a_secret, legacy_role
@@ -136,3 +137,21 @@ async def test_her_stored_role_draws_no_brand_chart_on_her_home(world: World):
     view = world.emulator.home(eve)
     assert view is not None
     assert [b for b in view.blocks if b.get("type") == "image"] == []
+
+
+async def test_when_slack_does_not_say_who_she_is_her_stored_role_gives_her_nothing(world: World):
+    """Eve's stored role on autumn counts for nothing because Slack shows her invited e-mail. When
+    `users.info` fails as she asks (her lookup expired), that e-mail is unknown: she is told to try
+    again and shown nothing, never the brand side the role would otherwise open; once Slack answers,
+    she is known as before."""
+    eve, otto_channel = await _eve_with_a_role_on_autumn(world)
+    await _escalate_otto_with_a_secret(world, otto_channel)
+    world.stack.bot.services.directory.forget(eve)
+    world.emulator.inject_failure("users.info", error="internal_error")
+    await world.run(eve, "/breach show BR-1")
+    await world.stack.settle()
+    assert world.said_to(eve) == messages.CALLER_UNKNOWN
+    assert "SECRET-ESCALATION" not in "\n".join(world.all_said_to(eve))
+    await world.run(eve, "/breach show BR-1")  # Slack answers again
+    assert world.said_to(eve) != messages.CALLER_UNKNOWN
+    assert "SECRET-ESCALATION" not in "\n".join(world.all_said_to(eve))

@@ -183,3 +183,22 @@ async def test_joining_anothers_channel_binds_nothing(world: World):
     await world.slack.add_to_channel(eve, ivy_channel, by=MEMBER)
     await world.stack.settle()
     assert await _slack_id_of_eve(world) is None
+
+
+async def test_someone_slack_will_not_name_joining_a_shared_channel_is_told_to_its_managers(world: World):
+    """Eve, an influencer on autumn known by her invited e-mail, is added to Ivy's shared channel
+    while Slack's `users.info` fails for her: whether she is an influencer can't be checked, and not
+    knowing is not safe. Spring's managers are told, in words that say it was not checked."""
+    channel = await set_up_team(world)
+    await world.new_campaign("autumn")
+    await world.invite(EVE_EMAIL, "autumn")
+    eve = world.emulator.accept_shared_invite(EVE_EMAIL)
+    world.stack.bot.services.directory.forget(eve.id)
+    before = len(world.emulator.dm(MANAGER))
+    world.emulator.inject_failure("users.info", error="internal_error")
+    await world.slack.add_to_channel(eve.id, channel, by=MEMBER)
+    await world.stack.settle()
+    dms = world.emulator.dm(MANAGER)
+    assert len(dms) == before + 1
+    said = dms[-1].text
+    assert f"<@{eve.id}>, whom Slack would not name to me" in said and f"<#{channel}>" in said

@@ -482,7 +482,9 @@ async def _keep_a_manager(s, campaign: Campaign, target: str) -> None:
     """Refuse to take the manager role from `target` when they are the campaign's last manager who
     counts (`rules.leaves_no_manager`): only where the owner, an influencer, does not count, since
     an owner who does stays a manager. The refusal names the rest of the team, who could be made
-    its manager first. Read in the transaction that changes the role."""
+    its manager first. Read in the transaction that changes the role, with the campaign held
+    (`q.lock_team`): two managers removing each other at once would each see the other still there."""
+    await q.lock_team(s, campaign.id)
     team = await q.team(s, campaign.id)  # its roles that give rights, oldest first
     if rules.leaves_no_manager(target, [r.user_id for r in team if r.role == Role.MANAGER]):
         others = [(user(r.user_id), r.role) for r in team if r.user_id != target]

@@ -64,6 +64,14 @@ async def granted_role(
     return result.scalars().first()
 
 
+async def lock_team(s: AsyncSession, campaign_id: int) -> None:
+    """Hold the campaign's row (PostgreSQL's row lock, SQLite's write lock) until the transaction
+    ends: changes to its team that first check the team (its last manager, `bot.flows.campaigns`)
+    then run one at a time, each reading what the one before left. A column set to itself, not the
+    key: inserts that reference the campaign are not held up."""
+    await s.exec(update(Campaign).where(Campaign.id == campaign_id).values(owner_id=Campaign.owner_id))
+
+
 async def team(s: AsyncSession, campaign_id: int) -> Sequence[CampaignRole]:
     """The campaign's brand team, oldest role first: never someone who is an influencer anywhere in
     the workspace (`an_influencer`), whose stored role counts for nothing (the bot invites this team

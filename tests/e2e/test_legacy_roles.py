@@ -5,6 +5,8 @@ them (docs/roles.md)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select, update
 
 from storage.models import Campaign, CampaignRole, Engagement
@@ -212,3 +214,30 @@ async def test_a_manager_of_a_campaign_its_owner_runs_may_still_go(world: World)
     await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> manager")
     await world.run(LEGAL, f"/campaign role spring <@{LEGAL}> none")
     assert world.said_to(LEGAL).startswith(f":bust_in_silhouette: <@{LEGAL}> no longer holds a role")
+
+
+async def test_two_last_managers_removing_each_other_at_once_leave_one(world: World):
+    """autumn, owned by Ivy (an influencer: her role counts for nothing), has two managers who
+    count, Maya and Mo. Each takes the other's role away at the same moment (their lookups held
+    by Slack so that both reach the store together): one goes, the other is refused as its last
+    manager. Tried a few times, a few milliseconds apart."""
+    await _autumn_owned_by_ivy(world)
+    directory = world.stack.bot.services.directory
+
+    async def real_managers() -> set[str]:
+        return {u for u, r in await _roles(world, "autumn") if r == "manager" and u in (MANAGER, MEMBER)}
+
+    for attempt in range(6):
+        for who, other in ((MANAGER, MEMBER), (MEMBER, MANAGER)):
+            if other not in await real_managers():
+                await world.run(who, f"/campaign role autumn <@{other}> manager")
+        assert await real_managers() == {MANAGER, MEMBER}
+        directory.forget(MEMBER)  # both flows look Mo up again, and wait for Slack together
+        world.emulator.inject_delay("users.info", 0.2)
+        world.emulator.inject_delay("users.info", 0.2 + attempt * 0.004)
+        await asyncio.gather(
+            world.run(MANAGER, f"/campaign role autumn <@{MEMBER}> none"),
+            world.run(MEMBER, f"/campaign role autumn <@{MANAGER}> none"),
+        )
+        await world.stack.settle()
+        assert len(await real_managers()) == 1, (attempt, await _roles(world, "autumn"))

@@ -45,6 +45,13 @@ log = logging.getLogger(__name__)
 # Opening the report form
 
 
+async def _choices(svc: Services, s, team_id: str, user_id: str, *, is_admin: bool) -> list:
+    """The engagements the user may report on (`q.reportable_engagements`), the user known also by
+    the e-mail Slack shows for them (`known_email`: an influencer invited by e-mail reports none)."""
+    email = known_email(svc.directory, user_id)
+    return await q.reportable_engagements(s, team_id, user_id, is_admin=is_admin, email=email)
+
+
 async def open_report(
     svc: Services,
     team_id: str,
@@ -64,9 +71,7 @@ async def open_report(
     `description` quotes (see `submit_report`)."""
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(
-            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
-        )
+        choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
         if not choices:
             email = known_email(svc.directory, user_id)
             if is_admin or await q.on_a_brand_team(s, team_id, user_id, email):  # no one to report on
@@ -120,9 +125,7 @@ async def open_report_from_message(
     ]
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(
-            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
-        )
+        choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
     author = message.get("user")
     in_channel = [(e.id, i.slack_user_id) for e, i, _ in choices if e.channel_id == channel_id]
     if in_channel:  # a shared channel: its engagement (the author's, when it has several)
@@ -225,9 +228,7 @@ async def _quote_refusal(
 ) -> str:
     """Why a report on `influencer`'s engagement can't quote a message of `channel_id`."""
     is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
-    choices = await q.reportable_engagements(
-        s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
-    )
+    choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
     source = next(((i, c) for e, i, c in choices if e.channel_id == channel_id), None)
     same = source is not None and source[0].id == influencer.id  # theirs, on another campaign
     return messages.quote_not_theirs(
@@ -246,9 +247,7 @@ async def report_engagement_chosen(svc: Services, team_id: str, user_id: str, vi
     engagement_id = form.selected_id(Field.ENGAGEMENT, Action.REPORT_ENGAGEMENT_CHOSEN)
     is_admin = await admin_rights(svc, team_id, user_id)
     async with svc.db.transaction() as s:
-        choices = await q.reportable_engagements(
-            s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
-        )
+        choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
         clauses = await q.guidelines_of(s, sorted({c.id for _, _, c in choices}))
     if not choices:
         return  # no longer on any brand team: a form without choices is invalid; submitting refuses
@@ -391,9 +390,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
                 confirm.append(views.ended_reason(campaign))
         if confirm:
             is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
-            choices = await q.reportable_engagements(
-                s, team_id, user_id, is_admin=is_admin, email=known_email(svc.directory, user_id)
-            )
+            choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
             replacement = views.report_modal(
                 choices,
                 await q.guidelines_of(s, sorted({c.id for _, _, c in choices})),

@@ -77,24 +77,20 @@ def _ids(s: AsyncSession, column, ids: Iterable[int]):
 
 #: What the planner (scheduler/planner.py), the reminder messages (bot/views/reminders.py) and the
 #: dispatcher read of each table: a subject's facts are records of these columns and no others.
-#: A batch of 500 deliverables' facts decodes 32 table columns a row instead of 59, and no caption,
+#: A batch of 500 deliverables' facts decodes 26 table columns a row instead of 59, and no caption,
 #: no description and no JSON: the claim pass and the overdue sweep load one such batch each. A
 #: column not listed here is an AttributeError on the record, which the tests of every reminder
 #: kind would show.
 FACT_COLUMNS: dict[Any, tuple[str, ...]] = {
     Deliverable: (
-        "id", "team_id", "engagement_id", "title", "platform", "due_at", "status",
-        "published_url", "published_at", "checklist_ts",
+        "id", "title", "platform", "due_at", "status", "published_url", "published_at", "checklist_ts",
     ),
     Incident: (
-        "id", "team_id", "number", "engagement_id", "severity", "title", "status", "channel_id",
-        "card_ts", "response_due_at", "responded_at", "created_at",
+        "id", "number", "severity", "title", "status", "channel_id", "card_ts", "response_due_at",
+        "responded_at", "created_at",
     ),
-    Engagement: (
-        "id", "team_id", "campaign_id", "influencer_id", "channel_id", "status", "acknowledged_version",
-        "created_at",
-    ),
-    Influencer: ("id", "team_id", "display_name", "slack_user_id"),
+    Engagement: ("id", "channel_id", "status", "acknowledged_version", "created_at"),
+    Influencer: ("id", "display_name", "slack_user_id"),
     Campaign: (
         "id", "team_id", "slug", "name", "start_date", "end_date", "status", "owner_id",
         "review_cadence", "guidelines_version",

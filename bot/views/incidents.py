@@ -498,7 +498,10 @@ def strikes_guide() -> str:
 
 def resolve_modal(ctx: IncidentContext, current_strikes: int) -> View:
     i = ctx.incident
-    outcome = i.proposed_outcome
+    # pre-filled from the pending proposal only: one that lapsed (an escalation, before its fields were
+    # cleared with it) or was disputed is no longer the brand's offer
+    pending = i.status == IncidentStatus.RESOLUTION_PROPOSED
+    outcome, terms = (i.proposed_outcome, i.proposed_terms) if pending else (None, None)
     default = rules.accepted_strikes(i.severity, outcome)
     strike_options = [option(plural(n, "strike"), str(n)) for n in range(rules.MAX_STRIKES + 1)]
     who = influencer_mention(ctx.influencer)
@@ -528,7 +531,7 @@ def resolve_modal(ctx: IncidentContext, current_strikes: int) -> View:
                 "Note",
                 max_length=3000,
                 optional=True,
-                initial=i.proposed_terms,
+                initial=terms,
                 hint=BRAND_NOTE_HINT,
             ),
             InputBlock(

@@ -420,6 +420,67 @@ async def test_a_proposal_pending_at_an_escalation_by_a_person_lapses_in_the_sam
     ]
 
 
+def _resolve_form_prefill(world: World, user: str) -> tuple:
+    blocks = {b.get("block_id"): b for b in world.top_view(user).blocks}
+    element = lambda field: blocks[field]["element"]  # noqa: E731
+    outcome = element(Field.OUTCOME).get("initial_option")
+    return (
+        outcome and outcome["value"],
+        element(Field.NOTE).get("initial_value"),
+        element(Field.STRIKES)["initial_option"]["value"],
+    )
+
+
+async def test_the_resolve_form_starts_empty_after_an_escalation_by_a_person_ended_a_proposal(world: World):
+    channel = await set_up_team(world)
+    await report(world)  # major: 2 strikes by default
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad."})
+    await press(world, MANAGER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MANAGER, {Field.REASON: "Legal should decide."})
+    row = await incident(world)
+    assert row.status == "escalated"
+    assert (row.proposed_outcome, row.proposed_terms, row.proposal_due_at, row.proposed_by) == (None,) * 4
+    await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
+    assert _resolve_form_prefill(world, LEGAL) == (None, None, "2")  # the severity's default, no proposal
+    # the timeline still names the proposal that lapsed
+    [note] = await events(world, "note")
+    assert (note.data["outcome"], note.data["proposed_by"]) == ("warning", MEMBER)
+
+
+async def test_the_resolve_form_starts_empty_after_the_automatic_escalation_ended_a_proposal(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "corrective_action", Field.TERMS: "Add #ad."})
+    world.clock.advance(timedelta(hours=49))
+    await world.stack.bot.dispatcher.tick()
+    await world.stack.settle()
+    row = await incident(world)
+    assert row.status == "escalated"
+    assert (row.proposed_outcome, row.proposed_terms, row.proposed_by) == (None, None, None)
+    await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
+    assert _resolve_form_prefill(world, LEGAL) == (None, None, "2")
+    # a note legal writes is brand-side: never shown to the influencer as the lapsed proposal's terms
+    await fill(world, LEGAL, {Field.OUTCOME: "corrective_action", Field.STRIKES: "2", Field.NOTE: "Add #ad."})
+    row = await incident(world)
+    assert (row.status, row.outcome, row.strikes) == ("resolved", "corrective_action", 2)
+    assert "Add #ad." not in text_of(world.emulator.find_message(channel, card_of(world, channel).ts))
+
+
+async def test_a_proposal_made_after_an_escalation_prefills_the_resolve_form_again(world: World):
+    channel = await set_up_team(world)
+    await report(world)
+    await press(world, MEMBER, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, MEMBER, {Field.OUTCOME: "warning", Field.TERMS: "Add #ad."})
+    await press(world, MANAGER, channel, Action.INCIDENT_ESCALATE)
+    await fill(world, MANAGER, {Field.REASON: "Legal should decide."})
+    await press(world, LEGAL, channel, Action.INCIDENT_PROPOSE)
+    await fill(world, LEGAL, {Field.OUTCOME: "content_removal", Field.TERMS: "Take the post down."})
+    await press(world, LEGAL, channel, Action.INCIDENT_RESOLVE)
+    assert _resolve_form_prefill(world, LEGAL) == ("content_removal", "Take the post down.", "2")
+
+
 # ------------------------------------------------------------------------------------------------
 # One report is one incident
 

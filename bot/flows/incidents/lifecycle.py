@@ -144,6 +144,8 @@ async def apply_move(
         _check_proposal(ctx, move, proposal)
         before = ctx.incident.status
         after = rules.next_status(move, before)
+        # read before the update, which clears a proposal that lapses (`_values`)
+        pending = _pending_proposal(ctx.incident) if rules.proposal_lapses(move, before) else None
         values, data = _values(ctx, move, actor_id, now, text, outcome, strikes, deadline)
         if move in (Move.RESOLVE, Move.ACCEPT):  # strike totals: one resolution of theirs at a time
             await lock(s, Influencer, ctx.influencer.id)
@@ -177,21 +179,21 @@ async def apply_move(
             **{"from": before, "to": after, "move": move.name, "automatic": automatic, **data},
         )
         lapsed = None
-        if rules.proposal_lapses(move, before):  # both sides saw the proposal: both read it ended
-            i = ctx.incident
-            lapsed = (i.proposed_outcome, i.proposed_by)
-            said = messages.proposal_lapsed(views.outcome_name(i.proposed_outcome))
+        if pending is not None:  # both sides saw the proposal: both read it ended
+            proposed_outcome, proposed_by, version = pending
+            lapsed = (proposed_outcome, proposed_by)
+            said = messages.proposal_lapsed(views.outcome_name(proposed_outcome))
             q.add_event(
                 s,
-                i,
+                ctx.incident,
                 IncidentEventKind.NOTE,
                 now,
                 None,
                 said,
                 lapsed="proposal",
-                outcome=i.proposed_outcome,
-                proposed_by=i.proposed_by,
-                proposal=views.proposal_version(i),
+                outcome=proposed_outcome,
+                proposed_by=proposed_by,
+                proposal=version,
                 automatic=automatic,
             )
         verdict = await _effects(s, ctx, move, values, now)
@@ -206,6 +208,22 @@ async def apply_move(
         text=text,
         lapsed=lapsed,
     )
+
+
+def _pending_proposal(i: Incident) -> tuple[str | None, str | None, str]:
+    """The incident's proposal as the timeline keeps it when it lapses: outcome, who proposed it,
+    its version."""
+    return (i.proposed_outcome, i.proposed_by, views.proposal_version(i))
+
+
+#: A proposal ended (disputed, or lapsed with an escalation): nothing of it stays on the incident,
+#: so no form pre-fills it and no card shows it (the timeline keeps it).
+_NO_PROPOSAL: dict[str, None] = {
+    "proposed_outcome": None,
+    "proposed_terms": None,
+    "proposal_due_at": None,
+    "proposed_by": None,
+}
 
 
 def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple[dict, dict]:
@@ -238,18 +256,10 @@ def _values(ctx, move, actor_id, now, text, outcome, strikes, deadline) -> tuple
                 {"outcome": i.proposed_outcome, "strikes": strikes},
             )
         case Move.DISPUTE:  # its reason is the influencer's statement: it meets the cure period
-            return (
-                {
-                    "responded_at": i.responded_at or now,
-                    "proposed_outcome": None,
-                    "proposed_terms": None,
-                    "proposal_due_at": None,
-                    "proposed_by": None,
-                },
-                {"outcome": i.proposed_outcome},
-            )
-        case Move.ESCALATE:
-            return ({"escalated_at": now}, {})
+            return ({"responded_at": i.responded_at or now, **_NO_PROPOSAL}, {"outcome": i.proposed_outcome})
+        case Move.ESCALATE:  # a pending proposal lapses with it (`rules.proposal_lapses`)
+            lapses = rules.proposal_lapses(move, i.status)
+            return ({"escalated_at": now, **(_NO_PROPOSAL if lapses else {})}, {})
         case Move.RESOLVE:
             return (
                 {

@@ -70,6 +70,12 @@ class SlackRefused(CampaignGuardError):
         self.error = error
 
 
+class NotDelivered(CampaignGuardError):
+    """What a flow tells by DM the person who pressed a button, when Slack refused the DM: raised once
+    the rest of the flow is done, so it is said where they pressed instead (ephemerally, through the
+    press's `response_url`). What it tells has happened already."""
+
+
 class FormReplaced(CampaignGuardError):
     """A modal submission that can no longer succeed: the modal is replaced by `view` (read-only,
     saying what happened) instead of showing a field error whose button could never work."""

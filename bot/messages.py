@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from bot.domain import parsing
 from bot.ids import Command
+from bot.slack import NO_ANSWER
 from bot.views.text import esc
 
 _C, _B, _R = Command.CAMPAIGN, Command.BREACH, Command.REVIEW
@@ -403,6 +404,11 @@ def card_refused_reason(error: str | None) -> str:
         return "I am not in it: `/invite @Campaign Guard` there"
     if error == "channel_not_found":
         return "I can't see it (it was deleted, or I was removed from it): `/invite @Campaign Guard` there"
+    if error == NO_ANSWER:
+        return (
+            "Slack did not answer in time, and the card is not there (should it appear after all, "
+            f"*{POST_CARD_AGAIN}* keeps it rather than posting a second one)"
+        )
     return f"Slack refused the post (`{esc((error or 'no answer')[:40])}`)"
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import deque
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -179,6 +181,64 @@ def slack_error(exc: Exception) -> str | None:
 #: What posting a card answers when another press of *Post the card again* remembered one first
 #: (the card just posted is deleted again: `delete_quietly`).
 CARD_TAKEN = "card_already_posted"
+
+
+#: What a card post answers when Slack did not answer in time (or the connection broke): Slack may
+#: have posted it all the same, so the card is looked for (`find_own_card`) before it is posted again.
+NO_ANSWER = "no_answer"
+
+#: The errors of a call Slack may have carried out without the client hearing so: a timeout, a
+#: broken connection. (A `SlackApiError` is Slack's answer: what it refused did not happen.)
+NOT_ANSWERED: tuple[type[Exception], ...] = (TimeoutError, aiohttp.ClientError)
+
+#: How far before its subject's creation a card is looked for: the bot's and Slack's clocks differ.
+CARD_CLOCK_SKEW = timedelta(minutes=5)
+#: At most this many messages of a channel are read looking for a card (`find_own_card`).
+CARD_SEARCH_MAX = 1000
+_CARD_SEARCH_PAGE = 200
+
+
+async def find_own_card(
+    client: AsyncWebClient, channel: str, block_id: str, since: datetime, bot_user_id: str | None
+) -> list[str]:
+    """The ts of the bot's own messages in `channel` (top level, posted since `since`, give or take
+    `CARD_CLOCK_SKEW`) that carry a block `block_id` (a card's: `bot.views.*.card_block_id`), oldest
+    first. A card whose post went unanswered (`NOT_ANSWERED`) may be there all the same: it is adopted
+    rather than posted twice. Slack refusing the history, or not answering, finds nothing (logged).
+
+    Reads at most `CARD_SEARCH_MAX` messages, newest first: a channel busier than that since the
+    subject was created is not searched to its end."""
+    oldest = f"{(since - CARD_CLOCK_SKEW).timestamp():.6f}"
+    found: list[str] = []
+    cursor: str | None = None
+    read = 0
+    try:
+        while read < CARD_SEARCH_MAX:
+            response = await client.conversations_history(
+                channel=channel, oldest=oldest, limit=_CARD_SEARCH_PAGE, cursor=cursor
+            )
+            messages = response.get("messages") or []
+            read += len(messages)
+            found += [m["ts"] for m in messages if _is_own_card(m, block_id, bot_user_id)]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not (response.get("has_more") and cursor):
+                break
+    except SlackApiError as exc:
+        log.warning("cards in %s not looked for: %s", channel, slack_error(exc))
+    except NOT_ANSWERED as exc:
+        log.warning("cards in %s not looked for: %s", channel, type(exc).__name__)
+    return sorted(found, key=float)
+
+
+def _is_own_card(message: dict[str, Any], block_id: str, bot_user_id: str | None) -> bool:
+    """A top-level message this bot posted (its bot user; never another app's), with `block_id`."""
+    if not isinstance(message.get("ts"), str) or not message.get("bot_id"):
+        return False
+    if bot_user_id is None or message.get("user") != bot_user_id:
+        return False
+    if message.get("thread_ts") not in (None, message["ts"]):
+        return False
+    return any(isinstance(b, dict) and b.get("block_id") == block_id for b in message.get("blocks") or ())
 
 
 async def delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:

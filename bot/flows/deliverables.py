@@ -23,13 +23,22 @@ from bot.domain.disclosure import Verdict, lint, rules_for
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus, EngagementStatus, Role
 from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
-from bot.errors import Conflict, FormErrors, InvalidInput, NotFound, NotPermitted
+from bot.errors import Conflict, FormErrors, InvalidInput, NotDelivered, NotFound, NotPermitted
 from bot.flows.access import authorize, is_the_influencer, require_standing
 from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.installations import in_workspace
 from bot.services import Services
-from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, dm_quietly, slack_error
+from bot.slack import (
+    CARD_TAKEN,
+    NO_ANSWER,
+    NO_UNFURL,
+    NOT_ANSWERED,
+    delete_quietly,
+    dm_quietly,
+    find_own_card,
+    slack_error,
+)
 from bot.views import deliverables as views
 from bot.views import owners
 from bot.views.common import with_post_card
@@ -153,24 +162,58 @@ async def post_card(svc: Services, deliverable: Deliverable) -> None:
         await _tell_no_card(svc, f, refused)
 
 
-async def _post_card(svc: Services, f: DeliverableFacts) -> str | None:
+async def _post_card(svc: Services, f: DeliverableFacts, *, look_first: bool = False) -> str | None:
     """Post the card and remember it, unless one is remembered already (then this one is deleted
-    again: `CARD_TAKEN`). Returns Slack's error code when it refused the card."""
-    text, blocks = views.card(f)
-    channel = f.engagement.channel_id
-    try:
-        posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
-    except SlackApiError as exc:
-        log.warning(
-            "card of deliverable %s not posted in %s: %s", f.deliverable.id, channel, slack_error(exc)
-        )
-        return slack_error(exc) or "unknown_error"
+    again: `CARD_TAKEN`). Returns Slack's error code when it refused the card.
+
+    A post Slack did not answer (a timeout, a broken connection) may have made the card all the
+    same: the bot's own card of this deliverable is then looked for in the channel and kept
+    (`bot.slack.find_own_card`); only when none is there does it answer `NO_ANSWER`. With
+    `look_first` (*Post the card again*), it is looked for before anything is posted."""
+    d, channel = f.deliverable, f.engagement.channel_id
+    found = await _find_card(svc, f) if look_first else None
+    adopted = found is not None
+    if found is None:
+        text, blocks = views.card(f)
+        try:
+            posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
+        except SlackApiError as exc:
+            log.warning("card of deliverable %s not posted in %s: %s", d.id, channel, slack_error(exc))
+            return slack_error(exc) or "unknown_error"
+        except NOT_ANSWERED as exc:
+            log.warning("card of deliverable %s: Slack did not answer (%s)", d.id, type(exc).__name__)
+            found = await _find_card(svc, f)
+            if found is None:
+                return NO_ANSWER
+            adopted = True
+        else:
+            found = posted["ts"]
     async with svc.db.transaction() as s:
-        stored = await q.set_card(s, f.deliverable.id, posted["ts"])
+        stored = await q.set_card(s, d.id, found)
+        kept = None if stored else (await _facts(s, f.campaign.team_id, d.id)).deliverable.card_ts
     if not stored:
-        await delete_quietly(svc.client, channel, posted["ts"])
+        if kept != found:  # not when another press kept this very card first
+            await delete_quietly(svc.client, channel, found)
         return CARD_TAKEN
+    d.card_ts = found
+    if adopted:  # drawn when it was posted: the deliverable may have moved on since
+        try:
+            await refresh_card(svc, f.campaign.team_id, d.id)
+        except SlackApiError as exc:
+            log.warning("card of deliverable %s not redrawn: %s", d.id, slack_error(exc))
     return None
+
+
+async def _find_card(svc: Services, f: DeliverableFacts) -> str | None:
+    """The deliverable's card, when the bot posted one in its channel that the deliverable does not
+    know (its post went unanswered): the first one, and any later one is deleted again."""
+    d, channel = f.deliverable, f.engagement.channel_id
+    cards = await find_own_card(svc.client, channel, views.card_block_id(d.id), d.created_at, svc.bot_user_id)
+    for extra in cards[1:]:
+        await delete_quietly(svc.client, channel, extra)
+    if cards:
+        log.info("card of deliverable %s found in %s: kept", d.id, channel)
+    return cards[0] if cards else None
 
 
 async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -> None:
@@ -198,17 +241,22 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     what, channel = f"“{esc(f.deliverable.title)}”", f.engagement.channel_id
     if f.deliverable.card_ts:
         raise Conflict(messages.card_already_posted(what, channel))
-    refused = await _post_card(svc, f)
+    # an earlier post Slack did not answer may have made the card: kept, not posted twice
+    refused = await _post_card(svc, f, look_first=True)
     if refused == CARD_TAKEN:
         raise Conflict(messages.card_already_posted(what, channel))
+    notice = f"post-card-again notice of deliverable {deliverable_id}"
     if refused is not None:
-        text, blocks = with_post_card(
-            messages.card_refused_again(what, channel, refused), Action.DELIVERABLE_POST_CARD, deliverable_id
-        )
-        await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        said = messages.card_refused_again(what, channel, refused)
+        text, blocks = with_post_card(said, Action.DELIVERABLE_POST_CARD, deliverable_id)
+        if not await dm_quietly(svc.client, user_id, text, what=notice, blocks=blocks):
+            raise NotDelivered(said)  # said where they pressed: their button there still works
         return
-    await svc.client.chat_postMessage(channel=user_id, text=messages.card_posted_again(what, channel))
+    said = messages.card_posted_again(what, channel)
+    told = await dm_quietly(svc.client, user_id, said, what=notice)
     await _refresh_homes(svc, f)
+    if not told:
+        raise NotDelivered(said)
 
 
 async def refresh_card(svc: Services, team_id: str, deliverable_id: int) -> DeliverableFacts:
@@ -362,13 +410,21 @@ async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
         recipients = await campaign_q.brand_recipients(s, f.campaign.id)
-    if recipients:  # one message, kept up to date: to the first (the owner, unless an influencer)
-        text, blocks = views.checklist(f, checks, codes)
-        posted = await svc.client.chat_postMessage(channel=recipients[0], text=text, blocks=blocks)
+    # one message, kept up to date: to the first (the owner, unless an influencer); when Slack refuses
+    # it, to the next brand recipient (the campaign's managers); the card and App Home open it anyway
+    text, blocks = views.checklist(f, checks, codes)
+    for recipient in recipients:
+        try:
+            posted = await svc.client.chat_postMessage(channel=recipient, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            log.warning("checklist of deliverable %s not sent to %s: %s", deliverable_id, recipient, error)
+            continue
         async with svc.db.transaction() as s:
             await q.set_values(
                 s, deliverable_id, checklist_channel_id=posted["channel"], checklist_ts=posted["ts"]
             )
+        break
     await _refresh_homes(svc, f)
 
 

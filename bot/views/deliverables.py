@@ -77,6 +77,12 @@ def _button(action_id: str, text: str, value: str, style: str | None = None, **k
     return ButtonElement(action_id=action_id, text=plain(text), value=value, style=style, **kw)
 
 
+def card_block_id(deliverable_id: int) -> str:
+    """The block id of the card's first section: the card names its deliverable, so one whose post
+    Slack did not answer is found and kept rather than posted twice (`bot.slack.find_own_card`)."""
+    return f"deliverable_card_{deliverable_id}"
+
+
 def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
     """The deliverable in the shared channel, with the buttons valid for its status."""
     d = f.deliverable
@@ -84,7 +90,8 @@ def card(f: DeliverableFacts) -> tuple[str, list[Block]]:
     blocks: list[Block] = [
         section(
             f":spiral_calendar_pad: Deliverable for {f.who}: *{esc(d.title)}* ({d.platform}), "
-            f"due {when(d.due_at)}"
+            f"due {when(d.due_at)}",
+            block_id=card_block_id(d.id),
         ),
         context(status_line(d)),
     ]

@@ -258,6 +258,12 @@ def _confirm_blocks(reasons: Sequence[str]) -> list[Block]:
 # The card and the mediation thread
 
 
+def card_block_id(incident_id: int) -> str:
+    """The block id of the card's header: the card in the shared channel names its incident, so one
+    whose post Slack did not answer is found and kept rather than posted twice (`bot.slack.find_own_card`)."""
+    return f"incident_card_{incident_id}"
+
+
 def card(ctx: IncidentContext, *, buttons: bool = True) -> tuple[str, list[Block]]:
     """The incident's card; without `buttons` (a read-only copy), no action rows nor their labels."""
     i, g = ctx.incident, ctx.guideline
@@ -271,7 +277,7 @@ def card(ctx: IncidentContext, *, buttons: bool = True) -> tuple[str, list[Block
         md(f"*Occurred*\n{when(i.occurred_at)}"),
     ]
     blocks: list[Block] = [
-        HeaderBlock(text=plain(head, 150)),
+        HeaderBlock(text=plain(head, 150), block_id=card_block_id(i.id) if buttons else None),
         section(f"*Clause {g.code}:* {esc(g.title)}", fields=fields),
         section(f"*What happened*\n{esc(truncate(i.description, 2800))}"),
         section(f"*Evidence*\n{evidence_links(i.evidence)}{unread_note(i.evidence_unread)}"),

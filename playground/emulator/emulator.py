@@ -272,6 +272,11 @@ class SlackEmulator:
     def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
         self.faults.add_delay(method, seconds, times=times)
 
+    def inject_late_answer(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out (a message posted …), and answered
+        `seconds` late: a client with a shorter timeout gives up without hearing that they were."""
+        self.faults.add_late_answer(method, seconds, times=times)
+
     def clear_faults(self) -> None:
         self.faults.clear()
 

@@ -1,4 +1,6 @@
-"""Fault injection: make the next n calls of a method fail (HTTP 429/500, Slack errors) or stall.
+"""Fault injection: make the next n calls of a method fail (HTTP 429/500, Slack errors) or stall,
+before they are carried out, or carry them out and answer late (a client that gave up waiting
+never hears that Slack did it).
 
 Method names are Web API methods ("chat.postMessage"); "response_url" and "file_upload" name the
 response URL and file upload endpoints.
@@ -38,6 +40,7 @@ class FaultInjector:
     def __init__(self) -> None:
         self._failures: dict[str, list[Failure]] = defaultdict(list)
         self._delays: dict[str, list[Delay]] = defaultdict(list)
+        self._late: dict[str, list[Delay]] = defaultdict(list)
 
     def add_failure(
         self,
@@ -61,6 +64,15 @@ class FaultInjector:
     def add_delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         self._delays[method].append(Delay(seconds, times))
 
+    def add_late_answer(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, then answered `seconds` late."""
+        self._late[method].append(Delay(seconds, times))
+
+    async def apply_late_answer(self, method: str) -> None:
+        delay = _take(self._late[method])
+        if delay is not None:
+            await asyncio.sleep(delay.seconds)
+
     def take_failure(self, method: str) -> Failure | None:
         return _take(self._failures[method])
 
@@ -72,6 +84,7 @@ class FaultInjector:
     def clear(self) -> None:
         self._failures.clear()
         self._delays.clear()
+        self._late.clear()
 
 
 def _take(queue: list[_Item]) -> _Item | None:

@@ -1,7 +1,8 @@
 """HTTP layer: aiohttp routes for `/api/{method}`, `/response_url/{id}` and `/upload/{file_id}`.
 
-Each Web API call is recorded, may be delayed or failed by injected faults, is authenticated
-with the bot token, checked against the OpenAPI spec and then dispatched to methods.REGISTRY.
+Each Web API call is recorded, may be delayed, failed or answered late by injected faults, is
+authenticated with the bot token, checked against the OpenAPI spec and then dispatched to
+methods.REGISTRY.
 """
 
 from __future__ import annotations
@@ -68,9 +69,11 @@ async def handle_api(request: web.Request) -> web.Response:
     if fault is not None:
         return fault
     try:
-        return _slack_json({"ok": True, **_dispatch(emulator, method, values, token)})
+        answer = _slack_json({"ok": True, **_dispatch(emulator, method, values, token)})
     except SlackError as error:
-        return _error_response(error)
+        answer = _error_response(error)
+    await emulator.faults.apply_late_answer(method)  # done already, whoever is still waiting
+    return answer
 
 
 #: Methods the bundled (2020) spec describes as they were before token rotation: oauth.v2.access

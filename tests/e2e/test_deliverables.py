@@ -16,6 +16,7 @@ from playground.emulator import BotReply, Message
 from scheduler.planner import deliverable_series
 from storage.models import ComplianceCheck, Deliverable, Engagement, Reminder
 from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, OTTO, World, forge_click, text_of
+from tests.e2e.test_slack_failures import fail_when
 
 POST = "https://instagram.example/p/abc123"
 DRAFT = "https://drive.example/file/draft-1"
@@ -261,6 +262,24 @@ async def test_a_submission_notice_slack_refuses_stops_nothing_else(world: World
     assert ":inbox_tray: *submitted*" in text_of(card(world, channel, d))
     homes = {call["user_id"] for call in world.emulator.calls_to("views.publish")[published:]}
     assert {MANAGER, IVY} <= homes
+
+
+async def test_a_checklist_slack_refuses_stops_nothing_else(world: World):
+    """The checklist's DM to the owner, refused, is logged and costs nothing else: the publication
+    is stored and on the card, App Home is refreshed for those who see the deliverable, and the
+    checklist still opens from the card's button."""
+    d, channel = await setup(world)
+    fail_when(world, "chat.postMessage", lambda a: a.get("channel") == MANAGER, error="messages_tab_disabled")
+    homes = len(world.emulator.calls_to("views.publish"))
+    reply = await publish(world, channel, d)
+    assert reply.ok and not reply.body, reply.body
+    d = await deliverable(world)
+    assert (d.status, d.checklist_ts) == ("published", None)
+    assert buttons(card(world, channel, d)) == [Action.CHECKLIST_OPEN]
+    assert {MANAGER, IVY} <= {call["user_id"] for call in world.emulator.calls_to("views.publish")[homes:]}
+    assert not [m for m in world.emulator.dm(MANAGER) if "Compliance checklist" in text_of(m)]
+    await world.slack.click(MANAGER, channel, d.card_ts, Action.CHECKLIST_OPEN, value=str(d.id))
+    assert "Launch <reel>" in text_of({"blocks": world.top_view(MANAGER).blocks})
 
 
 async def test_only_the_influencer_marks_submitted_or_published(world: World):

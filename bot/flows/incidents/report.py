@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import messages
@@ -22,13 +22,22 @@ from bot.domain.enums import IncidentEventKind, Severity
 from bot.domain.enums import IncidentStatus as S
 from bot.domain.parsing import db_id
 from bot.domain.permissions import Act
-from bot.errors import Conflict, FormErrors, FormReplaced, NotFound, NotPermitted
+from bot.errors import Conflict, FormErrors, FormReplaced, NotDelivered, NotFound, NotPermitted
 from bot.flows import evidence
 from bot.flows.access import admin_rights, authorize, is_brand_admin, known_email, roles_on, standing
 from bot.flows.incidents import shared
 from bot.ids import Action, Field
 from bot.services import Services
-from bot.slack import CARD_TAKEN, NO_UNFURL, delete_quietly, slack_error
+from bot.slack import (
+    CARD_TAKEN,
+    NO_ANSWER,
+    NO_UNFURL,
+    NOT_ANSWERED,
+    delete_quietly,
+    dm_quietly,
+    find_own_card,
+    slack_error,
+)
 from bot.views import incidents as views
 from bot.views import owners
 from bot.views.common import influencer_mention, with_post_card
@@ -525,14 +534,16 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
     number, channel = f"*{views.number(ctx.incident.number)}*", ctx.engagement.channel_id
     if ctx.incident.card_ts:
         raise Conflict(messages.card_already_posted(number, channel))
-    refused = await _post_card(svc, ctx)
+    # an earlier post Slack did not answer may have made the card: kept, not posted twice
+    refused = await _post_card(svc, ctx, look_first=True)
     if refused == CARD_TAKEN:  # another press posted it meanwhile
         raise Conflict(messages.card_already_posted(number, channel))
+    what = f"post-card-again notice of incident {incident_id}"
     if refused:
-        text, blocks = with_post_card(
-            messages.card_refused_again(number, channel, refused), Action.INCIDENT_POST_CARD, incident_id
-        )
-        await svc.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        said = messages.card_refused_again(number, channel, refused)
+        text, blocks = with_post_card(said, Action.INCIDENT_POST_CARD, incident_id)
+        if not await dm_quietly(svc.client, user_id, text, what=what, blocks=blocks):
+            raise NotDelivered(said)  # said where they pressed: their button there still works
         return
     if ctx.incident.status not in rules.TERMINAL:  # a closed incident's card has nothing to mediate
         await _guarded(
@@ -542,44 +553,87 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
                 channel=channel, thread_ts=ctx.incident.card_ts, text=views.thread_opener(ctx), **NO_UNFURL
             ),
         )
-    await svc.client.chat_postMessage(channel=user_id, text=messages.card_posted_again(number, channel))
+    said = messages.card_posted_again(number, channel)
+    told = await dm_quietly(svc.client, user_id, said, what=what)
     await shared.refresh_homes(svc, ctx)
+    if not told:
+        raise NotDelivered(said)
 
 
-async def _post_card(svc: Services, ctx: q.IncidentContext) -> str | None:
+async def _post_card(svc: Services, ctx: q.IncidentContext, *, look_first: bool = False) -> str | None:
     """Post the card and remember it (`ctx.incident.card_ts`); the mediation reminders then know
     their thread. Returns Slack's error code when it refused the card (the incident has none), or
-    `CARD_TAKEN` when another press remembered one first (this one is deleted again)."""
-    text, blocks = views.card(ctx)
-    try:
-        # the card carries the evidence links the reporter typed: nothing of them is previewed
-        posted = await svc.client.chat_postMessage(
-            channel=ctx.engagement.channel_id, text=text, blocks=blocks, **NO_UNFURL
-        )
-    except SlackApiError as exc:
-        error = slack_error(exc)
-        log.warning(
-            "card of incident %s not posted in %s: %s", ctx.incident.id, ctx.engagement.channel_id, error
-        )
-        return error or "unknown_error"
+    `CARD_TAKEN` when another press remembered one first (this one is deleted again).
+
+    A post Slack did not answer (a timeout, a broken connection) may have made the card all the
+    same: the bot's own card of this incident is then looked for in the channel and kept
+    (`bot.slack.find_own_card`), and only when none is there does it answer `NO_ANSWER`. With
+    `look_first` (*Post the card again*), it is looked for before anything is posted."""
+    channel = ctx.engagement.channel_id
+    found = await _find_card(svc, ctx) if look_first else None
+    adopted = found is not None
+    if found is None:
+        text, blocks = views.card(ctx)
+        try:
+            # the card carries the evidence links the reporter typed: nothing of them is previewed
+            posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            log.warning("card of incident %s not posted in %s: %s", ctx.incident.id, channel, error)
+            return error or "unknown_error"
+        except NOT_ANSWERED as exc:
+            log.warning("card of incident %s: Slack did not answer (%s)", ctx.incident.id, type(exc).__name__)
+            found = await _find_card(svc, ctx)
+            if found is None:
+                return NO_ANSWER
+            adopted = True
+        else:
+            found = posted["ts"]
     async with svc.db.transaction() as s:
         stored = await s.exec(
             update(Incident)
             .where(Incident.id == ctx.incident.id, Incident.card_ts.is_(None))
-            .values(card_ts=posted["ts"])
+            .values(card_ts=found)
         )
         if stored.rowcount == 1:
-            ctx.incident.card_ts = posted["ts"]
+            ctx.incident.card_ts = found
             await shared.plan(s, ctx.incident, svc.clock.now())  # the mediation reminders know their thread
-    if ctx.incident.card_ts != posted["ts"]:
-        await delete_quietly(svc.client, ctx.engagement.channel_id, posted["ts"])
+        else:
+            kept = await s.exec(select(Incident.card_ts).where(Incident.id == ctx.incident.id))
+            if kept.scalar_one_or_none() == found:  # another press kept this very card first
+                return CARD_TAKEN
+    if ctx.incident.card_ts != found:
+        await delete_quietly(svc.client, channel, found)
         return CARD_TAKEN
+    if adopted:  # drawn when it was posted: the incident may have moved on since
+        text, blocks = views.card(ctx)
+        await _guarded(
+            "redrawn card of incident %s",
+            ctx.incident.id,
+            svc.client.chat_update(channel=channel, ts=found, text=text, blocks=blocks),
+        )
     return None
 
 
+async def _find_card(svc: Services, ctx: q.IncidentContext) -> str | None:
+    """The incident's card, when the bot posted one in its channel that the incident does not know
+    (its post went unanswered): the first one, and any later one is deleted again."""
+    channel = ctx.engagement.channel_id
+    block_id = views.card_block_id(ctx.incident.id)
+    cards = await find_own_card(svc.client, channel, block_id, ctx.incident.created_at, svc.bot_user_id)
+    for extra in cards[1:]:
+        await delete_quietly(svc.client, channel, extra)
+    if cards:
+        log.info("card of incident %s found in %s: kept", ctx.incident.id, channel)
+    return cards[0] if cards else None
+
+
 async def _guarded(what: str, incident_id: int, call: Awaitable[Any]) -> None:
-    """One step of publishing a report: Slack refusing it is logged, and the next steps still run."""
+    """One step of publishing a report: Slack refusing it (or not answering) is logged, and the next
+    steps still run."""
     try:
         await call
     except SlackApiError as exc:
         log.warning("%s not sent: %s", what % incident_id, slack_error(exc))
+    except NOT_ANSWERED as exc:  # Slack did not answer: it may or may not have done it
+        log.warning("%s not answered: %s", what % incident_id, type(exc).__name__)

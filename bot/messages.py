@@ -80,6 +80,11 @@ HELP_NOTES: dict[str, dict[str, str]] = {
         f"_You hold no role on a campaign yet: a campaign's manager or a workspace admin gives you one "
         f"(`{_C} role`)._",
     ),
+    "no_role_creator": dict.fromkeys(
+        (_C, _B, _R),
+        f"_You hold no role on a campaign yet: `{_C} new` creates one, with you as its manager; or a "
+        f"campaign's manager gives you one (`{_C} role`)._",
+    ),
     "outside": dict.fromkeys(
         (_C, _B, _R),
         "_Campaigns are run by members of this workspace: a guest or someone from another organisation "
@@ -252,6 +257,17 @@ def report_covers(slugs: list[str], shown: int = 20) -> str:
     names = ", ".join(f"`{esc(slug)}`" for slug in slugs[:shown])
     more = f" and {len(slugs) - shown} more" if len(slugs) > shown else ""
     return f"The campaigns where you hold a role: {names}{more}."
+
+
+def mention_tip(typed: str) -> str:
+    """Said after "is not a @mention" when the word looks like one typed out by hand (`@ivy`): Slack
+    sends a name as plain text unless it was picked from the list it shows while typing `@`."""
+    if not typed.startswith("@"):
+        return ""
+    return (
+        " A name typed out is plain text to Slack: type `@`, then pick the person from the list Slack "
+        "shows, so the name becomes a mention."
+    )
 
 
 def missing_argument(usage_line: str) -> str:

@@ -50,8 +50,8 @@ def _parse_invite(args: list[str]) -> tuple[str, parsing.Person, str | None]:
     person = parsing.person(args[1])
     if person is None:
         raise InvalidInput(
-            f":warning: `{esc(args[1][:60])}` is neither a @mention nor a valid email address. "
-            f"Usage: `{esc(USAGE['invite'])}`"
+            f":warning: `{esc(args[1][:60])}` is neither a @mention nor a valid email address."
+            f"{messages.mention_tip(args[1])} Usage: `{esc(USAGE['invite'])}`"
         )
     link = None
     if len(args) == 3 and (link := parsing.channel_id(args[2])) is None:
@@ -67,7 +67,8 @@ def _parse_role(args: list[str]) -> tuple[str, str, str]:
     target = parsing.user_id(args[1])
     if target is None:
         raise InvalidInput(
-            f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: `{esc(USAGE['role'])}`"
+            f":warning: `{esc(args[1][:60])}` is not a @mention.{messages.mention_tip(args[1])} "
+            f"Usage: `{esc(USAGE['role'])}`"
         )
     return args[0], target, args[2].lower()
 
@@ -80,7 +81,10 @@ def _parse_creators(args: list[str]) -> tuple[str, str | None]:
     if action in ("add", "remove") and len(args) == 2:
         target = parsing.user_id(args[1])
         if target is None:
-            raise InvalidInput(f":warning: `{esc(args[1][:60])}` is not a @mention. Usage: {CREATORS_USAGE}")
+            raise InvalidInput(
+                f":warning: `{esc(args[1][:60])}` is not a @mention.{messages.mention_tip(args[1])} "
+                f"Usage: {CREATORS_USAGE}"
+            )
         return action, target
     raise InvalidInput(f":warning: Usage: {CREATORS_USAGE}")
 

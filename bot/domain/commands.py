@@ -134,9 +134,11 @@ ALIASES: dict[str, dict[str, str]] = {
 }
 
 #: The note under the lines: for an influencer; for someone with no role yet, who could be given
-#: one, or who could not (a guest, another organisation's user); for a brand role who does not
-#: set campaigns up (`/campaign` only).
+#: one, or who could not (a guest, another organisation's user), or who may create a campaign
+#: themselves (a campaign creator on their first day); for a brand role who does not set campaigns
+#: up (`/campaign` only).
 INFLUENCER, NO_ROLE, OUTSIDE, NOT_SETUP = "influencer", "no_role", "outside", "not_setup"
+NO_ROLE_CREATOR = "no_role_creator"
 
 
 def help_lines(command: str, c: Caller) -> tuple[list[str], str | None]:
@@ -145,7 +147,7 @@ def help_lines(command: str, c: Caller) -> tuple[list[str], str | None]:
     if c.influencer:
         note = INFLUENCER
     elif not c.roles:
-        note = NO_ROLE if c.may_hold_role else OUTSIDE
+        note = (NO_ROLE_CREATOR if c.creator else NO_ROLE) if c.may_hold_role else OUTSIDE
     elif command == Command.CAMPAIGN and SETUP.isdisjoint(c.roles):
         note = NOT_SETUP
     else:

@@ -18,7 +18,7 @@ MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
-INCIDENT_PREFIX = re.compile(r"^BR-", re.IGNORECASE)
+INCIDENT_PREFIX = re.compile(r"^BR-?", re.IGNORECASE)  # `BR1` too: the hyphen is easily left out
 
 #: The largest value of an `Integer` column on PostgreSQL (SQLite's are wider): no id the bot
 #: handed out is larger, and a larger one must never reach a query (it would overflow there).
@@ -115,5 +115,5 @@ def db_id(value: object) -> int | None:
 
 
 def incident_number(token: str) -> int | None:
-    """`BR-12`, `br-12` or `12` (surrounding spaces allowed): the number, or None."""
+    """`BR-12`, `br-12`, `BR12` or `12` (surrounding spaces allowed): the number, or None."""
     return db_id(INCIDENT_PREFIX.sub("", token.strip(), count=1))

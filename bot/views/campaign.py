@@ -103,7 +103,8 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
                 optional=True,
                 hint=plain(
                     "Major and critical incidents and legal's notices are posted here: a private "
-                    "channel of the brand team that you are in. Add the app to it first."
+                    "channel of the brand team that you are in. Add the app to it first.",
+                    2000,
                 ),
                 element=ConversationSelectElement(
                     action_id=Field.ESCALATION_CHANNEL,

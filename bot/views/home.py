@@ -75,12 +75,14 @@ def incident_line(i: IncidentLine, *, influencer_view: bool = False) -> str:
 
 
 def deliverable_line(d: DeliverableLine, now: datetime, *, with_influencer: bool = True) -> str:
-    late = " :warning: *overdue*" if d.due_at < now and d.status in ("planned", "late") else ""
+    # overdue says it all: not "planned :warning: overdue" nor "late :warning: overdue"
+    overdue = d.due_at < now and d.status in ("planned", "late")
+    status = ":warning: *overdue*" if overdue else d.status
     who = f" · {esc(d.influencer)}" if with_influencer else ""
     checks = f" · {plural(d.pending_checks, 'check')} pending" if d.pending_checks else ""
     return (
         f"*{esc(d.title)}* ({d.platform}) · `{d.campaign_slug}`{who} · due {when(d.due_at)} · "
-        f"{d.status}{checks}{late}"
+        f"{status}{checks}"
     )
 
 

@@ -358,9 +358,21 @@ def _closing_line(ctx: IncidentContext) -> str:
     shared = rules.shared_resolution_note(i.status, i.resolution_note, i.proposed_terms)
     note = f"\n{esc(shared)}" if shared else ""
     return (
-        f":white_check_mark: Resolved by {user(i.resolved_by)} · {when(i.resolved_at)} · "
+        f":white_check_mark: {_resolved_how(ctx)} · {when(i.resolved_at)} · "
         f"*{outcome_label(i.outcome)}* · {plural(i.strikes or 0, 'strike')}{note}"
     )
+
+
+def _resolved_how(ctx: IncidentContext) -> str:
+    """Who closed it: the influencer closes an incident only by accepting the brand's proposal, so
+    "Resolved by @Ivy" would read as if she had settled her own case; it says whose proposal it was."""
+    i, influencer = ctx.incident, ctx.influencer
+    accepted = (
+        bool(i.proposed_by) and bool(influencer.slack_user_id) and i.resolved_by == influencer.slack_user_id
+    )
+    if accepted:
+        return f"Resolved: {user(i.resolved_by)} accepted the resolution {user(i.proposed_by)} proposed"
+    return f"Resolved by {user(i.resolved_by)}"
 
 
 def thread_opener(ctx: IncidentContext) -> str:
@@ -633,11 +645,11 @@ def dismiss_modal(ctx: IncidentContext) -> View:
 
 def incident_line(ctx: IncidentContext) -> str:
     i = ctx.incident
-    where = f"<#{i.channel_id}>" if i.channel_id else ""
+    where = f" · <#{i.channel_id}>" if i.channel_id else ""
     return (
         f"*{number(i.number)}* {SEVERITY_ICON[i.severity]} {i.status.replace('_', ' ')} · "
         f"{ctx.guideline.code} · {influencer_mention(ctx.influencer)} · `{ctx.campaign.slug}` · "
-        f"{when(i.created_at, '{date_short}')} {where}"
+        f"{when(i.created_at, '{date_short}')}{where}"
     )
 
 

@@ -276,12 +276,14 @@ def scorecard_blocks(
         )
     else:
         blocks.append(section("*Reviews:* none yet — `/review` logs one."))
-    blocks.append(
-        section(
-            f"*On-time delivery:* {_pct(card.on_time_rate)} "
-            f"({card.delivered_on_time} of {plural(card.deliverables_due, 'deliverable')} due)"
+    if card.deliverables_due:
+        on_time = (
+            f"{_pct(card.on_time_rate)} ({card.delivered_on_time} of "
+            f"{plural(card.deliverables_due, 'deliverable')} due)"
         )
-    )
+    else:
+        on_time = "none due yet"
+    blocks.append(section(f"*On-time delivery:* {on_time}"))
     blocks.append(DividerBlock())
     blocks.append(context("Across every campaign of this workspace. Only brand roles can see scorecards."))
     return capped(blocks, MESSAGE_BLOCKS_MAX, "…and {n} more.")

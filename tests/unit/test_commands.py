@@ -17,7 +17,7 @@ def test_every_line_has_its_sentence_and_every_sentence_its_line():
         assert [line.key for line in lines] == list(messages.HELP_LINES[command]), command
         for word in rules.ALIASES[command].values():
             assert word == "" or word in {line.word for line in lines}, (command, word)
-    for note in (rules.INFLUENCER, rules.NO_ROLE, rules.OUTSIDE):
+    for note in (rules.INFLUENCER, rules.NO_ROLE, rules.NO_ROLE_CREATOR, rules.OUTSIDE):
         assert set(messages.HELP_NOTES[note]) == set(rules.LINES), note
 
 

@@ -81,6 +81,8 @@ def test_whole_number_bounds(value, low, high, expected):
         ("BR-17", 17),
         ("br-3", 3),
         ("17", 17),
+        ("BR17", 17),
+        ("br3", 3),
         (" BR-4 ", 4),
         ("BR-x", None),
         ("BR-²", None),

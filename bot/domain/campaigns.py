@@ -12,6 +12,8 @@ from bot.domain.enums import CampaignStatus
 from bot.errors import InvalidInput
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{2,40}$")
+#: The longest campaign name, and brand, the creation form takes (bot/views/campaign.py) and the
+#: server accepts (bot/flows/campaigns.py `create_campaign`): the model stores 150.
 NAME_MAX = 150
 CHANNEL_NAME_MAX = 80
 

@@ -45,12 +45,14 @@ from bot.ids import Field
 from bot.services import Services
 from bot.slack import NO_UNFURL, dm_quietly, slack_error
 from bot.views import campaign as views
+from bot.views import owners
 from bot.views.common import influencer_mention
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
 from scheduler import plans
 from storage.models import Campaign, CampaignRole, Deliverable, Engagement, Guideline, Influencer
 from storage.queries import campaigns as q
+from storage.queries import incidents as delivery_q
 from storage.queries import insights as insight_q
 
 log = logging.getLogger(__name__)
@@ -80,10 +82,16 @@ async def create_campaign(svc: Services, team_id: str, user_id: str, form: FormV
     await trust.require_creator(svc, team_id, user_id, plain=True)
     errors: dict[str, str] = {}
     name, brand = form.text(Field.NAME), form.text(Field.BRAND)
+    # the form caps both (rules.NAME_MAX), but only Slack's client enforces it: a forged submission
+    # could store a name too long for the section blocks that show it (3,000 characters each)
     if not name:
         errors[Field.NAME] = "Give the campaign a name."
+    elif len(name) > rules.NAME_MAX:
+        errors[Field.NAME] = f"Keep the name to {rules.NAME_MAX} characters."
     if not brand:
         errors[Field.BRAND] = "Name the brand."
+    elif len(brand) > rules.NAME_MAX:
+        errors[Field.BRAND] = f"Keep the brand to {rules.NAME_MAX} characters."
     slug = form.text(Field.SLUG)
     try:
         slug = rules.check_slug(slug, Field.SLUG)
@@ -758,7 +766,9 @@ async def open_deliverable_form(
     )
 
 
-async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormValues) -> Deliverable:
+async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormValues) -> Deliverable | None:
+    """Store the deliverable and its reminders (before the ack); None when this very submission
+    (same user, same view: a double click, a retried or replayed request) was stored already."""
     errors: dict[str, str] = {}
     title = form.text(Field.TITLE)
     if not title:
@@ -789,6 +799,11 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
             errors[Field.ENGAGEMENT] = "Pick an influencer of this campaign."
         if errors:
             raise FormErrors(errors)
+        # once per form, recorded after the checks and in this transaction: a refusal or a failure
+        # rolls it back with the deliverable, so the form, corrected, still counts
+        once = owners.submission_key(user_id, form.view_id) if form.view_id else None
+        if once is not None and not await delivery_q.first_delivery(s, team_id, once, now):
+            return None
         deliverable = Deliverable(
             team_id=team_id,
             engagement_id=row[0].id,
@@ -803,8 +818,10 @@ async def add_deliverable(svc: Services, team_id: str, user_id: str, form: FormV
     return deliverable
 
 
-async def announce_deliverable(svc: Services, deliverable: Deliverable) -> None:
+async def announce_deliverable(svc: Services, deliverable: Deliverable | None) -> None:
     """Post the deliverable's card (with its buttons) in the shared channel."""
+    if deliverable is None:  # a repeated submission: the first one posted the card
+        return
     from bot.flows.deliverables import post_card
 
     await post_card(svc, deliverable)

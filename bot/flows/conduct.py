@@ -8,9 +8,10 @@ thread, from either side:
 1. The channel is looked up by id (one indexed query). A channel that is no campaign's, or whose
    campaign has the monitor off, stops here: nothing is read, assessed or kept.
 2. The influencer writing answers whatever the brand team was waiting for (the awaited reply is
-   deleted, its reminders cancelled). A brand message that mentions the influencer and asks
-   something (bot/domain/ghosting.py `asks`) starts the ghosting clock: an `awaited_reply` row (where
-   and when, no text) whose reminders the outbox sends (scheduler/planner.py `plan_awaited`).
+   deleted, its reminders cancelled), once Slack confirms it has the message. A brand message
+   that mentions the influencer and asks something (bot/domain/ghosting.py `asks`) starts the
+   ghosting clock: an `awaited_reply` row (where and when, no text) whose reminders the outbox
+   sends (scheduler/planner.py `plan_awaited`).
 3. The classifier (bot/domain/conduct) reads the text. A message it does not flag is forgotten.
    A flagged one is kept (`flagged_message`: the snapshot) under a `conduct_flag`, which goes
    privately to the brand team: the campaign's managers and legal by DM, or the escalation
@@ -208,7 +209,7 @@ async def _read(svc: Services, team_id: str, channel_id: str, message: dict[str,
     author, text = message["user"], message.get("text") or ""
     is_influencer = await is_the_influencer(svc.directory, found.influencer, author)
     if not edit and is_influencer:
-        await _answered(svc, found)
+        await _answered(svc, found, channel_id, message)
     asking = not edit and not is_influencer and asks(text, found.influencer.slack_user_id)
     verdict = await _assess(text)
     # a message already kept whose flag is unsent (its writer stopped): the retry of its event, or
@@ -253,8 +254,16 @@ async def _unsent(svc: Services, team_id: str, channel_id: str, ts: str) -> bool
 # ghosting
 
 
-async def _answered(svc: Services, found: q.Channel) -> None:
-    """The influencer wrote in the channel: nothing is awaited from them any more."""
+async def _answered(svc: Services, found: q.Channel, channel_id: str, message: dict[str, Any]) -> None:
+    """The influencer wrote in the channel: nothing is awaited from them any more. Only a message
+    Slack has, by them, answers (read back, as a question that starts the clock is): a signed event
+    saying they wrote is not an answer. Slack is asked only while something is awaited."""
+    async with svc.db.transaction() as s:
+        if await q.awaited(s, found.engagement.id) is None:
+            return
+    if await as_posted(svc.client, channel_id, message) is None:
+        log.warning("an answer in %s that Slack does not confirm: the ghosting clock runs on", channel_id)
+        return
     async with svc.db.transaction() as s:
         waiting = await q.awaited(s, found.engagement.id)
         if waiting is not None:

@@ -211,6 +211,7 @@ async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str,
     if not deleted and after.get("text") == before.get("text") and after.get("files") == before.get("files"):
         return False  # an unfurl or a reaction count: nothing the person changed
     async with svc.db.transaction() as s:
+        thread_ts = await _kept_thread(s, team_id, channel, ts, thread_ts)
         if not await _changed_in(s, team_id, channel, ts, thread_ts):
             return False
     now_in_slack, problem = await read_message(svc.client, channel, ts, thread_ts)
@@ -240,6 +241,8 @@ async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str,
             original, by, files_then = last if last is not None else (None, None, None)
             if last is None and snap is not None:
                 original, by, files_then = snap.text, snap.author_id, snap.files
+            if deleted and last is None and snap is None:
+                continue  # a message the record never had in this thread: nothing it keeps is gone
             # files the record does not know (kept before replies recorded them): the text decides
             if not deleted and original == text_now and files_then in (None, files_now):
                 continue  # what the timeline has already: nothing changed
@@ -262,6 +265,20 @@ async def on_change(svc: Services, team_id: str, event_id: str, event: dict[str,
             )
             recorded = True
     return recorded
+
+
+async def _kept_thread(
+    s: AsyncSession, team_id: str, channel: str, ts: str, thread_ts: str | None
+) -> str | None:
+    """The thread message `ts` is in, by the bot's own record when it keeps the message (the
+    snapshot says where Slack had it), else the event's. The event's word is not taken for a kept
+    message: reading it in a thread it is not in (one that does not exist), Slack answers "not
+    found", which would pass for a deletion."""
+    kept = await q.snapshotted_in_open(s, team_id, channel, ts)
+    if not kept:
+        return thread_ts
+    where = kept[0][1].thread_ts
+    return where if where and where != ts else None
 
 
 async def _changed_in(

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.campaigns import NAME_MAX
 from bot.domain.enums import CampaignStatus, GuidelineCategory, Market, Platform, ReviewCadence, Severity
 from bot.domain.guidelines import TEXT_MAX, TITLE_MAX, ClauseChange
 from bot.ids import Action, Callback, Field
@@ -73,7 +74,7 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
         "New campaign",
         "Create",
         [
-            text_input(Field.NAME, "Campaign name", max_length=150, placeholder="Spring launch 2027"),
+            text_input(Field.NAME, "Campaign name", max_length=NAME_MAX, placeholder="Spring launch 2027"),
             text_input(
                 Field.SLUG,
                 "Short name (slug)",
@@ -82,7 +83,7 @@ def new_campaign_modal(today: date, slug: str | None = None) -> View:
                 placeholder="spring-launch",
                 hint="2–40 lowercase letters, digits or hyphens; used in commands and channel names.",
             ),
-            text_input(Field.BRAND, "Brand", max_length=150),
+            text_input(Field.BRAND, "Brand", max_length=NAME_MAX),
             _select(
                 Field.MARKET,
                 "Market (selects the disclosure rules)",

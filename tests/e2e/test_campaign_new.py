@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.domain.campaigns import NAME_MAX
 from bot.ids import Field
 from storage.models import Campaign, CampaignRole, Guideline
 from tests.e2e.harness import MANAGER, MEMBER, World
@@ -99,3 +100,49 @@ async def test_a_campaign_creator_starts_a_campaign_and_owns_it(world: World):
     async with world.db.transaction() as s:
         owner = (await s.exec(select(Campaign.owner_id).where(Campaign.slug == "member-camp"))).scalar_one()
     assert owner == MEMBER
+
+
+async def _forged_campaign(world: World, name: str, brand: str) -> dict:
+    """A signed `campaign_new` submission with these name and brand, past the form's own caps
+    (which only Slack's client enforces); refused as field errors, nothing stored."""
+    view = await world.open_new_campaign()
+    reply = await world.forge_submission(
+        MANAGER,
+        view,
+        {
+            Field.NAME: {"type": "plain_text_input", "value": name},
+            Field.SLUG: {"type": "plain_text_input", "value": "huge"},
+            Field.BRAND: {"type": "plain_text_input", "value": brand},
+            Field.START: {"type": "datepicker", "selected_date": "2027-03-01"},
+            Field.END: {"type": "datepicker", "selected_date": "2027-05-31"},
+            Field.MARKET: {"type": "static_select", "selected_option": {"value": "US"}},
+        },
+    )
+    assert reply.ok and (reply.body or {}).get("response_action") == "errors", reply.body
+    assert await world.count(Campaign) == 0
+    return reply.body["errors"]
+
+
+async def test_a_forged_campaign_name_longer_than_the_form_allows_is_refused(world: World):
+    """Maya signs a submission whose name is 3,500 characters (the form caps it at NAME_MAX).
+    Stored, it would go unshortened into section blocks (the guidelines message of every shared
+    channel, App Home lines, `/campaign list`), over Slack's 3,000 characters per section, and
+    Slack would refuse them: the server refuses it as a field error."""
+    view = await world.open_new_campaign()
+    name_block = next(b for b in view.blocks if b.get("block_id") == Field.NAME)
+    assert name_block["element"]["max_length"] == NAME_MAX  # the form and the server share the cap
+    errors = await _forged_campaign(world, "Spring " * 500, "Acme")
+    assert errors == {Field.NAME: f"Keep the name to {NAME_MAX} characters."}
+    assert await _forged_campaign(world, "x" * (NAME_MAX + 1), "Acme") == errors
+
+
+async def test_a_forged_brand_name_longer_than_the_form_allows_is_refused(world: World):
+    """The same with the brand, shown in every influencer's App Home line of the campaign."""
+    view = await world.open_new_campaign()
+    brand_block = next(b for b in view.blocks if b.get("block_id") == Field.BRAND)
+    assert brand_block["element"]["max_length"] == NAME_MAX
+    errors = await _forged_campaign(world, "Spring", "Acme " * 700)
+    assert errors == {Field.BRAND: f"Keep the brand to {NAME_MAX} characters."}
+    # at the cap exactly, both are taken
+    await world.new_campaign(**{Field.NAME: "n" * NAME_MAX, Field.BRAND: "b" * NAME_MAX})
+    assert await world.count(Campaign) == 1

@@ -588,3 +588,33 @@ async def test_the_manager_moves_the_due_time_and_a_late_deliverable_is_planned_
         row = (await s.exec(select(Reminder).where(Reminder.dedupe_key == key))).scalar_one()
     assert (row.due_at, row.status) == (new_due - timedelta(hours=24), "sent")
     assert "*Launch &lt;reel&gt;* (instagram) is due" in text_of(world.emulator.history(channel)[-1])
+
+
+async def test_the_same_new_deliverable_submission_sent_twice_adds_one_deliverable(world: World):
+    """Maya submits the new deliverable form; the very same signed `view_submission` (same view,
+    same values) arrives again, as a retried request or a replay within Slack's five minutes would.
+    It is recognised by its user and view, as a report or a review form is, and adds nothing: one
+    deliverable, one card, one set of reminders."""
+    await setup(world)
+    await world.run(MANAGER, "/campaign deliverable spring")
+    view = world.top_view(MANAGER)
+    due = int((world.clock.now() + timedelta(days=3)).timestamp())
+    ivy = view.blocks[1]["element"]["options"][0]
+    values = {
+        Field.ENGAGEMENT: {"type": "static_select", "selected_option": ivy},
+        Field.TITLE: {"type": "plain_text_input", "value": "Second reel"},
+        Field.PLATFORM: {"type": "static_select", "selected_option": {"value": "instagram"}},
+        Field.DUE: {"type": "datetimepicker", "selected_date_time": due},
+    }
+    first = await world.forge_submission(MANAGER, view, values)
+    assert first.ok and not first.body, first.body
+    await world.stack.settle()
+    assert await world.count(Deliverable) == 2
+    reminders = await world.count(Reminder)
+    again = await world.forge_submission(MANAGER, view, values)
+    assert again.ok and not again.body, again.body
+    await world.stack.settle()
+    assert await world.count(Deliverable) == 2, "one form, submitted twice, added two deliverables"
+    assert await world.count(Reminder) == reminders
+    channel = world.emulator.channel_by_name("cg-spring-ivy").id
+    assert sum("Second reel" in text_of(m) for m in world.emulator.history(channel)) == 1

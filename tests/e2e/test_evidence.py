@@ -13,7 +13,7 @@ from bot.flows.incidents import move_and_announce
 from bot.ids import Field, Shortcut
 from playground.emulator.state import UploadedFile
 from storage.models import EvidenceSnapshot, Incident, IncidentEvent
-from tests.e2e.conduct_helpers import delete, edit, say
+from tests.e2e.conduct_helpers import delete, deliver, edit, say
 from tests.e2e.harness import (
     ADMIN,
     IVY,
@@ -309,3 +309,38 @@ async def test_breach_verify_is_for_the_brand_side(world: World):
     await world.stack.settle()
     assert world.said_to(OTTO) == f":mag: No incident BR-{number} that you can see."
     assert channel
+
+
+async def test_a_forged_deletion_naming_a_thread_that_does_not_exist_records_no_deletion(world: World):
+    """Ivy's message is kept as evidence. Someone signs a `message_deleted` event for it whose
+    `previous_message` claims it was a reply in a thread that does not exist: read there, Slack
+    answers `thread_not_found`, which would pass for "gone", though the message is still in her
+    channel, top-level. The bot looks for it where the snapshot says it is, and the timeline gets
+    no false "deleted after the report": a deletion counts only when Slack no longer has it."""
+    channel = await set_up_team(world)
+    said = await say(world, IVY, channel, RUDE)
+    await report_from_message(world, channel, said.ts)
+    async with world.db.transaction() as s:
+        assert len((await s.exec(select(EvidenceSnapshot))).scalars().all()) == 1
+
+    bogus_thread = world.slack.ws.ts_clock.next()  # no message has this ts
+    deleted_at = world.slack.ws.ts_clock.next()
+    previous = {"type": "message", "user": IVY, "text": RUDE, "ts": said.ts, "thread_ts": bogus_thread}
+    await deliver(
+        world,
+        channel,
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "channel": channel,
+            "hidden": True,
+            "deleted_ts": said.ts,
+            "previous_message": previous,
+            "ts": deleted_at,
+            "event_ts": deleted_at,
+            "channel_type": "group",
+        },
+    )
+    assert world.emulator.find_message(channel, said.ts) is not None  # Slack still has it
+    kinds = [e.kind for e in await timeline(world)]
+    assert "message_deleted" not in kinds, "a message Slack still has is recorded as deleted"

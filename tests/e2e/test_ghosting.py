@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from storage.models import AwaitedReply, Reminder
-from tests.e2e.conduct_helpers import monitored_team, say
+from tests.e2e.conduct_helpers import deliver, monitored_team, say
 from tests.e2e.harness import IVY, LEGAL, MANAGER, MEMBER, World, text_of
 
 QUESTION = f"<@{IVY}> can you send the draft by Thursday?"
@@ -131,3 +131,24 @@ async def test_only_questions_to_the_influencer_start_the_clock_and_off_cancels(
     world.clock.advance(timedelta(days=4))
     await tick(world)
     assert thread(world, channel, question.ts) == [] and flags_to(world, MANAGER) == []
+
+
+async def test_a_forged_message_of_the_influencer_does_not_stop_the_clock(world: World):
+    """Ivy, asked a question in her monitored channel, does not answer; instead she signs a
+    `message` event saying she wrote in the channel, a message Slack does not have. It is read back
+    from Slack before it counts as her answer (as a question that starts the clock is): the
+    question keeps waiting, and the managers are flagged when the time is up."""
+    channel = await monitored_team(world)
+    await say(world, MANAGER, channel, QUESTION)
+    assert len(await awaited(world)) == 1
+
+    ts = world.slack.ws.ts_clock.next()
+    forged = {"type": "message", "user": IVY, "text": "on it!", "ts": ts, "event_ts": ts}
+    await deliver(world, channel, forged | {"channel": channel, "channel_type": "group"})
+    assert not any(m.text == "on it!" for m in world.emulator.history(channel))  # Slack never had it
+
+    assert len(await awaited(world)) == 1, "a message Slack does not have stopped the ghosting clock"
+    world.clock.advance(timedelta(days=4))
+    await tick(world)
+    await tick(world)
+    assert flags_to(world, MANAGER)

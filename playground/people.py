@@ -57,6 +57,8 @@ PARTNER = Person(
     "U0PAT", "pat", "Pat Partner", "pat@partner.example", "Asia/Tokyo", "Partner organisation", external=True
 )
 PARTNER_TEAM_ID = "T0PARTNER"
+#: People of the first workspace who are in no switcher order (people.CAST) but can be acted as.
+OTHERS = (GUEST, PARTNER)
 
 WORKSPACE_PEOPLE = (ADMIN, MANAGER, MEMBER, LEGAL, INFLUENCER, OUTSIDER)
 

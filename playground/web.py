@@ -147,7 +147,8 @@ class PlaygroundWeb:
         return people.CASTS.get(self.team_id, ())
 
     def person(self, user: User) -> dict[str, Any]:
-        cast = next((p for p in self.cast_order if p.email == user.email), None)
+        known = (*self.cast_order, *people.OTHERS)  # the guest and the partner are people too
+        cast = next((p for p in known if p.email == user.email), None)
         return {
             "id": user.id,
             "name": user.real_name or user.name,
@@ -591,7 +592,11 @@ def _endpoint(name: str) -> Callable[[web.Request], Awaitable[web.Response]]:
             return web.json_response({"ok": False, "error": f"bad request: {error}"}, status=400)
         try:
             reply = await getattr(pg_web.in_team(body.get("team")), name)(body)
-        except (EmulatorUsageError, KeyError, ValueError) as error:
+        except KeyError as error:  # a field the action needs is not in the body
+            return web.json_response(
+                {"ok": False, "error": f"bad request: {name} needs {error.args[0]!r}"}, status=400
+            )
+        except (EmulatorUsageError, ValueError) as error:
             return web.json_response({"ok": False, "error": str(error).strip("'\"")}, status=400)
         except InvalidBotResponse as error:
             return web.json_response({"ok": False, "error": f"Slack would refuse the app's answer: {error}"})

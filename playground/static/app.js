@@ -23,6 +23,7 @@ const ui = {
   fresh: store.getItem("cg.channel") === null,
   reveal: null, // ts of a message to bring into view once rendered
   stick: { main: true, thread: true }, // keep the pane scrolled to the newest message
+  ephemerals: { main: null, thread: null }, // ts of the ephemeral messages each pane has shown
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -307,6 +308,7 @@ function renderSidebar(state) {
           type: "button",
           class: `side-item${c.id === ui.channel ? " active" : ""}${unread(c.id, c.last_ts) ? " unread" : ""}`,
           "data-channel": c.name,
+          title: `${c.private ? "🔒" : "#"} ${c.name}${c.shared ? " · shared with another organisation" : ""}`,
           onclick: () => openChannel(c.id),
         },
         el("span", { class: "side-icon", text: c.private ? "🔒" : "#" }),
@@ -436,11 +438,22 @@ function renderMessages(container, messages, key, channel) {
   container.replaceChildren(...nodes);
   const switched = changed(`scroll:${key}`, [channel && channel.id, ui.user, key === "thread" && ui.thread && ui.thread.ts]);
   if (switched) ui.stick[key] = true;
+  // An ephemeral message is the app's answer to something this person just did (a refusal, a
+  // command's reply): bring a new one into view, even when the pane is scrolled up to a card.
+  const known = ui.ephemerals[key];
+  const ephemerals = messages.filter((m) => m.ephemeral).map((m) => m.ts);
+  ui.ephemerals[key] = new Set(ephemerals);
+  const answer = !switched && known && ephemerals.filter((ts) => !known.has(ts)).pop();
   const reveal = key === "main" && ui.reveal && container.querySelector(`.msg[data-ts="${CSS.escape(ui.reveal)}"]`);
+  const answered = answer && container.querySelector(`.msg[data-ts="${CSS.escape(answer)}"]`);
   if (reveal) {
     ui.reveal = null;
     ui.stick[key] = false;
     requestAnimationFrame(() => reveal.scrollIntoView({ block: "end" }));
+  } else if (answered) {
+    container.scrollTop = previousTop;
+    answered.scrollIntoView({ block: "nearest" });
+    ui.stick[key] = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
   } else if (ui.stick[key]) container.scrollTop = container.scrollHeight;
   else container.scrollTop = previousTop;
 }
@@ -701,6 +714,7 @@ document.addEventListener("change", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     closeMenu();
+    if (!$("#guide").hidden) showGuide(false);
     const modal = ui.state && ui.state.modal;
     if (modal) post("close", { view_id: modal.id });
   }
@@ -724,6 +738,24 @@ for (const tab of document.querySelectorAll("#tabs .tab")) {
   });
 }
 
+// The guide: open by itself on a first visit, until "Got it"; the top bar's button reopens it.
+function showGuide(open) {
+  $("#guide").hidden = !open;
+  $("#guide-btn").setAttribute("aria-expanded", open ? "true" : "false");
+  if (!open) store.setItem("cg.guide", "seen");
+}
+$("#guide-btn").addEventListener("click", () => showGuide($("#guide").hidden));
+$("#guide-close").addEventListener("click", () => showGuide(false));
+// a click anywhere else (the visitor starts trying) puts it away; it never covers what they use
+document.addEventListener(
+  "pointerdown",
+  (event) => {
+    if (!$("#guide").hidden && !event.target.closest("#guide, #guide-btn")) showGuide(false);
+  },
+  true,
+);
+if (!store.getItem("cg.guide")) showGuide(true);
+
 $("#thread-close").addEventListener("click", () => {
   ui.thread = null;
   refresh();
@@ -738,6 +770,7 @@ function sendFrom(input, threadTs) {
   input.value = "";
   autosize(input);
   hideSuggest();
+  ui.stick[threadTs ? "thread" : "main"] = true; // as Slack: what you send brings you to the newest
   if (text.startsWith("/")) {
     post("command", { text, channel });
     return;

@@ -300,6 +300,10 @@ class Deliverable(SQLModel, table=True):
     card_ts: str | None = Field(default=None, max_length=32, description="card in the shared channel")
     checklist_channel_id: str | None = Field(default=None, max_length=32)
     checklist_ts: str | None = Field(default=None, max_length=32, description="checklist sent to the owner")
+    #: Whose DM holds the checklist message (`checklist_channel_id`/`checklist_ts`): it is kept up to
+    #: date only while they may still read the campaign's compliance work (migration 0013). None with
+    #: a channel: a message sent before it was recorded, whose reader is unknown.
+    checklist_user_id: str | None = Field(default=None, max_length=32)
     created_by: str = Field(max_length=32)
     created_at: datetime = utc()
     #: How many of its compliance checks are pending: kept by triggers (migration 0008).

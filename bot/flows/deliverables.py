@@ -22,9 +22,9 @@ from bot.domain.deliverables import Move
 from bot.domain.disclosure import Verdict, lint, rules_for
 from bot.domain.enums import ComplianceItem, ComplianceStatus, DeliverableStatus, EngagementStatus, Role
 from bot.domain.parsing import db_id
-from bot.domain.permissions import Act
-from bot.errors import Conflict, FormErrors, InvalidInput, NotDelivered, NotFound, NotPermitted
-from bot.flows.access import authorize, is_the_influencer, require_standing
+from bot.domain.permissions import Act, may
+from bot.errors import Conflict, FormErrors, InvalidInput, NotDelivered, NotFound, NotPermitted, UnknownCaller
+from bot.flows.access import authorize, is_the_influencer, require_standing, roles_on
 from bot.flows.home import refresh_home
 from bot.ids import Action, Field
 from bot.installations import in_workspace
@@ -400,18 +400,26 @@ async def tell_verdict(svc: Services, f: DeliverableFacts, checked: Checked) -> 
 
 async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
     """Tell the influencer the verdict, update the card, send the checklist to the campaign owner
-    (every brand role can open it from the card or App Home) and remember where it is. An owner
-    who is an influencer does not get it: the campaign's oldest manager who is not one does
-    (`brand_recipients`)."""
+    (every brand role can open it from the card or App Home) and remember where it is and whose DM
+    it is in. An owner who is an influencer does not get it: the campaign's oldest manager who is
+    not one does (`brand_recipients`)."""
     deliverable_id = checked.deliverable_id
     f = await refresh_card(svc, team_id, deliverable_id)
     await tell_verdict(svc, f, checked)
+    await _send_checklist(svc, f)
+    await _refresh_homes(svc, f)
+
+
+async def _send_checklist(svc: Services, f: DeliverableFacts) -> None:
+    """One message, kept up to date: to the first brand recipient (the owner, unless an influencer);
+    when Slack refuses it, to the next (the campaign's managers); the card and App Home open it
+    anyway. Remembered with its holder (`checklist_user_id`), unless another send got there first
+    (then this one is deleted again)."""
+    deliverable_id = f.deliverable.id
     async with svc.db.transaction() as s:
         checks = await q.checks(s, deliverable_id)
         codes = await q.clause_codes(s, f.campaign.id)
         recipients = await campaign_q.brand_recipients(s, f.campaign.id)
-    # one message, kept up to date: to the first (the owner, unless an influencer); when Slack refuses
-    # it, to the next brand recipient (the campaign's managers); the card and App Home open it anyway
     text, blocks = views.checklist(f, checks, codes)
     for recipient in recipients:
         try:
@@ -421,11 +429,10 @@ async def after_publish(svc: Services, team_id: str, checked: Checked) -> None:
             log.warning("checklist of deliverable %s not sent to %s: %s", deliverable_id, recipient, error)
             continue
         async with svc.db.transaction() as s:
-            await q.set_values(
-                s, deliverable_id, checklist_channel_id=posted["channel"], checklist_ts=posted["ts"]
-            )
-        break
-    await _refresh_homes(svc, f)
+            kept = await q.set_checklist(s, deliverable_id, recipient, posted["channel"], posted["ts"])
+        if not kept:
+            await delete_quietly(svc.client, posted["channel"], posted["ts"])
+        return
 
 
 # ---------------------------------------------------------------------------------------------
@@ -718,8 +725,18 @@ async def decide(
 async def refresh_checklist(
     svc: Services, team_id: str, deliverable_id: int, modal: str | None = None
 ) -> None:
-    """Bring the owner's checklist message up to date, and the checklist modal the decision was
-    made in when there is one (`modal`: its external id, checked to be the user's: bot/views/owners.py)."""
+    """Bring the checklist message up to date, and the checklist modal the decision was made in
+    when there is one (`modal`: its external id, checked to be the user's: bot/views/owners.py).
+
+    The message is in its holder's DM (`checklist_user_id`) and is written to only while they may
+    still run the campaign's compliance checks (`_may_read_checks`: a brand role on the campaign,
+    or a workspace admin who is not an influencer). Once they may not (their role taken away, an
+    influencer now), it is moved (`_move_checklist`). A message from before its holder was recorded
+    (a channel and no `checklist_user_id`) is the DM of one of the campaign's brand recipients as a
+    rule (`_legacy_holder` finds whose, and records it); a DM of nobody among them has an unknown
+    reader and fails closed: it is moved the same way, never written to. When Slack can't say who
+    the holder is just now (their lookup failed), the message is left as it is, neither written to
+    nor moved; the next refresh asks again."""
     async with svc.db.transaction() as s:
         f = await _facts(s, team_id, deliverable_id)
         checks = await q.checks(s, deliverable_id)
@@ -730,11 +747,70 @@ async def refresh_checklist(
         view.external_id = modal  # still the user's, for their next decision in it
         await svc.client.views_update(external_id=modal, view=view)
     if d.checklist_channel_id and d.checklist_ts:
-        text, blocks = views.checklist(f, checks, codes)
-        await svc.client.chat_update(
-            channel=d.checklist_channel_id, ts=d.checklist_ts, text=text, blocks=blocks
-        )
+        holder = d.checklist_user_id or await _legacy_holder(svc, f)
+        may_read = await _may_read_checks(svc, f, holder) if holder else False
+        if may_read:
+            text, blocks = views.checklist(f, checks, codes)
+            await svc.client.chat_update(
+                channel=d.checklist_channel_id, ts=d.checklist_ts, text=text, blocks=blocks
+            )
+        elif may_read is False:
+            await _move_checklist(svc, f, holder_known=holder is not None)
     await _refresh_homes(svc, f)
+
+
+async def _legacy_holder(svc: Services, f: DeliverableFacts) -> str | None:
+    """The holder of a checklist sent before holders were recorded, when it is one of the campaign's
+    current brand recipients (the owner, as a rule): the recipient whose DM with the bot is the
+    message's channel (`conversations.open`, which Slack answers with the existing DM). Recorded, so
+    it is asked once. None when it is nobody's of them: the message is then moved."""
+    d = f.deliverable
+    async with svc.db.transaction() as s:
+        recipients = await campaign_q.brand_recipients(s, f.campaign.id)
+    for recipient in recipients:
+        try:
+            dm = (await svc.client.conversations_open(users=recipient))["channel"]["id"]
+        except SlackApiError as exc:
+            log.warning("DM of %s not opened: %s", recipient, slack_error(exc))
+            continue
+        if dm == d.checklist_channel_id:
+            async with svc.db.transaction() as s:
+                await q.set_checklist_holder(s, d.id, d.checklist_channel_id, d.checklist_ts, recipient)
+            d.checklist_user_id = recipient
+            return recipient
+    return None
+
+
+async def _may_read_checks(svc: Services, f: DeliverableFacts, user_id: str) -> bool | None:
+    """May `user_id` still read the brand's compliance work on the deliverable's campaign (run its
+    compliance checks: `Act.RUN_COMPLIANCE_CHECK`, decided as for their own click)? None: Slack did
+    not say who they are just now, so their e-mail (an influencer invited by it) is unknown."""
+    await svc.directory.prefetch(user_id)
+    try:
+        async with svc.db.transaction() as s:
+            roles = await roles_on(s, svc.directory, f.campaign, user_id, Act.RUN_COMPLIANCE_CHECK)
+    except UnknownCaller:
+        log.warning("checklist of deliverable %s not updated: %s unknown", f.deliverable.id, user_id)
+        return None
+    return may(Act.RUN_COMPLIANCE_CHECK, roles)
+
+
+async def _move_checklist(svc: Services, f: DeliverableFacts, *, holder_known: bool) -> None:
+    """The checklist message leaves a DM it may no longer be written to: replaced once by a note
+    without its content (`views.checklist_moved`), and sent afresh to the campaign's current brand
+    recipients (`_send_checklist`). Two refreshes at once move it once (`release_checklist`)."""
+    d = f.deliverable
+    channel, ts = d.checklist_channel_id, d.checklist_ts
+    async with svc.db.transaction() as s:
+        if not await q.release_checklist(s, d.id, channel, ts):
+            return  # another refresh moved it; the next one updates the new message
+    text, blocks = views.checklist_moved(f.campaign.slug, holder_known=holder_known)
+    try:
+        await svc.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("old checklist of deliverable %s not replaced: %s", d.id, slack_error(exc))
+    log.info("checklist of deliverable %s moved from %s", d.id, d.checklist_user_id or "an unknown holder")
+    await _send_checklist(svc, f)
 
 
 async def pass_check(svc: Services, team_id: str, user_id: str, value: str, modal: str | None = None) -> None:

@@ -453,6 +453,24 @@ def checklist_modal(f: DeliverableFacts, checks: Sequence[ComplianceCheck], code
     )
 
 
+def checklist_moved(slug: str, *, holder_known: bool) -> tuple[str, list[Block]]:
+    """What replaces a checklist message once it moved to someone else: none of its content (no
+    item, decision, note or caption), only that it moved. `holder_known`: it moved because its
+    reader may no longer read the campaign's compliance checks; otherwise its reader was never
+    recorded (a message from before they were)."""
+    if holder_known:
+        text = (
+            f":lock: This compliance checklist moved: you no longer hold a role on `{slug}` that lets "
+            "you read its compliance checks, so it is no longer kept up to date here."
+        )
+    else:
+        text = (
+            f":arrows_counterclockwise: This compliance checklist moved to a new message, sent to the "
+            f"current brand contact of `{slug}`; it is no longer kept up to date here."
+        )
+    return text, [section(text)]
+
+
 def checklist(
     f: DeliverableFacts, checks: Sequence[ComplianceCheck], codes: dict[str, str]
 ) -> tuple[str, list[Block]]:

@@ -215,10 +215,14 @@ def compliance_pending(f: DeliverableFacts, payload: Mapping[str, Any]) -> Messa
     # only a plain http(s) URL goes inside <…|…>: `<`, `>` or `|` in it would forge a link or mention
     safe = d.published_url and _LINKABLE.match(d.published_url)
     where = f" <{esc(d.published_url)}|(post)>" if safe else ""
+    # the reminder goes to `brand_contact`; the checklist message is in its holder's DM, who may be
+    # someone else (a manager since removed, a row from before the holder was recorded)
+    holds_it = bool(d.checklist_ts and d.checklist_user_id) and d.checklist_user_id == f.brand_contact
     checklist = (
         "the *compliance checklist* I sent you in this conversation"
-        if d.checklist_ts
-        else f"its compliance checklist (the card is in {channel(f.engagement.channel_id)})"
+        if holds_it
+        else "its compliance checklist with the *Compliance checklist* button on its card in "
+        + channel(f.engagement.channel_id)
     )
     text = (
         f":clipboard: *{esc(d.title)}* by {esc(f.influencer.display_name)} on {_campaign(f)} was published "

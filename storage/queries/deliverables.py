@@ -59,6 +59,48 @@ async def set_card(s: AsyncSession, deliverable_id: int, card_ts: str) -> bool:
     return result.rowcount == 1
 
 
+async def set_checklist(s: AsyncSession, deliverable_id: int, user_id: str, channel_id: str, ts: str) -> bool:
+    """Remember the checklist message and whose DM it is in, unless one is remembered already (two
+    sends at once: the other's is kept); whether this one was."""
+    result = await s.exec(
+        update(Deliverable)
+        .where(Deliverable.id == deliverable_id, Deliverable.checklist_ts.is_(None))
+        .values(checklist_user_id=user_id, checklist_channel_id=channel_id, checklist_ts=ts)
+    )
+    return result.rowcount == 1
+
+
+async def set_checklist_holder(
+    s: AsyncSession, deliverable_id: int, channel_id: str, ts: str, user_id: str
+) -> None:
+    """Record whose DM the checklist message in `channel_id` at `ts` is, if it is still the one
+    remembered (a message sent before holders were recorded)."""
+    await s.exec(
+        update(Deliverable)
+        .where(
+            Deliverable.id == deliverable_id,
+            Deliverable.checklist_channel_id == channel_id,
+            Deliverable.checklist_ts == ts,
+        )
+        .values(checklist_user_id=user_id)
+    )
+
+
+async def release_checklist(s: AsyncSession, deliverable_id: int, channel_id: str, ts: str) -> bool:
+    """Forget the checklist message in `channel_id` at `ts`, if it is still the one remembered: the
+    caller then owns its one replacement (two refreshes at once move it once); whether it was."""
+    result = await s.exec(
+        update(Deliverable)
+        .where(
+            Deliverable.id == deliverable_id,
+            Deliverable.checklist_channel_id == channel_id,
+            Deliverable.checklist_ts == ts,
+        )
+        .values(checklist_user_id=None, checklist_channel_id=None, checklist_ts=None)
+    )
+    return result.rowcount == 1
+
+
 async def mark_late(
     s: AsyncSession, now: datetime, expected: Iterable[DeliverableStatus], limit: int = 500
 ) -> list[tuple[str, int]]:

@@ -77,13 +77,14 @@ def _ids(s: AsyncSession, column, ids: Iterable[int]):
 
 #: What the planner (scheduler/planner.py), the reminder messages (bot/views/reminders.py) and the
 #: dispatcher read of each table: a subject's facts are records of these columns and no others.
-#: A batch of 500 deliverables' facts decodes 26 table columns a row instead of 59, and no caption,
+#: A batch of 500 deliverables' facts decodes 27 table columns a row instead of 60, and no caption,
 #: no description and no JSON: the claim pass and the overdue sweep load one such batch each. A
 #: column not listed here is an AttributeError on the record, which the tests of every reminder
 #: kind would show.
 FACT_COLUMNS: dict[Any, tuple[str, ...]] = {
     Deliverable: (
         "id", "title", "platform", "due_at", "status", "published_url", "published_at", "checklist_ts",
+        "checklist_user_id",
     ),
     Incident: (
         "id", "number", "severity", "title", "status", "channel_id", "card_ts", "response_due_at",

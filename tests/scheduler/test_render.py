@@ -143,8 +143,15 @@ def test_reminders_to_the_brand_team_say_what_to_do_and_where():
     c, i = _campaign(), _influencer("U0CREATOR")
     active = _engagement(EngagementStatus.ACTIVE)
     published = _deliverable(DeliverableStatus.PUBLISHED, published_at=NOW)
-    for sent_to_owner in ("1700000000.000200", None):
-        published.checklist_ts = sent_to_owner
+    # "in this conversation" only to the checklist's holder: not with no checklist message, not when
+    # it is in another DM, not when its holder is unknown (a row from before it was recorded)
+    for ts, holder, in_this_dm in (
+        ("1700000000.000200", c.owner_id, True),
+        (None, None, False),
+        ("1700000000.000200", "U0FORMER", False),
+        ("1700000000.000200", None, False),
+    ):
+        published.checklist_ts, published.checklist_user_id = ts, holder
         text = views.message(
             "compliance_pending",
             DeliverableFacts(published, active, i, c, None, 2, brand_contact=c.owner_id),
@@ -154,8 +161,8 @@ def test_reminders_to_the_brand_team_say_what_to_do_and_where():
         assert (
             "2 compliance checks still pending" in text and "mark each item passed, failed or waived" in text
         )
-        assert ("in this conversation" in text) == bool(sent_to_owner)
-        assert ("<#C0SHARED>" in text) != bool(sent_to_owner)
+        assert ("in this conversation" in text) == in_this_dm
+        assert ("the *Compliance checklist* button on its card in <#C0SHARED>" in text) != in_this_dm
     text = views.message(
         "incident_unresolved",
         IncidentFacts(_incident(), active, i, c, brand_contact=c.owner_id),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -228,6 +230,60 @@ async def find_own_card(
     except NOT_ANSWERED as exc:
         log.warning("cards in %s not looked for: %s", channel, type(exc).__name__)
     return sorted(found, key=float)
+
+
+@dataclass(frozen=True, slots=True)
+class CardPost:
+    """How posting a card went (`post_or_keep_card`): its `ts` (None when there is none), Slack's `error`
+    when it refused it or did not answer (`NO_ANSWER`) and no card is there, and whether the card
+    was `adopted`: found in the channel rather than answered (drawn when it was posted, so the
+    caller redraws it)."""
+
+    ts: str | None
+    error: str | None = None
+    adopted: bool = False
+
+
+async def post_or_keep_card(
+    client: AsyncWebClient,
+    channel: str,
+    draw: Callable[[], tuple[str, list]],
+    *,
+    block_id: str,
+    since: datetime,
+    bot_user_id: str | None,
+    what: str,
+    look_first: bool = False,
+) -> CardPost:
+    """Post a card (`draw()`: its text and blocks, link previews off) in `channel`. A post Slack did
+    not answer (`NOT_ANSWERED`) may have made the card all the same: the bot's own card carrying
+    `block_id` is then looked for (`find_own_card`, since `since`) and adopted, and only when none
+    is there does it answer `NO_ANSWER`. With `look_first` (*Post the card again*) it is looked for
+    before anything is posted. Of several cards found, the first is kept and the others deleted.
+    `what` names the card in the logs."""
+
+    async def find() -> str | None:
+        cards = await find_own_card(client, channel, block_id, since, bot_user_id)
+        for extra in cards[1:]:
+            await delete_quietly(client, channel, extra)
+        if cards:
+            log.info("%s found in %s: kept", what, channel)
+        return cards[0] if cards else None
+
+    if look_first and (found := await find()) is not None:
+        return CardPost(found, adopted=True)
+    text, blocks = draw()
+    try:
+        posted = await client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        log.warning("%s not posted in %s: %s", what, channel, error)
+        return CardPost(None, error or "unknown_error")
+    except NOT_ANSWERED as exc:
+        log.warning("%s: Slack did not answer (%s)", what, type(exc).__name__)
+        found = await find()
+        return CardPost(found, adopted=True) if found is not None else CardPost(None, NO_ANSWER)
+    return CardPost(posted["ts"])
 
 
 def _is_own_card(message: dict[str, Any], block_id: str, bot_user_id: str | None) -> bool:

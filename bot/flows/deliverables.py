@@ -31,12 +31,10 @@ from bot.installations import in_workspace
 from bot.services import Services
 from bot.slack import (
     CARD_TAKEN,
-    NO_ANSWER,
     NO_UNFURL,
-    NOT_ANSWERED,
     delete_quietly,
     dm_quietly,
-    find_own_card,
+    post_or_keep_card,
     slack_error,
 )
 from bot.views import deliverables as views
@@ -164,30 +162,24 @@ async def post_card(svc: Services, deliverable: Deliverable) -> None:
 
 async def _post_card(svc: Services, f: DeliverableFacts, *, look_first: bool = False) -> str | None:
     """Post the card and remember it, unless one is remembered already (then this one is deleted
-    again: `CARD_TAKEN`). Returns Slack's error code when it refused the card.
-
-    A post Slack did not answer (a timeout, a broken connection) may have made the card all the
-    same: the bot's own card of this deliverable is then looked for in the channel and kept
-    (`bot.slack.find_own_card`); only when none is there does it answer `NO_ANSWER`. With
-    `look_first` (*Post the card again*), it is looked for before anything is posted."""
+    again: `CARD_TAKEN`). Returns Slack's error code when it refused the card, or `NO_ANSWER` when
+    Slack did not answer and no card is there. A card Slack posted without answering is found by
+    its block id and kept (`bot.slack.post_or_keep_card`), as it is first looked for with `look_first`
+    (*Post the card again*)."""
     d, channel = f.deliverable, f.engagement.channel_id
-    found = await _find_card(svc, f) if look_first else None
-    adopted = found is not None
-    if found is None:
-        text, blocks = views.card(f)
-        try:
-            posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
-        except SlackApiError as exc:
-            log.warning("card of deliverable %s not posted in %s: %s", d.id, channel, slack_error(exc))
-            return slack_error(exc) or "unknown_error"
-        except NOT_ANSWERED as exc:
-            log.warning("card of deliverable %s: Slack did not answer (%s)", d.id, type(exc).__name__)
-            found = await _find_card(svc, f)
-            if found is None:
-                return NO_ANSWER
-            adopted = True
-        else:
-            found = posted["ts"]
+    card = await post_or_keep_card(
+        svc.client,
+        channel,
+        lambda: views.card(f),
+        block_id=views.card_block_id(d.id),
+        since=d.created_at,
+        bot_user_id=svc.bot_user_id,
+        what=f"card of deliverable {d.id}",
+        look_first=look_first,
+    )
+    if card.ts is None:
+        return card.error
+    found, adopted = card.ts, card.adopted
     async with svc.db.transaction() as s:
         stored = await q.set_card(s, d.id, found)
         kept = None if stored else (await _facts(s, f.campaign.team_id, d.id)).deliverable.card_ts
@@ -202,18 +194,6 @@ async def _post_card(svc: Services, f: DeliverableFacts, *, look_first: bool = F
         except SlackApiError as exc:
             log.warning("card of deliverable %s not redrawn: %s", d.id, slack_error(exc))
     return None
-
-
-async def _find_card(svc: Services, f: DeliverableFacts) -> str | None:
-    """The deliverable's card, when the bot posted one in its channel that the deliverable does not
-    know (its post went unanswered): the first one, and any later one is deleted again."""
-    d, channel = f.deliverable, f.engagement.channel_id
-    cards = await find_own_card(svc.client, channel, views.card_block_id(d.id), d.created_at, svc.bot_user_id)
-    for extra in cards[1:]:
-        await delete_quietly(svc.client, channel, extra)
-    if cards:
-        log.info("card of deliverable %s found in %s: kept", d.id, channel)
-    return cards[0] if cards else None
 
 
 async def _tell_no_card(svc: Services, f: DeliverableFacts, error: str | None) -> None:

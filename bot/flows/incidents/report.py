@@ -30,12 +30,11 @@ from bot.ids import Action, Field
 from bot.services import Services
 from bot.slack import (
     CARD_TAKEN,
-    NO_ANSWER,
     NO_UNFURL,
     NOT_ANSWERED,
     delete_quietly,
     dm_quietly,
-    find_own_card,
+    post_or_keep_card,
     slack_error,
 )
 from bot.views import incidents as views
@@ -562,33 +561,26 @@ async def post_card_again(svc: Services, team_id: str, user_id: str, value: str)
 
 async def _post_card(svc: Services, ctx: q.IncidentContext, *, look_first: bool = False) -> str | None:
     """Post the card and remember it (`ctx.incident.card_ts`); the mediation reminders then know
-    their thread. Returns Slack's error code when it refused the card (the incident has none), or
-    `CARD_TAKEN` when another press remembered one first (this one is deleted again).
-
-    A post Slack did not answer (a timeout, a broken connection) may have made the card all the
-    same: the bot's own card of this incident is then looked for in the channel and kept
-    (`bot.slack.find_own_card`), and only when none is there does it answer `NO_ANSWER`. With
-    `look_first` (*Post the card again*), it is looked for before anything is posted."""
+    their thread. Returns Slack's error code when it refused the card (the incident has none),
+    `NO_ANSWER` when Slack did not answer and no card is there, or `CARD_TAKEN` when another press
+    remembered one first (this one is deleted again). A card Slack posted without answering is
+    found by its block id and kept (`bot.slack.post_or_keep_card`), as it is first looked for with
+    `look_first` (*Post the card again*)."""
     channel = ctx.engagement.channel_id
-    found = await _find_card(svc, ctx) if look_first else None
-    adopted = found is not None
-    if found is None:
-        text, blocks = views.card(ctx)
-        try:
-            # the card carries the evidence links the reporter typed: nothing of them is previewed
-            posted = await svc.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
-        except SlackApiError as exc:
-            error = slack_error(exc)
-            log.warning("card of incident %s not posted in %s: %s", ctx.incident.id, channel, error)
-            return error or "unknown_error"
-        except NOT_ANSWERED as exc:
-            log.warning("card of incident %s: Slack did not answer (%s)", ctx.incident.id, type(exc).__name__)
-            found = await _find_card(svc, ctx)
-            if found is None:
-                return NO_ANSWER
-            adopted = True
-        else:
-            found = posted["ts"]
+    # the card carries the evidence links the reporter typed: nothing of them is previewed (NO_UNFURL)
+    card = await post_or_keep_card(
+        svc.client,
+        channel,
+        lambda: views.card(ctx),
+        block_id=views.card_block_id(ctx.incident.id),
+        since=ctx.incident.created_at,
+        bot_user_id=svc.bot_user_id,
+        what=f"card of incident {ctx.incident.id}",
+        look_first=look_first,
+    )
+    if card.ts is None:
+        return card.error
+    found, adopted = card.ts, card.adopted
     async with svc.db.transaction() as s:
         stored = await s.exec(
             update(Incident)
@@ -613,19 +605,6 @@ async def _post_card(svc: Services, ctx: q.IncidentContext, *, look_first: bool 
             svc.client.chat_update(channel=channel, ts=found, text=text, blocks=blocks),
         )
     return None
-
-
-async def _find_card(svc: Services, ctx: q.IncidentContext) -> str | None:
-    """The incident's card, when the bot posted one in its channel that the incident does not know
-    (its post went unanswered): the first one, and any later one is deleted again."""
-    channel = ctx.engagement.channel_id
-    block_id = views.card_block_id(ctx.incident.id)
-    cards = await find_own_card(svc.client, channel, block_id, ctx.incident.created_at, svc.bot_user_id)
-    for extra in cards[1:]:
-        await delete_quietly(svc.client, channel, extra)
-    if cards:
-        log.info("card of incident %s found in %s: kept", ctx.incident.id, channel)
-    return cards[0] if cards else None
 
 
 async def _guarded(what: str, incident_id: int, call: Awaitable[Any]) -> None:

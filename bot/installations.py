@@ -433,47 +433,49 @@ class Tenancy:
             team_id, found.enterprise_id, found.bot_token, found.bot_user_id, found.bot_id, org_wide=org_wide
         )
 
-    async def still_installed(
+    async def uninstall_event(
         self, client: Any, team_id: str | None, organisation: str | None = None
-    ) -> bool:
-        """Whether the installation an `app_uninstalled` / `tokens_revoked` event names still has a
-        token Slack accepts (`auth.test`). Slack sends those events once the tokens stop working:
-        an event whose token still works is not Slack's, or is out of date, and taking the
-        workspace offline on its word would stop its reminders and drop its installation.
-        A Slack error other than a dead token counts as installed (the next call will tell)."""
+    ) -> None:
+        """`app_uninstalled` / `tokens_revoked`: each installation the event names goes, and the
+        workspaces it served turn inactive (their data stays), only once *its own* token is refused
+        (`auth.test`). Slack sends those events after the tokens stop working: one whose token still
+        works is not Slack's, or is out of date. So an organisation the envelope claims is checked
+        on the organisation's token, and the envelope's workspace on its own installation's: a
+        claimed organisation never stands in for a workspace's own installation, and the
+        organisation's uninstall leaves a workspace that installed the app itself installed. A
+        Slack error other than a dead token counts as installed (the next event will tell)."""
+        now = self.clock.now() if self.clock is not None else None
         if organisation is not None and self.installations is not None:
-            found = await self.installations.bot(
+            org = await self.installations.bot(
                 enterprise_id=organisation, team_id=None, is_enterprise_install=True
             )
+            if org is not None and not await _token_works(client, org.bot_token):
+                await self.installations.remove(enterprise_id=organisation, team_id=None)
+                await set_org_active(self.db, organisation, False, now, store=self.installations.store)
+                log.info("organisation %s uninstalled the app: its installation is removed", organisation)
+        if team_id is None:
+            return
+        if self.installations is None:
+            token = self.single.bot_token if self.single is not None else None
+        else:  # the workspace's own installation, else the organisation's that serves it
+            self.installations.forget(team_id=team_id)
+            found = await self.installations.bot_for_team(team_id)
             token = found.bot_token if found is not None else None
-        else:
-            workspace = await self.for_team(team_id) if team_id else None
-            token = workspace.bot_token if workspace is not None else None
-        if not token:
-            return False
-        try:
-            await client.auth_test(token=token)
-        except SlackApiError as exc:
-            return slack_error(exc) not in TOKEN_REFUSED
-        return True
+        if await _token_works(client, token):
+            log.warning("uninstall event for workspace %s, whose token still works: ignored", team_id)
+            return
+        async with self.db.transaction() as s:
+            await workspace_rows.set_active(s, team_id, False, now)
+        if self.installations is not None:
+            await self.installations.store.delete_team(team_id)
+            self.installations.forget(team_id=team_id)
+        log.info("workspace %s uninstalled the app: its installation is removed", team_id)
 
     @contextlib.asynccontextmanager
     async def enter(self, team_id: str) -> AsyncIterator[Workspace | None]:
         """`async with svc.tenancy.enter(team)`: Web API calls inside use that workspace's token."""
         with tenancy.workspace(await self.for_team(team_id)) as scope:
             yield scope
-
-    async def uninstalled(self, team_id: str | None, organisation: str | None = None) -> None:
-        """`app_uninstalled` / `tokens_revoked`: the workspace's installation goes (its data stays)."""
-        if self.installations is None:
-            return
-        if organisation is not None:  # an org-wide install: every workspace it served goes quiet
-            await self.installations.remove(enterprise_id=organisation, team_id=None)
-            await set_org_active(self.db, organisation, False, self.clock.now() if self.clock else None)
-        if team_id is not None:
-            await self.installations.store.delete_team(team_id)
-            self.installations.forget(team_id=team_id)
-        log.info("workspace %s uninstalled the app: its installation is removed", team_id or organisation)
 
     # ---- per request
 
@@ -593,15 +595,42 @@ class Tenancy:
         self._known_enterprises.add(key)
 
 
-async def set_org_active(db: Database, enterprise_id: str, active: bool, now: Any) -> None:
+async def set_org_active(
+    db: Database,
+    enterprise_id: str,
+    active: bool,
+    now: Any,
+    *,
+    store: EncryptedInstallationStore | None = None,
+) -> None:
     """Mark the workspaces an org-wide install serves (those noted with its enterprise id)
-    active or inactive: inactive ones get no reminders. Rare (an org-wide (un)install), so a
-    plain update by enterprise id."""
+    active or inactive: inactive ones get no reminders. With `store`, a workspace that has its own
+    installation (a bot of its own in slack_bots) is left as it is: the organisation's install does
+    not serve it. Rare (an org-wide (un)install), so a plain update by enterprise id."""
     from storage.models import Workspace as WorkspaceRow
 
     values: dict[str, Any] = {"active": active, "uninstalled_at": None if active else now}
+    statement = update(WorkspaceRow).where(WorkspaceRow.enterprise_id == enterprise_id)
+    if store is not None:
+        c = store.bots.c
+        own = select(c.team_id).where(
+            c.client_id == store.client_id, c.team_id.is_not(None), c.bot_token.is_not(None)
+        )
+        statement = statement.where(WorkspaceRow.team_id.not_in(own))
     async with db.transaction() as s:
-        await s.exec(update(WorkspaceRow).where(WorkspaceRow.enterprise_id == enterprise_id).values(**values))
+        await s.exec(statement.values(**values))
+
+
+async def _token_works(client: Any, token: str | None) -> bool:
+    """Whether Slack accepts the token (`auth.test`); an error other than a refused token counts
+    as yes."""
+    if not token:
+        return False
+    try:
+        await client.auth_test(token=token)
+    except SlackApiError as exc:
+        return slack_error(exc) not in TOKEN_REFUSED
+    return True
 
 
 def _workspace_of(result: AuthorizeResult, fallback_team: str | None = None) -> Workspace:
@@ -614,11 +643,15 @@ def _workspace_of(result: AuthorizeResult, fallback_team: str | None = None) -> 
     )
 
 
+#: Events about one channel's content or members: handled for the workspace that owns the channel.
+_CHANNEL_EVENTS = frozenset({"message", "member_joined_channel", "member_left_channel"})
+
+
 def _channel_of(body: dict[str, Any]) -> str | None:
-    """The channel a message event or a message's button is in."""
+    """The channel a message event, a member event or a message's button is in."""
     event = body.get("event")
     if isinstance(event, dict):
-        if event.get("type") != "message":
+        if event.get("type") not in _CHANNEL_EVENTS:
             return None
         channel = event.get("channel")
         return channel if isinstance(channel, str) else None

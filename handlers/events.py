@@ -27,13 +27,11 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp, svc: Services) -> None:
     async def deactivate(team_id: str, context: Any = None) -> None:
         organisation = context.enterprise_id if context and context.is_enterprise_install else None
-        if svc.tenancy is not None and await svc.tenancy.still_installed(svc.client, team_id, organisation):
-            log.warning("uninstall event for %s, whose token still works: ignored", organisation or team_id)
+        if svc.tenancy is not None:
+            await svc.tenancy.uninstall_event(svc.client, team_id, organisation)
             return
-        async with svc.db.transaction() as s:
+        async with svc.db.transaction() as s:  # no tenancy (tests of the bare app): mark it inactive
             await workspaces.set_active(s, team_id, False, svc.clock.now())
-        if svc.tenancy is not None:  # its installation goes; its data stays, inactive
-            await svc.tenancy.uninstalled(team_id, organisation)
 
     @app.event(Event.APP_UNINSTALLED)
     async def app_uninstalled(context) -> None:

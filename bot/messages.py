@@ -42,7 +42,7 @@ HELP_LINES: dict[str, dict[str, str]] = {
         "(managers and workspace admins)",
         "report": f"`{_C} report [<slug>] [30d | 90d | all]` — charts in your DM; without a slug, of every "
         "campaign you work on (a workspace admin: every campaign)",
-        "digest": f"`{_C} digest <slug> <on | off>` — the managers' Monday digest "
+        "digest": f"`{_C} digest <slug> [on | off]` — the managers' Monday digest "
         "(managers and workspace admins)",
         "conduct": f"`{_C} conduct <slug> [on | off | ghosting <hours> <hours>]` — the conduct monitor "
         "(managers and workspace admins)",

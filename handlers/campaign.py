@@ -34,7 +34,7 @@ from handlers._runtime import (
 USAGE = {
     "show": "/campaign show <slug>",
     "invite": "/campaign invite <slug> <@user | email> [#channel]",
-    "role": "/campaign role <slug> <@user> <manager | member | legal>",
+    "role": "/campaign role <slug> <@user> <manager | member | legal | none>",
     "guidelines": "/campaign guidelines <slug>",
     "deliverable": "/campaign deliverable <slug>",
     "complete": "/campaign complete <slug>",
@@ -177,7 +177,10 @@ def register(app: AsyncApp, svc: Services) -> None:
                 await ack(text=exc.message)
                 return
             await ack()
-            run(_say(reply, insight_flows.set_digest(svc, team, user, slug, on)), reply)
+            if on is None:  # the slug alone: the current setting
+                run(_say(reply, insight_flows.digest_setting(svc, team, user, slug)), reply)
+            else:
+                run(_say(reply, insight_flows.set_digest(svc, team, user, slug, on)), reply)
         elif sub == "conduct":
             try:
                 work = conduct_handlers.conduct_command(svc, team, user, args)

@@ -39,8 +39,13 @@ def register(app: AsyncApp, svc: Services) -> None:
             run(flows.open_review_form(svc, team, user, trigger), reply)
         elif sub == "help":
             await answer_help(ack, svc, reply, team, user, Command.REVIEW)
-        elif sub == "history" and not args:
-            await ack(text=messages.missing_argument(HISTORY_USAGE))
+        elif sub == "history" and not args:  # the usage, or the refusal first
+            await ack()
+
+            async def usage() -> None:
+                await reply(await flows.history_usage(svc, team, user, HISTORY_USAGE))
+
+            run(usage(), reply)
         elif sub == "history":
             await ack()
 

@@ -157,13 +157,31 @@ def help_lines(command: str, c: Caller) -> tuple[list[str], str | None]:
 
 def closest(command: str, word: str) -> str | None:
     """The subcommand of `command` (`""`: the command alone) someone who typed `word` most likely
-    meant, or None when no subcommand is close enough."""
+    meant, or None when no subcommand is close enough. A subcommand's words are its own and those
+    people try for it (`ALIASES`: `log` for `/review` alone); two neighbouring letters swapped
+    (`lgo`, `hlep`) are a slip of the fingers, close whatever the word's length."""
     aliased = ALIASES[command].get(word)
     if aliased is not None:
         return aliased
-    words = sorted({line.word for line in LINES[command] if line.word})
-    found = difflib.get_close_matches(word, words, n=1, cutoff=CLOSE_ENOUGH)
-    return found[0] if found else None
+    meaning = {line.word: line.word for line in LINES[command] if line.word}
+    meaning |= {alias: meant for alias, meant in ALIASES[command].items() if alias not in meaning}
+    words = sorted(meaning)
+    swapped = [w for w in words if _swapped(word, w)]
+    found = swapped or difflib.get_close_matches(word, words, n=1, cutoff=CLOSE_ENOUGH)
+    return meaning[found[0]] if found else None
+
+
+def _swapped(typed: str, word: str) -> bool:
+    """`typed` is `word` with two neighbouring letters swapped."""
+    if len(typed) != len(word) or typed == word:
+        return False
+    apart = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and typed[apart[0]] == word[apart[1]]
+        and (typed[apart[1]] == word[apart[0]])
+    )
 
 
 def line_of(command: str, word: str) -> str:

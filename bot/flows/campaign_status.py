@@ -7,7 +7,8 @@ closing the campaign at once move it once and the second is told. Every subject 
 re-planned in the same transaction: pending rows are cancelled on closing, and planned again (those
 still ahead) on reopening. Closing also cancels the deliverables still owed (planned or late):
 nothing more is owed on a closed campaign, and they leave everyone's App Home; reopening does not
-bring them back (the answer to the close says how many there were). Each shared channel is told
+bring them back (the answer to the close says how many there were; the answer to the reopen, how
+many stay cancelled and that `/campaign deliverable` adds them again). Each shared channel is told
 afterwards; the cancelled deliverables' cards are updated after the answer.
 """
 
@@ -52,6 +53,7 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
         dropped = await deliverable_q.cancel_all(s, campaign.id, OWED) if rules.closes(move) else []
         synced = await plans.campaign_closed_or_reopened(s, campaign, now)
         open_incidents = await q.open_incidents(s, campaign.id)
+        kept_cancelled = await q.cancelled_deliverables(s, campaign.id) if move == CampaignMove.REOPEN else 0
         rows = await q.live_engagements(s, campaign.id)
     told, failed = 0, []
     for channel_id in dict.fromkeys(e.channel_id for e, _ in rows if e.channel_id):
@@ -76,6 +78,7 @@ async def change(svc: Services, team_id: str, user_id: str, slug: str, move: Cam
         reminders_cancelled=synced.cancelled,
         reminders_planned=synced.inserted + synced.moved,
         deliverables_cancelled=len(dropped),
+        deliverables_kept_cancelled=kept_cancelled,
         open_incidents=open_incidents,
     )
 

@@ -624,11 +624,22 @@ async def open_guidelines_editor(
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
         campaign, _ = await campaign_for(s, svc.directory, team_id, slug, user_id, Act.EDIT_GUIDELINES)
+        if refusal := _guidelines_closed(campaign):
+            raise Conflict(refusal)
         clauses = await q.guidelines(s, campaign.id)
     new_code = next_code([c.code for c in clauses]) if len(clauses) < MAX_CLAUSES else None
     await svc.client.views_open(
         trigger_id=trigger_id, view=views.guidelines_modal(campaign, clauses, new_code)
     )
+
+
+def _guidelines_closed(campaign: Campaign) -> str | None:
+    """A closed campaign's guidelines stay as they were (a new version would ask every influencer
+    to acknowledge again): why not, or None. Reading them (`/campaign show`) stays open."""
+    refusal = rules.closed_refusal(campaign.status, campaign.slug, "edit its guidelines")
+    if refusal is None:
+        return None
+    return f"{refusal} `/campaign show {campaign.slug}` shows them as they are."
 
 
 def _clause_from_form(form: FormValues, code: str, errors: dict[str, str]) -> tuple[str, str, str, str]:
@@ -667,6 +678,8 @@ async def save_guidelines(
         await authorize(s, svc.directory, campaign, user_id, Act.EDIT_GUIDELINES, gone=messages.CAMPAIGN_GONE)
         clauses = list(await q.guidelines(s, campaign.id))
         first = Field.clause(clauses[0].code, "title") if clauses else Field.clause("G1", "title")
+        if refusal := _guidelines_closed(campaign):
+            raise FormErrors({first: refusal})  # closed while the form was open
         if version != campaign.guidelines_version:
             raise FormErrors(
                 {

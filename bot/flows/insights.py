@@ -60,7 +60,7 @@ DIGEST_WEEKS = 8
 PLAN_EVERY = timedelta(hours=1)
 
 REPORT_USAGE = "/campaign report [<slug>] [30d | 90d | all]"
-DIGEST_USAGE = "/campaign digest <slug> <on | off>"
+DIGEST_USAGE = "/campaign digest <slug> [on | off]"
 NOT_FOR_INFLUENCERS = (
     ":no_entry: Reports and digests are for the brand team: they compare influencers with each other, "
     "and you are an influencer on a campaign of this workspace."
@@ -78,7 +78,10 @@ def parse_report(args: list[str]) -> tuple[str | None, str]:
     return (words[0] if words else None), range_word
 
 
-def parse_digest(args: list[str]) -> tuple[str, bool]:
+def parse_digest(args: list[str]) -> tuple[str, bool | None]:
+    """`<slug> [on|off]` → (slug, on; None: the slug alone, which asks for the current setting)."""
+    if len(args) == 1:
+        return args[0].lower(), None
     if len(args) != 2 or args[1].lower() not in ("on", "off"):
         raise InvalidInput(f":warning: Usage: `{esc(DIGEST_USAGE)}`")
     return args[0].lower(), args[1].lower() == "on"
@@ -262,7 +265,26 @@ async def send_charts(client, user_id: str, drawn: list[charts.Chart], comment: 
 
 
 # ---------------------------------------------------------------------------------------------
-# /campaign digest <slug> on|off
+# /campaign digest <slug> [on|off]
+
+_DIGEST_MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+async def _digest_campaign(svc: Services, s: AsyncSession, team_id: str, user_id: str, slug: str) -> Campaign:
+    """The campaign whose digest `user_id` asks about or switches: its managers' and the admins'."""
+    campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=_DIGEST_MANAGERS)
+    if _DIGEST_MANAGERS.isdisjoint(roles):
+        raise NotPermitted("switch the weekly digest", ["admin", "manager"])
+    return campaign
+
+
+async def digest_setting(svc: Services, team_id: str, user_id: str, slug: str) -> str:
+    """`/campaign digest <slug>`: whether the digest is on, and the command that switches it."""
+    await _refuse_influencers(svc, team_id, user_id)
+    await svc.directory.prefetch(user_id)
+    async with svc.db.transaction() as s:
+        campaign = await _digest_campaign(svc, s, team_id, user_id, slug)
+    return views.digest_setting(campaign)
 
 
 async def set_digest(svc: Services, team_id: str, user_id: str, slug: str, on: bool) -> str:
@@ -270,10 +292,7 @@ async def set_digest(svc: Services, team_id: str, user_id: str, slug: str, on: b
     now = svc.clock.now()
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
-        managers = frozenset({Role.ADMIN, Role.MANAGER})
-        campaign, roles = await campaign_for(s, svc.directory, team_id, slug, user_id, needed=managers)
-        if managers.isdisjoint(roles):
-            raise NotPermitted("switch the weekly digest", ["admin", "manager"])
+        campaign = await _digest_campaign(svc, s, team_id, user_id, slug)
         await s.exec(update(Campaign).where(Campaign.id == campaign.id).values(digest_enabled=on))
         campaign.digest_enabled = on
     if on:

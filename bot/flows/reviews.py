@@ -15,7 +15,7 @@ from bot.domain import reviews as rules
 from bot.domain.parsing import user_id as mentioned_user
 from bot.domain.permissions import PERMISSIONS, Act, may
 from bot.domain.scorecard import scorecard as compute_scorecard
-from bot.domain.trust import may_see_scorecards
+from bot.domain.trust import Someone, may_see_scorecards
 from bot.errors import FormErrors, InvalidInput, NotFound, NotPermitted
 from bot.flows import trust
 from bot.flows.access import known_email, roles_on
@@ -232,13 +232,9 @@ async def _works_with(s, team_id: str, scope: str | None, influencer: Influencer
     return scope is None or await q.works_with(s, team_id, scope, influencer.id)
 
 
-async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
-    """A scorecard holds every review, shared or not: brand side only (bot/domain/trust.py).
-
-    Admins see every influencer's; a brand-role holder only those of influencers engaged on a
-    campaign where they hold a brand role (anyone else reads as "not found", so a scorecard never
-    tells who works for whom elsewhere); an influencer sees none, whatever else they are.
-    """
+async def _scorecard_reader(svc: Services, team_id: str, user_id: str) -> Someone:
+    """`user_id`, who may read scorecards; anyone else is refused (an influencer, whatever else they
+    hold; someone with no brand role)."""
     viewer = await trust.someone(svc, team_id, user_id)
     if not may_see_scorecards(viewer):
         if viewer.is_influencer and (viewer.is_admin or viewer.has_brand_role):
@@ -249,6 +245,24 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
                 "campaign of this workspace.",
             )
         raise _refuse(Act.VIEW_SCORECARD)
+    return viewer
+
+
+async def history_usage(svc: Services, team_id: str, user_id: str, usage: str) -> str:
+    """`/review history` without a name: its usage, to whoever may read scorecards; anyone else
+    is refused at once, not after typing a name."""
+    await _scorecard_reader(svc, team_id, user_id)
+    return messages.missing_argument(usage)
+
+
+async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> list[Block]:
+    """A scorecard holds every review, shared or not: brand side only (bot/domain/trust.py).
+
+    Admins see every influencer's; a brand-role holder only those of influencers engaged on a
+    campaign where they hold a brand role (anyone else reads as "not found", so a scorecard never
+    tells who works for whom elsewhere); an influencer sees none, whatever else they are.
+    """
+    viewer = await _scorecard_reader(svc, team_id, user_id)
     scope = None if viewer.is_admin else user_id  # a brand-role holder: the influencers they work with
     where = "any campaign of this workspace" if scope is None else "any campaign you work on"
     target = target.strip()

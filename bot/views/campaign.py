@@ -431,8 +431,10 @@ def status_changed(
     reminders_planned: int,
     deliverables_cancelled: int,
     open_incidents: int,
+    deliverables_kept_cancelled: int = 0,
 ) -> str:
-    """The answer to whoever completed, cancelled or reopened the campaign."""
+    """The answer to whoever completed, cancelled or reopened the campaign
+    (`deliverables_kept_cancelled`: on reopening, the cancelled deliverables that stay so)."""
     text = f":white_check_mark: {campaign_named(c)} is now *{c.status}* (was {was}). "
     text += f"I told {plural(told, 'shared channel')}."
     if deliverables_cancelled:
@@ -447,5 +449,12 @@ def status_changed(
         text += (
             f"\n:information_source: {plural(open_incidents, 'incident')} still open: they stay open "
             f"until resolved (`/breach list open {c.slug}`)."
+        )
+    if deliverables_kept_cancelled:
+        kept = plural(deliverables_kept_cancelled, "deliverable")
+        text += (
+            f"\n:information_source: {kept} {'stays' if deliverables_kept_cancelled == 1 else 'stay'} "
+            f"cancelled: reopening brings none back. `/campaign deliverable {c.slug}` adds again any still "
+            "wanted, with a new due time."
         )
     return text

@@ -41,7 +41,7 @@ from bot.views.common import (
     section,
 )
 from bot.views.evidence import unread_note
-from bot.views.text import day, esc, plural, slack_text, truncate, user, when
+from bot.views.text import day, esc, esc_quoting, plural, slack_text, truncate, user, when
 from storage.models import Campaign, Engagement, Guideline, Incident, IncidentEvent, Influencer
 from storage.queries.incidents import IncidentContext
 
@@ -279,7 +279,7 @@ def card(ctx: IncidentContext, *, buttons: bool = True) -> tuple[str, list[Block
     blocks: list[Block] = [
         HeaderBlock(text=plain(head, 150), block_id=card_block_id(i.id) if buttons else None),
         section(f"*Clause {g.code}:* {esc(g.title)}", fields=fields),
-        section(f"*What happened*\n{esc(truncate(i.description, 2800))}"),
+        section(f"*What happened*\n{esc_quoting(truncate(i.description, 2800))}"),
         section(f"*Evidence*\n{evidence_links(i.evidence)}{unread_note(i.evidence_unread)}"),
     ]
     if i.status in rules.OPEN:
@@ -478,7 +478,7 @@ def respond_modal(ctx: IncidentContext) -> View:
         "Send",
         ctx,
         [
-            section(f"*What was reported*\n{esc(truncate(ctx.incident.description, 2800))}"),
+            section(f"*What was reported*\n{esc_quoting(truncate(ctx.incident.description, 2800))}"),
             _text(Field.STATEMENT, "Your statement", max_length=STATEMENT_MAX),
         ],
     )
@@ -736,8 +736,8 @@ def _event_line(event: IncidentEvent, with_text: bool = True) -> str:
         text = f": {esc(truncate(_without_lead(event.text, 'reminder sent'), 300))}"
     elif kind == IncidentEventKind.THREAD_REPLY:  # Slack's own text: already escaped by Slack
         text = f": {truncate(slack_text(event.text), 300)}"
-    else:
-        text = f": {esc(truncate(event.text, 300))}"
+    else:  # a reported message's quote (the description) stays a quote
+        text = f": {esc_quoting(truncate(event.text, 300))}"
     return f"{when(event.created_at, '{date_short} {time}')} · {who} {what}{text}"
 
 

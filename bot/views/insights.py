@@ -10,8 +10,10 @@ from slack_sdk.models.blocks import Block, HeaderBlock, ImageBlock
 
 from bot import messages
 from bot.domain import insights as ins
+from bot.domain.campaigns import CLOSED_STATUSES
 from bot.views.common import context, plain, section
 from bot.views.text import esc, plural
+from storage.models import Campaign
 
 REPORT_RANGES = "30d | 90d | all"
 
@@ -107,6 +109,25 @@ def digest_text(campaign_name: str, slug: str, last_week: str, week_before: str,
         "these for this campaign.",
     ]
     return "\n".join(lines)
+
+
+def digest_setting(c: Campaign) -> str:
+    """`/campaign digest <slug>`: whether the campaign's weekly digest is on, and how to switch it."""
+    name = f"*{esc(c.name)}* (`{esc(c.slug)}`)"
+    if c.digest_enabled:
+        text = (
+            f":calendar: The weekly digest of {name} is *on*: every Monday at 09:00 in their own time "
+            "zone, each manager gets last week's figures and a chart by DM. "
+            f"`/campaign digest {esc(c.slug)} off` turns it off."
+        )
+    else:
+        text = (
+            f":calendar: The weekly digest of {name} is *off*. "
+            f"`/campaign digest {esc(c.slug)} on` turns it on."
+        )
+    if c.status in CLOSED_STATUSES:
+        text += f"\n:information_source: The campaign is {c.status}: no digest is sent until it is reopened."
+    return text
 
 
 def home_chart(file_id: str, alt: str, title: str) -> list[Block]:

@@ -118,3 +118,19 @@ def how_long(span: timedelta) -> str:
 def quote(text: str | None) -> str:
     """User text as a mrkdwn block quote, escaped."""
     return "\n".join(f"> {line}" for line in esc(text).splitlines()) or "> "
+
+
+def esc_quoting(text: str | None) -> str:
+    """User text for mrkdwn, escaped as `esc` does, but a line that starts with `>` stays a block
+    quote (the **Report a breach** shortcut quotes the reported message so; people type quotes so in
+    Slack): that one `>` is written raw and the rest of the line escaped, so nothing in it becomes a
+    mention, a link or a channel, and a second `>` shows as typed (`>>>` quotes one line, not every
+    line after it)."""
+    lines = []
+    for line in (text or "").split("\n"):
+        if line.startswith(">"):
+            rest = line[1:].removeprefix(" ")
+            lines.append(f"> {esc(rest)}" if rest.strip() else ">")
+        else:
+            lines.append(esc(line))
+    return "\n".join(lines)

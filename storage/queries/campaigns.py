@@ -10,7 +10,7 @@ from sqlalchemy import Exists, Select, String, and_, bindparam, delete, exists, 
 from sqlalchemy.orm import aliased
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.enums import CampaignStatus, EngagementStatus, Role
+from bot.domain.enums import CampaignStatus, DeliverableStatus, EngagementStatus, Role
 from bot.domain.incidents import OPEN as OPEN_INCIDENT
 from scheduler.planner import Subject
 from storage.db import id_in_param, values_value
@@ -300,6 +300,22 @@ async def open_incidents(s: AsyncSession, campaign_id: int) -> int:
         .select_from(Incident)
         .join(Engagement, Engagement.id == Incident.engagement_id)
         .where(Engagement.campaign_id == campaign_id, Incident.status.in_([str(x) for x in OPEN_INCIDENT]))
+    )
+    return result.one()[0]
+
+
+async def cancelled_deliverables(s: AsyncSession, campaign_id: int) -> int:
+    """The campaign's cancelled deliverables of influencers still on it (those cancelled when it
+    closed, and any cancelled before): reopening the campaign does not bring them back."""
+    result = await s.exec(
+        select(func.count())
+        .select_from(Deliverable)
+        .join(Engagement, Engagement.id == Deliverable.engagement_id)
+        .where(
+            Engagement.campaign_id == campaign_id,
+            Engagement.status != EngagementStatus.TERMINATED.value,
+            Deliverable.status == DeliverableStatus.CANCELLED.value,
+        )
     )
     return result.one()[0]
 

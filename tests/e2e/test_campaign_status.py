@@ -103,7 +103,7 @@ async def test_reopening_plans_again_the_reminders_still_ahead(world: World):
     assert said.startswith(":white_check_mark: *Spring Launch* (`spring`) is now *active* (was cancelled).")
     rows = await reminders(world)
     again = pending(rows, "")
-    assert said.endswith(f" {len(again)} reminders planned again.")
+    assert f" {len(again)} reminders planned again.\n" in said
     # the deliverable was cancelled with the campaign and stays so; the rest comes back, with the
     # weekly digest, which the dispatcher's hourly pass would otherwise plan
     assert await statuses(world) == {"Launch reel": "cancelled"} and not pending(rows, "deliverable")
@@ -222,3 +222,90 @@ async def test_the_influencers_home_shows_the_campaign_closed_and_asks_nothing_o
     assert "waiting for your acknowledgement" not in after and "I acknowledge" not in after
     assert "`spring` *Spring Launch* for Acme · completed" in after
     assert "*Launch reel*" not in after  # cancelled with the campaign: nothing is owed
+
+
+async def test_reopening_says_how_many_deliverables_stay_cancelled_and_how_to_add_them(world: World):
+    """Completing cancelled the two deliverables still owed; reopening brings neither back, and the
+    manager is told so, with the command that adds them again. Nothing cancelled: nothing said."""
+    await set_up_team(world)
+    await add_deliverable(world, START + 100 * H, title="Launch reel")
+    await add_deliverable(world, START + 120 * H, title="Story set")
+    await world.run(MANAGER, "/campaign complete spring")
+    await world.stack.settle()
+    assert "2 deliverables still owed cancelled with it." in world.said_to(MANAGER)
+    await world.run(MANAGER, "/campaign reopen spring")
+    await world.stack.settle()
+    said = world.said_to(MANAGER)
+    assert said.startswith(":white_check_mark: *Spring Launch* (`spring`) is now *active* (was completed).")
+    assert said.endswith(
+        "\n:information_source: 2 deliverables stay cancelled: reopening brings none back. "
+        "`/campaign deliverable spring` adds again any still wanted, with a new due time."
+    ), said
+    assert await statuses(world) == {"Launch reel": "cancelled", "Story set": "cancelled"}
+
+    await world.run(MANAGER, "/campaign deliverable spring")  # which works: the form opens
+    await world.stack.settle()
+    assert world.top_view(MANAGER).callback_id == Callback.DELIVERABLE_NEW
+
+    await world.new_campaign("autumn", **{Field.NAME: "Autumn Drop"})
+    await world.run(MANAGER, "/campaign cancel autumn")
+    await world.run(MANAGER, "/campaign reopen autumn")
+    await world.stack.settle()
+    assert "stay cancelled" not in world.said_to(MANAGER) and "stays cancelled" not in world.said_to(MANAGER)
+
+
+def guideline_values(view, **changed: str) -> dict:
+    """The guidelines form as shown, with `changed` (block id: text) typed in."""
+    values = {}
+    for block in view.blocks:
+        element = block.get("element") or {}
+        if block.get("type") != "input" or element.get("type") != "plain_text_input":
+            continue
+        values[block["block_id"]] = {element["action_id"]: element.get("initial_value") or ""}
+    for block_id, text in changed.items():
+        values[block_id] = {block_id: text}
+    return values
+
+
+async def test_a_closed_campaigns_guidelines_are_read_not_edited(world: World):
+    """Completed, `spring`'s guidelines can't be edited (a new version would ask Ivy to acknowledge
+    again): the editor is refused as invites and deliverables are, and a form opened before the
+    campaign closed is refused on submission; `/campaign show` still shows them, and once reopened
+    they can be edited again."""
+    channel = await set_up_team(world)
+    await world.run(MANAGER, "/campaign guidelines spring")
+    view = world.top_view(MANAGER)
+    assert view.callback_id == Callback.GUIDELINES_EDIT
+    await world.run(MANAGER, "/campaign complete spring")
+    await world.stack.settle()
+    posted = len(world.emulator.history(channel))
+
+    g1 = Field.clause("G1", "title")
+    reply = await world.slack.submit_view(MANAGER, view.id, guideline_values(view, **{g1: "New title"}))
+    assert reply.body == {
+        "response_action": "errors",
+        "errors": {
+            g1: "“spring” is completed, so you can't edit its guidelines. Reopen it first: "
+            "“/campaign reopen spring”. “/campaign show spring” shows them as they are."
+        },
+    }
+    await world.stack.settle()
+    assert (await spring(world)).guidelines_version == 1
+    assert len(world.emulator.history(channel)) == posted  # nobody is asked to acknowledge again
+
+    await world.run(MANAGER, "/campaign guidelines spring")
+    await world.stack.settle()
+    assert world.said_to(MANAGER) == (
+        "`spring` is completed, so you can't edit its guidelines. Reopen it first: "
+        "`/campaign reopen spring`. `/campaign show spring` shows them as they are."
+    )
+    assert world.top_view(MANAGER).id == view.id  # no editor opened
+    await world.run(MANAGER, "/campaign show spring")
+    await world.stack.settle()
+    assert "G1" in world.said_to(MANAGER)
+
+    await world.run(MANAGER, "/campaign reopen spring")
+    await world.run(MANAGER, "/campaign guidelines spring")
+    await world.stack.settle()
+    assert world.top_view(MANAGER).callback_id == Callback.GUIDELINES_EDIT
+    assert world.top_view(MANAGER).id != view.id

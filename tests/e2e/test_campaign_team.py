@@ -243,6 +243,18 @@ async def test_invite_bad_input(world: World):
     assert await world.row_counts() == before
 
 
+async def test_role_usage_names_none_as_help_and_the_mistyped_role_do(world: World):
+    """`/campaign role` missing a word shows a usage that lists `none` (which takes a role away),
+    as `/campaign help` and the answer to a mistyped role do."""
+    await world.new_campaign()
+    usage = "Usage: `/campaign role &lt;slug&gt; &lt;@user&gt; &lt;manager | member | legal | none&gt;`"
+    for line in ("/campaign role", "/campaign role spring", f"/campaign role spring <@{MEMBER}>"):
+        await world.run(MANAGER, line)
+        assert world.said_to(MANAGER) == f":warning: Missing argument. {usage}", line
+    await world.run(MANAGER, "/campaign role spring mo member")
+    assert world.said_to(MANAGER).endswith(usage)
+
+
 async def test_non_managers_cannot_invite_or_grant_roles(world: World):
     await world.new_campaign()
     await world.run(MANAGER, f"/campaign role spring <@{MEMBER}> member")

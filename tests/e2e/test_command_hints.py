@@ -92,6 +92,19 @@ async def test_a_mistyped_subcommand_is_answered_with_the_closest_one_and_nothin
     assert world.emulator.open_views(MANAGER) == []
 
 
+async def test_a_mistyped_log_points_to_the_review_form(world):
+    """`/review lgo` (log, two letters swapped) is answered with `/review`, the form `log` is a
+    word for, and its line; not with the whole help. The same for a swapped `help`."""
+    await set_up_team(world)
+    await world.run(MANAGER, "/review lgo")
+    said = world.said_to(MANAGER)
+    assert said.startswith(":warning: `/review lgo` is not a command I know. Did you mean `/review`?\n"), said
+    assert "\n`/review` — log a review" in said and "/review history" not in said, said
+    assert world.emulator.open_views(MANAGER) == []  # nothing runs on a guess
+    await world.run(MANAGER, "/breach hlep")
+    assert "Did you mean `/breach help`?" in world.said_to(MANAGER)
+
+
 async def test_a_word_close_to_no_subcommand_gets_the_help_of_its_reader(world):
     await set_up_team(world)
     await world.run(IVY, "/campaign frobnicate now")

@@ -284,7 +284,7 @@ async def test_digest_switched_off_and_on_by_a_manager_only(world: World):
     await world.run(IVY, "/campaign digest spring off")
     assert world.said_to(IVY).startswith(":no_entry: Reports and digests are for the brand team")
     await world.run(MANAGER, "/campaign digest spring sometimes")
-    assert world.said_to(MANAGER) == ":warning: Usage: `/campaign digest &lt;slug&gt; &lt;on | off&gt;`"
+    assert world.said_to(MANAGER) == ":warning: Usage: `/campaign digest &lt;slug&gt; [on | off]`"
     await world.run(MANAGER, "/campaign digest spring off")
     assert world.said_to(MANAGER).startswith(":white_check_mark: The weekly digest of *Spring Launch*")
     assert [r.status for r in await _digests(world)] == ["cancelled"]
@@ -299,6 +299,44 @@ async def test_digest_switched_off_and_on_by_a_manager_only(world: World):
         (datetime(2027, 3, 8, 14, 0, tzinfo=UTC), "cancelled"),
         (datetime(2027, 3, 15, 13, 0, tzinfo=UTC), "pending"),
     ]
+
+
+async def test_digest_with_the_slug_alone_says_whether_it_is_on_and_how_to_switch_it(world: World):
+    """`/campaign digest spring`, as `/campaign conduct spring` does, answers with the current
+    setting and the command that changes it, not the usage; it changes nothing, and is refused to
+    whoever may not switch the digest."""
+    await set_up_team(world)
+    await world.stack.bot.dispatcher.tick()
+    rows = [(r.due_at, r.status) for r in await _digests(world)]
+    await world.run(MANAGER, "/campaign digest spring")
+    await world.stack.settle()
+    assert world.said_to(MANAGER) == (
+        ":calendar: The weekly digest of *Spring Launch* (`spring`) is *on*: every Monday at 09:00 in "
+        "their own time zone, each manager gets last week's figures and a chart by DM. "
+        "`/campaign digest spring off` turns it off."
+    )
+    assert [(r.due_at, r.status) for r in await _digests(world)] == rows
+    await world.run(MANAGER, "/campaign digest spring off")
+    await world.run(ADMIN, "/campaign digest SPRING")
+    await world.stack.settle()
+    assert world.said_to(ADMIN) == (
+        ":calendar: The weekly digest of *Spring Launch* (`spring`) is *off*. "
+        "`/campaign digest spring on` turns it on."
+    )
+    await world.run(MANAGER, "/campaign complete spring")
+    await world.run(MANAGER, "/campaign digest spring")
+    await world.stack.settle()
+    assert world.said_to(MANAGER).endswith(
+        "\n:information_source: The campaign is completed: no digest is sent until it is reopened."
+    )
+    await world.run(MEMBER, "/campaign digest spring")
+    await world.stack.settle()
+    assert world.said_to(MEMBER) == (
+        ":no_entry: Only a campaign *manager* or a workspace *admin* can switch the weekly digest."
+    )
+    await world.run(IVY, "/campaign digest spring")
+    await world.stack.settle()
+    assert world.said_to(IVY).startswith(":no_entry: Reports and digests are for the brand team")
 
 
 async def test_digest_follows_each_managers_time_zone(world: World):

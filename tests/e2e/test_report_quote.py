@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.ids import Field, Shortcut
+from bot.ids import Action, Field, Shortcut
 from playground.emulator import View
 from storage.models import Incident
 from tests.e2e.harness import (
@@ -204,3 +204,46 @@ async def test_ivys_quote_stays_in_the_channel_of_its_campaign(world: World):
     }
     await world.stack.settle()
     assert await incidents(world) == [] and "SECRET-IVY-DEAL" not in everything_in(world, autumn)
+
+
+# what Slack sends for a message typed with a broadcast, a link, a mention and `>>>` in it: Slack's
+# own markup for the broadcast, the rest escaped as typed
+TYPED = (
+    "Pay me double <!channel>\n"
+    "see &lt;https://evil.example|your invoice&gt; &amp; &lt;@U0EVIL&gt;\n"
+    "&gt;&gt;&gt; and keep it quiet"
+)
+SHOWN = (
+    "The message:\n"
+    "> Pay me double @channel\n"
+    "> see &lt;https://evil.example|your invoice&gt; &amp; &lt;@U0EVIL&gt;\n"
+    "> &gt;&gt;&gt; and keep it quiet"
+)
+
+
+def _reads_as_a_quote(text: str) -> None:
+    assert SHOWN in text, text
+    assert "&gt; Pay me" not in text and "&gt; see" not in text, text
+    for live in ("<!channel>", "<@U0EVIL>", "<https://evil", ">>>"):
+        assert live not in text, (live, text)
+
+
+async def test_the_quoted_message_reads_as_a_slack_quote_wherever_it_shows(world: World):
+    """The card, `/breach show` (the brand's and Ivy's, with its timeline) and Ivy's Respond form
+    show the reported message as a block quote: each line behind a real `>`, not "&gt;", and the
+    quoted text still escaped (no broadcast, mention or link comes from it)."""
+    ivy, _ = await two_influencers(world)
+    view = await shortcut_on(world, IVY, ivy, TYPED)
+    assert (await submit(world, view)).ok
+    await world.stack.settle()
+    card = card_of(world, ivy)
+    what = next(b for b in card.blocks if b.get("text", {}).get("text", "").startswith("*What happened*"))
+    _reads_as_a_quote(what["text"]["text"])
+    for who in (MANAGER, IVY):
+        await world.run(who, "/breach show BR-1")
+        shown = world.said_to(who)
+        _reads_as_a_quote(shown)
+        timeline = shown[shown.index("reported it") :]
+        assert timeline.startswith("reported it: The message:\n> Pay me double @channel"), timeline
+    await world.slack.click(IVY, ivy, card.ts, Action.INCIDENT_RESPOND)
+    _reads_as_a_quote(text_of({"blocks": world.top_view(IVY).blocks}))

@@ -317,10 +317,32 @@ async def test_usage(world: World):
     said = world.said_to(MEMBER)
     assert said.startswith(":warning: `/review frobnicate` is not a command I know.")
     assert messages.help_text(Command.REVIEW, ["help"], "no_role") in said
-    await world.run(MEMBER, "/review history")
+    await world.run(ADMIN, "/review history")
+    await world.stack.settle()
     assert (
-        world.said_to(MEMBER)
+        world.said_to(ADMIN)
         == ":warning: Missing argument. Usage: `/review history &lt;@user | influencer name&gt;`"
+    )
+
+
+async def test_review_history_without_a_name_refuses_first_whoever_may_not_read_scorecards(world: World):
+    """Ivy (an influencer) and Mo (no role yet) are refused `/review history` as they would be after
+    typing a name, not shown its usage; Lee, legal on `spring`, is shown the usage."""
+    await world.new_campaign("spring")
+    await world.run(MANAGER, f"/campaign role spring <@{LEGAL}> legal")
+    await world.invite(IVY)
+    for who in (IVY, MEMBER):
+        await world.run(who, f"/review history <@{IVY}>")
+        await world.stack.settle()
+        refused = world.said_to(who)
+        assert refused.startswith(":no_entry:"), refused
+        await world.run(who, "/review history")
+        await world.stack.settle()
+        assert world.said_to(who) == refused
+    await world.run(LEGAL, "/review history")
+    await world.stack.settle()
+    assert world.said_to(LEGAL) == (
+        ":warning: Missing argument. Usage: `/review history &lt;@user | influencer name&gt;`"
     )
 
 

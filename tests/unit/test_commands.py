@@ -34,6 +34,13 @@ def test_every_line_has_its_sentence_and_every_sentence_its_line():
         (Command.BREACH, "nonsense", None),
         (Command.REVIEW, "histroy", "history"),
         (Command.REVIEW, "log", ""),
+        (Command.REVIEW, "lgo", ""),  # a word people try for the form, mistyped: the form
+        (Command.REVIEW, "logg", ""),
+        (Command.REVIEW, "hlep", "help"),  # two letters swapped
+        (Command.BREACH, "fiel", ""),
+        (Command.CAMPAIGN, "craete", "new"),
+        (Command.CAMPAIGN, "lits", "list"),
+        (Command.REVIEW, "gol", None),  # more than a slip
     ],
 )
 def test_the_closest_subcommand(command, typed, meant):

@@ -1,12 +1,12 @@
 """Text helpers: Slack date tokens that read in a sentence, mrkdwn turned into a plain field error,
-an external creator's name from their address."""
+an external creator's name from their address, user text whose quoted lines stay quotes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot.flows.campaigns import name_from_email
-from bot.views.text import DATE_ONLY, how_long, plain_error, when
+from bot.views.text import DATE_ONLY, esc_quoting, how_long, plain_error, when
 
 MOMENT = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -67,3 +67,15 @@ def test_an_external_creator_is_named_from_their_address():
     assert name_from_email("eve.smith+acme@x.example") == "Eve Smith"
     assert name_from_email("j_doe-99@x.example") == "J Doe 99"
     assert name_from_email("...@x.example") == "..."
+
+
+def test_quoted_lines_stay_block_quotes_and_everything_else_is_escaped():
+    """A `>` that starts a line is Slack's quote mark, written raw; the rest of each line is
+    escaped: no mention, channel, link or `>>>` (which would quote all that follows) comes from it."""
+    text = "The message:\n> hi <!channel> & <@U1>\n>no space\n>\n>>> <https://evil.example|x>\n\nMine: 2 > 1"
+    assert esc_quoting(text) == (
+        "The message:\n> hi &lt;!channel&gt; &amp; &lt;@U1&gt;\n> no space\n>\n"
+        "> &gt;&gt; &lt;https://evil.example|x&gt;\n\nMine: 2 &gt; 1"
+    )
+    assert esc_quoting(None) == ""
+    assert "<" not in esc_quoting("> <@U1> <#C1> <!here>\n<!everyone>")

@@ -116,6 +116,10 @@ INCIDENT_GONE = "That incident no longer exists."
 #: has no part in (`bot.flows.access.standing`: to them it does not exist either).
 ENGAGEMENT_GONE = "That engagement no longer exists."
 CAMPAIGN_GONE = "That campaign no longer exists."
+EXPORT_RUNNING = (
+    ":hourglass_flowing_sand: Your previous export is still being prepared: it comes to your DM with "
+    "me. Ask for another once it has arrived."
+)
 
 
 def proposal_changed(incident: str, on: str = "this card") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,10 @@ from bot.clock import Clock
 from bot.directory import Directory
 from bot.settings import Settings
 from storage.db import Database
+
+#: Exports a process prepares at once (each streams batches from the database to a temporary file
+#: and then to Slack): more wait their turn, so a burst of exports can't crowd out everyone else.
+EXPORTS_AT_ONCE = 2
 
 
 @dataclass
@@ -32,6 +37,11 @@ class Services:
     tenancy: Any = None
     #: Prometheus metrics of this process (bot/metrics.py).
     metrics: Any = None
+    #: Exports being prepared by this process, by (workspace, user): one at a time each.
+    exports: set[tuple[str, str]] = field(default_factory=set)
+    #: How many exports this process prepares at once; the next waits for a slot
+    #: (bot/flows/incidents/reading.py `export`).
+    export_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(EXPORTS_AT_ONCE))
 
     @property
     def bot_user_id(self) -> str | None:

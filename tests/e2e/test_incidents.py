@@ -12,6 +12,7 @@ from bot import messages
 from bot.domain.enums import Outcome
 from bot.domain.incidents import OUTCOME_STRIKES
 from bot.ids import Action, Callback, Field, Shortcut
+from bot.services import EXPORTS_AT_ONCE
 from storage.models import Engagement, Incident, IncidentEvent, Influencer
 from tests.e2e.harness import (
     ADMIN,
@@ -582,6 +583,50 @@ async def test_export_csv(world: World):
         world.said_to(MEMBER)
         == ":no_entry: Only a campaign *manager* or *legal*, or a workspace *admin*, can export incidents."
     )
+
+
+async def test_an_export_asked_again_while_it_is_prepared_makes_no_second_file(world: World):
+    """Maya sends `/breach export spring` twice while Slack is slow to take the file: one CSV comes
+    to her DM, the other command is told the first is still being prepared. Once it has arrived, she
+    may ask again."""
+    await set_up_team(world)
+    await report(world)
+    world.emulator.inject_delay("file_upload", 1.0)
+    before = len(world.emulator.files)
+    await asyncio.gather(
+        world.run(MANAGER, "/breach export spring"), world.run(MANAGER, "/breach export spring")
+    )
+    await world.stack.settle()
+    said = world.all_said_to(MANAGER)
+    assert sum(text.startswith(":inbox_tray: Sent `incidents-spring-") for text in said) == 1, said
+    assert messages.EXPORT_RUNNING in said, said
+    assert len(world.emulator.files) == before + 1
+    await world.run(MANAGER, "/breach export spring")
+    assert world.said_to(MANAGER).startswith(":inbox_tray: Sent `incidents-spring-")
+    assert len(world.emulator.files) == before + 2
+
+
+async def test_exports_beyond_a_few_at_once_wait_their_turn(world: World):
+    """Maya, legal and an admin export at once while Slack is slow to take files: the process
+    prepares `EXPORTS_AT_ONCE` (two) at a time, the third starts once one has been handed to Slack,
+    and each of them gets their file."""
+    await set_up_team(world)
+    await report(world)
+    exporters = (MANAGER, LEGAL, ADMIN)
+    world.emulator.inject_delay("file_upload", 0.5, times=len(exporters))
+    start = len(world.emulator.calls)
+    await asyncio.gather(*(world.run(user, "/breach export spring") for user in exporters))
+    await world.stack.settle()
+    preparing = most = 0
+    for call in world.emulator.calls[start:]:
+        if call.method == "files.getUploadURLExternal":
+            preparing += 1
+            most = max(most, preparing)
+        elif call.method == "files.completeUploadExternal":
+            preparing -= 1
+    assert most == EXPORTS_AT_ONCE == 2
+    for user in exporters:
+        assert world.said_to(user).startswith(":inbox_tray: Sent `incidents-spring-"), user
 
 
 async def test_strike_thresholds_notify_legal(world: World):

@@ -14,9 +14,10 @@ import json
 import logging
 import tempfile
 
+from bot import messages
 from bot.domain.enums import Role
 from bot.domain.permissions import campaign_roles
-from bot.errors import NotFound, NotPermitted
+from bot.errors import Conflict, NotFound, NotPermitted
 from bot.flows.access import admin_rights, campaign_for, is_brand_admin, is_them, known_email
 from bot.services import Services
 from bot.uploads import upload_file
@@ -115,7 +116,11 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
     batch's timeline counts in one query) to a temporary file, and the file streams to Slack: the
     memory used is one batch, whatever the size, and the event loop gets a turn between batches
     (other users' acks never wait behind an export). Each batch is its own short transaction: a
-    long export holds no snapshot or connection."""
+    long export holds no snapshot or connection.
+
+    One export at a time per person (a second asked meanwhile is refused with `EXPORT_RUNNING`),
+    and at most `EXPORTS_AT_ONCE` per process (bot/services.py): a burst of exports, however large,
+    waits its turn rather than filling the disk and the database's connections."""
     is_admin = await admin_rights(svc, team_id, user_id)
     email = known_email(svc.directory, user_id)
     async with svc.db.transaction() as s:
@@ -126,6 +131,18 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
         if scope.empty and not is_admin and not await q.exports_anything(s, team_id, user_id, email):
             raise NotPermitted("export incidents", EXPORTERS)
         size = await q.list_count(s, scope, open_only=False, cap=LARGE_EXPORT)
+    running = (team_id, user_id)
+    if running in svc.exports:  # one at a time per person: a repeated command makes no second file
+        raise Conflict(messages.EXPORT_RUNNING)
+    svc.exports.add(running)
+    try:
+        async with svc.export_slots:  # a few at a time per process; the others wait their turn
+            return await _export(svc, scope, size, slug, user_id)
+    finally:
+        svc.exports.discard(running)
+
+
+async def _export(svc: Services, scope: q.Scope, size: Count, slug: str | None, user_id: str) -> str:
     stamp = svc.clock.now().strftime("%Y-%m-%d")
     name = f"incidents-{slug or 'all'}-{stamp}.csv"
     dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]

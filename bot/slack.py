@@ -7,6 +7,7 @@ import logging
 import traceback
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -158,9 +159,28 @@ def create_client(token: str | None, base_url: str, *, timeout: int = 10, metric
             if metrics is not None
             else AsyncRateLimitErrorRetryHandler(max_retry_count=3),
             AsyncServerErrorRetryHandler(max_retry_count=2),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            CardSafeConnectionRetry(max_retry_count=2),
         ],
     )
+
+
+#: Set while `post_or_keep_card` posts a card: its post is never sent again blind.
+_POSTING_CARD: ContextVar[bool] = ContextVar("posting_card", default=False)
+
+
+class CardSafeConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retry of a call whose connection failed, except a card's post that may have
+    reached Slack: a connection that closed or reset after the request was sent may have posted
+    it, and a second post would make a second card. That post fails instead (`NOT_ANSWERED`), and
+    `post_or_keep_card` looks for the card Slack may have made. A connection that was never made
+    (`ClientConnectorError`: nothing was sent) is retried as any other call's."""
+
+    async def _can_retry_async(
+        self, *, state: Any, request: Any, response: Any = None, error: Exception | None = None
+    ) -> bool:
+        if _POSTING_CARD.get() and not isinstance(error, aiohttp.ClientConnectorError):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
 
 
 #: Slack errors that mean the token will not work (no retry helps).
@@ -273,6 +293,7 @@ async def post_or_keep_card(
     if look_first and (found := await find()) is not None:
         return CardPost(found, adopted=True)
     text, blocks = draw()
+    posting = _POSTING_CARD.set(True)  # never posted twice by a retry (`CardSafeConnectionRetry`)
     try:
         posted = await client.chat_postMessage(channel=channel, text=text, blocks=blocks, **NO_UNFURL)
     except SlackApiError as exc:
@@ -281,6 +302,10 @@ async def post_or_keep_card(
         return CardPost(None, error or "unknown_error")
     except NOT_ANSWERED as exc:
         log.warning("%s: Slack did not answer (%s)", what, type(exc).__name__)
+        posted = None
+    finally:
+        _POSTING_CARD.reset(posting)
+    if posted is None:
         found = await find()
         return CardPost(found, adopted=True) if found is not None else CardPost(None, NO_ANSWER)
     return CardPost(posted["ts"])

@@ -277,6 +277,11 @@ class SlackEmulator:
         `seconds` late: a client with a shorter timeout gives up without hearing that they were."""
         self.faults.add_late_answer(method, seconds, times=times)
 
+    def inject_dropped_answer(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out (a message posted …), then the
+        connection closes without an answer: the client sees it drop, not knowing they were."""
+        self.faults.add_dropped_answer(method, times=times)
+
     def clear_faults(self) -> None:
         self.faults.clear()
 

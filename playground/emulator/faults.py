@@ -1,6 +1,6 @@
 """Fault injection: make the next n calls of a method fail (HTTP 429/500, Slack errors) or stall,
 before they are carried out, or carry them out and answer late (a client that gave up waiting
-never hears that Slack did it).
+never hears that Slack did it) or not at all (the connection drops before the answer).
 
 Method names are Web API methods ("chat.postMessage"); "response_url" and "file_upload" name the
 response URL and file upload endpoints.
@@ -41,6 +41,7 @@ class FaultInjector:
         self._failures: dict[str, list[Failure]] = defaultdict(list)
         self._delays: dict[str, list[Delay]] = defaultdict(list)
         self._late: dict[str, list[Delay]] = defaultdict(list)
+        self._dropped: dict[str, int] = defaultdict(int)
 
     def add_failure(
         self,
@@ -73,6 +74,17 @@ class FaultInjector:
         if delay is not None:
             await asyncio.sleep(delay.seconds)
 
+    def add_dropped_answer(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, then the connection is closed
+        without an answer."""
+        self._dropped[method] += times
+
+    def take_dropped(self, method: str) -> bool:
+        if self._dropped[method] <= 0:
+            return False
+        self._dropped[method] -= 1
+        return True
+
     def take_failure(self, method: str) -> Failure | None:
         return _take(self._failures[method])
 
@@ -85,6 +97,7 @@ class FaultInjector:
         self._failures.clear()
         self._delays.clear()
         self._late.clear()
+        self._dropped.clear()
 
 
 def _take(queue: list[_Item]) -> _Item | None:

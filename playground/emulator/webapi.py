@@ -73,6 +73,8 @@ async def handle_api(request: web.Request) -> web.Response:
     except SlackError as error:
         answer = _error_response(error)
     await emulator.faults.apply_late_answer(method)  # done already, whoever is still waiting
+    if emulator.faults.take_dropped(method) and request.transport is not None:
+        request.transport.close()  # done, and the connection drops before the answer
     return answer
 
 

@@ -170,6 +170,21 @@ async def test_a_card_slack_posted_without_answering_is_kept_and_its_thread_open
     assert world.dm_to(MEMBER).startswith(":white_check_mark: Reported *BR-1*")
 
 
+async def test_a_card_whose_connection_dropped_is_kept_not_posted_again(world: World):
+    """Slack posts the card, then the connection drops before its answer. slack_sdk's retry of
+    connection errors would post it a second time; a card's post is not retried so, and the card
+    Slack made is found and kept: one card, its thread opened."""
+    channel = await set_up_team(world)
+    ws = world.emulator.workspace
+    ws.wall_clock = lambda: world.clock.now().timestamp()  # the cards are looked for since the report
+    ws.ts_clock = TsClock(ws.wall_clock)
+    world.emulator.inject_dropped_answer("chat.postMessage")
+    assert (await report(world)).ok
+    row = await incident(world)
+    assert [m.ts for m in _cards(world, channel, "BR-1 ")] == [row.card_ts]
+    assert world.emulator.workspace.replies(channel, row.card_ts)[1:], "the thread is opened"
+
+
 async def test_post_the_card_again_keeps_the_card_slack_posted_without_answering(world: World):
     """Slack did not answer the card's post, and its history could not be read then: Mo is told
     the card may not be there, with the button. Pressed, the button finds the card Slack did post,

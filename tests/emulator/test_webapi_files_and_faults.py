@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_async_handlers
@@ -67,3 +68,14 @@ async def test_delay_causes_timeout(emulator: SlackEmulator, general):
     emulator.inject_delay("chat.postMessage", 0.5)
     with pytest.raises(asyncio.TimeoutError):
         await client.chat_postMessage(channel=general.id, text="slow")
+
+
+async def test_a_dropped_answer_is_carried_out_and_never_heard(emulator: SlackEmulator, general):
+    """The message is posted, and the client sees the connection close instead of an answer (with
+    slack_sdk's default retry of connection errors, it would post it again)."""
+    client = AsyncWebClient(token=emulator.bot_token, base_url=emulator.api_url, retry_handlers=[])
+    emulator.inject_dropped_answer("chat.postMessage")
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client.chat_postMessage(channel=general.id, text="posted all the same")
+    assert [m.text for m in emulator.history("general")] == ["posted all the same"]
+    assert (await client.chat_postMessage(channel=general.id, text="next"))["ok"]  # only once

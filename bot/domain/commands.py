@@ -180,7 +180,7 @@ def _swapped(typed: str, word: str) -> bool:
         len(apart) == 2
         and apart[1] == apart[0] + 1
         and typed[apart[0]] == word[apart[1]]
-        and (typed[apart[1]] == word[apart[0]])
+        and typed[apart[1]] == word[apart[0]]
     )
 
 

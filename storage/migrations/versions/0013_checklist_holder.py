@@ -5,13 +5,14 @@ later decision (with its note) updates that message. Only its channel and timest
 the message went on being updated after its reader lost their role on the campaign. The column
 records whose DM it is; the message is updated only while they may still read the campaign's
 compliance work, and is otherwise moved to the current brand contact. A row from before (NULL with
-a channel) has no known reader: its message is moved rather than updated.
+a channel) gets its reader on its next update: the campaign's brand recipient whose DM with the bot
+the message is in, recorded then; a message in nobody's DM among them is moved rather than updated.
 
 A plain ADD COLUMN (and DROP COLUMN) on both databases, as in 0010.
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-02
+Create Date: 2026-12-01
 """
 
 from collections.abc import Sequence

@@ -116,6 +116,15 @@ INCIDENT_GONE = "That incident no longer exists."
 #: has no part in (`bot.flows.access.standing`: to them it does not exist either).
 ENGAGEMENT_GONE = "That engagement no longer exists."
 CAMPAIGN_GONE = "That campaign no longer exists."
+
+
+def export_waiting(name: str) -> str:
+    return (
+        f":hourglass_flowing_sand: `{name}` is next in line: other exports are being prepared, and it "
+        "comes here once they are done."
+    )
+
+
 EXPORT_RUNNING = (
     ":hourglass_flowing_sand: Your previous export is still being prepared: it comes to your DM with "
     "me. Ask for another once it has arrived."

@@ -608,8 +608,8 @@ async def test_an_export_asked_again_while_it_is_prepared_makes_no_second_file(w
 
 async def test_exports_beyond_a_few_at_once_wait_their_turn(world: World):
     """Maya, legal and an admin export at once while Slack is slow to take files: the process
-    prepares `EXPORTS_AT_ONCE` (two) at a time, the third starts once one has been handed to Slack,
-    and each of them gets their file."""
+    prepares `EXPORTS_AT_ONCE` (two) at a time, the third starts once one has been handed to Slack
+    (told meanwhile that theirs is next in line), and each of them gets their file."""
     await set_up_team(world)
     await report(world)
     exporters = (MANAGER, LEGAL, ADMIN)
@@ -627,6 +627,10 @@ async def test_exports_beyond_a_few_at_once_wait_their_turn(world: World):
     assert most == EXPORTS_AT_ONCE == 2
     for user in exporters:
         assert world.said_to(user).startswith(":inbox_tray: Sent `incidents-spring-"), user
+    waited = [
+        user for user in exporters if any("is next in line" in text_of(m) for m in world.emulator.dm(user))
+    ]
+    assert len(waited) == 1, "the one who waited is told so in their DM, where the file comes"
 
 
 async def test_strike_thresholds_notify_legal(world: World):

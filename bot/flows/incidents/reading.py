@@ -136,16 +136,17 @@ async def export(svc: Services, team_id: str, user_id: str, slug: str | None) ->
         raise Conflict(messages.EXPORT_RUNNING)
     svc.exports.add(running)
     try:
-        async with svc.export_slots:  # a few at a time per process; the others wait their turn
-            return await _export(svc, scope, size, slug, user_id)
+        name = f"incidents-{slug or 'all'}-{svc.clock.now().strftime('%Y-%m-%d')}.csv"
+        dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]
+        if svc.export_slots.locked():  # a few at a time per process; the others wait their turn
+            await svc.client.chat_postMessage(channel=dm, text=messages.export_waiting(name))
+        async with svc.export_slots:
+            return await _export(svc, scope, size, name, dm)
     finally:
         svc.exports.discard(running)
 
 
-async def _export(svc: Services, scope: q.Scope, size: Count, slug: str | None, user_id: str) -> str:
-    stamp = svc.clock.now().strftime("%Y-%m-%d")
-    name = f"incidents-{slug or 'all'}-{stamp}.csv"
-    dm = (await svc.client.conversations_open(users=user_id))["channel"]["id"]
+async def _export(svc: Services, scope: q.Scope, size: Count, name: str, dm: str) -> str:
     if size.capped:
         await svc.client.chat_postMessage(
             channel=dm,

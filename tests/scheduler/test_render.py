@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from sqlmodel import SQLModel
 
-from bot.domain.enums import DeliverableStatus, EngagementStatus, ReviewCadence
+from bot.domain.enums import DeliverableStatus, EngagementStatus, ReminderKind, ReviewCadence
 from bot.views import reminders as views
 from scheduler.planner import DeliverableFacts, EngagementFacts, IncidentFacts, Planned, plan, wanted
 from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
@@ -224,7 +224,8 @@ def test_facts_always_say_who_gets_the_owners_reminders(facts):
 def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(status, contact):
     """`wanted` makes a deliverable's one row by its key (`plan_deliverable(only=…)`) instead of
     walking the plan: it must agree with the whole plan for every row, and find none for a key or
-    a due time the plan does not have."""
+    a due time the plan does not have (another series of the same deliverable, another
+    deliverable's, a key cut short)."""
     facts = DeliverableFacts(
         _deliverable(status), _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", None,
         brand_contact=contact,
@@ -235,3 +236,27 @@ def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(st
         assert wanted(facts, row.key, row.due_at) == row
         assert wanted(facts, row.key, row.due_at + timedelta(seconds=1)) is None
     assert wanted(facts, rows[0].key.replace("t-72h", "t-12h"), rows[0].due_at) is None
+    series = rows[0].key.rsplit(":", 1)[0]  # deliverable:21@<due time>
+    moved = series.replace("@", "@1")  # the same deliverable, another due time: another series
+    assert all(wanted(facts, row.key.replace(series, moved), row.due_at) is None for row in rows)
+    assert wanted(facts, f"{series}t-0h", rows[2].due_at) is None  # no separator after the series
+    assert wanted(facts, series.replace(":21@", ":2@") + ":t-0h", rows[2].due_at) is None
+    owner = f"{series}:overdue+48h:owner"
+    assert (wanted(facts, owner, NOW + timedelta(hours=48)) is not None) == (contact is not None)
+
+
+def test_the_recheck_of_a_published_deliverable_finds_its_compliance_row_only():
+    """A published deliverable's plan is its compliance reminder: the re-check finds that row by
+    its key, and none of the due or overdue rows its series had while it was owed."""
+    published = _deliverable("published", published_at=NOW)
+    facts = DeliverableFacts(
+        published, _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", 2, brand_contact="U0OWNER"
+    )
+    (row,) = plan(facts, NOW)
+    assert row.kind == ReminderKind.COMPLIANCE_PENDING
+    assert wanted(facts, row.key, row.due_at) == row
+    owed = DeliverableFacts(
+        _deliverable("planned"), _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", 2,
+        brand_contact="U0OWNER",
+    )  # fmt: skip
+    assert all(wanted(facts, p.key, p.due_at) is None for p in plan(owed, NOW))

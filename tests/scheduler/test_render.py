@@ -219,6 +219,16 @@ def test_facts_always_say_who_gets_the_owners_reminders(facts):
     assert facts(None, None, None, None, brand_contact=None).brand_contact is None
 
 
+def _active_facts(
+    deliverable: Deliverable, *, checks_pending: int | None = None, contact: str | None = "U0OWNER"
+) -> DeliverableFacts:
+    """`deliverable`'s facts on an active engagement of the campaign (deadline clause G2)."""
+    return DeliverableFacts(
+        deliverable, _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", checks_pending,
+        brand_contact=contact,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("status", ["planned", "late"])
 @pytest.mark.parametrize("contact", ["U0OWNER", None])
 def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(status, contact):
@@ -226,10 +236,7 @@ def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(st
     walking the plan: it must agree with the whole plan for every row, and find none for a key or
     a due time the plan does not have (another series of the same deliverable, another
     deliverable's, a key cut short)."""
-    facts = DeliverableFacts(
-        _deliverable(status), _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", None,
-        brand_contact=contact,
-    )  # fmt: skip
+    facts = _active_facts(_deliverable(status), contact=contact)
     rows = plan(facts, NOW)
     assert len(rows) == (6 if contact else 5)
     for row in rows:
@@ -248,15 +255,9 @@ def test_the_recheck_finds_each_row_the_deliverable_plan_makes_and_only_those(st
 def test_the_recheck_of_a_published_deliverable_finds_its_compliance_row_only():
     """A published deliverable's plan is its compliance reminder: the re-check finds that row by
     its key, and none of the due or overdue rows its series had while it was owed."""
-    published = _deliverable("published", published_at=NOW)
-    facts = DeliverableFacts(
-        published, _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", 2, brand_contact="U0OWNER"
-    )
+    facts = _active_facts(_deliverable("published", published_at=NOW), checks_pending=2)
     (row,) = plan(facts, NOW)
     assert row.kind == ReminderKind.COMPLIANCE_PENDING
     assert wanted(facts, row.key, row.due_at) == row
-    owed = DeliverableFacts(
-        _deliverable("planned"), _engagement("active"), _influencer("U0IVY"), _campaign(), "G2", 2,
-        brand_contact="U0OWNER",
-    )  # fmt: skip
+    owed = _active_facts(_deliverable("planned"), checks_pending=2)
     assert all(wanted(facts, p.key, p.due_at) is None for p in plan(owed, NOW))

@@ -37,15 +37,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import json
 import math
+import multiprocessing
 import os
 import resource
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -555,6 +557,7 @@ class Bench:
     statements: list[tuple[str, Any, float]] = field(default_factory=list)
     recording: bool = False
     counter_ms: list[float] = field(default_factory=list)
+    cleanup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def record(self, engine) -> None:
         def before(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -648,7 +651,7 @@ def report_form(engagement_id: int, guideline_id: int, n: int) -> Any:
     return FormValues({"id": f"V0BENCH{uuid.uuid4().hex[:8]}", "state": {"values": values}})
 
 
-def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
+def surfaces(b: Bench, z: Sizes, facts: dict[str, Any], replicas: int = 1) -> list[Surface]:
     from bot.flows import home as home_flows
     from bot.flows import incidents as incident_flows
     from bot.flows import reviews as review_flows
@@ -779,21 +782,14 @@ def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
         )
     )
 
-    reports = iter(range(10**9))
+    reports = itertools.count()
     targets = facts["report_targets"]
 
     async def twenty_reports() -> list[float]:
-        async def one(k: int) -> float:
-            engagement_id, guideline_id = targets[k % len(targets)]
-            form = report_form(engagement_id, guideline_id, next(reports))
-            t = time.perf_counter()
-            await incident_flows.submit_report(svc, TEAM, MANAGER_20, form)
-            return (time.perf_counter() - t) * 1000
-
         b.statements.clear()
         b.recording = True
         try:
-            latencies = await asyncio.gather(*(one(k) for k in range(20)))
+            latencies = await report_burst(svc, targets, range(20), reports)
         finally:
             b.recording = False
         # the statement that takes the number (and holds the counter row until commit)
@@ -801,7 +797,103 @@ def surfaces(b: Bench, z: Sizes, facts: dict[str, Any]) -> list[Surface]:
         return latencies
 
     out.append(Surface("20 concurrent reports, per call", 50, twenty_reports, check=lambda r: len(r) == 20))
+    # the same twenty at once, shared by `replicas` processes as a load balancer would share them
+    # between `serve` replicas on one database (docs/operations.md): each replica's Python has a
+    # core of its own
+    if replicas > 1:
+        pool = Replicas(b.url, targets, replicas)
+        b.cleanup.append(pool.close)
+        out.append(
+            Surface(
+                f"20 concurrent reports on {replicas} replicas, per call",
+                50,
+                lambda: pool.burst(20),
+                check=lambda r: len(r) == 20,
+            )
+        )
     return out
+
+
+async def report_burst(
+    svc: Any, targets: list[tuple[int, int]], ks: range, numbers: Iterator[int]
+) -> list[float]:
+    """Reports on `targets[k]` for each k of `ks`, all at once; each one's latency in ms."""
+    from bot.flows import incidents as incident_flows
+
+    async def one(k: int) -> float:
+        engagement_id, guideline_id = targets[k % len(targets)]
+        form = report_form(engagement_id, guideline_id, next(numbers))
+        t = time.perf_counter()
+        await incident_flows.submit_report(svc, TEAM, MANAGER_20, form)
+        return (time.perf_counter() - t) * 1000
+
+    return list(await asyncio.gather(*(one(k) for k in ks)))
+
+
+class Replicas:
+    """`count` processes, each with its own services and connection pool, started at the first
+    burst. A burst of n reports gives each replica its share (reports on distinct engagements, as
+    one process's burst does), sent to all of them before any answers."""
+
+    def __init__(self, url: str, targets: list[tuple[int, int]], count: int) -> None:
+        self.url, self.targets, self.count = url, targets, count
+        self.pipes: list[Any] = []
+        self.processes: list[Any] = []
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        for r in range(self.count):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=_replica_main, args=(self.url, self.targets, r, theirs), daemon=True
+            )
+            process.start()
+            self.pipes.append(ours)
+            self.processes.append(process)
+        for pipe in self.pipes:
+            if pipe.recv() != "ready":
+                raise RuntimeError("a replica did not start")
+
+    async def burst(self, n: int) -> list[float]:
+        if not self.processes:
+            await asyncio.to_thread(self._start)
+        shares = [range(r, n, self.count) for r in range(self.count)]
+        for pipe, ks in zip(self.pipes, shares, strict=True):
+            pipe.send(ks)
+        answers = await asyncio.to_thread(lambda: [pipe.recv() for pipe in self.pipes])
+        for answer in answers:
+            if isinstance(answer, str):
+                raise RuntimeError(f"a replica failed: {answer}")
+        return [took for answer in answers for took in answer]
+
+    async def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            await asyncio.to_thread(process.join, 30)
+
+
+def _replica_main(url: str, targets: list[tuple[int, int]], index: int, pipe: Any) -> None:
+    """A replica's process: a burst of reports for each range of targets received, until None."""
+    asyncio.run(_replica(url, targets, index, pipe))
+
+
+async def _replica(url: str, targets: list[tuple[int, int]], index: int, pipe: Any) -> None:
+    from bot import lifecycle
+
+    svc = build_services(url, FakeSlack())
+    numbers = itertools.count((index + 1) * 10**8)  # each replica's reports read apart
+    gc.collect()
+    lifecycle.settle(classifier=False)  # as `campaign-guard serve` does once started
+    try:
+        pipe.send("ready")
+        while (ks := await asyncio.to_thread(pipe.recv)) is not None:
+            try:
+                pipe.send(await report_burst(svc, targets, ks, numbers))
+            except Exception as exc:
+                pipe.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        await svc.db.dispose()
 
 
 async def load_facts(b: Bench, z: Sizes) -> dict[str, Any]:
@@ -1023,6 +1115,7 @@ async def run(
     keep: bool = False,
     reuse: str | None = None,
     only: str | None = None,
+    replicas: int = 2,
     say: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Create, migrate and seed a scratch database, time every surface, drop the database.
@@ -1064,7 +1157,7 @@ async def run(
             gc.collect()
             lifecycle.settle(classifier=False)
             timings: list[Timing] = []
-            for surface in surfaces(b, z, facts):
+            for surface in surfaces(b, z, facts, replicas):
                 if only and only.lower() not in surface.name.lower():
                     continue
                 timing = await measure(b, surface, warmup=warmup, iterations=iterations, smoke=smoke)
@@ -1100,6 +1193,8 @@ async def run(
                     say("")
         finally:
             lifecycle.unsettle()  # the smoke test runs this inside the test process
+            for close in b.cleanup:
+                await close()
             await b.svc.db.dispose()
     finally:
         if not keep:
@@ -1124,6 +1219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help="only the surfaces whose name contains this")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--reuse", default=None, help="time an existing (kept) scratch database")
+    parser.add_argument(
+        "--replicas", type=int, default=2, help="processes sharing the concurrent reports too (1: none)"
+    )
     args = parser.parse_args(argv)
     url = (
         args.url or os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or DEFAULT_URL
@@ -1146,6 +1244,7 @@ def main(argv: list[str] | None = None) -> int:
             keep=args.keep,
             reuse=args.reuse,
             only=args.only,
+            replicas=args.replicas,
         )
     )
     return 0

@@ -47,20 +47,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 
 _GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
 async def generic_plans(s: AsyncSession) -> None:
     """For the rest of this transaction (PostgreSQL), each statement runs its connection's generic
     plan, made at its first execution and kept with the prepared statement.
 
-    For the scheduler's batch statements (the dispatcher's claim, the planner's facts, the overdue
-    sweep), not for what users ask: their shape never depends on whose they are, only on how
-    many ids a batch holds, and a generic plan (made for a few ids) probes an index per id where
-    the custom plan of a 500-id `= ANY($1)` hashed whole tables. The facts of 500 deliverables
-    took about 2.8 ms to plan and 12 to run with custom plans, 0.05 and 4.2 with the generic one.
-    One round trip more; statements outside the transaction keep `force_custom_plan`."""
+    For statements whose shape never depends on whose data they read, only on how many ids a
+    batch holds:
+    - the scheduler's batch statements (the dispatcher's claim, the planner's facts, the overdue
+      sweep): a generic plan (made for a few ids) probes an index per id where the custom plan of
+      a 500-id `= ANY($1)` hashed whole tables. The facts of 500 deliverables took about 2.8 ms to
+      plan and 12 to run with custom plans, 0.05 and 4.2 with the generic one;
+    - a report's own statements (one engagement, one clause, one reporter: primary keys and
+      unique keys): planning its context statement cost PostgreSQL about 1.5 ms each time, more
+      than running it. Where a report turns to what the user may see (the form asked again, a
+      refusal that names their campaigns), `custom_plans` comes first.
+    Never for what users list. One round trip more; statements outside the transaction keep
+    `force_custom_plan`."""
     if s.get_bind().dialect.name == "postgresql":
         await (await s.connection()).execute(_GENERIC_PLANS)
+
+
+async def custom_plans(s: AsyncSession) -> None:
+    """Back to planning each statement with its values, for the rest of this transaction (after
+    `generic_plans`, before a statement whose best plan depends on whose data it reads)."""
+    if s.get_bind().dialect.name == "postgresql":
+        await (await s.connection()).execute(_CUSTOM_PLANS)
 
 
 def id_in(dialect: str, column, ids: Sequence[int]):

@@ -345,6 +345,8 @@ class Incident(SQLModel, table=True):
         UniqueConstraint("team_id", "number"),
         Index(None, "team_id", "status"),
         Index(None, "engagement_id", "status"),
+        # a report's "the same clause on this engagement lately?" (storage/queries/incidents.py)
+        Index(None, "engagement_id", "guideline_id", "created_at"),
         Index(None, "team_id", "channel_id", "card_ts"),
         # insights: incidents reported / closed in a date range, open ones by age and severity
         # (storage/queries/insights.py; the condition is that of the open incidents' indexes)

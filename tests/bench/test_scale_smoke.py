@@ -27,6 +27,7 @@ async def test_the_scale_bench_runs_at_a_small_size():
         "`/breach show BR-n` (manager of 20)",
         "report modal's options, admin",
         "20 concurrent reports, per call",
+        "20 concurrent reports on 2 replicas, per call",
     ):
         assert expected in names, names
     assert any(name.startswith("dispatcher claim pass") for name in names)
@@ -35,8 +36,9 @@ async def test_the_scale_bench_runs_at_a_small_size():
     assert any(line.startswith("| surface | p50 ms | p95 ms | budget ms |") for line in lines)
 
     export = out["export"]
-    # every incident of the workspace, plus the twenty the concurrent reports added
-    assert f"({sizes.incidents + 20} incidents)" in export.answer
+    # every incident of the workspace, plus the twenty reports of one process and the twenty
+    # that two replica processes shared
+    assert f"({sizes.incidents + 40} incidents)" in export.answer
     assert export.bytes_uploaded > 100 * sizes.incidents
 
     conn = await asyncpg.connect(scale._dsn(url, "postgres"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from bot.domain import chain
 from bot.flows.deliverables import mark_overdue
@@ -16,7 +16,8 @@ from bot.ids import Field
 from scheduler import plans
 from storage.models import ComplianceCheck, Deliverable, Engagement, Incident, IncidentEvent, Reminder
 from storage.queries import reminders as reminder_q
-from tests.e2e.harness import IVY, MANAGER, MEMBER, World, option_value, set_up_team
+from tests.e2e.harness import IVY, MANAGER, MEMBER, OTTO, World, option_value, set_up_team
+from tests.e2e.test_report_quote import IVYS, OTTOS, REFUSED, choose, shortcut_on, submit, two_influencers
 
 TEAM = "T0CAMPAIGN"
 
@@ -59,22 +60,25 @@ async def _submit_report(world: World):
     return seen
 
 
-async def test_a_report_is_stored_in_seven_statements_and_two_on_postgresql(world: World):
+async def test_a_report_is_stored_in_seven_statements_and_three_on_postgresql(world: World):
     """The submission's transaction: its context (engagement, influencer, campaign, clause, role,
     possible duplicate) in one read, the double-submit guard, the incident, its first event, its
-    reminders, its number. On PostgreSQL two: the context's statement also records the form's
-    submission (the guard) and takes the incident's id from its sequence, one statement writes the
-    incident, its event and its reminders, and the commit takes the number. Fourteen before; each
-    is a round trip and a turn of the event loop that concurrent reports queue behind."""
+    reminders, its number. On PostgreSQL three: generic plans for the report's own statements
+    (planning the context's cost more than running it), the context's statement also records the
+    form's submission (the guard) and takes the incident's id from its sequence, one statement
+    writes the incident, its event and its reminders, and the commit takes the number. Fourteen
+    before; each is a round trip and a turn of the event loop that concurrent reports queue
+    behind."""
     await set_up_team(world)
     seen = await _submit_report(world)
     inserted = next(k for k, sql in enumerate(seen) if "INSERT INTO incident " in sql)
     begun = max((k for k in range(inserted) if seen[k] == "COMMIT"), default=-1) + 1
     transaction = seen[begun : seen.index("COMMIT", inserted)]
     postgresql = world.db.dialect == "postgresql"
-    assert len(transaction) == (2 if postgresql else 7), "\n".join(transaction)
+    assert len(transaction) == (3 if postgresql else 7), "\n".join(transaction)
     if postgresql:
-        context, written = transaction
+        generic, context, written = transaction
+        assert generic == "SET LOCAL plan_cache_mode = force_generic_plan", generic
         assert context.startswith("WITH first_delivery AS (INSERT INTO processed_event"), context
         assert "nextval('incident_id_seq'::regclass)" in context, context
         assert written.startswith("WITH new_incident AS (INSERT INTO incident "), written
@@ -86,6 +90,78 @@ async def test_a_report_is_stored_in_seven_statements_and_two_on_postgresql(worl
     # nothing reads the new incident's reminder rows or its (empty) timeline back
     assert not [sql for sql in transaction if sql.startswith("SELECT") and "FROM reminder" in sql]
     assert not [sql for sql in transaction if "FROM incident_event" in sql]
+
+
+async def test_a_report_that_asks_again_lists_the_users_campaigns_with_custom_plans(world: World):
+    """A report's own statements run with generic plans; when the form comes back ("report
+    anyway?"), the user's campaigns are read after the transaction is set back to plans made with
+    their values, as every list is (a generic plan of a list shaped for a few campaigns took
+    minutes for a user on thousands)."""
+    await set_up_team(world)
+    await _submit_report(world)
+    seen = await _submit_report(world)  # the same clause again within a day: asked first
+    assert "Possible duplicate" in str(world.top_view(MEMBER).blocks)
+    modes = [(k, sql) for k, sql in enumerate(seen) if "plan_cache_mode" in sql]
+    if world.db.dialect != "postgresql":
+        assert modes == []
+        return
+    (generic, first), (custom, second) = modes
+    assert first.endswith("force_generic_plan") and second.endswith("force_custom_plan"), modes
+    context = next(k for k, sql in enumerate(seen) if sql.startswith("WITH first_delivery AS"))
+    assert generic < context < custom
+    # what comes after is the form asked again: the user's campaigns and their clauses
+    assert [sql for sql in seen[custom + 1 :] if "FROM campaign_role" in sql or "FROM guideline" in sql]
+    assert not [sql for sql in seen[custom + 1 :] if "INSERT INTO incident" in sql]
+
+
+def _read_with_custom_plans_after_the_context(seen: list[str], dialect: str) -> None:
+    """After a report's context statement, nothing is read before the transaction is set back to
+    custom plans (a refusal or a form asked again reads what the user may see)."""
+    modes = [sql for sql in seen if "plan_cache_mode" in sql]
+    if dialect != "postgresql":
+        assert modes == []
+        return
+    context = next(k for k, sql in enumerate(seen) if sql.startswith("WITH first_delivery AS"))
+    assert seen[context - 1].endswith("force_generic_plan"), seen[context - 1]
+    after = seen[context + 1 :]
+    custom = next(k for k, sql in enumerate(after) if sql.endswith("force_custom_plan"))
+    assert not [sql for sql in after[:custom] if sql.startswith(("SELECT", "WITH"))], after[:custom]
+
+
+async def test_a_refused_report_reads_with_custom_plans(world: World):
+    """Forged by Otto (no part in the engagement) or by Ivy (its influencer), and a quote of
+    Ivy's channel filed on Otto's engagement: each refusal reads who the user is to the campaign,
+    or their campaigns, with plans made for their values."""
+    ivy_channel, _ = await two_influencers(world)
+    await world.run(MEMBER, "/breach")
+    view = world.top_view(MEMBER)
+    values = {
+        Field.ENGAGEMENT: {
+            "type": "static_select",
+            "selected_option": {"value": option_value(view, Field.ENGAGEMENT, IVYS)},
+        },
+        Field.GUIDELINE: {
+            "type": "static_select",
+            "selected_option": {"value": option_value(view, Field.GUIDELINE, "G1 ")},
+        },
+        Field.DESCRIPTION: {"type": "plain_text_input", "value": "forged"},
+        Field.OCCURRED_AT: {
+            "type": "datetimepicker",
+            "selected_date_time": int(world.clock.now().timestamp()),
+        },
+    }
+    for forger in (OTTO, IVY):
+        with statements(world) as seen:
+            forged = await world.forge_submission(forger, view, values)
+        assert Field.ENGAGEMENT in forged.body["errors"]
+        _read_with_custom_plans_after_the_context(seen, world.db.dialect)
+
+    view = await choose(world, await shortcut_on(world, MEMBER, ivy_channel), OTTOS)
+    with statements(world) as seen:
+        reply = await submit(world, view)
+    assert reply.body == REFUSED
+    _read_with_custom_plans_after_the_context(seen, world.db.dialect)
+    assert await world.count(Incident) == 0
 
 
 async def test_a_reports_first_event_chains_and_its_reminders_are_the_plan(world: World):
@@ -171,7 +247,7 @@ async def test_deliverable_facts_are_two_statements_for_any_batch(world: World):
 async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world: World):
     """The dispatcher's claim transaction asks PostgreSQL for generic plans first (storage.db
     `generic_plans`): its statements' shape depends only on a batch's size, and a custom plan of a
-    500-id `= ANY($1)` hashed whole tables. Only that transaction: a report after it is planned
+    500-id `= ANY($1)` hashed whole tables. Only that transaction: a list after it is planned
     with its values (the connection's `force_custom_plan`)."""
     await set_up_team(world)
     await _submit_report(world)
@@ -189,7 +265,13 @@ async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world
         assert len(generic) == len(claims) + len(sweeps), "\n".join(sql[:90] for sql in seen)
     else:
         assert generic == []
-    assert not [sql for sql in await _submit_report(world) if "plan_cache_mode" in sql]
+    with statements(world) as listed:
+        await world.run(MANAGER, "/breach list all")
+    assert [sql for sql in listed if sql.startswith("SELECT")]
+    assert not [sql for sql in listed if "plan_cache_mode" in sql]
+    if world.db.dialect == "postgresql":
+        async with world.db.transaction() as s:
+            assert (await s.exec(text("SHOW plan_cache_mode"))).scalar_one() == "force_custom_plan"
 
 
 async def test_the_overdue_sweep_runs_with_generic_plans(world: World):

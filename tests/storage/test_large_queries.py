@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from storage.db import id_in
 from storage.models import Campaign
@@ -43,3 +43,53 @@ async def test_id_in_takes_any_number_of_ids_as_one_parameter(db):
         found = (await s.exec(select(Campaign.slug).where(id_in(db.dialect, Campaign.id, wanted)))).scalars()
         assert sorted(found.all()) == ["c0", "c2"]
         assert (await s.exec(select(Campaign.id).where(id_in(db.dialect, Campaign.id, [])))).first() is None
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int):
+        return str(value).upper() if isinstance(value, bool) else str(value)
+    text_value = value.isoformat() if isinstance(value, datetime) else str(value)
+    return "'" + text_value.replace("'", "''") + "'"
+
+
+async def test_a_reports_context_reads_by_index_under_its_generic_plan(db):
+    """A report runs its context statement with a generic plan (storage.db `generic_plans`), made
+    without the reporter's values: each part still reads by index. The possible duplicate is the
+    first entry of (engagement_id, guideline_id, created_at), not every incident of the engagement
+    sorted; "is the reporter an influencer?" probes the Slack id and the e-mail by their own unique
+    indexes, not every influencer of the workspace filtered by `… OR …`."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's plans")
+    from storage.queries import incidents as q
+
+    sent: list[tuple[str, tuple]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().startswith("WITH first_delivery AS"):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with db.transaction() as s:
+            context = await q.report_context(
+                s, "T1", 1, 1, "U1", NOW - timedelta(days=1), event_id="e1", at=NOW, email="ivy@example.com"
+            )
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert context is None and len(sent) == 1  # no such engagement: only the plan matters here
+    statement, parameters = sent[0]
+    async with db.engine.connect() as conn:
+        await conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+        await conn.exec_driver_sql("SET enable_seqscan = off")  # the tables are empty here
+        await conn.exec_driver_sql(f"PREPARE report_context AS {statement}")
+        arguments = ", ".join(map(_literal, parameters))
+        plan = "\n".join(
+            row[0] for row in await conn.exec_driver_sql(f"EXPLAIN EXECUTE report_context({arguments})")
+        )
+        await conn.rollback()
+    assert "$1" in plan  # a generic plan: made without the values
+    assert "ix_incident_engagement_id_guideline_id_created_at" in plan, plan
+    filters = [line for line in plan.splitlines() if "Filter:" in line]
+    assert not [line for line in filters if "slack_user_id" in line and " OR " in line], plan

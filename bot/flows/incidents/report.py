@@ -43,6 +43,7 @@ from bot.views.common import influencer_mention, with_post_card
 from bot.views.forms import FormValues
 from bot.views.text import slack_text, truncate
 from scheduler import plans
+from storage.db import custom_plans, generic_plans
 from storage.models import Incident, Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
@@ -337,6 +338,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
 
     await svc.directory.prefetch(user_id)
     async with svc.db.transaction() as s:
+        await generic_plans(s)  # its own statements; see custom_plans below (storage/db.py)
         # engagement, influencer, campaign, clause, role and a possible duplicate: one statement
         # (on PostgreSQL the same statement records this form's submission: the guard below)
         event_id = owners.submission_key(user_id, form.view_id) if form.view_id else None
@@ -364,6 +366,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             granted=ctx.granted,
         )
         if shared.REPORTERS.isdisjoint(roles):
+            await custom_plans(s)
             if not await standing(s, svc.directory, campaign, user_id, influencer=ctx.influencer):
                 raise FormErrors({Field.ENGAGEMENT: messages.ENGAGEMENT_GONE})  # as if it did not exist
             raise FormErrors(
@@ -375,6 +378,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         # would read a conversation that is not theirs
         quote = _quote_of(form)
         if quote and quote[0] != engagement.channel_id and _still_quotes(description, quote[1]):
+            await custom_plans(s)
             refusal = await _quote_refusal(s, svc, team_id, user_id, quote[0], ctx.influencer)
             raise FormErrors({Field.DESCRIPTION: refusal})
         # the same form submitted twice (a double click): one incident, the second is a no-op.
@@ -397,6 +401,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             if ended:
                 confirm.append(views.ended_reason(campaign))
         if confirm:
+            await custom_plans(s)  # the user's campaigns, in the form asked again
             is_admin = await is_brand_admin(s, svc.directory, team_id, user_id)
             choices = await _choices(svc, s, team_id, user_id, is_admin=is_admin)
             replacement = views.report_modal(

@@ -28,6 +28,10 @@ connection pool (so PostgreSQL's switch to generic plans after five executions i
 the table gives p50 and p95 in milliseconds. A surface over its budget gets the
 `EXPLAIN (ANALYZE, BUFFERS)` of its statements, printed below the table.
 
+Twenty concurrent reports are timed in the bench's process, and again shared between
+`--replicas` processes (default 2; 1: not), each with its own services and pool, as a load
+balancer shares them between `serve` replicas on one database.
+
 `--smoke` runs each surface once and checks that it answered (the test suite uses it at a small
 size: a test of the bench, not a timing).
 """

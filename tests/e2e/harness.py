@@ -182,6 +182,23 @@ def option_value(view: View, block_id: str, label_prefix: str) -> str:
     raise AssertionError(f"no option {label_prefix!r} in {block_id}: {[o['text']['text'] for o in options]}")
 
 
+def report_values(
+    view: View, engagement: str, description: str, occurred_at: int, clause: str = "G1 "
+) -> dict:
+    """A report form's values as Slack sends them (each element with its type): the engagement and
+    clause picked by their labels' beginnings in `view`, for a forged or repeated submission."""
+
+    def picked(block_id: str, label: str) -> dict[str, Any]:
+        return {"type": "static_select", "selected_option": {"value": option_value(view, block_id, label)}}
+
+    return {
+        Field.ENGAGEMENT: picked(Field.ENGAGEMENT, engagement),
+        Field.GUIDELINE: picked(Field.GUIDELINE, clause),
+        Field.DESCRIPTION: {"type": "plain_text_input", "value": description},
+        Field.OCCURRED_AT: {"type": "datetimepicker", "selected_date_time": occurred_at},
+    }
+
+
 async def set_up_team(world: World, slug: str = "spring") -> str:
     """A campaign with a member and legal, Ivy invited and acknowledged; returns the shared channel id."""
     legal = world.emulator.channel_by_name("legal")

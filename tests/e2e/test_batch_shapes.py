@@ -16,7 +16,7 @@ from bot.ids import Field
 from scheduler import plans
 from storage.models import ComplianceCheck, Deliverable, Engagement, Incident, IncidentEvent, Reminder
 from storage.queries import reminders as reminder_q
-from tests.e2e.harness import IVY, MANAGER, MEMBER, OTTO, World, option_value, set_up_team
+from tests.e2e.harness import IVY, MANAGER, MEMBER, OTTO, World, option_value, report_values, set_up_team
 from tests.e2e.test_report_quote import IVYS, OTTOS, REFUSED, choose, shortcut_on, submit, two_influencers
 
 TEAM = "T0CAMPAIGN"
@@ -135,21 +135,7 @@ async def test_a_refused_report_reads_with_custom_plans(world: World):
     ivy_channel, _ = await two_influencers(world)
     await world.run(MEMBER, "/breach")
     view = world.top_view(MEMBER)
-    values = {
-        Field.ENGAGEMENT: {
-            "type": "static_select",
-            "selected_option": {"value": option_value(view, Field.ENGAGEMENT, IVYS)},
-        },
-        Field.GUIDELINE: {
-            "type": "static_select",
-            "selected_option": {"value": option_value(view, Field.GUIDELINE, "G1 ")},
-        },
-        Field.DESCRIPTION: {"type": "plain_text_input", "value": "forged"},
-        Field.OCCURRED_AT: {
-            "type": "datetimepicker",
-            "selected_date_time": int(world.clock.now().timestamp()),
-        },
-    }
+    values = report_values(view, IVYS, "forged", int(world.clock.now().timestamp()))
     for forger in (OTTO, IVY):
         with statements(world) as seen:
             forged = await world.forge_submission(forger, view, values)

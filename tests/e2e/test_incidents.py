@@ -25,6 +25,7 @@ from tests.e2e.harness import (
     card_of,
     option_value,
     report,
+    report_values,
     set_up_team,
     text_of,
 )
@@ -447,17 +448,7 @@ async def test_outsiders_cannot_report_or_forge_a_report(world: World):
     assert "your shared channel" in world.said_to(IVY) and "/breach list" in world.said_to(IVY)
     await world.run(MEMBER, "/breach")
     view = world.top_view(MEMBER)
-    value = option_value(view, Field.ENGAGEMENT, "Spring Launch")
-    guideline = option_value(view, Field.GUIDELINE, "G1 ")
-    values = {
-        Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": value}},
-        Field.GUIDELINE: {"type": "static_select", "selected_option": {"value": guideline}},
-        Field.DESCRIPTION: {"type": "plain_text_input", "value": "forged"},
-        Field.OCCURRED_AT: {
-            "type": "datetimepicker",
-            "selected_date_time": int(world.clock.now().timestamp()),
-        },
-    }
+    values = report_values(view, "Spring Launch", "forged", int(world.clock.now().timestamp()))
     # Otto has no part in Ivy's engagement: to him it does not exist (docs/trust-boundaries.md)
     forged = await world.forge_submission(OTTO, view, values)
     assert forged.body["errors"] == {Field.ENGAGEMENT: "That engagement no longer exists."}

@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     card_of,
     option_value,
     report,
+    report_values,
     set_up_team,
     text_of,
 )
@@ -496,18 +497,8 @@ async def test_a_double_submitted_report_makes_one_incident(world: World):
     engagement = option_value(view, Field.ENGAGEMENT, "Spring Launch · Ivy")
     await world.slack.click_in_view(MEMBER, view.id, "report_engagement", value=engagement)
     view = world.top_view(MEMBER)
-    values = {  # the same view submitted twice, as a double click sends it
-        Field.ENGAGEMENT: {"type": "static_select", "selected_option": {"value": engagement}},
-        Field.GUIDELINE: {
-            "type": "static_select",
-            "selected_option": {"value": option_value(view, Field.GUIDELINE, "G1 ")},
-        },
-        Field.DESCRIPTION: {"type": "plain_text_input", "value": "No #ad."},
-        Field.OCCURRED_AT: {
-            "type": "datetimepicker",
-            "selected_date_time": int(world.clock.now().timestamp()),
-        },
-    }
+    # the same view submitted twice, as a double click sends it
+    values = report_values(view, "Spring Launch · Ivy", "No #ad.", int(world.clock.now().timestamp()))
     world.slack.after_request = None
     replies = await asyncio.gather(*(world.forge_submission(MEMBER, view, values) for _ in range(2)))
     await world.stack.settle()

@@ -212,11 +212,19 @@ def is_me(user_id: Any, email: Any) -> Any:
     they join their shared channel: `bind_influencer`). `email`: a string, or a named parameter of
     a statement built once (its value then given lower-cased, or None)."""
     who = Influencer.slack_user_id == user_id
-    if isinstance(email, str):
-        email = email.lower() or None
-    if email is not None:
-        who = or_(who, and_(Influencer.slack_user_id.is_(None), Influencer.email == email))
-    return who
+    email = _invited(email)
+    return who if email is None else or_(who, _invited_as(email))
+
+
+def _invited(email: Any) -> Any:
+    """`email` as influencers are invited with it: lower-cased, None when empty (a named
+    parameter of a statement built once is given as it is)."""
+    return (email.lower() or None) if isinstance(email, str) else email
+
+
+def _invited_as(email: Any) -> Any:
+    """SQL: this influencer row was invited with `email` and Slack has not told us their id."""
+    return and_(Influencer.slack_user_id.is_(None), Influencer.email == email)
 
 
 async def is_influencer_on(s: AsyncSession, campaign_id: int, user_id: str, email: str | None = None) -> bool:
@@ -392,11 +400,8 @@ def an_influencer(team_id: Any, user_id: Any, email: Any = None) -> ColumnElemen
         )
 
     by_id = on_an_engagement(Influencer.slack_user_id == user_id)
-    if isinstance(email, str):
-        email = email.lower() or None
-    if email is None:
-        return by_id
-    return or_(by_id, on_an_engagement(and_(Influencer.slack_user_id.is_(None), Influencer.email == email)))
+    email = _invited(email)
+    return by_id if email is None else or_(by_id, on_an_engagement(_invited_as(email)))
 
 
 def brand_campaigns(team_id: str, user_id: str, roles: Iterable[str] | None = None, email: str | None = None):

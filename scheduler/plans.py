@@ -11,14 +11,13 @@ its reminder rows match the plan: see `storage.queries.reminders.sync`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.planner import DeliverableFacts, IncidentFacts, Subject
+from scheduler.planner import IncidentFacts, Subject
 from storage.models import Campaign, Deliverable, Engagement, Incident, Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import reminders as q
@@ -41,15 +40,6 @@ async def deliverable(s: AsyncSession, deliverable: Deliverable, now: datetime) 
     """Due, overdue and compliance reminders (created, due time edited, submitted, published,
     cancelled, a compliance check decided)."""
     await _sync(s, Subject.DELIVERABLE, deliverable, now)
-
-
-async def deliverables(s: AsyncSession, ids: Iterable[int], now: datetime) -> dict[int, DeliverableFacts]:
-    """`deliverable` for many at once (the overdue sweep): their facts in one batch of queries,
-    their rows synced in a fixed number of statements. Returns the facts, by deliverable id."""
-    await s.flush()
-    facts = await q.deliverable_facts(s, ids)
-    await q.sync_many(s, facts.values(), now)
-    return facts
 
 
 #: The compliance checklist reminder belongs to the deliverable's plan.

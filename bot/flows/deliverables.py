@@ -44,7 +44,6 @@ from bot.views.deliverables import DeliverableFacts
 from bot.views.forms import FormValues
 from bot.views.text import esc, user, when
 from scheduler import plans
-from storage.db import generic_plans
 from storage.models import ComplianceCheck, Deliverable
 from storage.queries import campaigns as campaign_q
 from storage.queries import deliverables as q
@@ -512,13 +511,12 @@ async def mark_overdue(svc: Services, *, cards: bool = True) -> list[int]:
     """Planned deliverables past their due time become `late` (run by the scheduler's tick or
     on demand); their cards are updated (unless `cards` is False). Returns the ids marked.
 
-    One set-based UPDATE marks up to 500 of them and their reminders are planned in bulk, in a
-    fixed number of statements whatever their number."""
-    now = svc.clock.now()
+    One set-based UPDATE marks up to 500 of them, and that is all it writes: a late deliverable
+    wants the very reminders it wanted while planned (`scheduler.planner.OUTSTANDING`), planned
+    when it was created or last changed, so re-planning them here would read its rows only to
+    find nothing to change (tests/scheduler/test_planner.py holds the planner to that)."""
     async with svc.db.transaction() as s:
-        await generic_plans(s)  # a batch's statements: one plan per connection (storage/db.py)
-        marked = await q.mark_late(s, now, rules.OVERDUE_FROM)
-        await plans.deliverables(s, [deliverable_id for _, deliverable_id in marked], now)
+        marked = await q.mark_late(s, svc.clock.now(), rules.OVERDUE_FROM)
     for team_id, deliverable_id in marked if cards else ():
         try:
             async with in_workspace(svc, team_id):  # the card is posted with that workspace's token

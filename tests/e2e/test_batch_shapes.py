@@ -13,10 +13,20 @@ from sqlalchemy import event, select, text
 from bot.domain import chain
 from bot.flows.deliverables import mark_overdue
 from bot.ids import Field
-from scheduler import plans
 from storage.models import ComplianceCheck, Deliverable, Engagement, Incident, IncidentEvent, Reminder
 from storage.queries import reminders as reminder_q
-from tests.e2e.harness import IVY, MANAGER, MEMBER, OTTO, World, option_value, report_values, set_up_team
+from tests.e2e.harness import (
+    IVY,
+    MANAGER,
+    MEMBER,
+    OTTO,
+    World,
+    option_value,
+    report_values,
+    set_up_team,
+    text_of,
+)
+from tests.e2e.test_deliverables import setup as deliverable_setup
 from tests.e2e.test_report_quote import IVYS, OTTOS, REFUSED, choose, shortcut_on, submit, two_influencers
 
 TEAM = "T0CAMPAIGN"
@@ -223,11 +233,11 @@ async def test_deliverable_facts_are_two_statements_for_any_batch(world: World):
     assert {f.deadline_code for f in facts.values()} == {"G2"}  # "Deliver on time"
     assert facts[ids[3]].influencer.slack_user_id == IVY
     assert {f.brand_contact for f in facts.values()} == {MANAGER}  # the owner, not an influencer
-    # and the planner reads them as before: the sweep's bulk planning finds nothing to change
-    async with world.db.transaction() as s:
-        await plans.deliverables(s, ids, now)
-        again = await reminder_q.sync_many(s, (await reminder_q.deliverable_facts(s, ids)).values(), now)
-    assert again == reminder_q.SyncResult()
+    # and the planner reads them as before: planned in bulk once, planning again changes nothing
+    for expected in (False, True):
+        async with world.db.transaction() as s:
+            synced = await reminder_q.sync_many(s, (await reminder_q.deliverable_facts(s, ids)).values(), now)
+        assert (synced == reminder_q.SyncResult()) is expected, synced
 
 
 async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world: World):
@@ -242,13 +252,13 @@ async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world
         done = await world.stack.bot.dispatcher.tick()
     assert done.sent
     claims = [sql for sql in seen if sql.startswith("UPDATE reminder SET lease_until") and "LIMIT" in sql]
-    sweeps = [sql for sql in seen if sql.startswith("UPDATE deliverable SET status")]  # the tick's sweep
     generic = [sql for sql in seen if "plan_cache_mode" in sql]
     assert len(claims) >= 2  # a tick claims until nothing is due
     if world.db.dialect == "postgresql":
-        # each claim's transaction and the sweep's begin with it, and nothing else has it
+        # each claim's transaction begins with it, and nothing else has it (the tick's overdue
+        # sweep is one statement, planned with its values)
         assert seen[0] == "SET LOCAL plan_cache_mode = force_generic_plan", seen[:2]
-        assert len(generic) == len(claims) + len(sweeps), "\n".join(sql[:90] for sql in seen)
+        assert len(generic) == len(claims), "\n".join(sql[:90] for sql in seen)
     else:
         assert generic == []
     with statements(world) as listed:
@@ -260,29 +270,26 @@ async def test_the_claim_pass_runs_its_batch_statements_with_generic_plans(world
             assert (await s.exec(text("SHOW plan_cache_mode"))).scalar_one() == "force_custom_plan"
 
 
-async def test_the_overdue_sweep_runs_with_generic_plans(world: World):
-    """The overdue sweep's transaction (one UPDATE of a batch, its facts, its reminders in bulk) asks
-    for generic plans first, as the claim's does."""
-    await set_up_team(world)
-    async with world.db.transaction() as s:
-        engagement = (await s.exec(select(Engagement))).scalars().first()
-        s.add(
-            Deliverable(
-                team_id=TEAM,
-                engagement_id=engagement.id,
-                title="Reel",
-                platform="instagram",
-                due_at=world.clock.now() + timedelta(hours=1),
-                created_by=MANAGER,
-                created_at=world.clock.now(),
-            )
-        )
-    world.clock.advance(timedelta(days=2))
+async def test_the_overdue_sweep_is_one_statement_and_leaves_the_reminders_as_planned(world: World):
+    """The sweep's transaction is the UPDATE that marks the batch late, nothing more: a late
+    deliverable wants the reminders it was given while planned, so the sweep reads none and writes
+    none. They go out as planned (the first overdue one a day after the due time)."""
+    d, channel = await deliverable_setup(world)
+
+    async def reminders() -> set[tuple]:
+        async with world.db.transaction() as s:
+            rows = (await s.exec(select(Reminder).where(Reminder.subject_id == d.id))).scalars().all()
+        return {(r.id, r.dedupe_key, r.status, r.due_at, r.target_channel, r.target_user) for r in rows}
+
+    planned = await reminders()
+    assert {key.rsplit(":", 1)[-1] for _, key, *_ in planned} >= {"overdue+24h", "overdue+48h", "owner"}
+    world.clock.advance(timedelta(days=3, minutes=1))
     with statements(world) as seen:
         marked = await mark_overdue(world.stack.bot.services, cards=False)
-    assert len(marked) == 1
-    generic = [k for k, sql in enumerate(seen) if "plan_cache_mode" in sql]
-    if world.db.dialect == "postgresql":
-        assert generic == [0] and seen[1].startswith("UPDATE deliverable SET status"), seen[:2]
-    else:
-        assert generic == []
+    assert marked == [d.id]
+    assert len(seen) == 2 and seen[0].startswith("UPDATE deliverable SET status"), seen
+    assert seen[1] == "COMMIT"
+    assert await reminders() == planned
+    world.clock.advance(timedelta(days=1))
+    await world.stack.bot.dispatcher.tick()
+    assert "is 1 day overdue" in " ".join(text_of(m) for m in world.emulator.history(channel))

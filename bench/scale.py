@@ -960,7 +960,9 @@ async def explain(b: Bench, surface: Surface, top: int = 3) -> str:
         b.recording = False
         if surface.reset is not None:
             await surface.reset()
-    slowest = sorted(b.statements, key=lambda s: -s[2])[:top]
+    # `SET LOCAL …` (a transaction's plan mode) has no plan to show
+    planned = [s for s in b.statements if not s[0].lstrip().upper().startswith("SET ")]
+    slowest = sorted(planned, key=lambda s: -s[2])[:top]
     out = [f"### {surface.name}"]
     async with b.svc.db.engine.connect() as conn:
         for statement, parameters, took in slowest:

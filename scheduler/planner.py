@@ -94,7 +94,7 @@ class Subject(StrEnum):
 class Planned:
     """One reminder row as the plan wants it. Nothing changes a plan once made; the class is not
     frozen because a frozen dataclass sets each field through `object.__setattr__` (2.6 µs a row
-    instead of 1.0), and the claim pass and the sweep make 3,000 of them per batch of 500."""
+    instead of 1.0), and re-planning a batch of 500 deliverables makes 3,000 of them."""
 
     kind: ReminderKind
     key: str  # dedupe key, unique across the table
@@ -294,7 +294,7 @@ def deliverable_series(deliverable_id: int, due_at: datetime) -> str:
 
 
 #: The deliverable's stages as (offset from the due time, stage label): computed once, not per call
-#: (the overdue sweep and the dispatcher plan 500 deliverables at a time).
+#: (the dispatcher re-checks 500 deliverables' rows at a time).
 _DUE_STAGES = tuple((-before, f"t-{_hours(before)}") for before in DUE_BEFORE)
 _OVERDUE_STAGES = tuple((after, f"overdue+{_hours(after)}") for after in OVERDUE_AFTER)
 _OWNER_STAGE = f"overdue+{_hours(MANAGER_OVERDUE_AFTER)}:owner"

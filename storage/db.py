@@ -56,8 +56,8 @@ async def generic_plans(s: AsyncSession) -> None:
 
     For statements whose shape never depends on whose data they read, only on how many ids a
     batch holds:
-    - the scheduler's batch statements (the dispatcher's claim, the planner's facts, the overdue
-      sweep): a generic plan (made for a few ids) probes an index per id where the custom plan of
+    - the scheduler's batch statements (the dispatcher's claim and the planner's facts): a generic
+      plan (made for a few ids) probes an index per id where the custom plan of
       a 500-id `= ANY($1)` hashed whole tables. The facts of 500 deliverables took about 2.8 ms to
       plan and 12 to run with custom plans, 0.05 and 4.2 with the generic one;
     - a report's own statements (one engagement, one clause, one reporter: primary keys and

@@ -112,7 +112,7 @@ async def mark_late(
     deliverable submitted meanwhile is left alone."""
     # on the session's connection: the session's own `execute` runs an UPDATE through the ORM's
     # bulk-update machinery (matching and refreshing loaded objects), several milliseconds of CPU
-    # for 500 rows; the sweep reads what it needs afresh anyway
+    # for 500 rows; the sweep needs nothing more of them
     result = await (await s.connection()).execute(
         _mark_late(), {"expected": sorted(str(e) for e in expected), "now": now, "limit": limit}
     )

@@ -79,7 +79,7 @@ def _ids(s: AsyncSession, column, ids: Iterable[int]):
 #: What the planner (scheduler/planner.py), the reminder messages (bot/views/reminders.py) and the
 #: dispatcher read of each table: a subject's facts are records of these columns and no others.
 #: A batch of 500 deliverables' facts decodes 27 table columns a row instead of 60, and no caption,
-#: no description and no JSON: the claim pass and the overdue sweep load one such batch each. A
+#: no description and no JSON: the claim pass loads one such batch for each 500 rows it leases. A
 #: column not listed here is an AttributeError on the record, which the tests of every reminder
 #: kind would show.
 FACT_COLUMNS: dict[Any, tuple[str, ...]] = {
@@ -224,8 +224,8 @@ def _deliverable_facts(dialect: str) -> Any:
     """The deliverables' facts, built once (the ids: the parameter `ids`). The deadline clause and
     the pending checks are correlated subqueries (served by the partial index of deadline clauses
     and the unique (deliverable_id, item) index): three statements cost the dispatcher's claim
-    pass and the overdue sweep two more round trips, and a grouped scan of every compliance
-    check, for each batch of 500."""
+    pass two more round trips, and a grouped scan of every compliance check, for each batch of
+    500."""
     deadline_code = (
         select(Guideline.code)
         .where(
@@ -331,7 +331,7 @@ async def sync(s: AsyncSession, facts: Facts, now: datetime) -> SyncResult:
 
 #: A subject's reminder row as `sync_many` compares it with the plan. A named tuple: the 3,000 rows
 #: of 500 deliverables are read by attribute about 20,000 times, which on SQLAlchemy's `Row`
-#: (0.3 µs an attribute) cost the overdue sweep about 8 ms of CPU.
+#: (0.3 µs an attribute) cost a re-plan of 500 deliverables about 8 ms of CPU.
 _Held = namedtuple("_Held", "id subject_id dedupe_key status due_at target_channel target_user")
 
 

@@ -278,7 +278,8 @@ async def test_the_overdue_sweep_is_one_statement_and_leaves_the_reminders_as_pl
 
     async def reminders() -> set[tuple]:
         async with world.db.transaction() as s:
-            rows = (await s.exec(select(Reminder).where(Reminder.subject_id == d.id))).scalars().all()
+            mine = Reminder.subject_type == "deliverable", Reminder.subject_id == d.id
+            rows = (await s.exec(select(Reminder).where(*mine))).scalars().all()
         return {(r.id, r.dedupe_key, r.status, r.due_at, r.target_channel, r.target_user) for r in rows}
 
     planned = await reminders()

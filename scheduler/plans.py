@@ -52,16 +52,17 @@ async def incident(s: AsyncSession, incident: Incident, now: datetime) -> None:
 
 
 def new_incident(
-    incident: Incident,
+    incident: Any,
     engagement: Engagement,
     influencer: Influencer,
     campaign: Campaign,
     brand_contact: str | None,
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """`incident`'s rows for an incident a report is writing (storage.queries.incidents.write_new
-    inserts them with it): its facts are the rows the flow already holds (with the brand contact
-    the report read with them), and it has no reminder rows yet, so nothing is read back."""
+    """`incident`'s rows for an incident a report is writing (its row, `storage.queries.new_row`;
+    storage.queries.incidents.write_new inserts them with it): its facts are the rows the flow
+    already holds (with the brand contact the report read with them), and it has no reminder rows
+    yet, so nothing is read back."""
     return q.new_rows(
         IncidentFacts(incident, engagement, influencer, campaign, brand_contact=brand_contact), now
     )

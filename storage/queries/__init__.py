@@ -3,6 +3,12 @@ already scoped by one) and filters by it; none loads a table to filter in Python
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic_core import PydanticUndefined
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,3 +18,38 @@ def insert(s: AsyncSession, table):
     (both SQLite and PostgreSQL spell them the same way)."""
     dialect = s.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def new_row(model: Any, **values: Any) -> SimpleNamespace:
+    """A new row of `model`'s table to write with Core (never through the session): each column
+    as an attribute, the model's defaults applied as its constructor would apply them, a column
+    with no default None. Building a SQLModel table instance runs pydantic's defaults and the
+    ORM's instrumentation for each field (about 0.13 ms for an incident, whose list columns'
+    default factories are inspected each time): a report wrote two such objects that never join
+    a session."""
+    fixed, factories = _defaults(model)
+    row = SimpleNamespace(**fixed)
+    for name, factory in factories:
+        setattr(row, name, factory())
+    for name, value in values.items():
+        if name not in fixed:
+            raise TypeError(f"{model.__name__} has no column {name!r}")
+        setattr(row, name, value)
+    return row
+
+
+@functools.cache
+def _defaults(model: Any) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """`model`'s columns with their default values, and those whose default is a factory."""
+    fixed: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    for column in model.__table__.c:
+        field = model.model_fields.get(column.name)
+        fixed[column.name] = None
+        if field is None:
+            continue
+        if field.default_factory is not None:
+            factories.append((column.name, field.default_factory))
+        elif field.default is not PydanticUndefined:
+            fixed[column.name] = field.default
+    return fixed, tuple(factories)

@@ -6,12 +6,12 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, literal_column, select, union, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import chain
@@ -28,7 +28,7 @@ from storage.models import (
     Influencer,
     ProcessedEvent,
 )
-from storage.queries import insert
+from storage.queries import insert, new_row
 from storage.queries import reminders as reminder_q
 from storage.queries.campaigns import an_influencer, brand_campaigns, brand_recipient_ids, is_me
 from storage.queries.evidence import heads as chain_heads
@@ -60,16 +60,17 @@ def _next_number(s: AsyncSession, team_id: str):
 
 async def write_new(
     s: AsyncSession,
-    incident: Incident,
-    first: IncidentEvent,
+    incident: SimpleNamespace,
+    first: SimpleNamespace,
     reminders: Callable[[], list[dict[str, Any]]],
 ) -> None:
     """Write a report's new incident, its first timeline event and its reminder rows
     (`reminders()`, planned once the incident has its id) on the session's connection, not
     through the ORM's unit of work (which cost a report about 0.4 ms of CPU for two rows written
-    once). `first` gets the incident's id and its hash, the first of the chain (nothing comes
-    before it and no one else can write to the incident yet, so `storage/chain.py`'s lock and read
-    would be two round trips for nothing). Neither object joins the session.
+    once). Both are plain rows (`storage.queries.new_row`, `first_event`), not model instances.
+    `first` gets the incident's id and its hash, the first of the chain (nothing comes before it
+    and no one else can write to the incident yet, so `storage/chain.py`'s lock and read would be
+    two round trips for nothing).
 
     An incident whose id was taken beforehand (PostgreSQL: `report_context` takes it from the
     sequence) is written with its event and reminders in ONE statement, two data-modifying CTEs
@@ -79,19 +80,19 @@ async def write_new(
     connection = await s.connection()
     one_statement = incident.id is not None and connection.dialect.name == "postgresql"
     if not one_statement:
-        values = _values(incident, key=incident.id is not None)
+        values = _values(Incident, incident, key=incident.id is not None)
         incident.id = (await connection.execute(_INSERT_INCIDENT, values)).scalar_one()
     first.incident_id = incident.id
     first.hash = chain.of(first, None)
     rows = reminders()
     if one_statement:
-        params = {f"incident_{k}": v for k, v in _values(incident, key=True).items()}
-        params.update({f"event_{k}": v for k, v in _values(first).items()})
+        params = {f"incident_{k}": v for k, v in _values(Incident, incident, key=True).items()}
+        params.update({f"event_{k}": v for k, v in _values(IncidentEvent, first).items()})
         if rows:
             params.update(reminder_q.unnest_params(rows))
         await connection.execute(_insert_report(tuple(rows[0]) if rows else ()), params)
         return
-    await connection.execute(_INSERT_EVENT, _values(first))
+    await connection.execute(_INSERT_EVENT, _values(IncidentEvent, first))
     if rows:
         await reminder_q.insert_rows(s, rows)
 
@@ -120,10 +121,10 @@ def _insert_report(reminder_columns: tuple[str, ...]) -> Any:
     return statement.add_cte(*ctes)
 
 
-def _values(row: Any, key: bool = False) -> dict[str, Any]:
-    """A new model object's column values (defaults applied when it was built), its key left out
-    unless `key`."""
-    return {c.name: getattr(row, c.name) for c in row.__table__.c if key or not c.primary_key}
+def _values(model: Any, row: SimpleNamespace, key: bool = False) -> dict[str, Any]:
+    """A new row's column values (defaults applied when it was made), its key left out unless
+    `key`."""
+    return {c.name: getattr(row, c.name) for c in model.__table__.c if key or not c.primary_key}
 
 
 async def next_number(s: AsyncSession, team_id: str) -> int:
@@ -132,7 +133,7 @@ async def next_number(s: AsyncSession, team_id: str) -> int:
     return (await s.exec(_next_number(s, team_id))).scalar_one()
 
 
-async def assign_number(s: AsyncSession, incident: Incident) -> int | None:
+async def assign_number(s: AsyncSession, incident: SimpleNamespace) -> int | None:
     """Give a new incident (inserted with PENDING_NUMBER) the workspace's next number at the end of
     its transaction. Call it as the LAST step before commit.
 
@@ -148,7 +149,7 @@ async def assign_number(s: AsyncSession, incident: Incident) -> int | None:
         return None
     number = await next_number(s, incident.team_id)
     await s.exec(update(Incident).where(Incident.id == incident.id).values(number=number))
-    set_committed_value(incident, "number", number)
+    incident.number = number
     return number
 
 
@@ -242,15 +243,28 @@ def new_event(
     **data: Any,
 ) -> IncidentEvent:
     """A timeline event of `incident`, not yet added anywhere."""
-    return IncidentEvent(
-        team_id=incident.team_id,
-        incident_id=incident.id,
-        kind=kind,
-        actor_id=actor_id,
-        text=text,
-        data=data,
-        created_at=at,
-    )
+    return IncidentEvent(**_event_values(incident, kind, at, actor_id, text, data))
+
+
+def first_event(
+    incident: Any, kind: str, at: datetime, actor_id: str, text: str, **data: Any
+) -> SimpleNamespace:
+    """A new incident's first timeline event, as a row for `write_new` (`storage.queries.new_row`)."""
+    return new_row(IncidentEvent, **_event_values(incident, kind, at, actor_id, text, data))
+
+
+def _event_values(
+    incident: Any, kind: str, at: datetime, actor_id: str | None, text: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "team_id": incident.team_id,
+        "incident_id": incident.id,
+        "kind": kind,
+        "actor_id": actor_id,
+        "text": text,
+        "data": data,
+        "created_at": at,
+    }
 
 
 async def timeline(s: AsyncSession, incident_id: int, limit: int = 200) -> Sequence[IncidentEvent]:

@@ -47,6 +47,7 @@ from storage.db import custom_plans, generic_plans
 from storage.models import Incident, Influencer
 from storage.queries import campaigns as campaign_q
 from storage.queries import incidents as q
+from storage.queries import new_row
 
 log = logging.getLogger(__name__)
 
@@ -418,7 +419,8 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
             )
             raise FormReplaced(owners.for_user(replacement, user_id, form.external_id))
         severity = guideline.default_severity if severity == "default" else severity
-        incident = Incident(
+        incident = new_row(  # written with Core, never through the session (q.write_new)
+            Incident,
             team_id=team_id,
             number=q.PENDING_NUMBER,  # the real one is taken last, see q.assign_number
             engagement_id=engagement.id,
@@ -441,7 +443,7 @@ async def submit_report(svc: Services, team_id: str, user_id: str, form: FormVal
         # transaction: the event hashed as the first of its chain, the reminders planned from the
         # rows in hand (it has none yet, so none are read back); one statement on PostgreSQL
         # (storage.queries.incidents.write_new)
-        created = q.new_event(
+        created = q.first_event(
             incident,
             IncidentEventKind.CREATED,
             now,

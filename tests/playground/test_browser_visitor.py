@@ -62,7 +62,8 @@ async def test_the_apps_answer_to_a_click_or_command_comes_into_view(page):  # n
     await page.click('#channel-list [data-channel="cg-spring-launch-ivy"]')
     card = page.locator("#messages .msg", has_text="BR-1 ·").last
     await expect(card).to_be_visible()
-    await card.scroll_into_view_if_needed()
+    # the click scrolls the pane up to the card (and, unlike `scroll_into_view_if_needed`, tries
+    # again if the pane re-renders the card meanwhile)
     await card.locator("button.el-btn", has_text="Propose resolution").click()
     refusal = page.locator("#messages .msg.ephemeral", has_text="can propose a resolution").last
     await expect(refusal).to_contain_text("Only visible to you")

@@ -30,10 +30,12 @@ def facts(status: DeliverableStatus, campaign: str, engagement: str, contact: st
 
 @pytest.mark.parametrize(
     ("campaign", "engagement", "contact"),
-    itertools.product(
-        [CampaignStatus.ACTIVE, CampaignStatus.DRAFT, CampaignStatus.COMPLETED],
-        [EngagementStatus.ACTIVE, EngagementStatus.TERMINATED],
-        ["U0MANAGER", None],
+    list(
+        itertools.product(
+            [CampaignStatus.ACTIVE, CampaignStatus.DRAFT, CampaignStatus.COMPLETED],
+            [EngagementStatus.ACTIVE, EngagementStatus.TERMINATED],
+            ["U0MANAGER", None],
+        )
     ),
 )
 def test_a_deliverable_marked_late_wants_the_reminders_it_wanted_while_planned(campaign, engagement, contact):

@@ -344,7 +344,11 @@ class Incident(SQLModel, table=True):
         # a report takes its number last, see storage.queries.incidents.assign_number
         UniqueConstraint("team_id", "number"),
         Index(None, "team_id", "status"),
-        Index(None, "engagement_id", "status"),
+        # lists and App Home by engagement; on PostgreSQL it carries what `/review history`
+        # counts of an influencer's incidents, so the count reads no table row (migration 0015)
+        Index(
+            None, "engagement_id", "status", postgresql_include=["team_id", "severity", "outcome", "strikes"]
+        ),
         # a report's "the same clause on this engagement lately?" (storage/queries/incidents.py)
         Index(None, "engagement_id", "guideline_id", "created_at"),
         Index(None, "team_id", "channel_id", "card_ts"),

@@ -42,3 +42,17 @@ def test_default_factories_make_a_fresh_value_for_each_row():
 def test_a_column_the_table_does_not_have_is_refused():
     with pytest.raises(TypeError, match="no column 'numbr'"):
         new_row(Incident, numbr=7)
+
+
+def test_a_mutable_default_is_copied_for_each_row_as_the_constructor_copies_it():
+    from types import SimpleNamespace
+
+    from pydantic.fields import FieldInfo
+
+    class Tagged:  # a model's shape as `new_row` reads it: its table's columns and its fields
+        __table__ = SimpleNamespace(c=[SimpleNamespace(name="id"), SimpleNamespace(name="tags")])
+        model_fields = {"id": FieldInfo(default=None), "tags": FieldInfo(default=["new"])}
+
+    one, two = new_row(Tagged), new_row(Tagged)
+    one.tags.append("seen")
+    assert two.tags == ["new"] and Tagged.model_fields["tags"].default == ["new"]

@@ -1,7 +1,7 @@
 """Round trips of the hot paths, on both databases (bench/scale.py measures their speed at a million
 incidents; these check the shapes): a report is stored in a fixed, small number of statements and
-its first timeline event still chains; a batch of deliverables' facts (the dispatcher's claim pass
-and the overdue sweep) is two statements whatever its size."""
+its first timeline event still chains; a batch of deliverables' facts (the dispatcher's claim pass)
+is two statements whatever its size; the overdue sweep is one."""
 
 from __future__ import annotations
 

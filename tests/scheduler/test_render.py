@@ -187,7 +187,7 @@ def test_render_returns_fresh_dicts():
 
 
 def _as_loaded(facts):
-    """The same facts as the dispatcher and the sweep load them: each table's row a record of its
+    """The same facts as the dispatcher loads them: each table's row a record of its
     `FACT_COLUMNS` only (storage/queries/reminders.py)."""
 
     def record(row):

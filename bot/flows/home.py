@@ -44,30 +44,51 @@ async def build_home(svc: Services, team_id: str, user_id: str) -> View:
     # campaign", and no need to ask more; anyone else is asked what the trust rules need
     p = None if me is not None else await someone(svc, team_id, user_id, found)
     may_create = p is not None and rules.creator_refusal(p) is None
-    async with svc.db.transaction() as s:
-        brand = None
-        if p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role):
+    brand = influencer = None
+    if p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role):
+        async with svc.db.transaction() as s:
             scope, legal = await q.home_scope(s, team_id, user_id, is_admin=p.is_admin)
-            by_severity, open_page = await q.open_incidents(s, scope, limit=ROWS)
-            brand = views.BrandHome(
-                waiting=await q.incidents_waiting_on_brand(s, scope, limit=ROWS),
-                by_severity=by_severity,
-                open=open_page,
-                overdue=await q.deliverables_between(s, scope, after=None, before=now, limit=ROWS),
-                due_soon=await q.deliverables_between(s, scope, after=now, before=now + DUE_SOON, limit=ROWS),
-                checks=await q.pending_checks(s, scope, limit=ROWS),
-                reviews_due=await q.reviews_due(s, scope, now=now, limit=views.REVIEW_ROWS),
-                escalations=await q.escalations_for_legal(s, team_id, user_id, limit=ROWS) if legal else None,
-                may_create=may_create,
-            )
-        influencer = None
-        if me is not None:
-            influencer = views.InfluencerHome(
-                campaigns=await q.my_engagements(s, team_id, me.id, limit=ROWS),
-                to_acknowledge=await q.my_engagements(s, team_id, me.id, limit=ROWS, unacknowledged=True),
-                deliverables=await q.my_deliverables(s, team_id, me.id, limit=ROWS),
-                incidents=await q.my_open_incidents(s, team_id, me.id, limit=ROWS),
-            )
+        sections = [
+            lambda s: q.open_incidents(s, scope, limit=ROWS),
+            lambda s: q.incidents_waiting_on_brand(s, scope, limit=ROWS),
+            lambda s: q.deliverables_between(s, scope, after=None, before=now, limit=ROWS),
+            lambda s: q.deliverables_between(s, scope, after=now, before=now + DUE_SOON, limit=ROWS),
+            lambda s: q.pending_checks(s, scope, limit=ROWS),
+            lambda s: q.reviews_due(s, scope, now=now, limit=views.REVIEW_ROWS),
+        ]
+        if legal:
+            sections.append(lambda s: q.escalations_for_legal(s, team_id, user_id, limit=ROWS))
+        # side by side, each on its own connection (storage.db.Database.read_each)
+        (
+            (by_severity, open_page),
+            waiting,
+            overdue,
+            due_soon,
+            checks,
+            reviews_due,
+            *escalations,
+        ) = await svc.db.read_each(*sections)
+        brand = views.BrandHome(
+            waiting=waiting,
+            by_severity=by_severity,
+            open=open_page,
+            overdue=overdue,
+            due_soon=due_soon,
+            checks=checks,
+            reviews_due=reviews_due,
+            escalations=escalations[0] if legal else None,
+            may_create=may_create,
+        )
+    if me is not None:
+        campaigns, to_acknowledge, deliverables, incidents = await svc.db.read_each(
+            lambda s: q.my_engagements(s, team_id, me.id, limit=ROWS),
+            lambda s: q.my_engagements(s, team_id, me.id, limit=ROWS, unacknowledged=True),
+            lambda s: q.my_deliverables(s, team_id, me.id, limit=ROWS),
+            lambda s: q.my_open_incidents(s, team_id, me.id, limit=ROWS),
+        )
+        influencer = views.InfluencerHome(
+            campaigns=campaigns, to_acknowledge=to_acknowledge, deliverables=deliverables, incidents=incidents
+        )
     brand_side = p is not None and rules.brand_role_refusal(p, "") is None
     return views.home_view(brand, influencer, now, may_create=may_create, brand_side=brand_side)
 

@@ -33,16 +33,17 @@ async def someone(svc: Services, team_id: str, user_id: str, found: SlackUser | 
     found = found or await svc.directory.user(user_id)
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
-        return rules.Someone(
-            is_admin=is_admin,
-            is_guest=found.is_guest,
-            # a user of another organisation (Slack Connect) carries their own team id
-            other_org=found.team_id != team_id,
-            is_influencer=await q.is_influencer_anywhere(s, team_id, user_id, found.email),
-            is_creator=await q.is_creator(s, team_id, user_id),
-            has_brand_role=await q.has_brand_role(s, team_id, user_id),
-            is_bot=found.is_bot or found.deleted,
-        )
+        held = await q.standing(s, team_id, user_id, found.email)
+    return rules.Someone(
+        is_admin=is_admin,
+        is_guest=found.is_guest,
+        # a user of another organisation (Slack Connect) carries their own team id
+        other_org=found.team_id != team_id,
+        is_influencer=held.is_influencer,
+        is_creator=held.is_creator,
+        has_brand_role=held.has_brand_role,
+        is_bot=found.is_bot or found.deleted,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -193,7 +193,8 @@ async def history(s: AsyncSession, team_id: str, influencer_id: int) -> History:
         .where(Engagement.team_id == team_id, Engagement.influencer_id == influencer_id)
         .order_by(Campaign.start_date.desc(), Campaign.id.desc())
     )
-    # grouped in SQL: an influencer with 8,000 incidents is a few dozen rows, not 8,000
+    # grouped in SQL, counted rows (IncidentRow.count): an influencer with 8,000 incidents is a few
+    # dozen rows, not 8,000
     incident_kinds = (Incident.severity, Incident.status, Incident.outcome, Incident.strikes)
     incidents = await s.exec(
         select(*incident_kinds, func.count())
@@ -219,7 +220,7 @@ async def history(s: AsyncSession, team_id: str, influencer_id: int) -> History:
     )
     return History(
         campaigns=[tuple(row) for row in campaigns.all()],
-        incidents=[same for row in incidents.all() for same in [IncidentRow(*row[:-1])] * row[-1]],
+        incidents=[IncidentRow(*row) for row in incidents.all()],
         reviews=[ReviewRow(*row) for row in reviews.all()],
         deliverables=[DeliverableRow(*row) for row in deliverables.all()],
     )

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from storage.db import Database
-from storage.models import Campaign, CampaignRole, Engagement, Influencer
+from storage.models import Campaign, CampaignCreator, CampaignRole, Engagement, Influencer
 from storage.queries import campaigns as q
 from storage.queries import incidents as incident_q
 from storage.queries import insights as insight_q
@@ -91,6 +91,23 @@ async def test_her_stored_role_counts_for_nothing_once_her_email_is_given(db: Da
         assert ctx is not None and ctx.granted == "member"
         ctx = await incident_q.report_context(s, T, otto, 0, MAYA, NOW, email="maya@acme.example")
         assert ctx is not None and ctx.granted is None  # no role stored: none read
+
+
+async def test_her_standing_reads_her_as_an_influencer_by_email_or_once_bound(db: Database):
+    _, _, eve = await _eve_with_a_role(db)
+    async with db.transaction() as s:
+        s.add(CampaignCreator(team_id=T, user_id=MAYA, granted_by=MAYA, created_at=NOW))
+    async with db.transaction() as s:
+        # by her Slack id alone: a role holder and nothing else; with the e-mail Slack shows: an influencer
+        assert await q.standing(s, T, EVE) == (False, False, True)
+        assert await q.standing(s, T, EVE, "Eve@Agency.example") == (True, False, True)
+        assert await q.standing(s, T, EVE, "") == (False, False, True)
+        assert await q.standing(s, T, MAYA, "maya@acme.example") == (False, True, False)
+        assert await q.standing(s, T, OTHER) == (False, False, False)
+        assert await q.standing(s, "T2", EVE, EVE_EMAIL) == (False, False, False)  # another workspace
+        assert await q.bind_influencer(s, T, eve, EVE, "Eve Adams") is True
+    async with db.transaction() as s:
+        assert await q.standing(s, T, EVE) == (True, False, True)
 
 
 async def test_binding_her_id_makes_every_check_by_id_see_her(db: Database):

@@ -80,6 +80,25 @@ def test_scorecard_matches_the_hand_computed_figures():
     assert card.on_time_rate == pytest.approx(2 / 3)
 
 
+def test_counted_rows_read_as_that_many_incidents():
+    # the store groups alike incidents into one row with their count
+    counted = [
+        IncidentRow("major", "resolved", "warning", 2, count=3),
+        IncidentRow("moderate", "dismissed", count=2),
+        IncidentRow("critical", "escalated", count=4),
+        IncidentRow("minor", "resolved", None, 1, count=2),
+    ]
+    one_by_one = [
+        IncidentRow(r.severity, r.status, r.outcome, r.strikes) for r in counted for _ in range(r.count)
+    ]
+    card = scorecard(counted, [], [], NOW)
+    assert card == scorecard(one_by_one, [], [], NOW)
+    assert card.incidents_total == 11 and card.open_incidents == 4
+    assert card.by_severity == {"critical": 4, "major": 3, "moderate": 2, "minor": 2}
+    assert card.by_outcome == {"warning": 3, "dismissed": 2, "unspecified": 2}
+    assert card.strikes == 8 and card.strike_level == "suspension"  # 3 * 2 + 2 * 1
+
+
 def test_empty_history():
     card = scorecard([], [], [], NOW)
     assert card.incidents_total == 0 and card.strikes == 0 and card.strike_level is None

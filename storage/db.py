@@ -211,7 +211,8 @@ class Database:
     async def read_each(self, *reads: Callable[[AsyncSession], Awaitable[Any]]) -> list[Any]:
         """Each read's result, in order. Each read is independent of the others and runs in its own
         transaction: up to READS_AT_ONCE at a time on PostgreSQL, each on its own pooled connection;
-        one after another on SQLite, whose file takes one writer and gains nothing from more.
+        one after another on SQLite, the embedded store of a single process, where the gain measured
+        on PostgreSQL (its own processes on other cores) has nothing to come from.
 
         Each read sees the store as it was when it began, not as one snapshot with the others: for
         lists shown side by side (a home's sections), never for what a decision is based on. Reads

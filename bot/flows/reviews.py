@@ -282,7 +282,7 @@ async def scorecard(svc: Services, team_id: str, user_id: str, target: str) -> l
         if len(found) > 1:
             raise InvalidInput(views.candidates(target[:80], found, CANDIDATES_MAX))
         influencer = found[0]
-    async with svc.db.transaction() as s:
-        history = await q.history(s, team_id, influencer.id)
+    # the four parts side by side, each on its own connection (storage.db.Database.read_each)
+    history = q.History(*await svc.db.read_each(*q.history_reads(team_id, influencer.id)))
     card = compute_scorecard(history.incidents, history.reviews, history.deliverables, svc.clock.now())
     return views.scorecard_blocks(influencer, history.campaigns, card)

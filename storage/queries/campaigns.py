@@ -212,11 +212,11 @@ def is_me(user_id: Any, email: Any) -> Any:
     they join their shared channel: `bind_influencer`). `email`: a string, or a named parameter of
     a statement built once (its value then given lower-cased, or None)."""
     who = Influencer.slack_user_id == user_id
-    email = _invited(email)
+    email = invited(email)
     return who if email is None else or_(who, _invited_as(email))
 
 
-def _invited(email: Any) -> Any:
+def invited(email: Any) -> Any:
     """`email` as influencers are invited with it: lower-cased, None when empty (a named
     parameter of a statement built once is given as it is)."""
     return (email.lower() or None) if isinstance(email, str) else email
@@ -383,7 +383,7 @@ async def standing(s: AsyncSession, team_id: str, user_id: str, email: str | Non
     every command, form and home asks them first (bot/flows/trust.py `someone`), and as three
     statements built each time they cost three round trips and about a millisecond of the bot's
     CPU to build and look up."""
-    values = {"team_id": team_id, "user_id": user_id, "email": _invited(email)}
+    values = {"team_id": team_id, "user_id": user_id, "email": invited(email)}
     row = (await (await s.connection()).execute(_standing(), values)).one()
     return Standing(*map(bool, row))
 
@@ -434,7 +434,7 @@ def an_influencer(team_id: Any, user_id: Any, email: Any = None) -> ColumnElemen
         )
 
     by_id = on_an_engagement(Influencer.slack_user_id == user_id)
-    email = _invited(email)
+    email = invited(email)
     return by_id if email is None else or_(by_id, on_an_engagement(_invited_as(email)))
 
 

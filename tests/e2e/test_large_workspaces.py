@@ -113,6 +113,21 @@ async def test_breach_list_is_paged_with_show_more(world: World):
     assert "Show more" not in text  # the last page
 
 
+async def test_a_large_scopes_page_and_count_are_read_side_by_side_the_same(world: World, monkeypatch):
+    await _campaign(world)
+    await seed_incidents(world, incident_q.LIST_PAGE + 5)
+    shown, commits = [], []
+    for large_from in (incident_q.LARGE_SCOPE, 0):  # the manager's one engagement: small, then large
+        monkeypatch.setattr(incident_q, "LARGE_SCOPE", large_from)
+        with statements(world) as seen:
+            await world.run(MANAGER, "/breach list all")
+        shown.append(text_of(_last_ephemeral(world, MANAGER)))
+        commits.append(sum(statement == "COMMIT" for statement, _ in seen))
+    assert shown[0] == shown[1]
+    assert f"*All incidents* ({incident_q.LIST_PAGE + 5})" in shown[1] and "Show more" in shown[1]
+    assert commits[1] == commits[0] + 2  # the page and the count in transactions of their own
+
+
 async def test_show_more_with_a_forged_value_shows_nothing_new(world: World):
     await _campaign(world)
     await seed_incidents(world, incident_q.LIST_PAGE + 1)

@@ -57,10 +57,21 @@ async def list_incidents(
             campaign_id=campaign_id,
             email=known_email(svc.directory, user_id),
         )
-        rows, more = await q.list_page(s, scope, open_only=open_only, before=before)
-        total = Count(len(rows))
-        if more and before is None:
-            total = await q.list_count(s, scope, open_only=open_only)
+        # a large scope's first page nearly always has more, and each statement naming its
+        # thousands of engagements costs PostgreSQL milliseconds of planning: its page and count
+        # are read side by side below, each on its own connection (storage.db.Database.read_each)
+        side_by_side = before is None and scope.large
+        if not side_by_side:
+            rows, more = await q.list_page(s, scope, open_only=open_only, before=before)
+            total = Count(len(rows))
+            if more and before is None:
+                total = await q.list_count(s, scope, open_only=open_only)
+    if side_by_side:
+        (rows, more), counted = await svc.db.read_each(
+            lambda s: q.list_page(s, scope, open_only=open_only),
+            lambda s: q.list_count(s, scope, open_only=open_only),
+        )
+        total = counted if more else Count(len(rows))
     more_value = views.list_more_value(open_only, slug, rows[-1].incident.number) if more else None
     return views.incident_list(
         rows, total, "open" if open_only else "all", more=more_value, continued=before is not None

@@ -30,24 +30,29 @@ ROWS = views.LIST_ROWS
 
 async def build_home(svc: Services, team_id: str, user_id: str) -> View:
     from bot.domain import trust as rules
-    from bot.flows.trust import someone
+    from bot.flows.trust import as_someone
+    from storage.queries.campaigns import standing
 
     now = svc.clock.now()
     found = await svc.directory.user(user_id)
+    is_admin = await svc.directory.is_admin(user_id)  # the user just looked up: no Slack call
+    brand = influencer = p = None
     async with svc.db.transaction() as s:
         # the influencer they are: by Slack id or, for an external creator not matched yet, by the
         # email they were invited with (as the guidelines' button matches them)
         me = await q.influencer_of(s, team_id, user_id, found.email)
         if me is not None and not await q.is_engaged(s, team_id, me.id):
             me = None
-    # an influencer is never on the brand side (docs/trust-boundaries.md): no brand lists, no "New
-    # campaign", and no need to ask more; anyone else is asked what the trust rules need
-    p = None if me is not None else await someone(svc, team_id, user_id, found)
-    may_create = p is not None and rules.creator_refusal(p) is None
-    brand = influencer = None
-    if p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role):
-        async with svc.db.transaction() as s:
+        # an influencer is never on the brand side (docs/trust-boundaries.md): no brand lists, no
+        # "New campaign", and no need to ask more; anyone else is asked what the trust rules need
+        # (`bot.flows.trust.someone`, here in the same transaction), and a brand side their scope
+        if me is None:
+            p = as_someone(team_id, found, is_admin, await standing(s, team_id, user_id, found.email))
+        on_brand_side = p is not None and not p.is_influencer and (p.is_admin or p.has_brand_role)
+        if on_brand_side:
             scope, legal = await q.home_scope(s, team_id, user_id, is_admin=p.is_admin)
+    may_create = p is not None and rules.creator_refusal(p) is None
+    if on_brand_side:
         sections = [
             lambda s: q.open_incidents(s, scope, limit=ROWS),
             lambda s: q.incidents_waiting_on_brand(s, scope, limit=ROWS),

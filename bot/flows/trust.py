@@ -34,6 +34,12 @@ async def someone(svc: Services, team_id: str, user_id: str, found: SlackUser | 
     is_admin = await svc.directory.is_admin(user_id)
     async with svc.db.transaction() as s:
         held = await q.standing(s, team_id, user_id, found.email)
+    return as_someone(team_id, found, is_admin, held)
+
+
+def as_someone(team_id: str, found: SlackUser, is_admin: bool, held: q.Standing) -> rules.Someone:
+    """`someone` from what Slack says of the user and what the store holds (`campaigns.standing`),
+    for a flow that reads the latter in a transaction of its own (App Home)."""
     return rules.Someone(
         is_admin=is_admin,
         is_guest=found.is_guest,

@@ -199,16 +199,11 @@ class History:
     deliverables: list[DeliverableRow]
 
 
-async def history(s: AsyncSession, team_id: str, influencer_id: int) -> History:
-    """One influencer's rows across the workspace's campaigns, in one transaction (the scorecard
-    reads them side by side instead: `history_reads`)."""
-    return History(*[await read(s) for read in history_reads(team_id, influencer_id)])
-
-
 def history_reads(team_id: str, influencer_id: int) -> tuple[Callable[[AsyncSession], Awaitable[list]], ...]:
-    """The four independent reads of `History`, in its fields' order, for `Database.read_each`:
-    the influencer's engagements (engagement (team_id, influencer_id)), then their incidents,
-    reviews and deliverables by engagement, only the columns the scorecard needs."""
+    """One influencer's rows across the workspace's campaigns, as the four independent reads of
+    `History`, in its fields' order, for `Database.read_each`: the influencer's engagements
+    (engagement (team_id, influencer_id)), then their incidents, reviews and deliverables by
+    engagement, only the columns the scorecard needs."""
     engagements = (
         select(Engagement.id).where(Engagement.team_id == team_id, Engagement.influencer_id == influencer_id)
     ).scalar_subquery()

@@ -111,8 +111,7 @@ async def test_an_influencers_history_counts_their_incidents_from_the_index_alon
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
-        async with db.transaction() as s:
-            await reviews.history(s, "T1", 1)
+        await db.read_each(*reviews.history_reads("T1", 1))
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)
     assert len(sent) == 1, sent
